@@ -1,0 +1,47 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { formatProblem, PolicyFileError, PolicyInvalidError } from '../../core/policy/errors';
+import { loadPolicyFile } from '../../core/policy/parse-policy';
+import { type Command, EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../io';
+import { parseFlags } from '../parse-flags';
+
+export const DEFAULT_POLICY_FILE = 'config/policy.yaml';
+
+export const policyValidateCommand: Command = {
+  name: 'policy validate',
+  summary: 'check a policy file against the schema and semantic rules',
+  help: `Usage: warden policy validate [file]
+
+Validates a Warden policy (default: ${DEFAULT_POLICY_FILE}): YAML syntax, the schema derived from the
+check catalogue, and semantic rules (duplicates, rules that can never match, inline secrets).
+
+Prints one line per problem as file:line:col: path: message.
+
+Examples:
+  warden policy validate
+  warden policy validate policies/prod.yaml
+
+Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable, 2 usage error.`,
+  async run(args, io) {
+    const { positionals } = parseFlags(args, {});
+    if (positionals.length > 1) throw new UsageError('policy validate takes at most one file');
+    const given = positionals[0] ?? DEFAULT_POLICY_FILE;
+    const file = isAbsolute(given) ? given : resolve(io.cwd, given);
+    const shown = relative(io.cwd, file) || given;
+    try {
+      const { policy, warnings } = loadPolicyFile(file);
+      for (const warning of warnings) io.stderr.write(`${formatProblem({ ...warning, file: shown })}\n`);
+      const checks = Object.keys(policy.checks).length;
+      io.stdout.write(
+        `${shown}: valid policy (${checks} check${checks === 1 ? '' : 's'} configured, ${policy.overrides.length} overrides, ${policy.exemptions.length} exemptions, ${warnings.length} warnings)\n`,
+      );
+      return EXIT_OK;
+    } catch (error) {
+      if (error instanceof PolicyInvalidError) {
+        for (const problem of error.problems) io.stderr.write(`${formatProblem({ ...problem, file: shown })}\n`);
+        return EXIT_FINDINGS;
+      }
+      if (error instanceof PolicyFileError) throw new InputError(`cannot read policy file ${shown}`, { cause: error });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,68 @@
+import { errorMessage } from '../core/errors';
+import { policyValidateCommand } from './commands/policy-validate';
+import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
+
+const COMMANDS: readonly Command[] = [policyValidateCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return `Usage: warden <command> [flags]
+
+Warden: event-driven auto-remediation for serverless security on AWS.
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Run 'warden <command> --help' for a command's flags and examples. Add --debug to any command for stack traces.
+
+Exit codes: 0 ok, 1 findings or invalid input, 2 usage error.
+`;
+}
+
+/** Picks the command whose (possibly two-word) name starts the arguments. */
+function findCommand(args: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((word, index) => args[index] === word)) return { command, rest: args.slice(words.length) };
+  }
+  return undefined;
+}
+
+/** The stack of an error and of each `cause` under it. */
+function debugTrace(error: unknown): string {
+  const lines: string[] = [];
+  for (let current: unknown = error; current !== undefined; current = current instanceof Error ? current.cause : undefined) {
+    lines.push(current instanceof Error ? (current.stack ?? current.message) : errorMessage(current));
+  }
+  return `${lines.join('\ncaused by: ')}\n`;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((arg) => arg !== '--debug');
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
+    io.stdout.write(overview());
+    return args.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  const found = findCommand(args);
+  if (!found) {
+    io.stderr.write(`warden: unknown command '${args.join(' ')}'\n\n${overview()}`);
+    return EXIT_USAGE;
+  }
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    io.stdout.write(`${found.command.help}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await found.command.run(found.rest, io);
+  } catch (error) {
+    io.stderr.write(`warden ${found.command.name}: ${errorMessage(error)}\n`);
+    if (debug) io.stderr.write(debugTrace(error));
+    if (error instanceof UsageError) {
+      io.stderr.write(`Run 'warden ${found.command.name} --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    return EXIT_FINDINGS;
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { CheckDefinition } from './types';
+
+export const STAGE_ARN_TEMPLATE = 'arn:{partition}:apigateway:{region}::/restapis/*/stages/*';
+
+export const apigatewayStageThrottling = {
+  id: 'apigateway-stage-throttling',
+  title: 'API Gateway REST API stages are throttled',
+  noncompliantWhen:
+    'the REST API stage has no */* throttling (rate and burst limits), or its limits are above the policy maximums',
+  fix: 'UpdateStage patching /*/*/throttling/rateLimit and /*/*/throttling/burstLimit; undo restores the previous values',
+  resourceType: 'AWS::ApiGateway::Stage',
+  cloudTrail: [{ eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'] }],
+  configResourceType: 'AWS::ApiGateway::Stage',
+  permissions: {
+    detect: [
+      {
+        actions: ['apigateway:GET'],
+        resources: ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'],
+      },
+    ],
+    remediate: [{ actions: ['apigateway:GET', 'apigateway:PATCH'], resources: [STAGE_ARN_TEMPLATE] }],
+  },
+  defaultMode: 'auto',
+  settings: z
+    .strictObject({
+      rateLimit: z
+        .number()
+        .positive()
+        .max(10_000)
+        .default(100)
+        .describe('Maximum steady-state requests per second for */*; the fix sets this value.'),
+      burstLimit: z
+        .number()
+        .int()
+        .positive()
+        .max(5_000)
+        .default(200)
+        .describe('Maximum burst (token bucket size) for */*; the fix sets this value.'),
+    })
+    .describe('API Gateway stage throttling settings'),
+} as const satisfies CheckDefinition;

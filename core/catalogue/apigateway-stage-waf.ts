@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { regionName, webAclArn } from '../policy/formats';
+import { STAGE_ARN_TEMPLATE } from './apigateway-stage-throttling';
+import type { CheckDefinition } from './types';
+
+const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
+
+export const apigatewayStageWaf = {
+  id: 'apigateway-stage-waf',
+  title: 'API Gateway REST API stages are protected by a WAF web ACL',
+  noncompliantWhen: 'the REST API stage has no AWS WAFv2 web ACL associated (GetWebACLForResource is empty)',
+  fix: "AssociateWebACL with the policy's web ACL for the region (or the baseline ACL of the member stack); undo is DisassociateWebACL",
+  resourceType: 'AWS::ApiGateway::Stage',
+  cloudTrail: [
+    { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'] },
+    { eventSource: 'wafv2.amazonaws.com', eventNames: ['DisassociateWebACL'] },
+  ],
+  configResourceType: 'AWS::ApiGateway::Stage',
+  permissions: {
+    detect: [
+      {
+        actions: ['apigateway:GET'],
+        resources: ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'],
+      },
+      { actions: ['wafv2:GetWebACLForResource'], resources: [WEB_ACL, STAGE_ARN_TEMPLATE] },
+    ],
+    remediate: [
+      { actions: ['apigateway:GET'], resources: [STAGE_ARN_TEMPLATE] },
+      // Associating a web ACL with a REST API stage needs apigateway:SetWebACL on the stage as well.
+      { actions: ['apigateway:SetWebACL'], resources: [STAGE_ARN_TEMPLATE] },
+      {
+        actions: ['wafv2:AssociateWebACL', 'wafv2:DisassociateWebACL', 'wafv2:GetWebACLForResource'],
+        resources: [WEB_ACL, STAGE_ARN_TEMPLATE],
+      },
+    ],
+  },
+  defaultMode: 'approval',
+  settings: z
+    .strictObject({
+      webAcl: z
+        .union([z.literal('baseline'), webAclArn, z.record(regionName, webAclArn)])
+        .default('baseline')
+        .describe(
+          "Web ACL to associate: 'baseline' (the member stack's ACL of AWS managed rule groups), one regional web ACL ARN, or a map of region to ARN.",
+        ),
+    })
+    .describe('API Gateway stage WAF settings'),
+} as const satisfies CheckDefinition;

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { apigatewayStageThrottling } from './apigateway-stage-throttling';
+import { apigatewayStageWaf } from './apigateway-stage-waf';
+import { dynamodbTableEncryption } from './dynamodb-table-encryption';
+import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
+
+/** Every check Warden knows, in the order docs and reports list them. */
+export const CATALOGUE = [dynamodbTableEncryption, apigatewayStageThrottling, apigatewayStageWaf, lambdaFunctionEnvSecrets] as const;
+
+export type Check = (typeof CATALOGUE)[number];
+export type CheckId = Check['id'];
+export const CHECK_IDS = CATALOGUE.map((check) => check.id) as readonly CheckId[];
+
+export function isCheckId(value: string): value is CheckId {
+  return (CHECK_IDS as readonly string[]).includes(value);
+}
+
+export function getCheck(id: CheckId): Check {
+  const check = CATALOGUE.find((entry) => entry.id === id);
+  if (!check) throw new Error(`unknown check ${id}`);
+  return check;
+}
+
+export { apigatewayStageThrottling, apigatewayStageWaf, dynamodbTableEncryption, lambdaFunctionEnvSecrets };
+export * from './types';
+
+/** The check-specific settings of one check, with defaults applied. */
+export type CheckSettings<Id extends CheckId = CheckId> = z.output<Extract<Check, { id: Id }>['settings']>;

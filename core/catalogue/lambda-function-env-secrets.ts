@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { kmsKeyReference } from '../policy/formats';
+import type { CheckDefinition } from './types';
+
+const FUNCTION = 'arn:{partition}:lambda:{region}:{account}:function:*';
+/** Warden only ever creates, reads or deletes secrets under this prefix. */
+export const WARDEN_SECRET_PREFIX = 'warden/';
+const WARDEN_SECRET = `arn:{partition}:secretsmanager:{region}:{account}:secret:${WARDEN_SECRET_PREFIX}*`;
+
+export const lambdaFunctionEnvSecrets = {
+  id: 'lambda-function-env-secrets',
+  title: 'Lambda functions keep no plaintext secret in their environment',
+  noncompliantWhen:
+    'an environment variable holds a plaintext secret: a known token format, a private key, credentials in a URL, or a high-entropy value under a secret-like name',
+  fix: "moves each value to a KMS-encrypted Secrets Manager secret, replaces NAME with NAME_SECRET_ARN and lets only the function's role read it; undo restores the variables",
+  resourceType: 'AWS::Lambda::Function',
+  cloudTrail: [
+    {
+      eventSource: 'lambda.amazonaws.com',
+      eventNames: ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'],
+    },
+  ],
+  configResourceType: 'AWS::Lambda::Function',
+  permissions: {
+    detect: [
+      { actions: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'], resources: [FUNCTION] },
+      { actions: ['lambda:ListFunctions'], resources: ['*'] },
+    ],
+    remediate: [
+      { actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'], resources: [FUNCTION] },
+      {
+        // The function's role is granted read through the secret's resource policy, so the remediator
+        // needs no IAM write permission at all.
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:TagResource',
+          'secretsmanager:PutResourcePolicy',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [WARDEN_SECRET],
+      },
+    ],
+  },
+  defaultMode: 'approval',
+  settings: z
+    .strictObject({
+      kmsKey: kmsKeyReference
+        .default('alias/warden-secrets')
+        .describe("KMS key the new secrets are encrypted with (the member stack's alias/warden-secrets by default)."),
+      ignoreVariables: z
+        .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
+        .default([])
+        .describe('Variable names that are never reported (known non-secrets that look random).'),
+    })
+    .describe('Lambda environment secret settings'),
+} as const satisfies CheckDefinition;

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+/** What Warden does with a noncompliant resource. */
+export const MODES = ['auto', 'approval', 'ticket', 'report'] as const;
+export type Mode = (typeof MODES)[number];
+
+/**
+ * An ARN with placeholders that a stack or a test fills in: `{partition}`, `{region}`, `{account}`.
+ * `*` is a literal IAM wildcard inside the resource part; it never appears as a whole action.
+ */
+export type ArnTemplate = string;
+
+/** One IAM statement a check's detector or remediator needs. */
+export interface PermissionStatement {
+  readonly actions: readonly string[];
+  readonly resources: readonly ArnTemplate[];
+  /** IAM condition block, copied as is into the generated policy. */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** The CloudTrail calls that can make a resource of this check noncompliant. */
+export interface CloudTrailTrigger {
+  readonly eventSource: string;
+  /** Exact event names as CloudTrail records them (Lambda's are versioned, e.g. `CreateFunction20150331`). */
+  readonly eventNames: readonly string[];
+}
+
+/**
+ * A check, declared once. Everything else (policy schema, EventBridge rules, IAM roles, docs, meta-tests)
+ * is derived from these entries.
+ */
+export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
+  readonly id: string;
+  readonly title: string;
+  /** One sentence: when a resource is noncompliant. */
+  readonly noncompliantWhen: string;
+  /** One sentence: what the fix does and how it is undone. */
+  readonly fix: string;
+  /** CloudFormation / Config resource type of the resources this check judges. */
+  readonly resourceType: string;
+  readonly cloudTrail: readonly CloudTrailTrigger[];
+  /** The AWS Config resource type whose item changes trigger the detector. */
+  readonly configResourceType: string;
+  readonly permissions: {
+    /** Read-only calls of the detector (and of the sweep, and of verify). */
+    readonly detect: readonly PermissionStatement[];
+    /** Calls of the remediator: apply, verify and undo. */
+    readonly remediate: readonly PermissionStatement[];
+  };
+  readonly defaultMode: Mode;
+  /** Strict zod object of the check's own policy settings; every field has a default. */
+  readonly settings: Settings;
+}

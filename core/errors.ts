@@ -1,0 +1,26 @@
+/**
+ * The root of every error Warden raises on purpose. Each module derives one base error from it and
+ * typed subclasses from that, so callers can catch a module's failures without string matching, and
+ * the original failure always travels along as `cause`.
+ */
+export class WardenError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The message of an unknown thrown value, without assuming it is an Error. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+/** The AWS SDK v3 error name (`ResourceNotFoundException`, `ThrottlingException`, ...), if any. */
+export function awsErrorName(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'name' in error) {
+    const name = error.name;
+    return typeof name === 'string' ? name : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { CATALOGUE, type CheckId, CHECK_IDS, MODES } from '../catalogue';
+import {
+  accountId,
+  arnPattern,
+  duration,
+  httpsUrl,
+  kmsKeyReference,
+  organizationalUnitId,
+  organizationId,
+  policyDate,
+  regionName,
+  secretReference,
+  slackApproverId,
+  slackChannelId,
+} from './formats';
+
+/** Settings every check has, whatever it judges. All optional in the file; `BUILT_IN_DEFAULTS` fills gaps. */
+export const commonSettingsShape = {
+  enabled: z.boolean().optional().describe('Whether Warden evaluates this check at all.'),
+  mode: z
+    .enum(MODES, { error: `expected a mode: ${MODES.join(', ')}` })
+    .optional()
+    .describe('auto: fix at once; approval: ask in Slack, fix on yes; ticket: open a ticket; report: record only.'),
+  dryRun: z.boolean().optional().describe('Record what would be done, with the planned API calls, and change nothing.'),
+  approvalTimeout: duration.optional().describe('How long an approval request waits before it expires and becomes a ticket.'),
+  maxAutoFixesPerHour: z
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a whole number of fixes per hour' : undefined) })
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe('Blast-radius budget per account and check; past it, auto degrades to approval.'),
+};
+
+export const BUILT_IN_DEFAULTS = {
+  enabled: true,
+  dryRun: false,
+  approvalTimeout: '24h',
+  maxAutoFixesPerHour: 10,
+} as const;
+
+const defaultsSchema = z.strictObject(commonSettingsShape);
+
+/** The file form of a check's own settings: every field optional, no defaults applied yet. */
+function optionalShape(settings: z.ZodObject): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    Object.entries(settings.shape).map(([key, field]) => {
+      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+      return [key, inner.optional()];
+    }),
+  );
+}
+
+/** A check's section in the file: the common settings plus the check's own (typed loosely here). */
+type FileCheckSchema = z.ZodOptional<z.ZodObject<typeof commonSettingsShape & Record<string, z.ZodOptional<z.ZodType>>, z.core.$strict>>;
+
+const checkFileSchemas = Object.fromEntries(
+  CATALOGUE.map((check) => [check.id, z.strictObject({ ...commonSettingsShape, ...optionalShape(check.settings) }).optional()]),
+) as unknown as Record<CheckId, FileCheckSchema>;
+
+const checksSchema = z.strictObject(checkFileSchemas);
+
+const oneOrMany = <T extends z.ZodType>(item: T, what: string) =>
+  z.union([item, z.array(item).min(1)], { error: `expected ${what}, or a list of them` });
+
+const overrideSchema = z
+  .strictObject({
+    match: z
+      .strictObject({
+        account: oneOrMany(accountId, 'a 12-digit AWS account id in quotes').optional(),
+        organizationalUnit: oneOrMany(organizationalUnitId, 'an organizational unit id').optional(),
+        region: oneOrMany(regionName, 'a region name').optional(),
+      })
+      .refine((match) => Object.keys(match).length > 0, 'expected at least one of account, organizationalUnit, region'),
+    defaults: defaultsSchema.optional(),
+    checks: checksSchema.optional(),
+  })
+  .refine((override) => override.defaults !== undefined || override.checks !== undefined, 'an override must set defaults or checks');
+
+const checkIdSchema = z.enum(CHECK_IDS as [CheckId, ...CheckId[]], { error: `expected a check id: ${CHECK_IDS.join(', ')}` });
+
+const exemptionSchema = z
+  .strictObject({
+    check: oneOrMany(checkIdSchema, 'a check id').optional().describe('Check(s) the exemption applies to; all checks when absent.'),
+    resource: arnPattern.optional().describe('Resource ARN, * matches any run of characters.'),
+    tag: z
+      .strictObject({
+        key: z.string().min(1).max(128),
+        value: z.string().max(256).optional(),
+      })
+      .optional()
+      .describe('Resource tag; with no value, any value matches and the value is the reason.'),
+    reason: z.string().min(3, 'expected a reason of at least 3 characters').optional(),
+    expires: policyDate.optional().describe('Last day the exemption holds (UTC); expired exemptions are ignored and reported.'),
+  })
+  .refine((exemption) => exemption.resource !== undefined || exemption.tag !== undefined, 'an exemption needs a resource or a tag')
+  .refine(
+    (exemption) => exemption.reason !== undefined || exemption.tag !== undefined,
+    'an exemption by resource needs a reason (for a tag exemption the tag value is the reason)',
+  );
+
+const slackSchema = z.strictObject({
+  channel: slackChannelId,
+  approvers: z.array(slackApproverId).min(1, 'expected at least one approver'),
+  botToken: secretReference,
+  signingSecret: secretReference,
+});
+
+const ticketsSchema = z.strictObject({
+  provider: z.enum(['jira', 'github', 'webhook', 'none'], { error: 'expected a ticket provider: jira, github, webhook or none' }),
+  jira: z
+    .strictObject({
+      baseUrl: httpsUrl,
+      project: z.string().regex(/^[A-Z][A-Z0-9_]{1,9}$/, 'expected a Jira project key like SEC'),
+      issueType: z.string().min(1).default('Task'),
+      credentials: secretReference,
+    })
+    .optional(),
+  github: z
+    .strictObject({
+      repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected a repository as owner/name'),
+      token: secretReference,
+      labels: z.array(z.string().min(1).max(50)).default(['warden']),
+    })
+    .optional(),
+  webhook: z.strictObject({ url: httpsUrl, signingSecret: secretReference }).optional(),
+});
+
+const deploymentSchema = z.strictObject({
+  regions: z.array(regionName).min(1, 'expected at least one region'),
+  organizationalUnits: z.array(organizationalUnitId).min(1, 'expected at least one organizational unit'),
+  hubAccount: accountId,
+  organizationId: organizationId.optional(),
+  maxConcurrentPercentage: z.number().int().min(1).max(100).default(25),
+  failureTolerancePercentage: z.number().int().min(0).max(100).default(10),
+});
+
+export const policySchema = z.strictObject({
+  version: z.literal(1, { error: 'expected version: 1' }),
+  defaults: defaultsSchema.default({}),
+  checks: checksSchema.default({}),
+  overrides: z.array(overrideSchema).default([]),
+  exemptions: z.array(exemptionSchema).default([]),
+  approvals: z.strictObject({ slack: slackSchema }).optional(),
+  tickets: ticketsSchema.optional(),
+  deployment: deploymentSchema.optional(),
+});
+
+export type Policy = z.output<typeof policySchema>;
+export type CommonSettings = z.output<typeof defaultsSchema>;
+export type Override = Policy['overrides'][number];
+export type Exemption = Policy['exemptions'][number];
+
+export { kmsKeyReference };

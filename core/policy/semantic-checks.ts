@@ -1,0 +1,150 @@
+import { CATALOGUE, type CheckId } from '../catalogue';
+import { durationSeconds, parsePolicyDate } from './formats';
+import type { Exemption, Policy } from './schema';
+import type { PolicyPath } from './source-locator';
+
+export interface SemanticProblem {
+  readonly path: PolicyPath;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}
+
+const MIN_APPROVAL_TIMEOUT = 5 * 60;
+const MAX_APPROVAL_TIMEOUT = 30 * 86400;
+
+interface SettingsLayer {
+  readonly path: PolicyPath;
+  readonly settings: { mode?: string | undefined; approvalTimeout?: string | undefined };
+}
+
+/** Every place in the policy that sets common settings: defaults, checks, and both inside overrides. */
+function settingsLayers(policy: Policy): SettingsLayer[] {
+  const layers: SettingsLayer[] = [{ path: ['defaults'], settings: policy.defaults }];
+  const fromChecks = (checks: Policy['checks'], path: PolicyPath) =>
+    Object.entries(checks).flatMap(([id, settings]) => (settings ? [{ path: [...path, id], settings }] : []));
+  layers.push(...fromChecks(policy.checks, ['checks']));
+  policy.overrides.forEach((override, index) => {
+    if (override.defaults) layers.push({ path: ['overrides', index, 'defaults'], settings: override.defaults });
+    if (override.checks) layers.push(...fromChecks(override.checks, ['overrides', index, 'checks']));
+  });
+  return layers;
+}
+
+function checkModes(policy: Policy): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const ticketsConfigured = policy.tickets !== undefined && policy.tickets.provider !== 'none';
+  for (const { path, settings } of settingsLayers(policy)) {
+    if (settings.mode === 'approval' && !policy.approvals) {
+      problems.push({ path: [...path, 'mode'], severity: 'error', message: 'mode approval needs approvals.slack (channel, approvers and secrets)' });
+    }
+    if (settings.mode === 'ticket' && !ticketsConfigured) {
+      problems.push({ path: [...path, 'mode'], severity: 'error', message: 'mode ticket needs a tickets provider (jira, github or webhook)' });
+    }
+    if (settings.approvalTimeout !== undefined) {
+      const seconds = durationSeconds(settings.approvalTimeout);
+      if (seconds < MIN_APPROVAL_TIMEOUT || seconds > MAX_APPROVAL_TIMEOUT) {
+        problems.push({ path: [...path, 'approvalTimeout'], severity: 'error', message: 'expected an approval timeout between 5m and 30d' });
+      }
+    }
+  }
+  if (!ticketsConfigured) {
+    problems.push({
+      path: policy.tickets ? ['tickets', 'provider'] : [],
+      severity: 'warning',
+      message: 'no ticket provider: failed and expired remediations are recorded in the audit trail only',
+    });
+  }
+  return problems;
+}
+
+function checkTickets(policy: Policy): SemanticProblem[] {
+  const tickets = policy.tickets;
+  if (!tickets || tickets.provider === 'none' || tickets[tickets.provider]) return [];
+  return [{ path: ['tickets', 'provider'], severity: 'error', message: `provider ${tickets.provider} needs a tickets.${tickets.provider} section` }];
+}
+
+function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? (value as readonly T[]) : [value as T];
+}
+
+function checkOverrides(policy: Policy): SemanticProblem[] {
+  const regions = policy.deployment?.regions;
+  if (!regions) return [];
+  return policy.overrides.flatMap((override, index) =>
+    asList(override.match.region)
+      .filter((region) => !regions.includes(region))
+      .map((region) => ({
+        path: ['overrides', index, 'match', 'region'],
+        severity: 'error' as const,
+        message: `this override matches nothing: region ${region} is not in deployment.regions (${regions.join(', ')})`,
+      })),
+  );
+}
+
+/** The ARN service each check's resources live in, e.g. `dynamodb`. */
+function resourceService(check: CheckId): string {
+  const entry = CATALOGUE.find((candidate) => candidate.id === check);
+  return entry ? (entry.resourceType.split('::')[1] ?? '').toLowerCase() : '';
+}
+
+function exemptionKey(exemption: Exemption): string {
+  return JSON.stringify([asList(exemption.check).toSorted(), exemption.resource ?? null, exemption.tag?.key ?? null, exemption.tag?.value ?? null]);
+}
+
+function checkExemptions(policy: Policy, now: Date): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const seen = new Map<string, number>();
+  policy.exemptions.forEach((exemption, index) => {
+    const key = exemptionKey(exemption);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else problems.push({ path: ['exemptions', index], severity: 'error', message: `duplicate of exemptions[${first}]` });
+
+    const service = exemption.resource?.split(':')[2];
+    if (service && service !== '*') {
+      for (const check of asList(exemption.check)) {
+        const expected = resourceService(check);
+        if (expected && service !== expected) {
+          problems.push({
+            path: ['exemptions', index, 'resource'],
+            severity: 'error',
+            message: `this exemption matches nothing: ${check} judges ${expected} resources, not ${service}`,
+          });
+        }
+      }
+    }
+    const expires = exemption.expires ? parsePolicyDate(exemption.expires) : undefined;
+    if (expires && expires.getTime() < now.getTime()) {
+      problems.push({ path: ['exemptions', index, 'expires'], severity: 'warning', message: `expired on ${exemption.expires}; it is ignored` });
+    }
+  });
+  return problems;
+}
+
+function checkWebAcls(policy: Policy): SemanticProblem[] {
+  const webAcl = policy.checks['apigateway-stage-waf']?.webAcl;
+  if (typeof webAcl !== 'object' || webAcl === null) return [];
+  const problems: SemanticProblem[] = Object.entries(webAcl as Record<string, string>)
+    .filter(([region, arn]) => arn.split(':')[3] !== region)
+    .map(([region]) => ({
+      path: ['checks', 'apigateway-stage-waf', 'webAcl', region],
+      severity: 'error' as const,
+      message: `a web ACL must be in the region of the stages it protects (${region})`,
+    }));
+  for (const region of policy.deployment?.regions ?? []) {
+    if (!(region in webAcl)) {
+      problems.push({
+        path: ['checks', 'apigateway-stage-waf', 'webAcl'],
+        severity: 'warning',
+        message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Problems a schema cannot see: references between sections, duplicates, and rules that can never apply. */
+export function semanticProblems(policy: Policy, now: Date): SemanticProblem[] {
+  return [...checkModes(policy), ...checkTickets(policy), ...checkOverrides(policy), ...checkExemptions(policy, now), ...checkWebAcls(policy)];
+}

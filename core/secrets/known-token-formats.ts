@@ -23,7 +23,9 @@ export const KNOWN_TOKEN_FORMATS: readonly KnownTokenFormat[] = [
   { id: 'atlassian-token', label: 'Atlassian API token', pattern: /\bATATT3[A-Za-z0-9_=-]{20,}/ },
   { id: 'private-key', label: 'private key block', pattern: /-----BEGIN ([A-Z]+ )?PRIVATE KEY( BLOCK)?-----/ },
   { id: 'jwt', label: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  { id: 'url-credentials', label: 'credentials in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@[^\s]+/i },
+  { id: 'openai-key', label: 'OpenAI API key', pattern: /\bsk-(proj-|svcacct-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}/ },
+  { id: 'anthropic-key', label: 'Anthropic API key', pattern: /\bsk-ant-(api|admin)\d{2}-[A-Za-z0-9_-]{80,}/ },
+  { id: 'url-credentials', label: 'credentials in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@[^\s]+/i },
 ];
 
 /** The first known token format the value contains, if any. */

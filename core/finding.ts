@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { CheckId } from './catalogue';
+
+export type EvaluationStatus = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+/** A resource a check should look at, as named by an event or a sweep. */
+export interface ResourceRef {
+  readonly check: CheckId;
+  readonly account: string;
+  readonly region: string;
+  readonly resourceArn: string;
+}
+
+/**
+ * What a detector concluded. `evidence` is redacted by construction: names, rule ids, settings and
+ * fingerprints, never a secret value, so it may be logged, stored, posted and ticketed.
+ */
+export interface Evaluation {
+  readonly status: EvaluationStatus;
+  /** One sentence a human reads in Slack or a ticket. */
+  readonly reason: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}
+
+/** A noncompliant resource, ready for the remediation workflow. */
+export interface Finding extends ResourceRef {
+  /** Hash of account, region, check, resource ARN and the evaluated (redacted) state. */
+  readonly findingId: string;
+  readonly reason: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly detectedAt: string;
+  /** What triggered the detection: a CloudTrail event id, a Config item, or the sweep. */
+  readonly trigger: { readonly kind: 'cloudtrail' | 'config' | 'sweep' | 'manual'; readonly id?: string };
+}
+
+/** Canonical JSON: object keys sorted at every level, so equal states hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The finding id: 40 hex characters of SHA-256 over the resource and its evaluated state. It is also
+ * the workflow execution name, so a duplicate event cannot start a second remediation, while a new
+ * violation of the same resource (a different state) gets a new id.
+ */
+export function findingIdOf(ref: ResourceRef, evidence: Readonly<Record<string, unknown>>): string {
+  return createHash('sha256')
+    .update(canonicalJson([ref.account, ref.region, ref.check, ref.resourceArn, evidence]))
+    .digest('hex')
+    .slice(0, 40);
+}
+
+/** A short, non-reversible fingerprint of a secret value: first 4 hex characters of its SHA-256. */
+export function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 4);
+}

@@ -1,0 +1,41 @@
+import type { Evaluation } from '../core/finding';
+import { fetchStage, listStages, type StageState } from './apigateway-stage';
+import type { Detector } from './detector';
+
+/** API Gateway reports an unset limit as absent, or as -1 on some stages: both mean "no limit". */
+function limit(value: number | undefined): number | undefined {
+  return value === undefined || value < 0 ? undefined : value;
+}
+
+export const apigatewayStageThrottlingDetector: Detector<'apigateway-stage-throttling', StageState, 'apigateway'> = {
+  check: 'apigateway-stage-throttling',
+
+  fetch: (ref, clients) => fetchStage(clients.apigateway, ref.resourceArn),
+
+  transitioning: () => false,
+
+  async evaluate(state, settings): Promise<Evaluation> {
+    const stage = `${state.restApiId}/${state.stageName}`;
+    if (state.apiType === 'HTTP') {
+      return { status: 'NOT_APPLICABLE', reason: `stage ${stage} belongs to an HTTP API; only REST API stages are judged`, evidence: { stage } };
+    }
+    const all = state.methodSettings['*/*'];
+    const rateLimit = limit(all?.throttlingRateLimit);
+    const burstLimit = limit(all?.throttlingBurstLimit);
+    const evidence = {
+      stage,
+      rateLimit: rateLimit ?? null,
+      burstLimit: burstLimit ?? null,
+      maxRateLimit: settings.rateLimit,
+      maxBurstLimit: settings.burstLimit,
+    };
+    const problems = [
+      rateLimit === undefined ? 'no */* rate limit' : rateLimit > settings.rateLimit ? `rate limit ${rateLimit} above ${settings.rateLimit}` : undefined,
+      burstLimit === undefined ? 'no */* burst limit' : burstLimit > settings.burstLimit ? `burst limit ${burstLimit} above ${settings.burstLimit}` : undefined,
+    ].filter((problem): problem is string => problem !== undefined);
+    if (problems.length > 0) return { status: 'NON_COMPLIANT', reason: `stage ${stage}: ${problems.join(', ')}`, evidence };
+    return { status: 'COMPLIANT', reason: `stage ${stage} is throttled within the policy limits`, evidence };
+  },
+
+  list: (clients, scope) => listStages(clients.apigateway, 'apigateway-stage-throttling', scope),
+};

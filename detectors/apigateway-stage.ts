@@ -1,0 +1,60 @@
+import { type APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { parseStageArn, stageArn } from '../core/aws/arns';
+import type { CheckId } from '../core/catalogue';
+import type { ResourceRef } from '../core/finding';
+import type { FetchedState } from './detector';
+
+/** What both API Gateway stage checks read from `GetStage`. */
+export interface StageState extends FetchedState {
+  readonly restApiId: string;
+  readonly stageName: string;
+  /** `HTTP` for API Gateway v2 APIs, which neither check judges. */
+  readonly apiType: 'REST' | 'HTTP';
+  readonly methodSettings: Readonly<Record<string, { throttlingRateLimit?: number; throttlingBurstLimit?: number }>>;
+  readonly webAclArn?: string;
+}
+
+/** HTTP APIs (v2) have ARNs `.../apis/<id>/stages/<name>`; the REST API checks do not apply to them. */
+export function isHttpApiStageArn(arn: string): boolean {
+  return /^arn:[^:]+:apigateway:[^:]+::\/apis\/[^/]+\/stages\/[^/]+$/.test(arn);
+}
+
+/** Reads a REST API stage; `undefined` when it (or its API) no longer exists. */
+export async function fetchStage(apigateway: APIGatewayClient, arn: string): Promise<StageState | undefined> {
+  if (isHttpApiStageArn(arn)) {
+    const [, apiId = '', stageName = ''] = /\/apis\/([^/]+)\/stages\/([^/]+)$/.exec(arn) ?? [];
+    return { restApiId: apiId, stageName, apiType: 'HTTP', methodSettings: {}, tags: {} };
+  }
+  const parsed = parseStageArn(arn);
+  if (!parsed) return undefined;
+  try {
+    const stage = await apigateway.send(new GetStageCommand({ restApiId: parsed.restApiId, stageName: parsed.stageName }));
+    return {
+      restApiId: parsed.restApiId,
+      stageName: parsed.stageName,
+      apiType: 'REST',
+      methodSettings: stage.methodSettings ?? {},
+      ...(stage.webAclArn ? { webAclArn: stage.webAclArn } : {}),
+      tags: stage.tags ?? {},
+    };
+  } catch (error) {
+    if (error instanceof NotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Every REST API stage in the region, paginated. */
+export async function* listStages(apigateway: APIGatewayClient, check: CheckId, scope: { account: string; region: string }): AsyncIterable<ResourceRef> {
+  let position: string | undefined;
+  do {
+    const page = await apigateway.send(new GetRestApisCommand({ position, limit: 500 }));
+    for (const api of page.items ?? []) {
+      if (!api.id) continue;
+      const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
+      for (const stage of stages ?? []) {
+        if (stage.stageName) yield { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) };
+      }
+    }
+    position = page.position;
+  } while (position);
+}

@@ -1,0 +1,71 @@
+import { GetFunctionConfigurationCommand, ListFunctionsCommand, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { functionArn } from '../core/aws/arns';
+import type { Evaluation } from '../core/finding';
+import type { Detector, FetchedState } from './detector';
+import { scanVariables } from './secret-scanner/scan-variables';
+
+/**
+ * A function's configuration. `variables` holds plaintext values: it never leaves the detector; only
+ * the evaluation's redacted evidence (names, rules, fingerprints) does.
+ */
+export interface FunctionState extends FetchedState {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly state?: string;
+  readonly lastUpdateStatus?: string;
+  readonly revisionId?: string;
+  readonly role?: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-secrets', FunctionState, 'lambda'> = {
+  check: 'lambda-function-env-secrets',
+
+  async fetch(ref, clients) {
+    try {
+      // CloudTrail omits environment values, so the configuration is always read from the API.
+      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: ref.resourceArn }));
+      const arn = config.FunctionArn ?? ref.resourceArn;
+      const { Tags } = await clients.lambda.send(new ListTagsCommand({ Resource: arn }));
+      return {
+        functionName: config.FunctionName ?? arn.split(':').pop() ?? arn,
+        functionArn: arn,
+        ...(config.State ? { state: config.State } : {}),
+        ...(config.LastUpdateStatus ? { lastUpdateStatus: config.LastUpdateStatus } : {}),
+        ...(config.RevisionId ? { revisionId: config.RevisionId } : {}),
+        ...(config.Role ? { role: config.Role } : {}),
+        variables: config.Environment?.Variables ?? {},
+        tags: Tags ?? {},
+      };
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  },
+
+  transitioning(state) {
+    return state.state === 'Pending' || state.lastUpdateStatus === 'InProgress';
+  },
+
+  async evaluate(state, settings): Promise<Evaluation> {
+    const flagged = await scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables });
+    const evidence = { functionName: state.functionName, flagged, variableCount: Object.keys(state.variables).length };
+    if (flagged.length > 0) {
+      const names = flagged.map((match) => match.name).join(', ');
+      return { status: 'NON_COMPLIANT', reason: `function ${state.functionName} has plaintext secrets in its environment: ${names}`, evidence };
+    }
+    return { status: 'COMPLIANT', reason: `function ${state.functionName} has no plaintext secret in its environment`, evidence };
+  },
+
+  async *list(clients, { account, region }) {
+    let marker: string | undefined;
+    do {
+      const page = await clients.lambda.send(new ListFunctionsCommand({ Marker: marker, MaxItems: 50 }));
+      for (const fn of page.Functions ?? []) {
+        const arn = fn.FunctionArn ?? (fn.FunctionName ? functionArn(region, account, fn.FunctionName) : undefined);
+        if (arn) yield { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn };
+      }
+      marker = page.NextMarker;
+    } while (marker);
+  },
+};

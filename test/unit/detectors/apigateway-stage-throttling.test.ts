@@ -1,0 +1,79 @@
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { apigatewayStageThrottlingDetector as detector } from '../../../detectors/apigateway-stage-throttling';
+import { apiFixture } from '../../support/fixtures';
+
+const apigateway = mockClient(APIGatewayClient);
+const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
+const arn = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev';
+const ref = { check: 'apigateway-stage-throttling' as const, account: '111122223333', region: 'us-east-1', resourceArn: arn };
+const settings = { rateLimit: 100, burstLimit: 200 };
+
+beforeEach(() => apigateway.reset());
+
+async function judge(stage: string, limits = settings) {
+  apigateway.on(GetStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'dev' }).resolves(apiFixture(stage));
+  const state = await detector.fetch(ref, clients, limits);
+  if (!state) throw new Error('expected a state');
+  return { state, evaluation: await detector.evaluate(state, limits) };
+}
+
+describe('apigateway-stage-throttling detector', () => {
+  it('finds a stage with no */* method settings noncompliant', async () => {
+    const { evaluation } = await judge('apigateway-get-stage-no-method-settings');
+    expect(evaluation.status).toBe('NON_COMPLIANT');
+    expect(evaluation.reason).toBe('stage a1b2c3d4e5/dev: no */* rate limit, no */* burst limit');
+    expect(evaluation.evidence).toMatchObject({ rateLimit: null, burstLimit: null, maxRateLimit: 100, maxBurstLimit: 200 });
+  });
+
+  it('finds limits above the policy maximums noncompliant', async () => {
+    const { evaluation } = await judge('apigateway-get-stage-throttled-500');
+    expect(evaluation.status).toBe('NON_COMPLIANT');
+    expect(evaluation.reason).toBe('stage a1b2c3d4e5/dev: rate limit 500 above 100, burst limit 1000 above 200');
+  });
+
+  it('accepts limits at or below the maximums, and reads the stage tags', async () => {
+    const { state, evaluation } = await judge('apigateway-get-stage-compliant');
+    expect(evaluation.status).toBe('COMPLIANT');
+    expect(state.tags).toEqual({ team: 'payments' });
+    expect((await judge('apigateway-get-stage-throttled-500', { rateLimit: 500, burstLimit: 1000 })).evaluation.status).toBe('COMPLIANT');
+  });
+
+  it('treats -1 (unlimited) as no limit', async () => {
+    const stage = apiFixture<{ methodSettings: Record<string, Record<string, unknown>> }>('apigateway-get-stage-compliant');
+    stage.methodSettings['*/*'] = { ...stage.methodSettings['*/*'], throttlingRateLimit: -1 };
+    apigateway.on(GetStageCommand).resolves(stage);
+    const state = await detector.fetch(ref, clients, settings);
+    expect(state && (await detector.evaluate(state, settings)).reason).toBe('stage a1b2c3d4e5/dev: no */* rate limit');
+  });
+
+  it('judges HTTP API (v2) stages not applicable without calling the REST API', async () => {
+    const state = await detector.fetch({ ...ref, resourceArn: 'arn:aws:apigateway:us-east-1::/apis/x1y2z3/stages/$default' }, clients, settings);
+    expect(state && (await detector.evaluate(state, settings)).status).toBe('NOT_APPLICABLE');
+    expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
+  });
+
+  it('treats a deleted stage as no finding', async () => {
+    apigateway.on(GetStageCommand).rejects(new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} }));
+    await expect(detector.fetch(ref, clients, settings)).resolves.toBeUndefined();
+  });
+
+  it.each(['AccessDeniedException', 'TooManyRequestsException'])('propagates %s', async (name) => {
+    apigateway.on(GetStageCommand).rejects(Object.assign(new Error(name), { name }));
+    await expect(detector.fetch(ref, clients, settings)).rejects.toMatchObject({ name });
+  });
+
+  it('lists every stage of every REST API across pages', async () => {
+    apigateway.on(GetRestApisCommand).resolvesOnce({ items: [{ id: 'api1' }], position: 'p2' }).resolvesOnce({ items: [{ id: 'api2' }] });
+    apigateway.on(GetStagesCommand, { restApiId: 'api1' }).resolves({ item: [{ stageName: 'dev' }, { stageName: 'prod' }] });
+    apigateway.on(GetStagesCommand, { restApiId: 'api2' }).resolves({ item: [{ stageName: 'v1' }] });
+    const arns = [];
+    for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
+    expect(arns).toEqual([
+      'arn:aws:apigateway:us-east-1::/restapis/api1/stages/dev',
+      'arn:aws:apigateway:us-east-1::/restapis/api1/stages/prod',
+      'arn:aws:apigateway:us-east-1::/restapis/api2/stages/v1',
+    ]);
+  });
+});

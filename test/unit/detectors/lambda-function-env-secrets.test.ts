@@ -1,0 +1,78 @@
+import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { lambdaFunctionEnvSecretsDetector as detector } from '../../../detectors/lambda-function-env-secrets';
+import { apiFixture, expectNoCanary } from '../../support/fixtures';
+
+const lambda = mockClient(LambdaClient);
+const clients = { lambda: new LambdaClient({ region: 'us-east-1' }) };
+const arn = 'arn:aws:lambda:us-east-1:111122223333:function:my-function';
+const ref = { check: 'lambda-function-env-secrets' as const, account: '111122223333', region: 'us-east-1', resourceArn: arn };
+const settings = { kmsKey: 'alias/warden-secrets', ignoreVariables: [] as string[] };
+
+beforeEach(() => {
+  lambda.reset();
+  lambda.on(ListTagsCommand).resolves(apiFixture('lambda-list-tags'));
+});
+
+async function judge(fixture: string, options = settings) {
+  lambda.on(GetFunctionConfigurationCommand, { FunctionName: arn }).resolves(apiFixture(fixture));
+  const state = await detector.fetch(ref, clients, options);
+  if (!state) throw new Error('expected a state');
+  return { state, evaluation: await detector.evaluate(state, options) };
+}
+
+describe('lambda-function-env-secrets detector', () => {
+  it('flags plaintext secrets by name, rule and fingerprint, never by value', async () => {
+    const { evaluation } = await judge('lambda-get-function-configuration-secrets');
+    expect(evaluation.status).toBe('NON_COMPLIANT');
+    expect(evaluation.reason).toBe('function my-function has plaintext secrets in its environment: DATABASE_URL, STRIPE_SECRET_KEY');
+    expect(evaluation.evidence).toEqual({
+      functionName: 'my-function',
+      variableCount: 5,
+      flagged: [
+        { name: 'DATABASE_URL', rule: 'format:url-credentials', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
+        { name: 'STRIPE_SECRET_KEY', rule: 'format:stripe-key', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
+      ],
+    });
+    expectNoCanary(evaluation);
+  });
+
+  it('accepts references to secrets and plain configuration', async () => {
+    const { state, evaluation } = await judge('lambda-get-function-configuration-clean');
+    expect(evaluation.status).toBe('COMPLIANT');
+    expect(state.tags).toEqual({ team: 'checkout' });
+  });
+
+  it('skips ignored variables', async () => {
+    const { evaluation } = await judge('lambda-get-function-configuration-secrets', { ...settings, ignoreVariables: ['DATABASE_URL', 'STRIPE_SECRET_KEY'] });
+    expect(evaluation.status).toBe('COMPLIANT');
+  });
+
+  it('always reads the configuration from the API, since CloudTrail omits environment values', async () => {
+    await judge('lambda-get-function-configuration-clean');
+    expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: arn });
+  });
+
+  it('reports a function whose update is in progress as transitioning', async () => {
+    const { state } = await judge('lambda-get-function-configuration-updating');
+    expect(detector.transitioning(state)).toBe(true);
+  });
+
+  it('treats a deleted function as no finding', async () => {
+    lambda.on(GetFunctionConfigurationCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
+    await expect(detector.fetch(ref, clients, settings)).resolves.toBeUndefined();
+  });
+
+  it.each(['AccessDeniedException', 'TooManyRequestsException'])('propagates %s', async (name) => {
+    lambda.on(GetFunctionConfigurationCommand).rejects(Object.assign(new Error(name), { name }));
+    await expect(detector.fetch(ref, clients, settings)).rejects.toMatchObject({ name });
+  });
+
+  it('lists functions across pages', async () => {
+    lambda.on(ListFunctionsCommand).resolvesOnce({ Functions: [{ FunctionName: 'a', FunctionArn: `${arn.replace('my-function', 'a')}` }], NextMarker: 'm' }).resolvesOnce({ Functions: [{ FunctionName: 'b' }] });
+    const arns = [];
+    for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
+    expect(arns).toEqual(['arn:aws:lambda:us-east-1:111122223333:function:a', 'arn:aws:lambda:us-east-1:111122223333:function:b']);
+  });
+});

@@ -1,0 +1,6 @@
+import { WardenError } from '../errors';
+
+export class EventError extends WardenError {}
+
+/** An input that is not a usable EventBridge event: logged and counted, never dropped silently. */
+export class MalformedEventError extends EventError {}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { type CheckId, getCheck } from '../catalogue';
+import { functionArn, parseStageArn, stageArn, tableArn } from '../aws/arns';
+import type { ResourceRef } from '../finding';
+import { MalformedEventError } from './errors';
+import { CLOUDTRAIL_DETAIL_TYPE, CONFIG_DETAIL_TYPE } from './event-patterns';
+
+/** EventBridge's own limit on an event's size. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
+const envelopeSchema = z.object({
+  id: z.string().min(1),
+  'detail-type': z.string().min(1),
+  source: z.string().min(1),
+  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account'),
+  region: z.string().min(1),
+  time: z.string().optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+export type EventEnvelope = z.output<typeof envelopeSchema>;
+
+export type TriggerKind = 'cloudtrail' | 'config' | 'sweep';
+
+export interface ExtractedResources {
+  readonly kind: TriggerKind;
+  readonly eventId: string;
+  readonly refs: readonly ResourceRef[];
+}
+
+/** Validates the EventBridge envelope; throws `MalformedEventError` naming the bad field. */
+export function parseEnvelope(event: unknown): EventEnvelope {
+  const size = Buffer.byteLength(JSON.stringify(event) ?? '', 'utf8');
+  if (size > MAX_EVENT_BYTES) throw new MalformedEventError(`event is ${size} bytes, over EventBridge's 256 KB limit`);
+  const parsed = envelopeSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new MalformedEventError(`not an EventBridge event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
+const obj = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+
+/** `my-fn`, `my-fn:prod`, `arn:…:function:my-fn:7` → the unqualified function ARN. */
+function normaliseFunction(nameOrArn: string, region: string, account: string): string {
+  const match = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)/.exec(nameOrArn);
+  if (match) return functionArn(match[1] as string, match[2] as string, match[3] as string);
+  const partial = /^(\d{12}):function:([^:]+)/.exec(nameOrArn);
+  if (partial) return functionArn(region, partial[1] as string, partial[2] as string);
+  return functionArn(region, account, nameOrArn.split(':')[0] as string);
+}
+
+/** The ARNs a CloudTrail record names, per event source. CloudTrail lower-cases only the first letter of keys. */
+function cloudTrailArns(detail: Record<string, unknown>, region: string, account: string): string[] {
+  const request = obj(detail['requestParameters']);
+  const response = obj(detail['responseElements']);
+  switch (detail['eventSource']) {
+    case 'dynamodb.amazonaws.com': {
+      const described = obj(response['tableDescription']);
+      const arn = str(described['tableArn']);
+      const name = str(request['tableName']) ?? str(request['targetTableName']) ?? str(obj(request['tableCreationParameters'])['tableName']);
+      return arn ? [arn] : name ? [tableArn(region, account, name)] : [];
+    }
+    case 'apigateway.amazonaws.com': {
+      const apiId = str(request['restApiId']);
+      const stageName =
+        str(request['stageName']) ?? str(obj(request['createStageInput'])['stageName']) ?? str(obj(request['createDeploymentInput'])['stageName']);
+      if (apiId && stageName) return [stageArn(region, apiId, stageName)];
+      // API Gateway v2 (HTTP APIs) uses apiId: named so the detector can judge it not applicable.
+      const httpApiId = str(request['apiId']);
+      if (httpApiId && stageName) return [`arn:aws:apigateway:${region}::/apis/${httpApiId}/stages/${stageName}`];
+      return [];
+    }
+    case 'wafv2.amazonaws.com': {
+      const arn = str(request['resourceArn']);
+      return arn && parseStageArn(arn) ? [arn] : [];
+    }
+    case 'lambda.amazonaws.com': {
+      const arn = str(response['functionArn']) ?? str(request['functionName']);
+      return arn ? [normaliseFunction(arn, region, account)] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The ARN a Config item names; both the notification (`ARN`) and the API (`arn`) spellings. */
+function configArn(item: Record<string, unknown>): string | undefined {
+  return str(item['ARN']) ?? str(item['arn']) ?? (str(item['resourceId'])?.startsWith('arn:') ? str(item['resourceId']) : undefined);
+}
+
+/**
+ * The resources an event asks `check` to look at. The event is only a hint: the detector reads each
+ * resource's current state before judging it.
+ */
+export function extractResources(event: unknown, check: CheckId): ExtractedResources {
+  const envelope = parseEnvelope(event);
+  const { detail } = envelope;
+  const kind = getCheck(check);
+  if (envelope['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
+    const region = str(detail['awsRegion']) ?? envelope.region;
+    const account = str(detail['recipientAccountId']) ?? envelope.account;
+    const arns = cloudTrailArns(detail, region, account);
+    if (arns.length === 0) throw new MalformedEventError(`CloudTrail ${String(detail['eventName'])} event names no resource of ${check}`);
+    return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })) };
+  }
+  if (envelope['detail-type'] === CONFIG_DETAIL_TYPE) {
+    // The oversized variant carries only a summary; either way the detector reads the API.
+    const item = obj(detail['configurationItem'] ?? detail['configurationItemSummary']);
+    const resourceArn = configArn(item);
+    if (!resourceArn || item['resourceType'] !== kind.configResourceType) {
+      throw new MalformedEventError(`Config item names no ${kind.configResourceType} ARN`);
+    }
+    const account = str(item['awsAccountId']) ?? str(item['accountId']) ?? envelope.account;
+    const region = str(item['awsRegion']) ?? envelope.region;
+    return { kind: 'config', eventId: envelope.id, refs: [{ check, account, region, resourceArn }] };
+  }
+  if (envelope.source === 'aws.events' && envelope['detail-type'] === 'Scheduled Event') {
+    return { kind: 'sweep', eventId: envelope.id, refs: [] };
+  }
+  throw new MalformedEventError(`unexpected detail-type ${envelope['detail-type']} for ${check}`);
+}

@@ -1,0 +1,69 @@
+import { LimitExceededException, ResourceInUseException, UpdateTableCommand, type SSESpecification } from '@aws-sdk/client-dynamodb';
+import { DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
+import { dynamodbTableEncryptionDetector as detector } from '../detectors/dynamodb-table-encryption';
+import { FatalRemediationError, RetryableRemediationError } from './errors';
+import type { Remediator } from './remediator';
+import { fetchSettled, verifyWithDetector } from './verify';
+
+/** The AWS managed key: selected by leaving KMSMasterKeyId out. */
+const AWS_MANAGED_KEY = 'alias/aws/dynamodb';
+
+export interface TableEncryptionUndo {
+  readonly tableName: string;
+  /** The previous encryption: the AWS owned key, or a KMS key by ARN. */
+  readonly previous: { readonly kind: 'AWS_OWNED' } | { readonly kind: 'KMS'; readonly kmsKeyArn: string };
+}
+
+function targetSpecification(kmsKey: string): SSESpecification {
+  return kmsKey === AWS_MANAGED_KEY ? { Enabled: true, SSEType: 'KMS' } : { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: kmsKey };
+}
+
+function tableNameOf(arn: string): string {
+  return arn.slice(arn.indexOf(':table/') + ':table/'.length);
+}
+
+export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encryption', 'dynamodb' | 'kms', TableEncryptionUndo> = {
+  check: 'dynamodb-table-encryption',
+
+  plan(finding, settings) {
+    return {
+      calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: tableNameOf(finding.resourceArn), SSESpecification: targetSpecification(settings.kmsKey) } }],
+      notes: ['Encryption changes in the background; the table stays available. Reads and writes are unaffected.'],
+    };
+  },
+
+  async apply(finding, settings, clients) {
+    const state = await fetchSettled(detector, finding, settings, clients);
+    if (!state) throw new FatalRemediationError(`table ${finding.resourceArn} no longer exists`);
+    if ((await detector.evaluate(state, settings)).status !== 'NON_COMPLIANT') return { changed: false };
+    if (settings.kmsKey !== AWS_MANAGED_KEY) {
+      try {
+        await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
+      } catch (error) {
+        if (error instanceof NotFoundException) throw new FatalRemediationError(`KMS key ${settings.kmsKey} does not exist in ${finding.region}`, { cause: error });
+        throw error;
+      }
+    }
+    const undo: TableEncryptionUndo = {
+      tableName: state.tableName,
+      previous: state.sse?.type === 'KMS' && state.sse.kmsKeyArn ? { kind: 'KMS', kmsKeyArn: state.sse.kmsKeyArn } : { kind: 'AWS_OWNED' },
+    };
+    try {
+      await clients.dynamodb.send(new UpdateTableCommand({ TableName: state.tableName, SSESpecification: targetSpecification(settings.kmsKey) }));
+    } catch (error) {
+      if (error instanceof ResourceInUseException || error instanceof LimitExceededException) {
+        throw new RetryableRemediationError(`table ${state.tableName} cannot be updated now: ${error.name}`, { cause: error });
+      }
+      throw error;
+    }
+    return { changed: true, undo };
+  },
+
+  verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
+
+  async undo(record, clients) {
+    const specification: SSESpecification =
+      record.previous.kind === 'AWS_OWNED' ? { Enabled: false } : { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: record.previous.kmsKeyArn };
+    await clients.dynamodb.send(new UpdateTableCommand({ TableName: record.tableName, SSESpecification: specification }));
+  },
+};

@@ -1,0 +1,21 @@
+import type { CheckId } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import { apigatewayStageThrottlingRemediator } from './apigateway-stage-throttling';
+import { apigatewayStageWafRemediator } from './apigateway-stage-waf';
+import { dynamodbTableEncryptionRemediator } from './dynamodb-table-encryption';
+import { lambdaFunctionEnvSecretsRemediator } from './lambda-function-env-secrets';
+import type { Remediator } from './remediator';
+
+export type AnyRemediator = Remediator<CheckId, keyof AwsClients, unknown>;
+
+/** Every remediator by check id (for the CLI; a Lambda imports only its own). */
+export const REMEDIATORS = {
+  'dynamodb-table-encryption': dynamodbTableEncryptionRemediator,
+  'apigateway-stage-throttling': apigatewayStageThrottlingRemediator,
+  'apigateway-stage-waf': apigatewayStageWafRemediator,
+  'lambda-function-env-secrets': lambdaFunctionEnvSecretsRemediator,
+} as const satisfies Record<CheckId, unknown>;
+
+export function remediatorFor(check: CheckId): AnyRemediator {
+  return REMEDIATORS[check];
+}

@@ -1,0 +1,41 @@
+import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import type { Evaluation, Finding } from '../core/finding';
+import type { PollOptions } from './verify';
+
+/** One SDK call a remediator makes, named as `warden simulate` and Slack show it. No secret values. */
+export interface PlannedCall {
+  readonly client: 'DynamoDB' | 'APIGateway' | 'WAFV2' | 'Lambda' | 'SecretsManager' | 'KMS';
+  readonly operation: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+export interface RemediationPlan {
+  readonly calls: readonly PlannedCall[];
+  /** What a human must know before approving (e.g. "the function's code must read the secret"). */
+  readonly notes: readonly string[];
+}
+
+/** Facts a remediator needs from its deployment, not from the policy. */
+export interface RemediationContext {
+  /** The member stack's baseline web ACL in this region. */
+  readonly baselineWebAclArn?: string;
+}
+
+export interface ApplyResult<Undo> {
+  /** False when the resource was already compliant and nothing was called. */
+  readonly changed: boolean;
+  /** What undo needs to restore the previous state; redacted (never a secret value). */
+  readonly undo?: Undo;
+}
+
+/** One check's fix: exact, minimal, verified and reversible. */
+export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients, Undo> {
+  readonly check: Id;
+  /** Pure: the exact calls `apply` would make for this finding. */
+  plan(finding: Finding, settings: CheckSettings<Id>, context: RemediationContext): RemediationPlan;
+  apply(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, context: RemediationContext): Promise<ApplyResult<Undo>>;
+  /** Re-reads and re-judges the resource, waiting while it transitions; throws if still noncompliant. */
+  verify(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, poll?: PollOptions): Promise<Evaluation>;
+  undo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<void>;
+}

@@ -1,0 +1,105 @@
+import { CHECK_RULES, routeEvent } from '../../../../core/events/event-patterns';
+import { MalformedEventError } from '../../../../core/events/errors';
+import { extractResources } from '../../../../core/events/extract-resources';
+import { eventFixture } from '../../../support/events';
+
+describe('event routing through the synthesized rule patterns', () => {
+  it.each([
+    ['cloudtrail-lambda-create-function', ['lambda-function-env-secrets']],
+    ['cloudtrail-lambda-update-function-configuration', ['lambda-function-env-secrets']],
+    ['cloudtrail-dynamodb-update-table', ['dynamodb-table-encryption']],
+    ['cloudtrail-dynamodb-create-table', ['dynamodb-table-encryption']],
+    ['cloudtrail-apigateway-create-stage', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
+    ['cloudtrail-apigateway-create-deployment', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
+    ['cloudtrail-apigatewayv2-create-stage', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
+    ['cloudtrail-wafv2-disassociate-web-acl', ['apigateway-stage-waf']],
+    ['cloudtrail-apigateway-update-stage-by-pipeline', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
+    ['config-apigateway-stage-change', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
+    ['config-lambda-oversized', ['lambda-function-env-secrets']],
+  ])('%s reaches %j', (name, checks) => {
+    expect(routeEvent(eventFixture(name))).toEqual(checks);
+  });
+
+  it.each([
+    ['a failed call (errorCode present)', 'cloudtrail-apigateway-create-stage-failed'],
+    ["a call made by Warden's own remediator role", 'cloudtrail-apigateway-update-stage-by-warden'],
+    ['a deleted resource in Config', 'config-apigateway-stage-deleted'],
+    ['an unrelated service (S3 CreateBucket)', 'cloudtrail-s3-create-bucket'],
+  ])('drops %s', (_label, name) => {
+    expect(routeEvent(eventFixture(name))).toEqual([]);
+  });
+
+  it('uses exact, versioned Lambda event names: the unversioned name reaches nothing', () => {
+    const event = eventFixture('cloudtrail-lambda-update-function-configuration');
+    (event['detail'] as Record<string, unknown>)['eventName'] = 'UpdateFunctionConfiguration';
+    expect(routeEvent(event)).toEqual([]);
+  });
+
+  it('generates one CloudTrail and one Config pattern per check', () => {
+    expect(CHECK_RULES.map((rule) => rule.check)).toHaveLength(4);
+    for (const rule of CHECK_RULES) expect(rule.cloudTrail['detail']).toHaveProperty('errorCode', [{ exists: false }]);
+  });
+});
+
+describe('extractResources', () => {
+  it('reads the function ARN from a CloudTrail Lambda event', () => {
+    expect(extractResources(eventFixture('cloudtrail-lambda-create-function'), 'lambda-function-env-secrets')).toEqual({
+      kind: 'cloudtrail',
+      eventId: '6642d073-04f9-474f-a31d-5ef412875c07',
+      refs: [{ check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test' }],
+    });
+  });
+
+  it('builds the function ARN from requestParameters.functionName when the response has none', () => {
+    const event = eventFixture('cloudtrail-lambda-update-function-configuration');
+    (event['detail'] as Record<string, unknown>)['responseElements'] = null;
+    expect(extractResources(event, 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe('arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test');
+  });
+
+  it('reads the table from sSESpecification-era UpdateTable records', () => {
+    expect(extractResources(eventFixture('cloudtrail-dynamodb-update-table'), 'dynamodb-table-encryption').refs[0]?.resourceArn).toBe(
+      'arn:aws:dynamodb:us-east-1:111122223333:table/dynamo-db-1',
+    );
+  });
+
+  it('reads the stage from createStageInput and createDeploymentInput', () => {
+    expect(extractResources(eventFixture('cloudtrail-apigateway-create-stage'), 'apigateway-stage-waf').refs[0]?.resourceArn).toBe(
+      'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+    );
+    expect(extractResources(eventFixture('cloudtrail-apigateway-create-deployment'), 'apigateway-stage-throttling').refs[0]?.resourceArn).toBe(
+      'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev',
+    );
+  });
+
+  it('names HTTP API stages by their v2 ARN so they are judged not applicable', () => {
+    expect(extractResources(eventFixture('cloudtrail-apigatewayv2-create-stage'), 'apigateway-stage-waf').refs[0]?.resourceArn).toBe(
+      'arn:aws:apigateway:us-east-1::/apis/x1y2z3w4v5/stages/$default',
+    );
+  });
+
+  it('reads the stage ARN from a DisassociateWebACL record', () => {
+    expect(extractResources(eventFixture('cloudtrail-wafv2-disassociate-web-acl'), 'apigateway-stage-waf').refs[0]?.resourceArn).toBe(
+      'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+    );
+  });
+
+  it('reads Config items, the oversized variant from its summary', () => {
+    expect(extractResources(eventFixture('config-apigateway-stage-change'), 'apigateway-stage-throttling')).toMatchObject({ kind: 'config', refs: [{ resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' }] });
+    expect(extractResources(eventFixture('config-lambda-oversized'), 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe('arn:aws:lambda:us-east-1:111122223333:function:checkout');
+  });
+
+  it('recognises the daily sweep', () => {
+    expect(extractResources(eventFixture('scheduled-sweep'), 'dynamodb-table-encryption')).toEqual({ kind: 'sweep', eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', refs: [] });
+  });
+
+  it.each([
+    ['not an object', 'hello', /not an EventBridge event/],
+    ['no detail', { id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.lambda', account: '111122223333', region: 'us-east-1' }, /detail/],
+    ['a bad account', { ...eventFixture('cloudtrail-lambda-create-function'), account: 42 }, /account/],
+    ['over 256 KB', { ...eventFixture('cloudtrail-lambda-create-function'), padding: 'x'.repeat(300_000) }, /256 KB/],
+    ['a record naming no resource', { ...eventFixture('cloudtrail-lambda-create-function'), detail: { eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331' } }, /names no resource/],
+  ])('rejects %s with a specific MalformedEventError', (_label, event, message) => {
+    expect(() => extractResources(event, 'lambda-function-env-secrets')).toThrow(MalformedEventError);
+    expect(() => extractResources(event, 'lambda-function-env-secrets')).toThrow(message);
+  });
+});

@@ -1,0 +1,72 @@
+import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { apigatewayStageThrottlingRemediator as remediator } from '../../../remediators/apigateway-stage-throttling';
+import { VerificationFailedError } from '../../../remediators/errors';
+import { apiFixture } from '../../support/fixtures';
+import { findingFor, NO_WAIT } from '../../support/findings';
+
+const apigateway = mockClient(APIGatewayClient);
+const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
+const ref = { check: 'apigateway-stage-throttling' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev' };
+const finding = findingFor(ref, { reason: 'stage a1b2c3d4e5/dev: rate limit 500 above 100', evidence: { stage: 'a1b2c3d4e5/dev' } });
+const settings = { rateLimit: 100, burstLimit: 200 };
+const PATCH = [
+  { op: 'replace', path: '/*/*/throttling/rateLimit', value: '100' },
+  { op: 'replace', path: '/*/*/throttling/burstLimit', value: '200' },
+];
+
+beforeEach(() => {
+  apigateway.reset();
+  apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
+});
+
+describe('apigateway-stage-throttling remediator', () => {
+  it('plans one UpdateStage patching only the */* throttling limits', () => {
+    expect(remediator.plan(finding, settings, {}).calls).toEqual([
+      { client: 'APIGateway', operation: 'UpdateStage', input: { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations: PATCH } },
+    ]);
+  });
+
+  it('applies exactly that call and remembers the previous limits', async () => {
+    const result = await remediator.apply(finding, settings, clients, {});
+    expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations: PATCH });
+    expect(result).toEqual({ changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000 } });
+  });
+
+  it('makes no change to a compliant stage', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-compliant'));
+    await expect(remediator.apply(finding, settings, clients, {})).resolves.toEqual({ changed: false });
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+  });
+
+  it('propagates throttling from UpdateStage to the workflow Retry', async () => {
+    apigateway.on(UpdateStageCommand).rejects(Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException' }));
+    await expect(remediator.apply(finding, settings, clients, {})).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+  });
+
+  it('verifies the new limits, and fails when they did not take', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-compliant'));
+    await expect(remediator.verify(finding, settings, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-no-method-settings'));
+    await expect(remediator.verify(finding, settings, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
+  });
+
+  it('undoes to the previous limits, or to unlimited where there were none', async () => {
+    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000 }, clients);
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
+      patchOperations: [
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
+      ],
+    });
+    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null }, clients);
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
+      patchOperations: [
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '-1' },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '-1' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { AssociateWebACLCommand, DisassociateWebACLCommand, GetWebACLForResourceCommand, WAFNonexistentItemException, WAFUnavailableEntityException, WAFV2Client } from '@aws-sdk/client-wafv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { apigatewayStageWafRemediator as remediator, webAclFor } from '../../../remediators/apigateway-stage-waf';
+import { FatalRemediationError, RetryableRemediationError, VerificationFailedError } from '../../../remediators/errors';
+import { apiFixture } from '../../support/fixtures';
+import { findingFor, NO_WAIT } from '../../support/findings';
+
+const apigateway = mockClient(APIGatewayClient);
+const wafv2 = mockClient(WAFV2Client);
+const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) };
+const stageArn = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev';
+const finding = findingFor({ check: 'apigateway-stage-waf', account: '111122223333', region: 'us-east-1', resourceArn: stageArn }, { reason: 'no web ACL', evidence: { stage: 'a1b2c3d4e5/dev' } });
+const BASELINE = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const OTHER = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5c';
+const context = { baselineWebAclArn: BASELINE };
+
+beforeEach(() => {
+  apigateway.reset();
+  wafv2.reset();
+  apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
+  wafv2.on(GetWebACLForResourceCommand).resolves({});
+});
+
+describe('apigateway-stage-waf remediator', () => {
+  it("chooses the policy's ACL for the region, else the baseline", () => {
+    expect(webAclFor({ webAcl: 'baseline' }, 'us-east-1', context)).toBe(BASELINE);
+    expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'eu-west-1', context)).toBe(OTHER);
+    expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toBe(BASELINE);
+    expect(() => webAclFor({ webAcl: 'baseline' }, 'us-east-1', {})).toThrow(FatalRemediationError);
+  });
+
+  it('plans and applies exactly one AssociateWebACL', async () => {
+    expect(remediator.plan(finding, { webAcl: 'baseline' }, context).calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } }]);
+    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: true, undo: { stageArn, webAclArn: BASELINE } });
+    expect(wafv2).toHaveReceivedCommandTimes(AssociateWebACLCommand, 1);
+    expect(wafv2).toHaveReceivedCommandWith(AssociateWebACLCommand, { WebACLArn: BASELINE, ResourceArn: stageArn });
+  });
+
+  it('makes no change to a stage that already has a web ACL', async () => {
+    wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
+    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: false });
+    expect(wafv2).not.toHaveReceivedCommand(AssociateWebACLCommand);
+  });
+
+  it('retries WAFUnavailableEntityException (stage just created) and fails for good on a missing ACL', async () => {
+    wafv2.on(AssociateWebACLCommand).rejectsOnce(new WAFUnavailableEntityException({ message: 'AWS WAF couldn’t retrieve the resource', $metadata: {} }));
+    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).rejects.toThrow(RetryableRemediationError);
+    wafv2.on(AssociateWebACLCommand).rejects(new WAFNonexistentItemException({ message: 'not found', $metadata: {} }));
+    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).rejects.toThrow(FatalRemediationError);
+  });
+
+  it('verifies the association', async () => {
+    await expect(remediator.verify(finding, { webAcl: 'baseline' }, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
+    wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
+    await expect(remediator.verify(finding, { webAcl: 'baseline' }, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
+  });
+
+  it('undoes with DisassociateWebACL', async () => {
+    await remediator.undo({ stageArn, webAclArn: BASELINE }, clients);
+    expect(wafv2).toHaveReceivedCommandWith(DisassociateWebACLCommand, { ResourceArn: stageArn });
+  });
+});

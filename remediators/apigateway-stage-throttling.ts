@@ -3,7 +3,7 @@ import { parseStageArn } from '../core/aws/arns';
 import { apigatewayStageThrottlingDetector as detector } from '../detectors/apigateway-stage-throttling';
 import { FatalRemediationError } from './errors';
 import type { Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from './verify';
+import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 
 /** API Gateway's value for "no limit" on a method setting. */
 const UNLIMITED = '-1';

@@ -3,7 +3,7 @@ import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { RemediationContext, Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from './verify';
+import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 
 export interface StageWafUndo {
   readonly stageArn: string;

@@ -3,7 +3,7 @@ import { DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { dynamodbTableEncryptionDetector as detector } from '../detectors/dynamodb-table-encryption';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from './verify';
+import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 
 /** The AWS managed key: selected by leaving KMSMasterKeyId out. */
 const AWS_MANAGED_KEY = 'alias/aws/dynamodb';

@@ -8,8 +8,4 @@ export class RetryableRemediationError extends RemediationError {}
 /** Will fail the same way every time (missing key, missing web ACL); goes to the failure path. */
 export class FatalRemediationError extends RemediationError {}
 
-/** The fix was applied but the resource is still noncompliant. */
-export class VerificationFailedError extends RemediationError {}
-
-/** The resource kept transitioning past the bounded wait. */
-export class StillTransitioningError extends RetryableRemediationError {}
+export { StillTransitioningError, VerificationFailedError } from '../detectors/errors';

@@ -19,7 +19,7 @@ import { lambdaFunctionEnvSecretsDetector as detector } from '../detectors/lambd
 import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { PlannedCall, Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from './verify';
+import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 
 export const MANAGED_TAG = 'warden:managed';
 export const FUNCTION_TAG = 'warden:function-arn';

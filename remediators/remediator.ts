@@ -1,7 +1,7 @@
 import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
-import type { PollOptions } from './verify';
+import type { PollOptions } from '../detectors/fetch-settled';
 
 /** One SDK call a remediator makes, named as `warden simulate` and Slack show it. No secret values. */
 export interface PlannedCall {

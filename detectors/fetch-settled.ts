@@ -1,8 +1,8 @@
 import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
-import type { Evaluation, Finding } from '../core/finding';
-import type { Detector, FetchedState } from '../detectors/detector';
+import type { Evaluation, ResourceRef } from '../core/finding';
 import { StillTransitioningError, VerificationFailedError } from './errors';
+import type { Detector, FetchedState } from './detector';
 
 export interface PollOptions {
   readonly attempts: number;
@@ -17,7 +17,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /** The current state once the resource stops transitioning (bounded), or `undefined` if it is gone. */
 export async function fetchSettled<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
   detector: Detector<Id, State, Clients>,
-  finding: Finding,
+  finding: ResourceRef,
   settings: CheckSettings<Id>,
   clients: Pick<AwsClients, Clients>,
   poll: PollOptions = DEFAULT_POLL,
@@ -34,7 +34,7 @@ export async function fetchSettled<Id extends CheckId, State extends FetchedStat
 /** Verify for every remediator: re-run the detector; compliant or fail clearly. */
 export async function verifyWithDetector<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
   detector: Detector<Id, State, Clients>,
-  finding: Finding,
+  finding: ResourceRef,
   settings: CheckSettings<Id>,
   clients: Pick<AwsClients, Clients>,
   poll: PollOptions = DEFAULT_POLL,

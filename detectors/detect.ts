@@ -1,0 +1,167 @@
+import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import { awsErrorName, errorMessage } from '../core/errors';
+import { MalformedEventError } from '../core/events/errors';
+import { extractResources } from '../core/events/extract-resources';
+import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
+import type { Counters, Log } from '../core/observability';
+import type { Policy } from '../core/policy/schema';
+import { resolvePolicy } from '../core/policy/resolve-policy';
+import { decisionOf, type WorkflowInput } from '../core/workflow-input';
+import type { Detector, FetchedState } from './detector';
+import { fetchSettled, type PollOptions } from './fetch-settled';
+
+export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate';
+
+export interface DetectionDeps<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients> {
+  readonly detector: Detector<Id, State, Clients>;
+  readonly clients: Pick<AwsClients, Clients>;
+  readonly policy: Policy;
+  /** The account's organizational units, root first (for OU overrides). */
+  readonly organizationalUnits: readonly string[];
+  /** The remediator's pure plan, shown in Slack, tickets, dry runs and `warden simulate`. */
+  plan(finding: Finding, settings: CheckSettings<Id>): WorkflowInput['plan'];
+  startWorkflow(input: WorkflowInput): Promise<'started' | 'duplicate'>;
+  readonly log: Log;
+  readonly metrics: Counters;
+  now(): Date;
+  readonly poll?: PollOptions;
+}
+
+/** Errors that mean "try again later" or "fix Warden's permissions": logged with context, then rethrown. */
+const RETHROWN_WITH_CONTEXT = /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|ThrottlingException|Throttling|TooManyRequestsException|RequestLimitExceeded)$/;
+
+/** Reads, judges and, when noncompliant, starts the remediation workflow for one resource. */
+export async function detectResource<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
+  ref: ResourceRef & { check: Id },
+  trigger: Finding['trigger'],
+  deps: DetectionDeps<Id, State, Clients>,
+): Promise<{ outcome: ResourceOutcome; finding?: Finding; input?: WorkflowInput }> {
+  const context = { ...ref, organizationalUnits: deps.organizationalUnits, now: deps.now() };
+  const preliminary = resolvePolicy(deps.policy, { ...context, tags: {} });
+  if (!preliminary.enabled) return { outcome: 'disabled' };
+  let state: State | undefined;
+  try {
+    state = await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
+  } catch (error) {
+    const name = awsErrorName(error) ?? '';
+    if (RETHROWN_WITH_CONTEXT.test(name)) {
+      deps.log.error('cannot read resource', { check: ref.check, resourceArn: ref.resourceArn, account: ref.account, region: ref.region, error: name, message: errorMessage(error) });
+      deps.metrics.count(name.startsWith('AccessDenied') || name === 'UnauthorizedOperation' ? 'AccessDenied' : 'Throttled');
+    }
+    throw error;
+  }
+  if (!state) return { outcome: 'deleted' };
+  const resolved = resolvePolicy(deps.policy, { ...context, tags: state.tags });
+  const evaluation = await deps.detector.evaluate(state, resolved.settings);
+  if (evaluation.status === 'COMPLIANT') return { outcome: 'compliant' };
+  if (evaluation.status === 'NOT_APPLICABLE') return { outcome: 'not-applicable' };
+  const finding: Finding = {
+    check: ref.check,
+    account: ref.account,
+    region: ref.region,
+    resourceArn: ref.resourceArn,
+    findingId: findingIdOf(ref, evaluation.evidence),
+    reason: evaluation.reason,
+    evidence: evaluation.evidence,
+    tags: state.tags,
+    detectedAt: context.now.toISOString(),
+    trigger,
+  };
+  const input: WorkflowInput = { finding, decision: decisionOf(resolved), plan: deps.plan(finding, resolved.settings) };
+  for (const expired of resolved.expiredExemptions) deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
+  const outcome = await deps.startWorkflow(input);
+  deps.metrics.count(outcome === 'started' ? 'WorkflowStarted' : 'DuplicateFinding');
+  deps.log.info(outcome === 'started' ? 'noncompliant: workflow started' : 'noncompliant: workflow already running for this finding', {
+    check: ref.check,
+    resourceArn: ref.resourceArn,
+    findingId: finding.findingId,
+    mode: input.decision.mode,
+    decidedBy: input.decision.decidedBy,
+  });
+  return { outcome, finding, input };
+}
+
+export interface DetectionSummary {
+  readonly kind: 'cloudtrail' | 'config' | 'sweep';
+  readonly outcomes: Readonly<Partial<Record<ResourceOutcome | 'failed', number>>>;
+}
+
+function tally(outcomes: readonly (ResourceOutcome | 'failed')[]): DetectionSummary['outcomes'] {
+  const counts: Partial<Record<ResourceOutcome | 'failed', number>> = {};
+  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}
+
+/** Runs `work` over an async iterable with at most `concurrency` items in flight. */
+async function boundedMap<T, R>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  const iterator = items[Symbol.asyncIterator]();
+  let done = false;
+  const next = async (): Promise<IteratorResult<T>> => (done ? { done: true, value: undefined } : iterator.next());
+  const worker = async () => {
+    for (;;) {
+      const item = await next();
+      if (item.done) {
+        done = true;
+        return;
+      }
+      results.push(await work(item.value));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/**
+ * The daily sweep: every resource of the check, evaluated with bounded concurrency (the SDK clients
+ * back off adaptively on throttling). A failure on one resource is logged and counted and the sweep goes
+ * on; at the end the sweep fails if any resource failed, so Lambda retries it (duplicates are harmless).
+ */
+export async function sweep<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
+  scope: { account: string; region: string },
+  deps: DetectionDeps<Id, State, Clients>,
+  concurrency = 8,
+): Promise<DetectionSummary> {
+  const outcomes = await boundedMap(deps.detector.list(deps.clients, scope), concurrency, async (ref) => {
+    try {
+      return (await detectResource(ref as ResourceRef & { check: Id }, { kind: 'sweep' }, deps)).outcome;
+    } catch (error) {
+      deps.log.error('sweep: resource failed', { check: ref.check, resourceArn: ref.resourceArn, error: awsErrorName(error) ?? 'Error', message: errorMessage(error) });
+      deps.metrics.count('SweepResourceFailed');
+      return 'failed' as const;
+    }
+  });
+  const summary: DetectionSummary = { kind: 'sweep', outcomes: tally(outcomes) };
+  deps.log.info('sweep finished', { ...scope, check: deps.detector.check, ...summary.outcomes });
+  if (summary.outcomes.failed) throw new Error(`sweep of ${deps.detector.check} in ${scope.account}/${scope.region}: ${summary.outcomes.failed} resources failed`);
+  return summary;
+}
+
+/**
+ * The detector Lambda's work for one EventBridge event: a CloudTrail call, a Config item change, or the
+ * daily schedule. A malformed event is logged (id and type only) and counted, then rethrown so that it
+ * ends in the function's dead-letter queue rather than vanishing.
+ */
+export async function handleDetectorEvent<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
+  event: unknown,
+  deps: DetectionDeps<Id, State, Clients> & { readonly scope: { account: string; region: string } },
+): Promise<DetectionSummary> {
+  let extracted;
+  try {
+    extracted = extractResources(event, deps.detector.check);
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+      deps.log.error('malformed event', { eventId: envelope['id'], detailType: envelope['detail-type'], source: envelope['source'], problem: error.message });
+      deps.metrics.count('MalformedEvent');
+    }
+    throw error;
+  }
+  if (extracted.kind === 'sweep') return sweep(deps.scope, deps);
+  const outcomes: ResourceOutcome[] = [];
+  for (const ref of extracted.refs) {
+    outcomes.push((await detectResource(ref as ResourceRef & { check: Id }, { kind: extracted.kind, id: extracted.eventId }, deps)).outcome);
+  }
+  return { kind: extracted.kind, outcomes: tally(outcomes) };
+}

@@ -1,0 +1,195 @@
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { MalformedEventError } from '../../../core/events/errors';
+import { parsePolicy } from '../../../core/policy/parse-policy';
+import type { WorkflowInput } from '../../../core/workflow-input';
+import { apigatewayStageWafDetector } from '../../../detectors/apigateway-stage-waf';
+import { type DetectionDeps, handleDetectorEvent } from '../../../detectors/detect';
+import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
+import { workflowStarter } from '../../../detectors/start-workflow';
+import { apigatewayStageWafRemediator } from '../../../remediators/apigateway-stage-waf';
+import { lambdaFunctionEnvSecretsRemediator } from '../../../remediators/lambda-function-env-secrets';
+import { captureLog } from '../../support/capture-log';
+import { eventFixture } from '../../support/events';
+import { apiFixture, expectNoCanary } from '../../support/fixtures';
+import { NO_WAIT } from '../../support/findings';
+
+const apigateway = mockClient(APIGatewayClient);
+const wafv2 = mockClient(WAFV2Client);
+const lambda = mockClient(LambdaClient);
+const sfn = mockClient(SFNClient);
+const NOW = new Date('2026-11-20T10:00:05Z');
+const BASELINE = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const POLICY = parsePolicy(
+  `version: 1
+defaults: { mode: report }
+checks: { apigateway-stage-waf: { mode: auto } }
+exemptions:
+  - { tag: { key: "warden:exempt" } }
+`,
+  'policy.yaml',
+  NOW,
+).policy;
+
+function wafDeps(overrides: Partial<DetectionDeps<'apigateway-stage-waf', never, 'apigateway' | 'wafv2'>> = {}) {
+  const capture = captureLog();
+  const started: WorkflowInput[] = [];
+  const deps = {
+    detector: apigatewayStageWafDetector,
+    clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) },
+    policy: POLICY,
+    organizationalUnits: [],
+    plan: (finding: WorkflowInput['finding'], settings: { webAcl: 'baseline' }) => apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
+    startWorkflow: (input: WorkflowInput) => {
+      started.push(input);
+      return Promise.resolve('started' as const);
+    },
+    log: capture.log,
+    metrics: capture.metrics,
+    now: () => NOW,
+    poll: NO_WAIT,
+    scope: { account: '111122223333', region: 'us-east-1' },
+    ...overrides,
+  };
+  return { deps: deps as never as Parameters<typeof handleDetectorEvent>[1], started, ...capture };
+}
+
+beforeEach(() => {
+  apigateway.reset();
+  wafv2.reset();
+  lambda.reset();
+  sfn.reset();
+  apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
+  wafv2.on(GetWebACLForResourceCommand).resolves({});
+});
+
+describe('handleDetectorEvent', () => {
+  it('starts one workflow named after the finding for a noncompliant stage, with decision and plan', async () => {
+    const { deps, started, counts } = wafDeps();
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });
+    expect(started).toHaveLength(1);
+    const [input] = started;
+    expect(input?.finding).toMatchObject({
+      check: 'apigateway-stage-waf',
+      resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+      findingId: expect.stringMatching(/^[0-9a-f]{40}$/),
+      trigger: { kind: 'cloudtrail', id: '2d3e4f5a-0000-4000-8000-000000000001' },
+      tags: { team: 'payments' },
+    });
+    expect(input?.decision).toMatchObject({ mode: 'auto', exempt: false, decidedBy: 'checks.apigateway-stage-waf', dryRun: false });
+    expect(input?.plan.calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' } }]);
+    expect(counts).toEqual({ WorkflowStarted: 1 });
+  });
+
+  it('gives the same finding the same id whichever event reports it', async () => {
+    const { deps, started } = wafDeps();
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps);
+    await handleDetectorEvent(eventFixture('config-apigateway-stage-change'), deps);
+    expect(started[0]?.finding.findingId).toBe(started[1]?.finding.findingId);
+  });
+
+  it('starts nothing for a compliant or a deleted stage', async () => {
+    const { deps, started } = wafDeps();
+    wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({ outcomes: { compliant: 1 } });
+    apigateway.on(GetStageCommand).rejects(new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} }));
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({ outcomes: { deleted: 1 } });
+    expect(started).toEqual([]);
+  });
+
+  it('still starts the workflow for an exempt resource, so the exemption is recorded', async () => {
+    const { deps, started } = wafDeps();
+    const stage = apiFixture<{ tags: Record<string, string> }>('apigateway-get-stage-throttled-500');
+    stage.tags['warden:exempt'] = 'load test';
+    apigateway.on(GetStageCommand).resolves(stage);
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps);
+    expect(started[0]?.decision).toMatchObject({ exempt: true, exemption: { rule: 'exemptions[0]', reason: 'tag warden:exempt: load test' }, decidedBy: 'exemptions[0]' });
+  });
+
+  it('logs and counts a malformed event, starts nothing, and rethrows it for the dead-letter queue', async () => {
+    const { deps, started, lines, counts } = wafDeps();
+    const event = { ...eventFixture('cloudtrail-apigateway-create-stage'), account: 'not-an-account' };
+    await expect(handleDetectorEvent(event, deps)).rejects.toThrow(MalformedEventError);
+    expect(started).toEqual([]);
+    expect(counts).toEqual({ MalformedEvent: 1 });
+    expect(lines).toEqual([
+      { level: 'error', message: 'malformed event', attributes: { eventId: 'a1f0c6a8-0001-4c1e-9d1e-000000000005', detailType: 'AWS API Call via CloudTrail', source: 'aws.apigateway', problem: expect.stringContaining('account') } },
+    ]);
+  });
+
+  it('logs AccessDenied with context and rethrows it for Lambda to retry', async () => {
+    const { deps, lines, counts } = wafDeps();
+    apigateway.on(GetStageCommand).rejects(Object.assign(new Error('User is not authorized to perform: apigateway:GET'), { name: 'AccessDeniedException' }));
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(counts).toEqual({ AccessDenied: 1 });
+    expect(lines[0]?.attributes).toMatchObject({ check: 'apigateway-stage-waf', resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod', error: 'AccessDeniedException' });
+  });
+
+  it('does nothing at all for a disabled check', async () => {
+    const disabled = parsePolicy('version: 1\nchecks: { apigateway-stage-waf: { enabled: false } }\n', 'p.yaml', NOW).policy;
+    const { deps, started } = wafDeps({ policy: disabled });
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({ outcomes: { disabled: 1 } });
+    expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
+    expect(started).toEqual([]);
+  });
+
+  it('sweeps every stage, carries on past a failing one, and fails at the end so Lambda retries', async () => {
+    const { deps, started, counts } = wafDeps();
+    apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'api1' }] });
+    apigateway.on(GetStagesCommand).resolves({ item: [{ stageName: 'a' }, { stageName: 'b' }, { stageName: 'c' }] });
+    apigateway.on(GetStageCommand, { restApiId: 'api1', stageName: 'b' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    await expect(handleDetectorEvent(eventFixture('scheduled-sweep'), deps)).rejects.toThrow('1 resources failed');
+    expect(started.map((input) => input.finding.resourceArn).sort()).toEqual([
+      'arn:aws:apigateway:us-east-1::/restapis/api1/stages/a',
+      'arn:aws:apigateway:us-east-1::/restapis/api1/stages/c',
+    ]);
+    expect(counts).toMatchObject({ WorkflowStarted: 2, SweepResourceFailed: 1, Throttled: 1 });
+  });
+
+  it('keeps secret values out of logs, workflow input and plan (canary)', async () => {
+    const capture = captureLog();
+    const started: WorkflowInput[] = [];
+    lambda.on(GetFunctionConfigurationCommand).resolves(apiFixture('lambda-get-function-configuration-secrets'));
+    lambda.on(ListTagsCommand).resolves({ Tags: {} });
+    const lambdaPolicy = parsePolicy('version: 1\nchecks: { lambda-function-env-secrets: { mode: report } }\n', 'p.yaml', NOW).policy;
+    await handleDetectorEvent(eventFixture('cloudtrail-lambda-update-function-configuration'), {
+      detector: lambdaFunctionEnvSecretsDetector,
+      clients: { lambda: new LambdaClient({ region: 'us-east-1' }) },
+      policy: lambdaPolicy,
+      organizationalUnits: [],
+      plan: (finding, settings) => lambdaFunctionEnvSecretsRemediator.plan(finding, settings, {}),
+      startWorkflow: (input) => {
+        started.push(input);
+        return Promise.resolve('started');
+      },
+      log: capture.log,
+      metrics: capture.metrics,
+      now: () => NOW,
+      poll: NO_WAIT,
+      scope: { account: '111122223333', region: 'us-east-1' },
+    });
+    expect(started).toHaveLength(1);
+    expect(started[0]?.finding.evidence['flagged']).toHaveLength(2);
+    expectNoCanary(started);
+    expectNoCanary(capture.lines);
+  });
+});
+
+describe('workflowStarter', () => {
+  const input = { finding: { findingId: 'f'.repeat(40) } } as unknown as WorkflowInput;
+
+  it('names the execution after the finding id', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:ffff', startDate: NOW });
+    await expect(workflowStarter(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:111122223333:stateMachine:warden')(input)).resolves.toBe('started');
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden', name: 'f'.repeat(40), input: JSON.stringify(input) });
+  });
+
+  it('reports a duplicate instead of starting a second remediation', async () => {
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+    await expect(workflowStarter(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:111122223333:stateMachine:warden')(input)).resolves.toBe('duplicate');
+  });
+});

@@ -15,6 +15,8 @@ export interface Decision {
   readonly expiredExemptions: readonly MatchedExemption[];
   /** The check's resolved settings, for the remediator. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** The blast-radius counter window (UTC hour of detection) and when its counter may expire. */
+  readonly budget: { readonly window: string; readonly expiresAt: number };
 }
 
 export interface PlannedCallInput {
@@ -30,7 +32,13 @@ export interface WorkflowInput {
   readonly plan: { readonly calls: readonly PlannedCallInput[]; readonly notes: readonly string[] };
 }
 
-export function decisionOf<Id extends CheckId>(resolved: ResolvedSettings<Id>): Decision {
+/** The hour a fix is counted in, `2026-11-20T10`, and an expiry two hours later (epoch seconds, for TTL). */
+export function budgetWindow(now: Date): Decision['budget'] {
+  const hour = now.toISOString().slice(0, 13);
+  return { window: hour, expiresAt: Math.floor(Date.parse(`${hour}:00:00Z`) / 1000) + 2 * 3600 };
+}
+
+export function decisionOf<Id extends CheckId>(resolved: ResolvedSettings<Id>, now: Date): Decision {
   return {
     mode: resolved.mode,
     dryRun: resolved.dryRun,
@@ -41,5 +49,6 @@ export function decisionOf<Id extends CheckId>(resolved: ResolvedSettings<Id>): 
     decidedBy: resolved.decidedBy,
     expiredExemptions: resolved.expiredExemptions,
     settings: resolved.settings,
+    budget: budgetWindow(now),
   };
 }

@@ -68,7 +68,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     detectedAt: context.now.toISOString(),
     trigger,
   };
-  const input: WorkflowInput = { finding, decision: decisionOf(resolved), plan: deps.plan(finding, resolved.settings) };
+  const input: WorkflowInput = { finding, decision: decisionOf(resolved, context.now), plan: deps.plan(finding, resolved.settings) };
   for (const expired of resolved.expiredExemptions) deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
   const outcome = await deps.startWorkflow(input);
   deps.metrics.count(outcome === 'started' ? 'WorkflowStarted' : 'DuplicateFinding');

@@ -1,0 +1,17 @@
+/** Terminal audit states: every execution ends in exactly one of these. */
+export const TERMINAL_STATES = ['REMEDIATED', 'REJECTED', 'EXPIRED', 'TICKETED', 'REPORTED', 'EXEMPTED', 'FAILED'] as const;
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+
+/** Records on the way: detection, and auto degraded to approval by the blast-radius budget. */
+export const INTERIM_STATES = ['DETECTED', 'DEGRADED_TO_APPROVAL', 'APPROVAL_REQUESTED'] as const;
+export type InterimState = (typeof INTERIM_STATES)[number];
+
+export type AuditState = TerminalState | InterimState | 'UNDONE' | 'TICKET_OPENED' | 'APPROVED';
+
+export const AUDIT_SOURCE = 'warden';
+export const AUDIT_DETAIL_TYPE = 'Warden Audit Record';
+export const APPROVAL_DETAIL_TYPE = 'Warden Approval Requested';
+export const TICKET_DETAIL_TYPE = 'Warden Ticket Requested';
+
+/** Error names the approval callback uses (SendTaskFailure `error`). */
+export const REJECTED_ERROR = 'Warden.Rejected';

@@ -1,0 +1,241 @@
+import { CATALOGUE, type CheckId } from '../core/catalogue';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, TICKET_DETAIL_TYPE, type TerminalState } from './audit-states';
+
+/** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
+export interface WorkflowResources {
+  /** The bus audit records, approval and ticket requests go to (the hub's, or the local one in standalone mode). */
+  readonly eventBusArn: string;
+  readonly counterTableName: string;
+  readonly remediatorFunctionArns: Readonly<Record<CheckId, string>>;
+}
+
+type State = Record<string, unknown>;
+
+const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const EVENTS_TRANSIENT = ['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'States.Http.Socket'];
+const DYNAMODB_TRANSIENT = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.InternalServerErrorException', 'DynamoDB.RequestLimitExceeded'];
+
+const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) => ({
+  ErrorEquals: errors,
+  IntervalSeconds: intervalSeconds,
+  MaxAttempts: maxAttempts,
+  BackoffRate: 2,
+  MaxDelaySeconds: 120,
+  JitterStrategy: 'FULL',
+});
+
+const FAILED = 'Record FAILED';
+const catchAll = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: FAILED };
+
+/** A PutEvents task that appends one audit record (the hub writer takes the account from the envelope). */
+function recordState(state: string, resources: WorkflowResources, next: string | undefined, extra: Record<string, string> = {}, catchTo: string = FAILED): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::events:putEvents',
+    Parameters: {
+      Entries: [
+        {
+          EventBusName: resources.eventBusArn,
+          Source: AUDIT_SOURCE,
+          DetailType: AUDIT_DETAIL_TYPE,
+          Detail: {
+            state,
+            'findingId.$': '$.finding.findingId',
+            'check.$': '$.finding.check',
+            'resourceArn.$': '$.finding.resourceArn',
+            'region.$': '$.finding.region',
+            'executionArn.$': '$$.Execution.Id',
+            'time.$': '$$.State.EnteredTime',
+            'dryRun.$': '$.decision.dryRun',
+            'mode.$': '$.decision.mode',
+            'decidedBy.$': '$.decision.decidedBy',
+            ...extra,
+          },
+        },
+      ],
+    },
+    ResultPath: null,
+    Retry: [retry(EVENTS_TRANSIENT)],
+    Catch: [{ ...catchAll, Next: catchTo }],
+    ...(next ? { Next: next } : { End: true }),
+  };
+}
+
+function terminal(state: TerminalState, resources: WorkflowResources, extra: Record<string, string> = {}, next?: string): State {
+  return recordState(state, resources, next, { 'actor.$': '$.approval.actor', ...extra });
+}
+
+/** A PutEvents task to the hub that waits for the hub to call back with the task token. */
+function callbackState(detailType: string, resources: WorkflowResources, detail: Record<string, string>, timeout: Record<string, unknown>, resultPath: string, next: string, catches: readonly State[]): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+    Parameters: {
+      Entries: [
+        {
+          EventBusName: resources.eventBusArn,
+          Source: AUDIT_SOURCE,
+          DetailType: detailType,
+          Detail: {
+            'taskToken.$': '$$.Task.Token',
+            'executionArn.$': '$$.Execution.Id',
+            'finding.$': '$.finding',
+            'decision.$': '$.decision',
+            'plan.$': '$.plan',
+            ...detail,
+          },
+        },
+      ],
+    },
+    ...timeout,
+    ResultPath: resultPath,
+    Retry: [retry(EVENTS_TRANSIENT)],
+    Catch: [...catches, catchAll],
+    Next: next,
+  };
+}
+
+function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: WorkflowResources, next: string): State {
+  const retryable = action === 'apply' ? ['RetryableRemediationError', 'StillTransitioningError'] : ['StillTransitioningError'];
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: {
+      FunctionName: resources.remediatorFunctionArns[check],
+      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings' },
+    },
+    ResultSelector: { 'result.$': '$.Payload' },
+    ResultPath: action === 'apply' ? '$.remediation' : '$.verification',
+    TimeoutSeconds: 900,
+    Retry: [retry(LAMBDA_TRANSIENT), retry(retryable, 15, 6)],
+    Catch: [catchAll],
+    Next: next,
+  };
+}
+
+/** The remediation workflow in Amazon States Language (JSONPath), one Standard state machine per member account/region. */
+export function buildWorkflowDefinition(resources: WorkflowResources): Record<string, unknown> {
+  const applyStates = Object.fromEntries(
+    CATALOGUE.flatMap((check) => [
+      [`Apply ${check.id}`, remediatorTask(check.id, 'apply', resources, `Verify ${check.id}`)],
+      [`Verify ${check.id}`, remediatorTask(check.id, 'verify', resources, 'Record REMEDIATED')],
+    ]),
+  );
+  const afterRemediation = { 'before.$': '$.finding.evidence', 'after.$': '$.verification.result.evidence', 'undo.$': '$.remediation.result' };
+  return {
+    Comment: 'Warden remediation workflow: record, decide, act, record exactly one terminal state',
+    StartAt: 'Prepare',
+    States: {
+      Prepare: {
+        Type: 'Pass',
+        Comment: 'Defaults so every later path can be read: the actor is Warden unless a human approves',
+        Result: { actor: 'warden', decision: 'AUTO' },
+        ResultPath: '$.approval',
+        Next: 'Record DETECTED',
+      },
+      'Record DETECTED': recordState('DETECTED', resources, 'Route by decision', {
+        'reason.$': '$.finding.reason',
+        'before.$': '$.finding.evidence',
+        'trigger.$': '$.finding.trigger',
+        'expiredExemptions.$': '$.decision.expiredExemptions',
+      }),
+      'Route by decision': {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.decision.exempt', BooleanEquals: true, Next: 'Record EXEMPTED' },
+          { Variable: '$.decision.mode', StringEquals: 'report', Next: 'Record REPORTED' },
+          { Variable: '$.decision.dryRun', BooleanEquals: true, Next: 'Dry run outcome' },
+          { Variable: '$.decision.mode', StringEquals: 'ticket', Next: 'Open ticket' },
+          { Variable: '$.decision.mode', StringEquals: 'approval', Next: 'Request approval' },
+        ],
+        Default: 'Take blast-radius budget',
+      },
+      'Record EXEMPTED': terminal('EXEMPTED', resources, { 'exemption.$': '$.decision.exemption' }),
+      'Record REPORTED': terminal('REPORTED', resources, { 'plannedCalls.$': '$.plan.calls' }),
+      'Dry run outcome': {
+        Type: 'Choice',
+        Comment: 'Dry run: record what would happen, with the planned calls, and change nothing',
+        Choices: [
+          { Variable: '$.decision.mode', StringEquals: 'auto', Next: 'Record REMEDIATED (dry run)' },
+          { Variable: '$.decision.mode', StringEquals: 'ticket', Next: 'Record TICKETED (dry run)' },
+        ],
+        Default: 'Record REPORTED (dry run)',
+      },
+      'Record REMEDIATED (dry run)': terminal('REMEDIATED', resources, { 'plannedCalls.$': '$.plan.calls' }),
+      'Record TICKETED (dry run)': terminal('TICKETED', resources, { 'plannedCalls.$': '$.plan.calls' }),
+      'Record REPORTED (dry run)': terminal('REPORTED', resources, { 'plannedCalls.$': '$.plan.calls' }),
+      'Take blast-radius budget': {
+        Type: 'Task',
+        Comment: 'Atomic per-account, per-check counter of automatic fixes in the current hour',
+        Resource: 'arn:aws:states:::dynamodb:updateItem',
+        Parameters: {
+          TableName: resources.counterTableName,
+          Key: { pk: { 'S.$': "States.Format('{}#{}#{}', $.finding.account, $.finding.check, $.decision.budget.window)" } },
+          UpdateExpression: 'ADD fixes :one SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(fixes) OR fixes < :max',
+          ExpressionAttributeValues: {
+            ':one': { N: '1' },
+            ':max': { 'N.$': "States.Format('{}', $.decision.maxAutoFixesPerHour)" },
+            ':expiresAt': { 'N.$': "States.Format('{}', $.decision.budget.expiresAt)" },
+          },
+        },
+        ResultPath: null,
+        Retry: [retry(DYNAMODB_TRANSIENT)],
+        Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: 'Record DEGRADED_TO_APPROVAL' }, catchAll],
+        Next: 'Remediate',
+      },
+      'Record DEGRADED_TO_APPROVAL': recordState('DEGRADED_TO_APPROVAL', resources, 'Request approval', {
+        'maxAutoFixesPerHour.$': '$.decision.maxAutoFixesPerHour',
+        reason: 'blast-radius budget of automatic fixes for this account and check is used up this hour; asking for approval instead',
+      }),
+      'Request approval': callbackState(
+        APPROVAL_DETAIL_TYPE,
+        resources,
+        { 'expiresInSeconds.$': '$.decision.approvalTimeoutSeconds' },
+        { TimeoutSecondsPath: '$.decision.approvalTimeoutSeconds' },
+        '$.approval',
+        'Remediate',
+        [
+          { ErrorEquals: [REJECTED_ERROR], ResultPath: '$.rejection', Next: 'Record REJECTED' },
+          { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Record EXPIRED' },
+        ],
+      ),
+      'Record REJECTED': terminal('REJECTED', resources, { 'rejection.$': '$.rejection' }),
+      'Record EXPIRED': terminal('EXPIRED', resources, {}, 'Ticket expired approval'),
+      'Ticket expired approval': ticketRequest(resources, 'approval expired without a decision', undefined),
+      Remediate: {
+        Type: 'Choice',
+        Choices: CATALOGUE.map((check) => ({ Variable: '$.finding.check', StringEquals: check.id, Next: `Apply ${check.id}` })),
+        Default: FAILED,
+      },
+      ...applyStates,
+      'Record REMEDIATED': terminal('REMEDIATED', resources, afterRemediation),
+      'Open ticket': callbackState(TICKET_DETAIL_TYPE, resources, { reason: 'mode ticket' }, { TimeoutSeconds: 3600 }, '$.ticket', 'Record TICKETED', []),
+      'Record TICKETED': terminal('TICKETED', resources, { 'ticket.$': '$.ticket' }),
+      [FAILED]: { ...recordState('FAILED', resources, 'Ticket failure', { 'actor.$': '$.approval.actor', 'error.$': '$.error' }, 'Remediation failed') },
+      'Ticket failure': ticketRequest(resources, 'remediation failed', 'Remediation failed'),
+      'Remediation failed': { Type: 'Fail', Error: 'Warden.RemediationFailed', Cause: 'recorded as FAILED and ticketed' },
+    },
+  };
+}
+
+/** A fire-and-forget ticket request (no callback): used after EXPIRED and FAILED, which are already terminal. */
+function ticketRequest(resources: WorkflowResources, reason: string, next: string | undefined): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::events:putEvents',
+    Parameters: {
+      Entries: [
+        {
+          EventBusName: resources.eventBusArn,
+          Source: AUDIT_SOURCE,
+          DetailType: TICKET_DETAIL_TYPE,
+          Detail: { reason, 'executionArn.$': '$$.Execution.Id', 'finding.$': '$.finding', 'decision.$': '$.decision', 'plan.$': '$.plan' },
+        },
+      ],
+    },
+    ResultPath: null,
+    Retry: [retry(EVENTS_TRANSIENT)],
+    ...(next ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.ticketError', Next: next }], Next: next } : { End: true }),
+  };
+}

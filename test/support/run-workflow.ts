@@ -1,0 +1,76 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { WorkflowInput } from '../../core/workflow-input';
+import { AUDIT_DETAIL_TYPE } from '../../statemachines/audit-states';
+import { localDefinition } from '../../statemachines/local-definition';
+import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
+
+export const RESOURCES = {
+  eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
+  counterTableName: 'warden-blast-radius',
+  remediatorFunctionArns: {
+    'dynamodb-table-encryption': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-dynamodb',
+    'apigateway-stage-throttling': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-throttling',
+    'apigateway-stage-waf': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-waf',
+    'lambda-function-env-secrets': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-lambda',
+  },
+} as const;
+
+export const DEFINITION = buildWorkflowDefinition(RESOURCES);
+
+export type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
+
+export function taskError(name: string, message = name): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+interface Entry {
+  DetailType: string;
+  Detail: Record<string, unknown>;
+}
+
+/** Runs the real definition locally; every Task is stood in for, PutEvents tasks record what they send. */
+export async function runWorkflow(input: WorkflowInput, handlers: Record<string, TaskHandler> = {}) {
+  const records: Record<string, unknown>[] = [];
+  const events: Entry[] = [];
+  const calls: string[] = [];
+  const states = DEFINITION['States'] as Record<string, { Type: string; Resource?: string }>;
+  const overrides: Record<string, TaskHandler> = {};
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type !== 'Task') continue;
+    overrides[name] = async (taskInput) => {
+      calls.push(name);
+      if (state.Resource?.startsWith('arn:aws:states:::events:putEvents')) {
+        const entry = (taskInput['Entries'] as Entry[])[0] as Entry;
+        if (entry.DetailType === AUDIT_DETAIL_TYPE) records.push(entry.Detail);
+        else events.push(entry);
+      }
+      const handler = handlers[name];
+      if (handler) return handler(taskInput);
+      if (name === 'Request approval') return { actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: '2026-11-20T10:05:00Z' };
+      if (name === 'Open ticket') return { ticketKey: 'SEC-1', url: 'https://example.atlassian.net/browse/SEC-1' };
+      if (name.startsWith('Apply ')) return { Payload: { tableName: 'orders', previous: { kind: 'AWS_OWNED' } } };
+      if (name.startsWith('Verify ')) return { Payload: { status: 'COMPLIANT', reason: 'fixed', evidence: { fixed: true } } };
+      return { Entries: [{ EventId: 'e' }], FailedEntryCount: 0 };
+    };
+  }
+  const machine = new StateMachine(localDefinition(DEFINITION, input) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides: Object.fromEntries(Object.keys(overrides).map((name) => [name, 0])) },
+    context: {
+      Execution: { Id: `arn:aws:states:us-east-1:111122223333:execution:warden:${input.finding.findingId}`, Input: input, StartTime: '2026-11-20T10:00:06.000Z' },
+      State: { EnteredTime: '2026-11-20T10:00:06.000Z' },
+      Task: { Token: 'TASK-TOKEN-CANARY-0123456789' },
+    } as never,
+  });
+  let status: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED';
+  let error: string | undefined;
+  try {
+    await execution.result;
+  } catch (caught) {
+    status = 'FAILED';
+    error = (caught as Error).message;
+  }
+  return { status, error, records, events, calls, states: records.map((record) => record['state'] as string) };
+}

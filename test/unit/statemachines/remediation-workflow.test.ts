@@ -1,0 +1,140 @@
+import { TERMINAL_STATES } from '../../../statemachines/audit-states';
+import { DEFINITION, runWorkflow, taskError } from '../../support/run-workflow';
+import { workflowInput } from '../../support/workflow-input';
+
+const terminalCount = (states: readonly string[]) => states.filter((state) => (TERMINAL_STATES as readonly string[]).includes(state)).length;
+
+describe('remediation workflow (the real definition, run locally)', () => {
+  it('auto: records DETECTED, takes the budget, applies, verifies and records REMEDIATED with before, after and undo', async () => {
+    const run = await runWorkflow(workflowInput());
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
+    expect(run.calls).toEqual(['Record DETECTED', 'Take blast-radius budget', 'Apply dynamodb-table-encryption', 'Verify dynamodb-table-encryption', 'Record REMEDIATED']);
+    expect(run.records[1]).toMatchObject({
+      state: 'REMEDIATED',
+      findingId: '0123456789abcdef0123456789abcdef01234567',
+      actor: 'warden',
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:0123456789abcdef0123456789abcdef01234567',
+      before: { sseType: 'AWS_OWNED' },
+      after: { fixed: true },
+      undo: { tableName: 'orders' },
+    });
+  });
+
+  it('routes each check to its own remediator', async () => {
+    const run = await runWorkflow(workflowInput({}, 'apigateway-stage-waf'));
+    expect(run.calls).toContain('Apply apigateway-stage-waf');
+    expect(run.calls).not.toContain('Apply dynamodb-table-encryption');
+  });
+
+  it('approval: waits for the callback, then remediates with the approver as actor', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), {
+      'Request approval': () => Promise.resolve({ actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: '2026-11-20T10:05:00Z' }),
+    });
+    expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
+    expect(run.records[1]).toMatchObject({ actor: 'slack:U0123ABCD9' });
+    expect(run.events.map((event) => event.DetailType)).toEqual(['Warden Approval Requested']);
+    expect(run.events[0]?.Detail).toMatchObject({ taskToken: 'TASK-TOKEN-CANARY-0123456789', expiresInSeconds: 86400 });
+  });
+
+  it('approval: a rejection records REJECTED and changes nothing', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), { 'Request approval': () => Promise.reject(taskError('Warden.Rejected', 'rejected by U0123ABCD9')) });
+    expect(run.states).toEqual(['DETECTED', 'REJECTED']);
+    expect(run.calls).not.toContain('Apply dynamodb-table-encryption');
+  });
+
+  it('approval: a timeout records EXPIRED and requests a ticket', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), { 'Request approval': () => Promise.reject(taskError('States.Timeout')) });
+    expect(run.states).toEqual(['DETECTED', 'EXPIRED']);
+    expect(run.events.map((event) => [event.DetailType, event.Detail['reason']])).toEqual([
+      ['Warden Approval Requested', undefined],
+      ['Warden Ticket Requested', 'approval expired without a decision'],
+    ]);
+  });
+
+  it('takes the approval timeout from the policy decision', () => {
+    const states = DEFINITION['States'] as Record<string, Record<string, unknown>>;
+    expect(states['Request approval']).toMatchObject({ Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken', TimeoutSecondsPath: '$.decision.approvalTimeoutSeconds' });
+  });
+
+  it('ticket: waits for the ticket key and records TICKETED', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'ticket' }), { 'Open ticket': () => Promise.resolve({ ticketKey: 'SEC-42', url: 'https://example.atlassian.net/browse/SEC-42' }) });
+    expect(run.states).toEqual(['DETECTED', 'TICKETED']);
+    expect(run.records[1]).toMatchObject({ ticket: { ticketKey: 'SEC-42' } });
+  });
+
+  it('report: records REPORTED with the planned calls', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'report' }));
+    expect(run.states).toEqual(['DETECTED', 'REPORTED']);
+    expect(run.records[1]).toMatchObject({ plannedCalls: [{ client: 'DynamoDB', operation: 'UpdateTable' }] });
+  });
+
+  it('exempt: records EXEMPTED with the rule and reason, whatever the mode', async () => {
+    const run = await runWorkflow(workflowInput({ exempt: true, exemption: { rule: 'exemptions[0]', reason: 'sandbox' } }));
+    expect(run.states).toEqual(['DETECTED', 'EXEMPTED']);
+    expect(run.records[1]).toMatchObject({ exemption: { rule: 'exemptions[0]', reason: 'sandbox' } });
+  });
+
+  it.each([
+    ['auto', 'REMEDIATED'],
+    ['ticket', 'TICKETED'],
+    ['approval', 'REPORTED'],
+  ] as const)('dry run in %s mode records %s with the planned calls and calls nothing', async (mode, terminal) => {
+    const run = await runWorkflow(workflowInput({ mode, dryRun: true }));
+    expect(run.states).toEqual(['DETECTED', terminal]);
+    expect(run.records[1]).toMatchObject({ dryRun: true, plannedCalls: [{ operation: 'UpdateTable' }] });
+    expect(run.calls.filter((call) => !call.startsWith('Record'))).toEqual([]);
+  });
+
+  it('blast radius: an exhausted budget degrades auto to approval and says why', async () => {
+    const run = await runWorkflow(workflowInput(), {
+      'Take blast-radius budget': () => Promise.reject(taskError('DynamoDB.ConditionalCheckFailedException', 'The conditional request failed')),
+      'Request approval': () => Promise.resolve({ actor: 'slack:U0123ABCD9', decision: 'APPROVED' }),
+    });
+    expect(run.states).toEqual(['DETECTED', 'DEGRADED_TO_APPROVAL', 'REMEDIATED']);
+    expect(run.records[1]?.['reason']).toContain('blast-radius budget');
+    expect(run.calls).toContain('Request approval');
+  });
+
+  it('retries a throwing Task, then records FAILED, requests a ticket and fails the execution', async () => {
+    let attempts = 0;
+    const run = await runWorkflow(workflowInput(), {
+      'Apply dynamodb-table-encryption': () => {
+        attempts += 1;
+        return Promise.reject(taskError('Lambda.ServiceException', 'Lambda is unavailable'));
+      },
+    });
+    expect(attempts).toBe(6);
+    expect(run.status).toBe('FAILED');
+    expect(run.states).toEqual(['DETECTED', 'FAILED']);
+    expect(run.records[1]).toMatchObject({ error: { Error: 'Lambda.ServiceException' } });
+    expect(run.events.map((event) => event.Detail['reason'])).toEqual(['remediation failed']);
+  });
+
+  it('retries a retryable remediation error and succeeds', async () => {
+    let attempts = 0;
+    const run = await runWorkflow(workflowInput(), {
+      'Apply dynamodb-table-encryption': () => {
+        attempts += 1;
+        return attempts < 3 ? Promise.reject(taskError('RetryableRemediationError', 'table busy')) : Promise.resolve({ Payload: {} });
+      },
+    });
+    expect(attempts).toBe(3);
+    expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
+  });
+
+  it('records FAILED when verification finds the resource still noncompliant', async () => {
+    const run = await runWorkflow(workflowInput(), { 'Verify dynamodb-table-encryption': () => Promise.reject(taskError('VerificationFailedError', 'still noncompliant')) });
+    expect(run.states).toEqual(['DETECTED', 'FAILED']);
+  });
+
+  it.each(['auto', 'approval', 'ticket', 'report'] as const)('%s: every run ends in exactly one terminal record', async (mode) => {
+    const outcomes = [
+      await runWorkflow(workflowInput({ mode })),
+      await runWorkflow(workflowInput({ mode, dryRun: true })),
+      await runWorkflow(workflowInput({ mode, exempt: true, exemption: { rule: 'exemptions[0]', reason: 'x' } })),
+      await runWorkflow(workflowInput({ mode }), { 'Record DETECTED': () => Promise.reject(taskError('EventBridge.InternalException')) }),
+    ];
+    for (const run of outcomes) expect(terminalCount(run.states)).toBe(1);
+  });
+});

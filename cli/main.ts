@@ -1,8 +1,9 @@
 import { errorMessage } from '../core/errors';
 import { policyValidateCommand } from './commands/policy-validate';
+import { simulateCommand } from './commands/simulate';
 import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
 
-const COMMANDS: readonly Command[] = [policyValidateCommand];
+const COMMANDS: readonly Command[] = [policyValidateCommand, simulateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

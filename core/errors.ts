@@ -12,7 +12,8 @@ export class WardenError extends Error {
 
 /** The message of an unknown thrown value, without assuming it is an Error. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  // Errors from another realm (a VM context, a worker) fail `instanceof Error` but still carry a message.
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
   return typeof error === 'string' ? error : JSON.stringify(error);
 }
 

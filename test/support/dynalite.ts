@@ -1,32 +1,9 @@
-import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AddressInfo } from 'node:net';
-import { AUDIT_TABLE_KEYS } from '../../core/audit/audit-table';
+import { createAuditTable, startLocalDynamoDb } from '../../cli/local-dynamodb';
 
-interface DynaliteServer {
-  listen(port: number, host: string, callback: (error?: Error) => void): void;
-  close(callback: () => void): void;
-  address(): AddressInfo;
-}
+export { createAuditTable };
 
-/** Starts dynalite (the DynamoDB wire protocol, in memory) on a free loopback port. */
-export async function startDynalite(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
-  const server = dynalite({ createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 });
-  await new Promise<void>((resolve, reject) => server.listen(0, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
-  return {
-    endpoint: `http://127.0.0.1:${server.address().port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-export function localClients(endpoint: string) {
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  return { client, document: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }) };
-}
-
-export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const keys = JSON.parse(JSON.stringify(AUDIT_TABLE_KEYS)) as Omit<CreateTableCommandInput, 'TableName'>;
-  await client.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keys }));
+/** dynalite on loopback for a test file. */
+export async function startDynalite() {
+  const local = await startLocalDynamoDb();
+  return { endpoint: local.endpoint, client: local.client, document: local.document, stop: local.stop };
 }

@@ -5,7 +5,7 @@ import { findingKey, recordSortKey } from '../../../../core/audit/audit-table';
 import { recordFromEvent } from '../../../../core/audit/audit-writer';
 import { verifyChain } from '../../../../core/audit/verify-chain';
 import { MalformedEventError } from '../../../../core/events/errors';
-import { createAuditTable, localClients, startDynalite } from '../../../support/dynalite';
+import { createAuditTable, startDynalite } from '../../../support/dynalite';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
 
 let stop: () => Promise<void>;
@@ -15,14 +15,9 @@ let store: AuditStore;
 let table = 0;
 
 beforeAll(async () => {
-  const server = await startDynalite();
-  stop = server.stop;
-  ({ client, document } = localClients(server.endpoint));
+  ({ client, document, stop } = await startDynalite());
 });
-afterAll(async () => {
-  client.destroy();
-  await stop();
-});
+afterAll(() => stop());
 beforeEach(async () => {
   table += 1;
   await createAuditTable(client, `audit-${table}`);

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { PolicyFileError, PolicyInvalidError, formatProblem } from '../../core/policy/errors';
+import { loadPolicyFile } from '../../core/policy/parse-policy';
+import { type Command, EXIT_FINDINGS, EXIT_OK, InputError, painter, UsageError } from '../io';
+import { parseFlags } from '../parse-flags';
+import { formatSimulation } from '../simulate/format';
+import { loadEvents } from '../simulate/load-events';
+import { simulate } from '../simulate/simulate';
+import { loadSnapshot } from '../simulate/snapshot';
+import { DEFAULT_POLICY_FILE } from './policy-validate';
+
+export const simulateCommand: Command = {
+  name: 'simulate',
+  summary: 'run events through Warden offline against recorded API responses (dry run)',
+  help: `Usage: warden simulate --events <dir|file> --snapshot <file> [--policy <file>] [--json]
+
+Offline, no AWS account needed. Each EventBridge event (one per file, or an array per file) is routed
+through the synthesized rule patterns; the matching detectors run against the snapshot's recorded API
+responses; the policy decides; and the real workflow definition runs locally in dry run, writing its
+audit records to a local DynamoDB (dynalite on loopback, started and stopped by the command).
+
+Flags:
+  --events <dir|file>   EventBridge events: a .json file, or a directory of them
+  --snapshot <file>     recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }
+  --policy <file>       policy (default ${DEFAULT_POLICY_FILE})
+  --json                machine-readable output
+  --debug               stack traces on errors
+
+Examples:
+  warden simulate --events examples/events --snapshot examples/snapshot.json --policy examples/policy.yaml
+  warden simulate --events my-event.json --snapshot account.json --json | jq '.results[].findings[]'
+
+Unusable inputs (not JSON, not an EventBridge envelope, over 256 KB, wrong field types) are listed in
+"errors" and the valid inputs beside them are still processed.
+
+Exit codes: 0 simulated (findings are the expected output), 1 an input was unusable or the policy is
+invalid, 2 usage error.`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, {
+      events: { type: 'string' },
+      snapshot: { type: 'string' },
+      policy: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    if (!values.events) throw new UsageError('--events <dir|file> is required');
+    if (!values.snapshot) throw new UsageError('--snapshot <file> is required');
+    const policyFile = resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE);
+    let policy;
+    try {
+      policy = loadPolicyFile(policyFile).policy;
+    } catch (error) {
+      if (error instanceof PolicyInvalidError) {
+        for (const problem of error.problems.filter((entry) => entry.severity === 'error')) io.stderr.write(`${formatProblem(problem)}\n`);
+        throw new InputError(`policy ${values.policy ?? DEFAULT_POLICY_FILE} is invalid`, { cause: error });
+      }
+      if (error instanceof PolicyFileError) throw new InputError(`cannot read policy file ${values.policy ?? DEFAULT_POLICY_FILE}`, { cause: error });
+      throw error;
+    }
+    const snapshot = loadSnapshot(resolve(io.cwd, values.snapshot));
+    const { events, problems } = loadEvents(resolve(io.cwd, values.events), io.cwd);
+    const simulation = await simulate({ events, problems, snapshot, policy, now: new Date() });
+    if (values.json) io.stdout.write(`${JSON.stringify({ results: simulation.results, errors: simulation.errors, audit: simulation.audit }, null, 2)}\n`);
+    else io.stdout.write(formatSimulation(simulation, painter(io.stdout, io.env)));
+    return simulation.errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

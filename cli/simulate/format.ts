@@ -1,0 +1,38 @@
+import { type painter } from '../io';
+import type { Simulation } from './simulate';
+
+type Paint = ReturnType<typeof painter>;
+
+/** The human form of a simulation: one block per finding, coloured on a terminal. */
+export function formatSimulation(simulation: Simulation, paint: Paint): string {
+  const lines: string[] = [];
+  for (const result of simulation.results) {
+    lines.push(paint.bold(`event ${result.event}`) + paint.dim(` (${result.file}) → ${result.checks.length > 0 ? result.checks.join(', ') : 'no Warden rule matches'}`));
+    for (const finding of result.findings) {
+      if (finding.status !== 'NON_COMPLIANT') {
+        lines.push(`  ${paint.green('✓')} ${finding.check}  ${finding.resourceArn}  ${paint.dim(finding.status)}`);
+        continue;
+      }
+      lines.push(`  ${paint.red('✗')} ${finding.check}  ${finding.resourceArn}  ${paint.red('NON_COMPLIANT')}`);
+      lines.push(`      why:      ${finding.reason ?? ''}`);
+      if (finding.flagged) lines.push(`      flagged:  ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`);
+      const decision = finding.exemptBy ? `exempt by ${finding.exemptBy}` : `${paint.cyan(finding.mode ?? '')} ${paint.dim(`by ${finding.decidedBy ?? ''}`)}`;
+      lines.push(`      decision: ${decision} → ${paint.yellow(finding.outcome ?? '')} ${paint.dim('(dry run)')}`);
+      if (finding.duplicateOf) lines.push(`      duplicate of finding ${finding.duplicateOf}: no second execution`);
+      else if (!finding.exemptBy) for (const call of finding.plannedCalls ?? []) lines.push(`      would call ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
+      lines.push(paint.dim(`      finding ${finding.findingId ?? ''}`));
+    }
+  }
+  for (const problem of simulation.errors) {
+    const where = `${problem.file}${problem.index !== undefined ? `[${problem.index}]` : ''}${problem.event ? ` (event ${problem.event})` : ''}`;
+    lines.push(`${paint.red('error')} ${where}: ${problem.error}`);
+  }
+  const findings = simulation.results.flatMap((result) => result.findings);
+  const noncompliant = findings.filter((finding) => finding.status === 'NON_COMPLIANT' && !finding.duplicateOf).length;
+  lines.push('');
+  lines.push(
+    `${simulation.results.length} events, ${findings.length} resources evaluated, ${noncompliant} findings, ${simulation.errors.length} unusable inputs; ` +
+      `audit trail: ${simulation.audit.records} records, hash chains ${simulation.audit.chainsVerified ? 'verified' : paint.red('BROKEN')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

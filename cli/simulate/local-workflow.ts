@@ -1,0 +1,62 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { AuditStore } from '../../core/audit/audit-store';
+import { recordFromEvent } from '../../core/audit/audit-writer';
+import type { WorkflowInput } from '../../core/workflow-input';
+import { AUDIT_DETAIL_TYPE, TERMINAL_STATES, type TerminalState } from '../../statemachines/audit-states';
+import { localDefinition } from '../../statemachines/local-definition';
+import { buildWorkflowDefinition, type WorkflowResources } from '../../statemachines/remediation-workflow';
+
+interface Entry {
+  readonly Source: string;
+  readonly DetailType: string;
+  readonly Detail: Record<string, unknown>;
+}
+
+/**
+ * Runs the real workflow definition locally in dry run: PutEvents tasks append to a local audit trail
+ * (through the same writer code as the hub), and nothing else is called. Returns the terminal state.
+ */
+export async function runDryRun(
+  input: WorkflowInput,
+  context: { store: AuditStore; account: string; region: string; resources: WorkflowResources; now: Date },
+): Promise<TerminalState> {
+  const dryInput: WorkflowInput = { ...input, decision: { ...input.decision, dryRun: true } };
+  const definition = buildWorkflowDefinition(context.resources);
+  const states = definition['States'] as Record<string, { Type: string; Resource?: string }>;
+  let terminal: TerminalState | undefined;
+  const handlers: Record<string, (taskInput: Record<string, unknown>) => Promise<unknown>> = {};
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type !== 'Task') continue;
+    handlers[name] = async (taskInput) => {
+      if (!state.Resource?.startsWith('arn:aws:states:::events:putEvents')) {
+        throw Object.assign(new Error(`dry run must not reach ${name}`), { name: 'Warden.DryRunViolation' });
+      }
+      const entry = (taskInput['Entries'] as Entry[])[0] as Entry;
+      if (entry.DetailType === AUDIT_DETAIL_TYPE) {
+        const state = String(entry.Detail['state']);
+        if ((TERMINAL_STATES as readonly string[]).includes(state)) terminal = state as TerminalState;
+        await context.store.append(
+          recordFromEvent(
+            { version: '0', id: `${input.finding.findingId}-${state}`, 'detail-type': entry.DetailType, source: entry.Source, account: context.account, region: context.region, time: context.now.toISOString(), resources: [], detail: entry.Detail },
+            context.now,
+          ),
+        );
+      }
+      return { Entries: [{ EventId: 'local' }], FailedEntryCount: 0 };
+    };
+  }
+  const machine = new StateMachine(localDefinition(definition, dryInput) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const execution = machine.run(dryInput as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never },
+    context: {
+      Execution: { Id: `arn:aws:states:${context.region}:${context.account}:execution:warden-remediation:${input.finding.findingId}`, Input: dryInput, StartTime: context.now.toISOString() },
+      State: { EnteredTime: context.now.toISOString() },
+    } as never,
+  });
+  try {
+    await execution.result;
+  } catch (error) {
+    if (!terminal) throw error;
+  }
+  return terminal ?? 'FAILED';
+}

@@ -1,0 +1,155 @@
+import type { CheckId } from '../../core/catalogue';
+import { AuditStore } from '../../core/audit/audit-store';
+import { verifyChain } from '../../core/audit/verify-chain';
+import { errorMessage } from '../../core/errors';
+import { CHECK_RULES, routeEvent } from '../../core/events/event-patterns';
+import { extractResources } from '../../core/events/extract-resources';
+import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
+import type { Policy } from '../../core/policy/schema';
+import type { WorkflowInput } from '../../core/workflow-input';
+import { detectResource, type ResourceOutcome } from '../../detectors/detect';
+import { DETECTORS } from '../../detectors/index';
+import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
+import { remediatorFor } from '../../remediators/index';
+import type { TerminalState } from '../../statemachines/audit-states';
+import type { WorkflowResources } from '../../statemachines/remediation-workflow';
+import { createAuditTable, startLocalDynamoDb } from '../local-dynamodb';
+import type { InputProblem, LoadedEvent } from './load-events';
+import { runDryRun } from './local-workflow';
+import { replayClients } from './replay-clients';
+import type { Snapshot } from './snapshot';
+
+export type SimulatedStatus = 'NON_COMPLIANT' | 'COMPLIANT' | 'NOT_APPLICABLE' | 'NOT_FOUND' | 'DISABLED';
+
+export interface SimulatedFinding {
+  readonly check: CheckId;
+  readonly resourceArn: string;
+  readonly status: SimulatedStatus;
+  readonly reason?: string;
+  readonly flagged?: readonly string[];
+  readonly findingId?: string;
+  readonly dryRun?: true;
+  readonly mode?: string;
+  readonly exemptBy?: string;
+  readonly decidedBy?: string;
+  readonly plannedCalls?: WorkflowInput['plan']['calls'];
+  readonly notes?: readonly string[];
+  readonly outcome?: TerminalState;
+  readonly duplicateOf?: string;
+}
+
+export interface SimulatedEvent {
+  readonly event: string;
+  readonly file: string;
+  readonly checks: readonly CheckId[];
+  readonly findings: readonly SimulatedFinding[];
+}
+
+export interface Simulation {
+  readonly results: readonly SimulatedEvent[];
+  readonly errors: readonly InputProblem[];
+  readonly audit: { readonly records: number; readonly chainsVerified: boolean };
+}
+
+const STATUS: Record<Exclude<ResourceOutcome, 'started' | 'duplicate'>, SimulatedStatus> = {
+  compliant: 'COMPLIANT',
+  'not-applicable': 'NOT_APPLICABLE',
+  deleted: 'NOT_FOUND',
+  disabled: 'DISABLED',
+};
+
+/**
+ * `warden simulate`: each event goes through the synthesized rule patterns, the matching detectors run
+ * against the snapshot's recorded responses, the policy decides, and the real workflow definition runs
+ * locally in dry run, writing its audit records to a local DynamoDB (dynalite).
+ */
+export async function simulate(input: { events: readonly LoadedEvent[]; problems: readonly InputProblem[]; snapshot: Snapshot; policy: Policy; now: Date }): Promise<Simulation> {
+  const { snapshot, policy, now } = input;
+  const clients = replayClients(snapshot);
+  const baselineWebAclArn = snapshot.baselineWebAclArn ?? `arn:aws:wafv2:${snapshot.region}:${snapshot.account}:regional/webacl/warden-baseline/00000000-0000-0000-0000-000000000000`;
+  const resources: WorkflowResources = {
+    eventBusArn: `arn:aws:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,
+    counterTableName: 'warden-blast-radius',
+    remediatorFunctionArns: Object.fromEntries(
+      CHECK_RULES.map((rule) => [rule.check, `arn:aws:lambda:${snapshot.region}:${snapshot.account}:function:warden-remediator-${rule.check}`]),
+    ) as Record<CheckId, string>,
+  };
+  const local = await startLocalDynamoDb();
+  const errors: InputProblem[] = [...input.problems];
+  const results: SimulatedEvent[] = [];
+  const executed = new Map<string, TerminalState>();
+  let records = 0;
+  try {
+    await createAuditTable(local.client, 'warden-audit');
+    const store = new AuditStore(local.document, 'warden-audit');
+    for (const loaded of input.events) {
+      const eventId = String(loaded.event['id']);
+      const checks = routeEvent(loaded.event);
+      const findings: SimulatedFinding[] = [];
+      try {
+        for (const check of checks) {
+          const { kind, eventId: triggerId, refs } = extractResources(loaded.event, check);
+          for (const ref of refs) {
+            let started: WorkflowInput | undefined;
+            const remediator = remediatorFor(check);
+            const { outcome, input: workflowInput } = await detectResource(ref, { kind: kind === 'sweep' ? 'sweep' : kind, id: triggerId }, {
+              detector: DETECTORS[check],
+              clients,
+              policy,
+              organizationalUnits: snapshot.organizationalUnits,
+              plan: (finding, settings) => remediator.plan(finding, settings as never, { baselineWebAclArn }),
+              startWorkflow: (workflow) => {
+                started = workflow;
+                return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+              },
+              log: SILENT_LOG,
+              metrics: NO_COUNTERS,
+              now: () => now,
+              poll: { attempts: 1, delayMs: 0 },
+            });
+            if (!workflowInput || !started) {
+              findings.push({ check, resourceArn: ref.resourceArn, status: STATUS[outcome as keyof typeof STATUS] });
+              continue;
+            }
+            const { finding, decision, plan } = workflowInput;
+            const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as SecretMatch[]).map((match) => match.name) : undefined;
+            const common = {
+              check,
+              resourceArn: ref.resourceArn,
+              status: 'NON_COMPLIANT' as const,
+              reason: finding.reason,
+              ...(flagged ? { flagged } : {}),
+              findingId: finding.findingId,
+              dryRun: true as const,
+              mode: decision.mode,
+              ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
+              decidedBy: decision.decidedBy,
+              plannedCalls: plan.calls,
+              notes: plan.notes,
+            };
+            const previous = executed.get(finding.findingId);
+            if (outcome === 'duplicate' && previous) {
+              findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
+              continue;
+            }
+            const terminal = await runDryRun(workflowInput, { store, account: snapshot.account, region: snapshot.region, resources, now });
+            executed.set(finding.findingId, terminal);
+            findings.push({ ...common, outcome: terminal });
+          }
+        }
+        results.push({ event: eventId, file: loaded.file, checks, findings });
+      } catch (error) {
+        errors.push({ file: loaded.file, ...(loaded.index !== undefined ? { index: loaded.index } : {}), event: eventId, error: errorMessage(error) });
+      }
+    }
+    let chainsVerified = true;
+    for (const findingId of executed.keys()) {
+      const history = await store.findingHistory(findingId);
+      records += history.length;
+      if (verifyChain(history, await store.latest(findingId)).length > 0) chainsVerified = false;
+    }
+    return { results, errors, audit: { records, chainsVerified } };
+  } finally {
+    await local.stop();
+  }
+}

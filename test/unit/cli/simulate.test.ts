@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../cli/main';
+
+const ROOT = join(__dirname, '../../..');
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {}, cwd: ROOT });
+  return { code, stdout, stderr };
+}
+
+const DEMO = ['simulate', '--events', 'examples/events', '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml'];
+
+interface Json {
+  results: { event: string; checks: string[]; findings: Record<string, unknown>[] }[];
+  errors: Record<string, unknown>[];
+  audit: { records: number; chainsVerified: boolean };
+}
+
+describe('warden simulate', () => {
+  let output: Json;
+  let exitCode: number;
+
+  beforeAll(async () => {
+    const result = await run([...DEMO, '--json']);
+    exitCode = result.code;
+    output = JSON.parse(result.stdout) as Json;
+  });
+
+  it('exits 0: findings are what a simulation is for', () => {
+    expect(exitCode).toBe(0);
+  });
+
+  it('routes every example event and reports findings for all four checks', () => {
+    const noncompliant = output.results.flatMap((result) => result.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT');
+    expect(new Set(noncompliant.map((finding) => finding['check']))).toEqual(
+      new Set(['dynamodb-table-encryption', 'apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets']),
+    );
+    expect(output.errors).toEqual([]);
+    expect(output.audit).toEqual({ records: 12, chainsVerified: true });
+  });
+
+  it('reaches the terminal state of each mode, in dry run, with the planned calls', () => {
+    const byEvent = Object.fromEntries(output.results.map((result) => [result.event.slice(-2), result]));
+    expect(byEvent['01']?.findings).toEqual([
+      {
+        check: 'dynamodb-table-encryption',
+        resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders',
+        status: 'NON_COMPLIANT',
+        reason: 'table orders is encrypted with the AWS owned key, not a KMS key',
+        findingId: expect.stringMatching(/^[0-9a-f]{40}$/),
+        dryRun: true,
+        mode: 'auto',
+        decidedBy: 'checks.dynamodb-table-encryption',
+        plannedCalls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }],
+        notes: expect.any(Array),
+        outcome: 'REMEDIATED',
+      },
+    ]);
+    expect(byEvent['03']?.findings[0]).toMatchObject({ mode: 'auto', exemptBy: 'exemptions[1]', outcome: 'EXEMPTED' });
+    expect(byEvent['04']?.findings.map((finding) => [finding['check'], finding['mode'], finding['outcome']])).toEqual([
+      ['apigateway-stage-throttling', 'report', 'REPORTED'],
+      ['apigateway-stage-waf', 'approval', 'REPORTED'],
+    ]);
+    expect(byEvent['08']?.findings[0]).toMatchObject({ flagged: ['DATABASE_URL', 'STRIPE_SECRET_KEY'], mode: 'ticket', outcome: 'TICKETED' });
+  });
+
+  it('starts one execution per finding and reports the rest as duplicates', () => {
+    const duplicate = output.results.find((result) => result.event.endsWith('06'));
+    const original = output.results.find((result) => result.event.endsWith('04'));
+    expect(duplicate?.findings.map((finding) => finding['duplicateOf'])).toEqual(original?.findings.map((finding) => finding['findingId']));
+  });
+
+  it('routes a failed call nowhere and judges HTTP API stages not applicable', () => {
+    expect(output.results.find((result) => result.event.endsWith('10'))).toMatchObject({ checks: [], findings: [] });
+    expect(output.results.find((result) => result.event.endsWith('07'))?.findings.map((finding) => finding['status'])).toEqual(['NOT_APPLICABLE', 'NOT_APPLICABLE']);
+  });
+
+  it('never prints a secret value from the snapshot', () => {
+    const text = JSON.stringify(output);
+    expect(text).not.toContain('sk_live_51DEMO');
+    expect(text).not.toContain('Demo-Only-Pa55w0rd');
+  });
+
+  it('prints readable blocks by default', async () => {
+    const result = await run(DEMO);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✗ lambda-function-env-secrets  arn:aws:lambda:us-east-1:111122223333:function:checkout  NON_COMPLIANT');
+    expect(result.stdout).toContain('audit trail: 12 records, hash chains verified');
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
+  it('lists unusable inputs in errors, processes the valid ones beside them, and exits 1', async () => {
+    const result = await run(['simulate', '--events', 'test/fixtures/simulate', '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml', '--json']);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout) as Json;
+    expect(json.errors).toEqual([
+      { file: 'test/fixtures/simulate/mixed.json', index: 1, event: 'wrong-type', error: expect.stringContaining('account') },
+      { file: 'test/fixtures/simulate/mixed.json', index: 2, error: expect.stringContaining('not an EventBridge event') },
+      { file: 'test/fixtures/simulate/not-json.json', error: expect.stringContaining('not JSON') },
+      { file: 'test/fixtures/simulate/too-big.json', event: 'too-big', error: expect.stringContaining('256 KB') },
+    ]);
+    expect(json.results.map((entry) => entry.event)).toEqual(['e0000000-0000-4000-8000-000000000004']);
+  });
+
+  it.each([
+    [['simulate', '--snapshot', 'examples/snapshot.json'], 2, '--events <dir|file> is required'],
+    [['simulate', '--events', 'examples/events'], 2, '--snapshot <file> is required'],
+    [['simulate', '--events', 'examples/events', '--snapshot', 'examples/snapshot.json', '--frobnicate'], 2, "Unknown option '--frobnicate'"],
+    [['simulate', '--events', 'nowhere', '--snapshot', 'examples/snapshot.json'], 1, 'events nowhere: ENOENT'],
+    [['simulate', '--events', 'examples/events', '--snapshot', 'missing.json'], 1, 'snapshot'],
+  ])('%j exits %i naming the problem', async (args, code, message) => {
+    const result = await run(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the file and field of a malformed snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-snapshot-'));
+    writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ account: '1234', region: 'us-east-1', responses: {} }));
+    const result = await run(['simulate', '--events', 'examples/events', '--snapshot', join(dir, 'snapshot.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('snapshot.json: account: expected a 12-digit account id');
+  });
+});

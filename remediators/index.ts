@@ -17,5 +17,5 @@ export const REMEDIATORS = {
 } as const satisfies Record<CheckId, unknown>;
 
 export function remediatorFor(check: CheckId): AnyRemediator {
-  return REMEDIATORS[check];
+  return REMEDIATORS[check] as unknown as AnyRemediator;
 }

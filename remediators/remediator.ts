@@ -33,7 +33,7 @@ export interface ApplyResult<Undo> {
 export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients, Undo> {
   readonly check: Id;
   /** Pure: the exact calls `apply` would make for this finding. */
-  plan(finding: Finding, settings: CheckSettings<Id>, context: RemediationContext): RemediationPlan;
+  readonly plan: (finding: Finding, settings: CheckSettings<Id>, context: RemediationContext) => RemediationPlan;
   apply(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, context: RemediationContext): Promise<ApplyResult<Undo>>;
   /** Re-reads and re-judges the resource, waiting while it transitions; throws if still noncompliant. */
   verify(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, poll?: PollOptions): Promise<Evaluation>;

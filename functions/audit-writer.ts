@@ -1,0 +1,30 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AuditStore } from '../core/audit/audit-store';
+import { recordFromEvent } from '../core/audit/audit-writer';
+import { MalformedEventError } from '../core/events/errors';
+import { observability, requiredEnv } from './runtime';
+
+const { metrics, tracer, log, counters } = observability('warden-audit-writer');
+const store = new AuditStore(
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] })), { marshallOptions: { removeUndefinedValues: true } }),
+  requiredEnv('WARDEN_AUDIT_TABLE'),
+);
+
+/** The hub's audit writer: appends each workflow audit event to the hash-chained audit table. */
+export async function handler(event: unknown): Promise<void> {
+  try {
+    const record = await store.append(recordFromEvent(event, new Date()));
+    counters.count('AuditRecordAppended');
+    log.info('audit record appended', { findingId: record.findingId, seq: record.seq, state: record.state, account: record.account });
+  } catch (error) {
+    if (error instanceof MalformedEventError) {
+      const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+      log.error('malformed audit event', { eventId: envelope['id'], detailType: envelope['detail-type'], account: envelope['account'], problem: error.message });
+      counters.count('MalformedAuditEvent');
+    }
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,0 +1,44 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import type { Finding } from '../core/finding';
+import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect';
+import type { Detector, FetchedState } from '../detectors/detector';
+import { workflowStarter } from '../detectors/start-workflow';
+import type { RemediationPlan } from '../remediators/remediator';
+import { embeddedPolicy, observability, organizationalUnits, requiredEnv } from './runtime';
+
+/**
+ * A detector Lambda: thin wiring of clients, policy and observability around `handleDetectorEvent`.
+ * Everything is built once per container (cold start), not per event.
+ */
+export function detectorHandler<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
+  detector: Detector<Id, State, Clients>,
+  plan: (finding: Finding, settings: CheckSettings<Id>, context: { baselineWebAclArn?: string }) => RemediationPlan,
+  clients: Pick<AwsClients, Clients>,
+) {
+  const { logger, metrics, tracer, log, counters } = observability(`warden-detector-${detector.check}`);
+  const region = requiredEnv('AWS_REGION');
+  const sfn = tracer.captureAWSv3Client(new SFNClient({ region }));
+  const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
+  const deps = {
+    detector,
+    clients,
+    policy: embeddedPolicy(),
+    organizationalUnits: organizationalUnits(),
+    plan: (finding: Finding, settings: CheckSettings<Id>) => plan(finding, settings, context),
+    startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN')),
+    log,
+    metrics: counters,
+    now: () => new Date(),
+  };
+  return async (event: unknown, lambdaContext?: { invokedFunctionArn?: string }): Promise<DetectionSummary> => {
+    const account = lambdaContext?.invokedFunctionArn?.split(':')[4] ?? requiredEnv('WARDEN_ACCOUNT_ID');
+    try {
+      return await handleDetectorEvent(event, { ...deps, scope: { account, region } });
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

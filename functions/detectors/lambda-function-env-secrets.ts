@@ -1,0 +1,8 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { lambdaFunctionEnvSecretsDetector } from '../../detectors/lambda-function-env-secrets';
+import { lambdaFunctionEnvSecretsRemediator } from '../../remediators/lambda-function-env-secrets';
+import { detectorHandler } from '../detector-handler';
+
+const config = { region: process.env['AWS_REGION'], retryMode: 'adaptive', maxAttempts: 6 };
+
+export const handler = detectorHandler(lambdaFunctionEnvSecretsDetector, lambdaFunctionEnvSecretsRemediator.plan, { lambda: new LambdaClient(config) });

@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Counters, Log } from '../core/observability';
+import { type Policy, policySchema } from '../core/policy/schema';
+
+/** Powertools logger, metrics and tracer for one function, with the adapters the domain code takes. */
+export function observability(serviceName: string) {
+  const logger = new Logger({ serviceName });
+  const metrics = new Metrics({ namespace: 'Warden', serviceName });
+  const tracer = new Tracer({ serviceName });
+  const log: Log = {
+    info: (message, attributes) => logger.info(message, { ...attributes }),
+    warn: (message, attributes) => logger.warn(message, { ...attributes }),
+    error: (message, attributes) => logger.error(message, { ...attributes }),
+  };
+  const counters: Counters = { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
+  return { logger, metrics, tracer, log, counters };
+}
+
+/** An environment variable the stack always sets; its absence is a deployment bug. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * The policy validated at synth time. The bundler replaces `process.env.WARDEN_POLICY_JSON` with the
+ * policy's JSON at build time, so it is part of the code, not of the function's environment.
+ */
+export function embeddedPolicy(): Policy {
+  return policySchema.parse(JSON.parse(process.env.WARDEN_POLICY_JSON ?? '{"version":1}'));
+}
+
+/** The account's OU path, root first, from the StackSet parameter (comma-separated). */
+export function organizationalUnits(): string[] {
+  return (process.env['WARDEN_OU_PATH'] ?? '').split(',').filter((ou) => ou.length > 0);
+}

@@ -26,7 +26,7 @@ export default tseslint.config(
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
       'jest/no-disabled-tests': 'error',
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*'] }],
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '**.hasResourceProperties', '**.resourceCountIs', '**.hasResource'] }],
       '@typescript-eslint/unbound-method': 'off',
       // expect.any() and friends are typed any by jest.
       '@typescript-eslint/no-unsafe-assignment': 'off',

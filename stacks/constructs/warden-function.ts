@@ -1,0 +1,73 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { Policy } from '../../core/policy/schema';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface WardenFunctionProps {
+  /** Entry file under functions/, e.g. `detectors/dynamodb-table-encryption.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  /** Role name; a fixed name lets EventBridge rules recognise Warden's own calls. */
+  readonly roleName?: string;
+  readonly statements: readonly iam.PolicyStatement[];
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /** Embedded into the bundle at build time (not an environment variable). */
+  readonly policy?: Policy;
+  /** Dead-letter queue for asynchronous invocations (EventBridge targets). */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * One Warden Lambda: its own role with exactly the given statements (no managed policies), its own log
+ * group, X-Ray tracing, Node.js 24 on arm64, bundled locally by esbuild (minified, tree-shaken, source maps).
+ */
+export class WardenFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WardenFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    this.role = new iam.Role(this, 'Role', {
+      ...(props.roleName ? { roleName: props.roleName } : {}),
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    for (const statement of props.statements) this.role.addToPolicy(statement);
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, 'functions', props.entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      description: props.description,
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Warden', ...props.environment },
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        mainFields: ['module', 'main'],
+        ...(props.policy ? { define: { 'process.env.WARDEN_POLICY_JSON': JSON.stringify(JSON.stringify(props.policy)) } } : {}),
+      },
+    });
+  }
+}

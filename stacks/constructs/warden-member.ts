@@ -1,0 +1,207 @@
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CATALOGUE, type CheckId } from '../../core/catalogue';
+import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
+import type { Policy } from '../../core/policy/schema';
+import { AUDIT_SOURCE } from '../../statemachines/audit-states';
+import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
+import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
+import { BaselineWebAcl } from './baseline-web-acl';
+import { catalogueStatements } from './catalogue-policy';
+import { WardenFunction } from './warden-function';
+
+export interface WardenMemberProps {
+  readonly policy: Policy;
+  /**
+   * Standalone: the hub's bus in this account, which the workflow writes to directly. Organization:
+   * absent, and the workflow writes to a member bus whose rule forwards to `forwardToHubBusArn`
+   * (EventBridge delivers across accounts and regions; a direct PutEvents could not cross regions).
+   */
+  readonly eventBusArn?: string;
+  readonly forwardToHubBusArn?: string;
+  /** Comma-separated OU path of the account, root first (a StackSet parameter). */
+  readonly organizationalUnitPath: string;
+  /** The hub's Slack interaction handler role; only it may assume the approval delivery role. */
+  readonly approvalDelivererRoleArn?: string;
+}
+
+export const STATE_MACHINE_NAME = 'warden-remediation';
+
+/** Every resource Warden needs in one member account and region. */
+export class WardenMember extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly detectors: Record<CheckId, WardenFunction>;
+  readonly remediators: Record<CheckId, WardenFunction>;
+  readonly key: kms.Key;
+  readonly baselineWebAcl: BaselineWebAcl;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: WardenMemberProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Warden member data: blast-radius counters, dead letters and the secrets Warden moves out of Lambda environments',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addAlias('alias/warden-secrets');
+    // Functions whose secrets Warden moved read them through Secrets Manager: allow decryption by any
+    // principal of this account, only via Secrets Manager and only for Warden's secrets.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWardenSecretsViaSecretsManager',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
+          StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:warden/*` },
+        },
+      }),
+    );
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+    });
+    this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
+
+    const counters = new dynamodb.Table(this, 'BlastRadius', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
+
+    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', { name: 'warden-baseline' });
+    const baselineArn = this.baselineWebAcl.webAcl.attrArn;
+
+    const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${STATE_MACHINE_NAME}`;
+    this.remediators = {} as Record<CheckId, WardenFunction>;
+    this.detectors = {} as Record<CheckId, WardenFunction>;
+    for (const check of CATALOGUE) {
+      const remediatorStatements = [...catalogueStatements(check.permissions.remediate), ...catalogueStatements(check.permissions.detect)];
+      if (check.id === 'lambda-function-env-secrets') {
+        // CreateSecret with Warden's key needs data keys from it.
+        remediatorStatements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], resources: [this.key.keyArn] }));
+      }
+      const remediator = new WardenFunction(this, `Remediator-${check.id}`, {
+        entry: `remediators/${check.id}.ts`,
+        description: `Warden remediator for ${check.id}: ${check.fix}`.slice(0, 256),
+        roleName: Fn.join('', [REMEDIATOR_ROLE_PREFIX, check.id, '-', Aws.REGION]),
+        statements: remediatorStatements,
+        timeout: Duration.minutes(5),
+        environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
+      });
+      acknowledgeCatalogueWildcards(remediator, check.id, [...check.permissions.remediate, ...check.permissions.detect]);
+      this.remediators[check.id] = remediator;
+      const detector = new WardenFunction(this, `Detector-${check.id}`, {
+        entry: `detectors/${check.id}.ts`,
+        description: `Warden detector for ${check.id} (read-only)`,
+        statements: [...catalogueStatements(check.permissions.detect), new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })],
+        timeout: Duration.minutes(10),
+        policy: props.policy,
+        deadLetterQueue: this.deadLetterQueue,
+        environment: { WARDEN_STATE_MACHINE_ARN: stateMachineArn, WARDEN_OU_PATH: props.organizationalUnitPath, WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
+      });
+      acknowledgeCatalogueWildcards(detector, check.id, check.permissions.detect);
+      this.detectors[check.id] = detector;
+      const target = new targets.LambdaFunction(detector.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 4, maxEventAge: Duration.hours(2) });
+      new events.Rule(this, `CloudTrail-${check.id}`, { description: `Warden ${check.id}: CloudTrail calls`, eventPattern: cloudTrailPattern(check), targets: [target] });
+      new events.Rule(this, `Config-${check.id}`, { description: `Warden ${check.id}: AWS Config item changes`, eventPattern: configPattern(check), targets: [target] });
+      new events.Rule(this, `Sweep-${check.id}`, { description: `Warden ${check.id}: daily sweep`, schedule: events.Schedule.cron({ minute: '17', hour: '3' }), targets: [target] });
+    }
+
+    const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const definition = buildWorkflowDefinition({
+      eventBusArn,
+      counterTableName: counters.tableName,
+      remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, this.remediators[check.id].function.functionArn])) as Record<CheckId, string>,
+    });
+    const role = new iam.Role(this, 'WorkflowRole', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'Warden remediation workflow' });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBusArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [counters.tableArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: CATALOGUE.map((check) => this.remediators[check.id].function.functionArn) }));
+    this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
+      stateMachineName: STATE_MACHINE_NAME,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(Stack.of(this).toJsonString(definition)),
+      role,
+      tracingEnabled: true,
+      logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    acknowledgeUnscoped(role);
+
+    if (props.approvalDelivererRoleArn) {
+      const delivery = new iam.Role(this, 'ApprovalDelivery', {
+        roleName: Fn.join('', ['warden-approval-delivery-', Aws.REGION]),
+        assumedBy: new iam.ArnPrincipal(props.approvalDelivererRoleArn),
+        description: "Lets only the hub's Slack interaction handler deliver approval decisions to this account's workflow",
+      });
+      delivery.addToPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }));
+    }
+
+    this.observability();
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'BaselineWebAclArn', { value: baselineArn });
+  }
+
+  /** A member bus whose only rule forwards Warden's events to the hub bus. */
+  private memberBus(hubBusArn: string | undefined): string {
+    if (!hubBusArn) throw new Error('WardenMember needs eventBusArn (standalone) or forwardToHubBusArn (organization)');
+    const bus = new events.EventBus(this, 'MemberBus', { eventBusName: 'warden-member' });
+    new events.Rule(this, 'ForwardToHub', {
+      eventBus: bus,
+      description: 'Forward audit records, approval and ticket requests to the Warden hub',
+      eventPattern: { source: [AUDIT_SOURCE] },
+      targets: [new targets.EventBus(events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn), { deadLetterQueue: this.deadLetterQueue })],
+    });
+    return bus.eventBusArn;
+  }
+
+  private observability(): void {
+    const failed = this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });
+    new cloudwatch.Alarm(this, 'FailedRemediations', {
+      alarmDescription: 'Warden remediation executions failed (each is recorded as FAILED and ticketed)',
+      metric: failed,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const deadLetters = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: 'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue',
+      metric: deadLetters,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const errors = CATALOGUE.map((check) => this.detectors[check.id].function.metricErrors({ period: Duration.minutes(5), label: check.id }));
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: Fn.join('-', ['warden', Aws.REGION]),
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Remediations', left: [this.stateMachine.metricSucceeded({ period: Duration.minutes(5) }), failed] }),
+          new cloudwatch.GraphWidget({ title: 'Detector errors', left: errors }),
+          new cloudwatch.SingleValueWidget({ title: 'Dead letters', metrics: [deadLetters] }),
+        ],
+      ],
+    });
+  }
+}

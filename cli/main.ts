@@ -1,9 +1,12 @@
 import { errorMessage } from '../core/errors';
 import { policyValidateCommand } from './commands/policy-validate';
+import { auditQueryCommand, auditVerifyCommand } from './commands/audit';
+import { scanCommand } from './commands/scan';
+import { undoCommand } from './commands/undo';
 import { simulateCommand } from './commands/simulate';
 import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
 
-const COMMANDS: readonly Command[] = [policyValidateCommand, simulateCommand];
+const COMMANDS: readonly Command[] = [policyValidateCommand, simulateCommand, scanCommand, auditQueryCommand, auditVerifyCommand, undoCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { PolicyFileError, PolicyInvalidError, formatProblem } from '../../core/policy/errors';
-import { loadPolicyFile } from '../../core/policy/parse-policy';
-import { type Command, EXIT_FINDINGS, EXIT_OK, InputError, painter, UsageError } from '../io';
+import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { loadPolicyForCommand } from '../load-policy';
 import { parseFlags } from '../parse-flags';
 import { formatSimulation } from '../simulate/format';
 import { loadEvents } from '../simulate/load-events';
@@ -45,18 +44,7 @@ invalid, 2 usage error.`,
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
     if (!values.events) throw new UsageError('--events <dir|file> is required');
     if (!values.snapshot) throw new UsageError('--snapshot <file> is required');
-    const policyFile = resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE);
-    let policy;
-    try {
-      policy = loadPolicyFile(policyFile).policy;
-    } catch (error) {
-      if (error instanceof PolicyInvalidError) {
-        for (const problem of error.problems.filter((entry) => entry.severity === 'error')) io.stderr.write(`${formatProblem(problem)}\n`);
-        throw new InputError(`policy ${values.policy ?? DEFAULT_POLICY_FILE} is invalid`, { cause: error });
-      }
-      if (error instanceof PolicyFileError) throw new InputError(`cannot read policy file ${values.policy ?? DEFAULT_POLICY_FILE}`, { cause: error });
-      throw error;
-    }
+    const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
     const snapshot = loadSnapshot(resolve(io.cwd, values.snapshot));
     const { events, problems } = loadEvents(resolve(io.cwd, values.events), io.cwd);
     const simulation = await simulate({ events, problems, snapshot, policy, now: new Date() });

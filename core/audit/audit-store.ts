@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WardenError } from '../errors';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
 import { AUDIT_INDEXES, findingKey, LATEST, PENDING, recordSortKey } from './audit-table';
@@ -166,6 +166,20 @@ export class AuditStore {
   /** Records of one check in one state, e.g. every FAILED of apigateway-stage-waf. */
   async byCheckAndState(check: string, state: string, range: TimeRange = {}): Promise<AuditRecord[]> {
     return (await this.queryAll(this.rangeQuery('byCheckState', `${check}#${state}`, range))).map(fromItem);
+  }
+
+  /** Every finding id in the trail (one projection item each), for `warden audit verify`. */
+  async findingIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, FilterExpression: 'sk = :latest', ExpressionAttributeValues: { ':latest': LATEST }, ProjectionExpression: 'pk', ExclusiveStartKey: start }),
+      );
+      ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids.sort();
   }
 
   /** Findings waiting for an approval decision now. */

@@ -24,12 +24,14 @@ export interface AwsClients {
 
 export interface ClientOptions {
   readonly region: string;
+  /** A named profile from the shared config files; otherwise the default credential chain. */
+  readonly profile?: string;
   readonly maxAttempts?: number;
 }
 
 /** Lazily built clients for one region; each is constructed the first time it is used. */
 export function createAwsClients(options: ClientOptions): AwsClients {
-  const config = { region: options.region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6 } as const;
+  const config = { region: options.region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6, ...(options.profile ? { profile: options.profile } : {}) } as const;
   const cache = new Map<string, unknown>();
   const lazy = <T>(key: string, build: () => T): T => {
     if (!cache.has(key)) cache.set(key, build());

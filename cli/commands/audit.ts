@@ -1,0 +1,108 @@
+import type { AuditRecord } from '../../core/audit/audit-record';
+import { verifyChain } from '../../core/audit/verify-chain';
+import { auditStoreFor } from '../audit-table';
+import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { parseFlags } from '../parse-flags';
+
+function printRecords(records: readonly AuditRecord[], json: boolean, io: Parameters<Command['run']>[1]): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    return;
+  }
+  const paint = painter(io.stdout, io.env);
+  for (const record of records) {
+    io.stdout.write(`${record.time}  ${paint.bold(record.state.padEnd(20))} ${record.check}  ${record.resourceArn}  ${paint.dim(`${record.account} ${record.actor} ${record.findingId}#${record.seq}`)}\n`);
+  }
+  io.stdout.write(`${records.length} records\n`);
+}
+
+export const auditQueryCommand: Command = {
+  name: 'audit query',
+  summary: 'read the audit trail: a finding, a resource, an account in a time range, pending approvals, a check in a state',
+  help: `Usage: warden audit query [--table t] [--region r] <one of:>
+    --finding <id>                       a finding's history, in order
+    --resource <arn>                     a resource's history across findings
+    --account <id> [--from t] [--to t]   an account's records in a time range (ISO-8601)
+    --pending                            findings waiting for an approval decision
+    --check <id> --state <STATE>         records of one check in one state (e.g. FAILED)
+  [--json]
+
+The table is --table or WARDEN_AUDIT_TABLE (the AuditTableName output of the hub or standalone stack).
+Each pattern is one DynamoDB query.
+
+Examples:
+  warden audit query --table warden-audit --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a
+  warden audit query --account 111122223333 --from 2026-11-01 --to 2026-11-30 --json
+
+Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, {
+      table: { type: 'string' },
+      region: { type: 'string' },
+      finding: { type: 'string' },
+      resource: { type: 'string' },
+      account: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      pending: { type: 'boolean', default: false },
+      check: { type: 'string' },
+      state: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter((value) => value !== undefined);
+    if (chosen.length !== 1) throw new UsageError('choose exactly one of --finding, --resource, --account, --pending, --check with --state');
+    if ((values.check === undefined) !== (values.state === undefined)) throw new UsageError('--check and --state go together');
+    const store = auditStoreFor(values.table, values.region, io);
+    const range = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) };
+    if (values.pending) {
+      const pending = await store.pendingApprovals();
+      io.stdout.write(values.json ? `${JSON.stringify(pending, null, 2)}\n` : `${pending.map((entry) => `${entry.pendingSince}  ${entry.check}  ${entry.resourceArn}  ${entry.account} ${entry.findingId}`).join('\n')}\n${pending.length} pending approvals\n`);
+      return EXIT_OK;
+    }
+    const records = values.finding
+      ? await store.findingHistory(values.finding)
+      : values.resource
+        ? await store.resourceHistory(values.resource, range)
+        : values.account
+          ? await store.accountRecords(values.account, range)
+          : await store.byCheckAndState(values.check ?? '', values.state ?? '', range);
+    printRecords(records, values.json, io);
+    return EXIT_OK;
+  },
+};
+
+export const auditVerifyCommand: Command = {
+  name: 'audit verify',
+  summary: "walk the audit trail's hash chains and report edited, missing or truncated records",
+  help: `Usage: warden audit verify [--table t] [--region r] [--finding id] [--json]
+
+Checks every finding's chain (or one finding's): each record's hash matches its content, sequence
+numbers have no gap, each record names its predecessor's hash, and the last record is the one the
+finding's projection names.
+
+Examples:
+  warden audit verify --table warden-audit
+  warden audit verify --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --json
+
+Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage error.`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, { table: { type: 'string' }, region: { type: 'string' }, finding: { type: 'string' }, json: { type: 'boolean', default: false } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const store = auditStoreFor(values.table, values.region, io);
+    const findings = values.finding ? [values.finding] : await store.findingIds();
+    const problems = [];
+    let records = 0;
+    for (const findingId of findings) {
+      const history = await store.findingHistory(findingId);
+      records += history.length;
+      problems.push(...verifyChain(history, await store.latest(findingId)));
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify({ findings: findings.length, records, problems }, null, 2)}\n`);
+    else {
+      for (const problem of problems) io.stdout.write(`TAMPERED ${problem.findingId} #${problem.seq} ${problem.problem}: ${problem.detail}\n`);
+      io.stdout.write(`${findings.length} findings, ${records} records: ${problems.length === 0 ? 'every chain intact' : `${problems.length} problems`}\n`);
+    }
+    return problems.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+  },
+};

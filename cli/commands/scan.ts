@@ -1,0 +1,78 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { resolve } from 'node:path';
+import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
+import { createAwsClients } from '../../core/aws/clients';
+import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { loadPolicyForCommand } from '../load-policy';
+import { parseFlags } from '../parse-flags';
+import { scanAccount } from '../scan/scan-account';
+import { DEFAULT_POLICY_FILE } from './policy-validate';
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'read-only sweep of a real account: what is noncompliant and what the policy would do',
+  help: `Usage: warden scan [--region r] [--profile p] [--checks id,id] [--policy file] [--json]
+
+Lists every resource of each check in the account and region of your credentials (the standard AWS
+credential chain, or --profile), judges it with the same detectors Warden runs in Lambda, and prints
+what is noncompliant and what the policy would do. Read-only: it never changes anything and starts no
+workflow.
+
+Flags:
+  --region <r>      region to scan (default: AWS_REGION, else your profile's region)
+  --profile <p>     named profile from ~/.aws/config
+  --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
+  --policy <file>   policy (default ${DEFAULT_POLICY_FILE})
+  --json            machine-readable output, like simulate
+
+Examples:
+  warden scan --region eu-west-1
+  AWS_PROFILE=audit warden scan --checks lambda-function-env-secrets --json
+
+Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage error.`,
+  async run(args, io) {
+    const { values, positionals } = parseFlags(args, {
+      region: { type: 'string' },
+      profile: { type: 'string' },
+      checks: { type: 'string' },
+      policy: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
+    const unknown = checks.filter((check) => !isCheckId(check));
+    if (unknown.length > 0) throw new UsageError(`unknown check ${unknown.join(', ')}; expected: ${CHECK_IDS.join(', ')}`);
+    const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
+    if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+    const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
+    const clients = createAwsClients({ region, ...(values.profile ? { profile: values.profile } : {}) });
+    const sts = new STSClient({ region, ...(values.profile ? { profile: values.profile } : {}) });
+    const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
+    const progress = io.stderr.isTTY === true && !values.json;
+    const results = await scanAccount({
+      clients,
+      account: account ?? 'unknown',
+      region,
+      policy,
+      checks: checks as CheckId[],
+      now: new Date(),
+      ...(progress ? { onProgress: (done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${done} resources (${check})`) } : {}),
+    });
+    if (progress) io.stderr.write('\r\u001b[2K');
+    const noncompliant = results.filter((result) => result.status === 'NON_COMPLIANT');
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify({ account, region, results }, null, 2)}\n`);
+    } else {
+      const paint = painter(io.stdout, io.env);
+      for (const result of results) {
+        if (result.status === 'NON_COMPLIANT') {
+          io.stdout.write(`${paint.red('✗')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`);
+        } else if (result.status === 'ERROR') {
+          io.stdout.write(`${paint.yellow('!')} ${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
+        }
+      }
+      io.stdout.write(`${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${results.filter((result) => result.status === 'ERROR').length} errors\n`);
+    }
+    return noncompliant.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

@@ -1,0 +1,85 @@
+import type { AwsClients } from '../../core/aws/clients';
+import type { CheckId } from '../../core/catalogue';
+import { awsErrorName, errorMessage } from '../../core/errors';
+import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
+import type { Policy } from '../../core/policy/schema';
+import type { WorkflowInput } from '../../core/workflow-input';
+import { detectResource } from '../../detectors/detect';
+import { DETECTORS } from '../../detectors/index';
+import { remediatorFor } from '../../remediators/index';
+
+export interface ScannedResource {
+  readonly check: CheckId;
+  readonly resourceArn: string;
+  readonly status: 'NON_COMPLIANT' | 'COMPLIANT' | 'NOT_APPLICABLE' | 'NOT_FOUND' | 'DISABLED' | 'ERROR';
+  readonly reason?: string;
+  readonly flagged?: readonly string[];
+  readonly findingId?: string;
+  /** What the policy would do: its mode, or `exempt`. Nothing is done: scan is read-only. */
+  readonly wouldDo?: string;
+  readonly decidedBy?: string;
+  readonly plannedCalls?: WorkflowInput['plan']['calls'];
+  readonly error?: string;
+}
+
+/**
+ * `warden scan`: a read-only sweep with the caller's credentials. The same detectors and policy
+ * resolution as in Lambda; instead of starting a workflow, it reports what the policy would do.
+ */
+export async function scanAccount(input: {
+  clients: AwsClients;
+  account: string;
+  region: string;
+  policy: Policy;
+  checks: readonly CheckId[];
+  now: Date;
+  onProgress?: (done: number, check: CheckId) => void;
+}): Promise<ScannedResource[]> {
+  const results: ScannedResource[] = [];
+  for (const check of input.checks) {
+    const detector = DETECTORS[check];
+    const remediator = remediatorFor(check);
+    for await (const ref of detector.list(input.clients, { account: input.account, region: input.region })) {
+      try {
+        let captured: WorkflowInput | undefined;
+        const { outcome } = await detectResource(ref, { kind: 'manual' }, {
+          detector,
+          clients: input.clients,
+          policy: input.policy,
+          organizationalUnits: [],
+          plan: (finding, settings) => remediator.plan(finding, settings as never, {}),
+          startWorkflow: (workflow) => {
+            captured = workflow;
+            return Promise.resolve('started');
+          },
+          log: SILENT_LOG,
+          metrics: NO_COUNTERS,
+          now: () => input.now,
+          poll: { attempts: 3, delayMs: 2_000 },
+        });
+        if (captured) {
+          const { finding, decision, plan } = captured;
+          const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string }[]).map((match) => match.name) : undefined;
+          results.push({
+            check,
+            resourceArn: ref.resourceArn,
+            status: 'NON_COMPLIANT',
+            reason: finding.reason,
+            ...(flagged ? { flagged } : {}),
+            findingId: finding.findingId,
+            wouldDo: decision.exempt ? 'exempt' : decision.dryRun ? `${decision.mode} (dry run)` : decision.mode,
+            decidedBy: decision.decidedBy,
+            plannedCalls: plan.calls,
+          });
+        } else {
+          const status = ({ compliant: 'COMPLIANT', 'not-applicable': 'NOT_APPLICABLE', deleted: 'NOT_FOUND', disabled: 'DISABLED' } as const)[outcome as 'compliant'];
+          results.push({ check, resourceArn: ref.resourceArn, status });
+        }
+      } catch (error) {
+        results.push({ check, resourceArn: ref.resourceArn, status: 'ERROR', error: `${awsErrorName(error) ?? 'Error'}: ${errorMessage(error)}` });
+      }
+      input.onProgress?.(results.length, check);
+    }
+  }
+  return results;
+}

@@ -1,22 +1,66 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchBundles } from './bundles';
+import { costPerAccount, PRICES, WORKLOAD } from './cost-model';
+import { benchDetectors } from './detectors';
 import { benchSecretScanner } from './secret-scanner';
+import { benchSweep } from './sweep';
+import { benchWorkflow } from './workflow';
+
+const out = (text = '') => process.stdout.write(`${text}\n`);
+const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) => {
+  out(`| ${header.join(' | ')} |`);
+  out(`| ${header.map(() => '---').join(' | ')} |`);
+  for (const row of rows) out(`| ${row.join(' | ')} |`);
+  out();
+};
 
 /** `npm run bench`: measures Warden and writes bench/results.json. Not part of `npm test`. */
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
 
+  out('## Lambda bundles: size and cold initialisation against an SDK-only baseline (median of 11 fresh processes each)');
+  const bundles = benchBundles();
+  results['bundles'] = bundles;
+  table(
+    ['function', 'bundle KB (minified, SDK external)', 'init ms', 'SDK-clients-only init ms', 'init ratio'],
+    bundles.map((b) => [b.function, (b.bytes / 1024).toFixed(0), b.initMs.toFixed(1), b.baselineInitMs.toFixed(1), b.ratio.toFixed(2)]),
+  );
+
+  out('## Detector throughput, warm, recorded SDK responses (events evaluated per second)');
+  const detectors = await benchDetectors();
+  results['detectors'] = detectors;
+  table(['check', 'events/s'], Object.entries(detectors).map(([check, rate]) => [check, Math.round(rate)]));
+
+  out('## Secret scanner on the labelled corpus (test/fixtures/secret-corpus)');
   const scanner = await benchSecretScanner();
   results['secretScanner'] = scanner;
-  process.stdout.write('\nSecret scanner (labelled corpus, test/fixtures/secret-corpus)\n');
-  process.stdout.write(`| values | precision | recall | values/s |\n| --- | --- | --- | --- |\n`);
-  process.stdout.write(`| ${scanner.values} | ${scanner.precision.toFixed(3)} | ${scanner.recall.toFixed(3)} | ${Math.round(scanner.valuesPerSecond)} |\n`);
-  if (scanner.misses.length > 0) process.stdout.write(`missed: ${scanner.misses.join(', ')}\n`);
-  if (scanner.falseAlarms.length > 0) process.stdout.write(`false alarms: ${scanner.falseAlarms.join(', ')}\n`);
+  table(['values', 'precision', 'recall', 'values/s'], [[scanner.values, scanner.precision.toFixed(3), scanner.recall.toFixed(3), Math.round(scanner.valuesPerSecond)]]);
 
-  mkdirSync(join(__dirname), { recursive: true });
+  out('## Workflow per finding, from local executions of the real definition');
+  const workflow = await benchWorkflow();
+  results['workflow'] = workflow;
+  table(
+    ['path', 'state transitions', 'remediator invocations', 'audit records', 'events', 'counter writes'],
+    Object.entries(workflow).map(([mode, c]) => [mode, c.transitions, c.remediatorInvocations, c.auditRecords, c.events, c.counterWrites]),
+  );
+
+  out('## Sweep against a mocked DynamoDB API throttling at 100 calls/s');
+  const sweep = await benchSweep();
+  results['sweep'] = sweep;
+  table(['tables', 'seconds', 'resources/s', 'fraction of API limit', 'throttled calls', 'failed resources'], [[sweep.tables, sweep.seconds.toFixed(1), sweep.resourcesPerSecond.toFixed(1), sweep.fractionOfLimit.toFixed(2), sweep.throttledCalls, sweep.failedResources]]);
+
+  out(`## Cost per member account per month (prices: ${PRICES.asOf})`);
+  out(`Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}.`);
+  out();
+  const withAcl = costPerAccount(workflow, true);
+  const withoutAcl = costPerAccount(workflow, false);
+  results['cost'] = { prices: PRICES, workload: WORKLOAD, withBaselineWebAcl: withAcl, withoutBaselineWebAcl: withoutAcl };
+  table(['item', 'quantity', 'USD'], withAcl.lines.map((line) => [line.item, Number(line.quantity.toFixed(3)), line.usd.toFixed(4)]));
+  out(`Total: $${withAcl.total.toFixed(2)} with the baseline web ACL, $${withoutAcl.total.toFixed(2)} without.`);
+
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write('\nwrote bench/results.json\n');
+  out('\nwrote bench/results.json');
 }
 
 main().catch((error: unknown) => {

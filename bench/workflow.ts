@@ -1,0 +1,73 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Mode } from '../core/catalogue';
+import type { WorkflowInput } from '../core/workflow-input';
+import { AUDIT_DETAIL_TYPE } from '../statemachines/audit-states';
+import { localDefinition } from '../statemachines/local-definition';
+import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
+
+export interface PathCounts {
+  /** States entered: what Step Functions Standard bills as state transitions. */
+  readonly transitions: number;
+  /** Remediator Lambda invocations (apply, verify). */
+  readonly remediatorInvocations: number;
+  /** Audit records: one hub audit-writer invocation and one DynamoDB write each. */
+  readonly auditRecords: number;
+  /** Events put on a bus (audit records, approval and ticket requests). */
+  readonly events: number;
+  /** DynamoDB writes by the workflow itself (blast-radius counter). */
+  readonly counterWrites: number;
+}
+
+const ARN = (name: string) => `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
+const DEFINITION = buildWorkflowDefinition({
+  eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
+  counterTableName: 'counter',
+  remediatorFunctionArns: {
+    'dynamodb-table-encryption': ARN('a'),
+    'apigateway-stage-throttling': ARN('b'),
+    'apigateway-stage-waf': ARN('c'),
+    'lambda-function-env-secrets': ARN('d'),
+  },
+});
+
+function input(mode: Mode): WorkflowInput {
+  return {
+    finding: { check: 'dynamodb-table-encryption', account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t', findingId: 'f'.repeat(40), reason: 'r', evidence: {}, tags: {}, detectedAt: '2026-11-20T10:00:00Z', trigger: { kind: 'cloudtrail' } },
+    decision: { mode, dryRun: false, exempt: false, approvalTimeoutSeconds: 3600, maxAutoFixesPerHour: 10, decidedBy: 'defaults', expiredExemptions: [], settings: {}, budget: { window: '2026-11-20T10', expiresAt: 0 } },
+    plan: { calls: [], notes: [] },
+  };
+}
+
+/** Counts per finding for each path, from a local execution of the real definition. */
+export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
+  const result = {} as Record<Mode, PathCounts>;
+  for (const mode of ['auto', 'approval', 'ticket', 'report'] as const) {
+    const counts = { transitions: 0, remediatorInvocations: 0, auditRecords: 0, events: 0, counterWrites: 0 };
+    const states = DEFINITION['States'] as Record<string, { Type: string; Resource?: string }>;
+    const handlers: Record<string, (task: Record<string, unknown>) => Promise<unknown>> = {};
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type !== 'Task') continue;
+      handlers[name] = (task) => {
+        if (state.Resource?.includes('events:putEvents')) {
+          counts.events += 1;
+          const entry = (task['Entries'] as { DetailType: string }[])[0];
+          if (entry?.DetailType === AUDIT_DETAIL_TYPE) counts.auditRecords += 1;
+        }
+        if (state.Resource?.includes('dynamodb:updateItem')) counts.counterWrites += 1;
+        if (state.Resource?.includes('lambda:invoke')) counts.remediatorInvocations += 1;
+        if (name === 'Request approval') return Promise.resolve({ actor: 'slack:U1', decision: 'APPROVED' });
+        if (name === 'Open ticket') return Promise.resolve({ ticketKey: 'SEC-1' });
+        return Promise.resolve({ Payload: { evidence: {} } });
+      };
+    }
+    const machine = new StateMachine(localDefinition(DEFINITION, input(mode)) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const execution = machine.run(input(mode) as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never },
+      context: { Execution: { Id: 'arn:exec', StartTime: '2026-11-20T10:00:00Z' }, State: { EnteredTime: '2026-11-20T10:00:00Z' }, Task: { Token: 't' } },
+    });
+    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') counts.transitions += 1;
+    await execution.result;
+    result[mode] = counts;
+  }
+  return result;
+}

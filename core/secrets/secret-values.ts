@@ -1,0 +1,40 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { WardenError } from '../errors';
+import { secretName } from '../policy/formats';
+
+export class SecretUnavailableError extends WardenError {}
+
+/**
+ * Reads `secret:<name>` references from Secrets Manager, caching each value for a few minutes per
+ * container so hot paths (Slack's 3-second budget) pay for one read. Values never leave this cache
+ * except to the caller; errors name the secret, never its value.
+ */
+export class SecretValues {
+  private readonly cache = new Map<string, { value: string; until: number }>();
+
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(reference: string): Promise<string> {
+    const name = secretName(reference);
+    const cached = this.cache.get(name);
+    if (cached && cached.until > this.now()) return cached.value;
+    const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+    if (SecretString === undefined) throw new SecretUnavailableError(`secret ${name} has no string value`);
+    this.cache.set(name, { value: SecretString, until: this.now() + this.ttlMs });
+    return SecretString;
+  }
+
+  /** A JSON secret's fields, e.g. `{ "email": ..., "apiToken": ... }` for Jira. */
+  async getJson(reference: string): Promise<Record<string, string>> {
+    const value = await this.get(reference);
+    try {
+      return JSON.parse(value) as Record<string, string>;
+    } catch {
+      throw new SecretUnavailableError(`secret ${secretName(reference)} is not JSON`);
+    }
+  }
+}

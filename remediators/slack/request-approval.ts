@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { MalformedEventError } from '../../core/events/errors';
+import { parseEnvelope } from '../../core/events/extract-resources';
+import type { Counters, Log } from '../../core/observability';
+import type { Policy } from '../../core/policy/schema';
+import type { WorkflowInput } from '../../core/workflow-input';
+import type { ApprovalStore } from './approval-store';
+import { approvalMessage } from './approval-message';
+
+/** The part of @slack/web-api's WebClient the notifier uses. */
+export interface SlackPoster {
+  chat: { postMessage(args: { channel: string; text: string; blocks: unknown[] }): Promise<{ ok?: boolean; ts?: string }> };
+}
+
+export interface RequestApprovalDeps {
+  readonly store: ApprovalStore;
+  readonly slack: () => Promise<SlackPoster>;
+  readonly config: NonNullable<Policy['approvals']>['slack'];
+  readonly log: Log;
+  readonly metrics: Counters;
+  readonly now: () => Date;
+}
+
+/** An approval id: 256 random bits, URL-safe. Unguessable, and meaningless outside the hub table. */
+export function newApprovalId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The hub's Slack notifier: stores the approval with its task token (PENDING), then posts the request
+ * to the policy's channel. The token stays in the table; Slack sees only the approval id.
+ */
+export async function requestApproval(event: unknown, deps: RequestApprovalDeps): Promise<'posted' | 'duplicate'> {
+  const envelope = parseEnvelope(event);
+  const detail = envelope.detail as Record<string, unknown> & { taskToken?: unknown; executionArn?: unknown; finding?: WorkflowInput['finding'] };
+  const input = { finding: detail.finding, decision: detail['decision'], plan: detail['plan'] } as WorkflowInput;
+  if (typeof detail.taskToken !== 'string' || typeof detail.executionArn !== 'string' || !input.finding?.findingId || !input.plan || !input.decision) {
+    throw new MalformedEventError('approval request lacks taskToken, executionArn, finding, decision or plan');
+  }
+  const now = deps.now();
+  const expiresAt = new Date(now.getTime() + Number(detail['expiresInSeconds'] ?? input.decision.approvalTimeoutSeconds) * 1000);
+  const approvalId = newApprovalId();
+  const created = await deps.store.create({
+    approvalId,
+    taskToken: detail.taskToken,
+    account: envelope.account,
+    region: envelope.region,
+    executionArn: detail.executionArn,
+    findingId: input.finding.findingId,
+    check: input.finding.check,
+    resourceArn: input.finding.resourceArn,
+    expiresAt: Math.floor(expiresAt.getTime() / 1000),
+    state: 'PENDING',
+  });
+  if (created === 'duplicate') {
+    deps.log.info('approval already requested for this execution', { executionArn: detail.executionArn, findingId: input.finding.findingId });
+    deps.metrics.count('DuplicateApprovalRequest');
+    return 'duplicate';
+  }
+  const message = approvalMessage({ approvalId, account: envelope.account, region: envelope.region, input, approvers: deps.config.approvers, expiresAt });
+  const slack = await deps.slack();
+  await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });
+  deps.metrics.count('ApprovalRequested');
+  deps.log.info('approval requested in Slack', { findingId: input.finding.findingId, check: input.finding.check, account: envelope.account, expiresAt: expiresAt.toISOString() });
+  return 'posted';
+}

@@ -1,0 +1,268 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { WebClient } from '@slack/web-api';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
+import { ApprovalStore } from '../../../../remediators/slack/approval-store';
+import { approverCheck, postToResponseUrl } from '../../../../remediators/slack/approvers';
+import { callbackDeliverer } from '../../../../remediators/slack/deliver-decision';
+import { handleInteraction, type InteractionDeps } from '../../../../remediators/slack/handle-interaction';
+import { code, escapeMrkdwn } from '../../../../remediators/slack/mrkdwn';
+import { requestApproval } from '../../../../remediators/slack/request-approval';
+import { signSlackRequest, verifySlackSignature } from '../../../../remediators/slack/signature';
+import { captureLog } from '../../../support/capture-log';
+import { awsShape, expectNoCanary } from '../../../support/fixtures';
+import { loopbackServer } from '../../../support/loopback';
+import { workflowInput } from '../../../support/workflow-input';
+
+const SIGNING_SECRET = 'slack-signing-secret-CANARY-0123456789';
+const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAA-TASK-TOKEN-CANARY';
+const NOW = new Date('2026-11-20T10:00:00Z');
+const sts = mockClient(STSClient);
+const sfn = mockClient(SFNClient);
+
+let local: LocalDynamoDb;
+let slackApi: Awaited<ReturnType<typeof loopbackServer>>;
+let hooks: Awaited<ReturnType<typeof loopbackServer>>;
+let tableCount = 0;
+
+beforeAll(async () => {
+  local = await startLocalDynamoDb();
+  slackApi = await loopbackServer((request) =>
+    request.path.includes('usergroups.users.list') ? { body: { ok: true, users: ['U0GROUPMEMBER1'] } } : { body: { ok: true, ts: '1763632800.000100', channel: 'C0123456789' } },
+  );
+  hooks = await loopbackServer(() => ({ body: 'ok' }));
+});
+afterAll(async () => {
+  await Promise.all([local.stop(), slackApi.close(), hooks.close()]);
+});
+
+async function newStore(): Promise<ApprovalStore> {
+  tableCount += 1;
+  const name = `approvals-${tableCount}`;
+  await local.client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  return new ApprovalStore(local.document, name);
+}
+
+const SLACK = { channel: 'C0123456789', approvers: ['U0123ABCD9', 'S0APPROVERS'], botToken: 'secret:warden/slack-bot', signingSecret: 'secret:warden/slack-signing' };
+
+function approvalEvent(overrides: Record<string, unknown> = {}) {
+  const input = workflowInput({ mode: 'approval', approvalTimeoutSeconds: 3600 }, 'lambda-function-env-secrets');
+  const finding = {
+    ...input.finding,
+    resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:evil-<!channel>-*bold*',
+    reason: 'function <@U999> has plaintext secrets: STRIPE_SECRET_KEY <https://evil.example|click>',
+    evidence: { functionName: 'evil', flagged: [{ name: 'STRIPE_SECRET_KEY', rule: 'format:stripe-key', fingerprint: 'a1b2' }] },
+  };
+  return {
+    version: '0',
+    id: 'evt-approval-1',
+    'detail-type': 'Warden Approval Requested',
+    source: 'warden',
+    account: '111122223333',
+    region: 'us-east-1',
+    time: NOW.toISOString(),
+    resources: [],
+    detail: { taskToken: TASK_TOKEN, executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden-remediation:f1', expiresInSeconds: 3600, finding, decision: input.decision, plan: { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: {} }], notes: ['code must read the secret'] }, ...overrides },
+  };
+}
+
+async function postApproval(store: ApprovalStore) {
+  const capture = captureLog();
+  const slack = new WebClient('xoxb-CANARY-bot-token-000000000000', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
+  const before = slackApi.received.length;
+  await requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW });
+  const posted = slackApi.received.slice(before).find((request) => request.path.includes('chat.postMessage'));
+  const params = new URLSearchParams(posted?.body ?? '');
+  const blocks = JSON.parse(params.get('blocks') ?? '[]') as { type: string; elements?: { value?: string }[] }[];
+  const approvalId = blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value ?? '';
+  return { approvalId, posted, blocks, capture };
+}
+
+describe('Slack signature', () => {
+  it("accepts Slack's documented signing example and rejects tampering, staleness and malformed headers", () => {
+    const example = awsShape<{ raw_body: string; headers: Record<string, string> }>('slack_interactivity_http_request_signed_example.json');
+    const ts = example.headers['X-Slack-Request-Timestamp'];
+    const signature = example.headers['X-Slack-Signature'];
+    expect(verifySlackSignature(example.raw_body, ts, signature, 'secret', Number(ts))).toBe('valid');
+    expect(verifySlackSignature(`${example.raw_body}x`, ts, signature, 'secret', Number(ts))).toBe('mismatch');
+    expect(verifySlackSignature(example.raw_body, ts, signature, 'secret', Number(ts) + 301)).toBe('stale');
+    expect(verifySlackSignature(example.raw_body, ts, 'v1=abc', 'secret', Number(ts))).toBe('missing');
+  });
+});
+
+describe('mrkdwn escaping', () => {
+  it('keeps mentions, links and formatting in resource text as text', () => {
+    expect(escapeMrkdwn('<!channel> <@U1> <https://x|y> & *b*')).toBe('&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; \u200b*\u200bb\u200b*\u200b');
+    expect(code('a`b<c>')).toBe("`a'b&lt;c&gt;`");
+  });
+});
+
+describe('Slack approval request', () => {
+  it('stores the approval with its token and posts a Block Kit message that carries only the approval id', async () => {
+    const store = await newStore();
+    const { approvalId, posted, blocks, capture } = await postApproval(store);
+    expect(approvalId).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(posted?.headers['authorization']).toBe('Bearer xoxb-CANARY-bot-token-000000000000');
+    expect(new URLSearchParams(posted?.body ?? '').get('channel')).toBe('C0123456789');
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('Approve fix: lambda-function-env-secrets');
+    expect(text).toContain('STRIPE_SECRET_KEY');
+    expect(text).toContain('&lt;@U999&gt;');
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<https://evil');
+    expect(text).toContain('<!subteam^S0APPROVERS>');
+    expect(text).not.toContain(TASK_TOKEN);
+    expectNoCanary(text);
+    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING', taskToken: TASK_TOKEN, account: '111122223333', expiresAt: Math.floor(NOW.getTime() / 1000) + 3600 });
+    expect(JSON.stringify(capture.lines)).not.toContain(TASK_TOKEN);
+  });
+
+  it('posts once when EventBridge delivers the same request twice', async () => {
+    const store = await newStore();
+    const slack = new WebClient('xoxb-x', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
+    const capture = captureLog();
+    const deps = { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW };
+    await expect(requestApproval(approvalEvent(), deps)).resolves.toBe('posted');
+    await expect(requestApproval(approvalEvent(), deps)).resolves.toBe('duplicate');
+  });
+});
+
+describe('Slack interaction endpoint', () => {
+  let store: ApprovalStore;
+  let approvalId: string;
+  let deliveries: unknown[];
+  let capture: ReturnType<typeof captureLog>;
+  let deps: InteractionDeps;
+
+  const payload = (overrides: Record<string, unknown> = {}) => ({
+    type: 'block_actions',
+    user: { id: 'U0123ABCD9', username: 'alice' },
+    actions: [{ action_id: 'warden_approve', value: approvalId, type: 'button' }],
+    response_url: `${hooks.url}/actions/T1/1/abc`,
+    message: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'request' } }, { type: 'actions', elements: [] }] },
+    ...overrides,
+  });
+  const request = (body: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
+    const timestamp = options.timestamp ?? Math.floor(NOW.getTime() / 1000);
+    return {
+      rawBody: body,
+      headers: { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': options.signature ?? signSlackRequest(body, timestamp, options.secret ?? SIGNING_SECRET) },
+    };
+  };
+  const form = (value: unknown) => `payload=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`;
+
+  beforeEach(async () => {
+    store = await newStore();
+    ({ approvalId } = await postApproval(store));
+    deliveries = [];
+    capture = captureLog();
+    deps = {
+      signingSecret: () => Promise.resolve(SIGNING_SECRET),
+      store,
+      isApprover: approverCheck(SLACK.approvers, () => Promise.resolve(['U0GROUPMEMBER1'])),
+      deliver: (delivery, result) => {
+        deliveries.push({ delivery, result });
+        return Promise.resolve('delivered');
+      },
+      respond: postToResponseUrl,
+      responseUrlPrefix: `${hooks.url}/`,
+      log: capture.log,
+      metrics: capture.metrics,
+      now: () => NOW,
+    };
+  });
+
+  const forged: [string, () => { rawBody: string; headers: Record<string, string> }, number][] = [
+    ['no signature', () => ({ rawBody: form(payload()), headers: { 'x-slack-request-timestamp': String(Math.floor(NOW.getTime() / 1000)) } }), 401],
+    ['no timestamp', () => ({ rawBody: form(payload()), headers: { 'x-slack-signature': 'v0='.padEnd(67, 'a') } }), 401],
+    ['signed with another secret', () => request(form(payload()), { secret: 'not-the-secret' }), 401],
+    ['body changed after signing', () => ({ ...request(form(payload())), rawBody: form(payload({ user: { id: 'U0ATTACKER1' } })) }), 401],
+    ['timestamp 6 minutes old', () => request(form(payload()), { timestamp: Math.floor(NOW.getTime() / 1000) - 360 }), 401],
+    ['timestamp 6 minutes ahead', () => request(form(payload()), { timestamp: Math.floor(NOW.getTime() / 1000) + 360 }), 401],
+    ['signature with v1 scheme', () => request(form(payload()), { signature: `v1=${'0'.repeat(64)}` }), 401],
+    ['body over 32 KB', () => request(`${form(payload())}&pad=${'x'.repeat(40_000)}`), 413],
+    ['no payload field', () => request('foo=bar'), 400],
+    ['payload not JSON', () => request(form('{"type": "block_actions",')), 400],
+    ['wrong interaction type', () => request(form(payload({ type: 'view_submission' }))), 400],
+    ['unknown action id', () => request(form(payload({ actions: [{ action_id: 'delete_everything', value: approvalId }] }))), 400],
+    ['approval id of the wrong shape', () => request(form(payload({ actions: [{ action_id: 'warden_approve', value: '../../etc' }] }))), 400],
+    ['no user', () => request(form(payload({ user: undefined }))), 400],
+    ['response_url elsewhere', () => request(form(payload({ response_url: 'https://evil.example/hook' }))), 400],
+    ['unknown approval id', () => request(form(payload({ actions: [{ action_id: 'warden_approve', value: 'A'.repeat(43) }] }))), 403],
+    ['user who is not an approver', () => request(form(payload({ user: { id: 'U0NOTALLOWED' } }))), 200],
+  ];
+
+  it.each(forged)('refuses %s, delivering nothing', async (_name, build, status) => {
+    const response = await handleInteraction(build(), deps);
+    expect(response.statusCode).toBe(status);
+    expect(deliveries).toEqual([]);
+    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING' });
+    expect(capture.counts['InteractionRefused']).toBe(1);
+    expect(JSON.stringify(capture.lines)).not.toContain('payload=');
+  });
+
+  it('delivers a valid approval exactly once under double clicks and Slack retries, and updates the message', async () => {
+    const click = request(form(payload()));
+    const responses = await Promise.all([handleInteraction(click, deps), handleInteraction(request(form(payload())), deps)]);
+    const retry = await handleInteraction(click, deps);
+    expect([...responses, retry].map((response) => response.statusCode)).toEqual([200, 200, 200]);
+    expect(deliveries).toEqual([
+      { delivery: { account: '111122223333', region: 'us-east-1', taskToken: TASK_TOKEN }, result: { output: { actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: NOW.toISOString() } } },
+    ]);
+    expect(await store.get(approvalId)).toMatchObject({ state: 'APPROVED', decidedBy: 'slack:U0123ABCD9' });
+    const updates = hooks.received.filter((entry) => entry.body.includes('replace_original":true'));
+    expect(updates.at(-1)?.body).toContain('Approved by <@U0123ABCD9>');
+    expect(hooks.received.some((entry) => entry.body.includes('already decided'))).toBe(true);
+    expect(JSON.stringify(hooks.received)).not.toContain(TASK_TOKEN);
+  });
+
+  it('accepts a member of an approver user group, and delivers a rejection as a task failure', async () => {
+    const response = await handleInteraction(request(form(payload({ user: { id: 'U0GROUPMEMBER1' }, actions: [{ action_id: 'warden_reject', value: approvalId }] }))), deps);
+    expect(response.statusCode).toBe(200);
+    expect(deliveries).toEqual([{ delivery: expect.any(Object), result: { error: 'Warden.Rejected', cause: `rejected by slack:U0GROUPMEMBER1 at ${NOW.toISOString()}` } }]);
+  });
+
+  it('refuses an expired approval', async () => {
+    const later = { ...deps, now: () => new Date(NOW.getTime() + 2 * 3600_000) };
+    const body = form(payload());
+    const timestamp = Math.floor(later.now().getTime() / 1000);
+    const response = await handleInteraction({ rawBody: body, headers: { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(body, timestamp, SIGNING_SECRET) } }, later);
+    expect(response.statusCode).toBe(200);
+    expect(deliveries).toEqual([]);
+  });
+
+  it('puts the approval back when delivery fails, so a retry can deliver it', async () => {
+    let attempts = 0;
+    deps = { ...deps, deliver: () => (++attempts === 1 ? Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })) : Promise.resolve('delivered')) };
+    expect((await handleInteraction(request(form(payload())), deps)).statusCode).toBe(500);
+    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING' });
+    expect((await handleInteraction(request(form(payload())), deps)).statusCode).toBe(200);
+    expect(await store.get(approvalId)).toMatchObject({ state: 'APPROVED' });
+  });
+});
+
+describe('callbackDeliverer', () => {
+  beforeEach(() => {
+    sts.reset();
+    sfn.reset();
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date() } });
+  });
+
+  it('assumes the member delivery role and sends the task result', async () => {
+    const deliver = callbackDeliverer(new STSClient({ region: 'us-east-1' }), 'warden-approval');
+    await expect(deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { output: { actor: 'slack:U1', decision: 'APPROVED' } })).resolves.toBe('delivered');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::444455556666:role/warden-approval-delivery-eu-west-1', RoleSessionName: 'warden-approval' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TASK_TOKEN, output: JSON.stringify({ actor: 'slack:U1', decision: 'APPROVED' }) });
+    await deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { error: 'Warden.Rejected', cause: 'no' });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TASK_TOKEN, error: 'Warden.Rejected', cause: 'no' });
+  });
+
+  it('reports a workflow that stopped waiting as gone', async () => {
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+    const deliver = callbackDeliverer(new STSClient({ region: 'us-east-1' }), 'warden-approval');
+    await expect(deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { output: {} })).resolves.toBe('gone');
+  });
+});

@@ -1,0 +1,68 @@
+import { MalformedEventError } from '../../core/events/errors';
+import { parseEnvelope } from '../../core/events/extract-resources';
+import { redact } from '../../core/redact';
+import type { WorkflowInput } from '../../core/workflow-input';
+
+/** A ticket request from a member workflow, as the hub's ticket opener receives it. */
+export interface TicketRequest {
+  readonly account: string;
+  readonly region: string;
+  readonly reason: string;
+  readonly executionArn: string;
+  /** Present when the workflow waits for the ticket key (mode ticket); absent after EXPIRED or FAILED. */
+  readonly taskToken?: string;
+  readonly input: WorkflowInput;
+}
+
+export function parseTicketRequest(event: unknown): TicketRequest {
+  const envelope = parseEnvelope(event);
+  const detail = envelope.detail;
+  const input = { finding: detail['finding'], decision: detail['decision'], plan: detail['plan'] } as WorkflowInput;
+  if (!input.finding?.findingId || !input.decision || !input.plan || typeof detail['executionArn'] !== 'string') {
+    throw new MalformedEventError('ticket request lacks finding, decision, plan or executionArn');
+  }
+  return {
+    account: envelope.account,
+    region: envelope.region,
+    reason: typeof detail['reason'] === 'string' ? detail['reason'] : 'not fixed automatically',
+    executionArn: detail['executionArn'],
+    ...(typeof detail['taskToken'] === 'string' ? { taskToken: detail['taskToken'] } : {}),
+    input: redact(input),
+  };
+}
+
+export interface TicketContent {
+  readonly title: string;
+  /** Sections in order: heading and lines (plain text; each provider renders its own markup). */
+  readonly sections: readonly { readonly heading: string; readonly lines: readonly string[] }[];
+  readonly labels: readonly string[];
+}
+
+/** What is wrong, where, why it was not auto-fixed, the planned fix, and how to exempt. Never a secret value. */
+export function ticketContent(request: TicketRequest): TicketContent {
+  const { finding, decision, plan } = request.input;
+  const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string; rule: string; fingerprint: string }[]) : [];
+  return {
+    title: `[Warden] ${finding.check}: ${finding.resourceArn}`.slice(0, 250),
+    sections: [
+      { heading: 'What is wrong', lines: [finding.reason, ...flagged.map((match) => `${match.name}: ${match.rule} (fingerprint ${match.fingerprint})`)] },
+      { heading: 'Where', lines: [`Resource: ${finding.resourceArn}`, `Account: ${request.account}`, `Region: ${request.region}`, `Finding: ${finding.findingId}`, `Workflow execution: ${request.executionArn}`] },
+      { heading: 'Why it was not fixed automatically', lines: [`${request.reason} (mode ${decision.mode}${decision.dryRun ? ', dry run' : ''}, decided by ${decision.decidedBy})`] },
+      { heading: 'Planned fix', lines: [...plan.calls.map((call) => `${call.client}.${call.operation} ${JSON.stringify(call.input)}`), ...plan.notes] },
+      {
+        heading: 'How to exempt',
+        lines: [
+          'Add to the policy (exemptions), with a reason and an expiry:',
+          `- { check: ${finding.check}, resource: "${finding.resourceArn}", reason: "<why>", expires: <YYYY-MM-DD> }`,
+          'or tag the resource warden:exempt=<reason>.',
+        ],
+      },
+    ],
+    labels: ['warden', finding.check],
+  };
+}
+
+/** Plain-text rendering (GitHub markdown, webhook). */
+export function renderMarkdown(content: TicketContent): string {
+  return content.sections.map((section) => `### ${section.heading}\n\n${section.lines.map((line) => `- ${line}`).join('\n')}`).join('\n\n');
+}

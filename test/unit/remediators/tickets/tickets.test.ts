@@ -1,0 +1,160 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
+import { AuditStore } from '../../../../core/audit/audit-store';
+import { TicketProviderError } from '../../../../remediators/tickets/http';
+import { openTicket, type OpenTicketDeps } from '../../../../remediators/tickets/open-ticket';
+import { githubProvider, jiraProvider, webhookProvider, webhookSignature } from '../../../../remediators/tickets/providers';
+import { parseTicketRequest, type TicketRequest } from '../../../../remediators/tickets/ticket-request';
+import { TicketStore } from '../../../../remediators/tickets/ticket-store';
+import { captureLog } from '../../../support/capture-log';
+import { CANARY, expectNoCanary } from '../../../support/fixtures';
+import { loopbackServer } from '../../../support/loopback';
+import { workflowInput } from '../../../support/workflow-input';
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+const NO_SLEEP = { sleep: () => Promise.resolve(), attempts: 4 };
+const TASK_TOKEN = 'TICKET-TASK-TOKEN-CANARY';
+let local: LocalDynamoDb;
+let server: Awaited<ReturnType<typeof loopbackServer>>;
+let tables = 0;
+
+beforeAll(async () => {
+  local = await startLocalDynamoDb();
+  server = await loopbackServer();
+});
+afterAll(async () => {
+  await Promise.all([local.stop(), server.close()]);
+});
+beforeEach(() => {
+  server.received.length = 0;
+});
+
+function ticketEvent(taskToken?: string): unknown {
+  const input = workflowInput({ mode: 'ticket' }, 'lambda-function-env-secrets');
+  const finding = {
+    ...input.finding,
+    resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:checkout',
+    // A value that slipped into the finding by mistake is redacted before it reaches the ticket.
+    reason: `function checkout has plaintext secrets in its environment: STRIPE_SECRET_KEY (${CANARY.stripe})`,
+    evidence: { functionName: 'checkout', flagged: [{ name: 'STRIPE_SECRET_KEY', rule: 'format:stripe-key', fingerprint: 'a1b2' }] },
+  };
+  return {
+    version: '0',
+    id: 'evt-ticket',
+    'detail-type': 'Warden Ticket Requested',
+    source: 'warden',
+    account: '444455556666',
+    region: 'eu-west-1',
+    time: NOW.toISOString(),
+    resources: [],
+    detail: { reason: 'mode ticket', executionArn: 'arn:aws:states:eu-west-1:444455556666:execution:warden-remediation:f1', finding, decision: input.decision, plan: { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: { FunctionName: 'checkout' } }], notes: ["The function's code must read each moved value"] }, ...(taskToken ? { taskToken } : {}) },
+  };
+}
+
+async function deps(provider: OpenTicketDeps['provider']) {
+  tables += 1;
+  await local.client.send(new CreateTableCommand({ TableName: `hub-${tables}`, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  await createAuditTable(local.client, `audit-${tables}`);
+  const delivered: unknown[] = [];
+  const capture = captureLog();
+  const audit = new AuditStore(local.document, `audit-${tables}`);
+  const value: OpenTicketDeps = {
+    provider,
+    store: new TicketStore(local.document, `hub-${tables}`),
+    audit,
+    deliver: (delivery, result) => {
+      delivered.push({ delivery, result });
+      return Promise.resolve('delivered');
+    },
+    log: capture.log,
+    metrics: capture.metrics,
+    now: () => NOW,
+  };
+  return { deps: value, delivered, capture, audit };
+}
+
+const request = (taskToken?: string): TicketRequest => parseTicketRequest(ticketEvent(taskToken));
+
+describe('Jira Cloud', () => {
+  it('creates an issue with REST v3 and an ADF description, then hands the key to the waiting workflow', async () => {
+    server.setResponder(() => ({ status: 201, body: { id: '10000', key: 'SEC-24', self: `${server.url}/rest/api/3/issue/10000` } }));
+    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'warden@example.com', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
+    const { deps: d, delivered } = await deps(() => Promise.resolve(jira));
+    await expect(openTicket(request(TASK_TOKEN), d)).resolves.toEqual({ ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` });
+    const [sent] = server.received;
+    expect([sent?.method, sent?.path]).toEqual(['POST', '/rest/api/3/issue']);
+    expect(sent?.headers['authorization']).toBe(`Basic ${Buffer.from('warden@example.com:ATATT-CANARY-jira-token').toString('base64')}`);
+    const body = JSON.parse(sent?.body ?? '{}') as { fields: Record<string, unknown> };
+    expect(body.fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: '[Warden] lambda-function-env-secrets: arn:aws:lambda:us-east-1:111122223333:function:checkout', labels: ['warden', 'lambda-function-env-secrets'] });
+    expect(body.fields['description']).toMatchObject({ type: 'doc', version: 1, content: expect.arrayContaining([{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'How to exempt' }] }]) });
+    expect(sent?.body).toContain('Why it was not fixed automatically');
+    expect(sent?.body).toContain('STRIPE_SECRET_KEY: format:stripe-key (fingerprint a1b2)');
+    expectNoCanary(sent?.body);
+    expect(sent?.body).not.toContain(TASK_TOKEN);
+    expect(delivered).toEqual([{ delivery: { account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, result: { output: { ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` } } }]);
+  });
+
+  it('opens one ticket per finding: a repeated request reuses it', async () => {
+    server.setResponder(() => ({ status: 201, body: { id: '1', key: 'SEC-25' } }));
+    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, NO_SLEEP);
+    const { deps: d } = await deps(() => Promise.resolve(jira));
+    await openTicket(request(), d);
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-25' });
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('GitHub Issues', () => {
+  it('creates an issue with the token, API version header, markdown body and labels', async () => {
+    server.setResponder(() => ({ status: 201, body: { id: 1, number: 1347, html_url: 'https://github.com/acme/security/issues/1347', title: 't' } }));
+    const github = githubProvider({ repository: 'acme/security', token: 'ghp_CANARYtoken', labels: ['warden', 'security'], apiUrl: server.url }, NO_SLEEP);
+    const { deps: d } = await deps(() => Promise.resolve(github));
+    await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'acme/security#1347', url: 'https://github.com/acme/security/issues/1347' });
+    const [sent] = server.received;
+    expect([sent?.method, sent?.path]).toEqual(['POST', '/repos/acme/security/issues']);
+    expect(sent?.headers).toMatchObject({ authorization: 'Bearer ghp_CANARYtoken', accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
+    const body = JSON.parse(sent?.body ?? '{}') as { title: string; body: string; labels: string[] };
+    expect(body.labels).toEqual(['warden', 'security', 'lambda-function-env-secrets']);
+    expect(body.body).toContain('### How to exempt');
+    expectNoCanary(body);
+  });
+});
+
+describe('signed webhook', () => {
+  it('posts JSON with an HMAC-SHA256 signature the receiver can check', async () => {
+    server.setResponder(() => ({ status: 200, body: { ticketKey: 'OPS-7' } }));
+    const webhook = webhookProvider({ url: `${server.url}/warden`, signingSecret: 'webhook-secret' }, NO_SLEEP, () => NOW);
+    const { deps: d } = await deps(() => Promise.resolve(webhook));
+    await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'OPS-7' });
+    const [sent] = server.received;
+    expect(sent?.headers['x-warden-signature']).toBe(webhookSignature('webhook-secret', String(NOW.getTime() / 1000), sent?.body ?? ''));
+    expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ source: 'warden', findingId: '0123456789abcdef0123456789abcdef01234567' });
+  });
+});
+
+describe('retries and permanent failures', () => {
+  it('retries 429 (honouring Retry-After) and 5xx, then succeeds', async () => {
+    const answers = [{ status: 429, headers: { 'retry-after': '0' }, body: {} }, { status: 503, body: {} }, { status: 201, body: { key: 'SEC-26' } }];
+    server.setResponder(() => answers.shift() ?? { status: 500 });
+    const sleeps: number[] = [];
+    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, { attempts: 4, sleep: (ms) => void sleeps.push(ms) ?? Promise.resolve() });
+    const { deps: d } = await deps(() => Promise.resolve(jira));
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-26' });
+    expect(server.received).toHaveLength(3);
+    expect(sleeps[0]).toBe(0);
+  });
+
+  it('records a permanent failure in the audit trail, counts it, tells the waiting workflow, and rethrows', async () => {
+    server.setResponder(() => ({ status: 400, body: { errorMessages: ['project SEC does not exist'] } }));
+    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, NO_SLEEP);
+    const { deps: d, delivered, capture, audit } = await deps(() => Promise.resolve(jira));
+    await expect(openTicket(request(TASK_TOKEN), d)).rejects.toThrow(TicketProviderError);
+    expect(server.received).toHaveLength(1);
+    expect(capture.counts['TicketFailed']).toBe(1);
+    expect((await audit.findingHistory('0123456789abcdef0123456789abcdef01234567')).map((record) => [record.state, record.details['status']])).toEqual([['TICKET_FAILED', 400]]);
+    expect(delivered).toEqual([{ delivery: expect.any(Object), result: { error: 'Warden.TicketFailed', cause: expect.any(String) } }]);
+    // The claim is released: a later request may try again.
+    server.setResponder(() => ({ status: 201, body: { key: 'SEC-27' } }));
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-27' });
+  });
+});

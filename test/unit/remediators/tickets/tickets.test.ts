@@ -137,7 +137,13 @@ describe('retries and permanent failures', () => {
     const answers = [{ status: 429, headers: { 'retry-after': '0' }, body: {} }, { status: 503, body: {} }, { status: 201, body: { key: 'SEC-26' } }];
     server.setResponder(() => answers.shift() ?? { status: 500 });
     const sleeps: number[] = [];
-    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, { attempts: 4, sleep: (ms) => void sleeps.push(ms) ?? Promise.resolve() });
+    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, {
+      attempts: 4,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+    });
     const { deps: d } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-26' });
     expect(server.received).toHaveLength(3);

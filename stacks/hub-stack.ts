@@ -22,11 +22,12 @@ export class HubStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { policy: Policy; deployment: Deployment }) {
     super(scope, id, { description: 'Warden hub: organization event bus, audit trail, approvals, member StackSet', ...props });
     const { deployment } = props;
-    this.hub = new WardenHub(this, 'Hub', { organizationId: deployment.organizationId });
+    this.hub = new WardenHub(this, 'Hub', { policy: props.policy, organizationId: deployment.organizationId });
     const prefix = assetBucketPrefix(deployment.hubAccount);
     this.memberStack = new MemberStack(this, 'MemberTemplate', {
       policy: props.policy,
       hubBusArn: this.hub.bus.eventBusArn,
+      delivererRoleArns: this.hub.delivererRoleNames.map((name) => `arn:${this.partition}:iam::${deployment.hubAccount}:role/${name}`),
       assetBucketPrefix: prefix,
       assetBuckets: deployment.regions.map((region) => s3.Bucket.fromBucketName(this, `Assets-${region}`, `${prefix}-${region}`)),
     });
@@ -44,6 +45,8 @@ export class HubStack extends Stack {
         failureTolerancePercentage: deployment.failureTolerancePercentage,
       },
     });
+    // Member delivery roles trust the hub roles by ARN: those must exist before any stack instance.
+    for (const role of this.hub.delivererRoles) this.stackSet.node.addDependency(role);
     this.acknowledgeAssetPublisher();
   }
 

@@ -8,6 +8,8 @@ import { WardenMember } from './constructs/warden-member';
 export interface MemberStackProps {
   readonly policy: Policy;
   readonly hubBusArn: string;
+  /** The hub roles that deliver approval decisions and ticket keys. */
+  readonly delivererRoleArns: readonly string[];
   /** One bucket per target region, named `${assetBucketPrefix}-<region>`, readable by the organization. */
   readonly assetBuckets: s3.IBucket[];
   readonly assetBucketPrefix: string;
@@ -30,6 +32,11 @@ export class MemberStack extends StackSetStack {
       default: '',
       description: "The account's organizational units, root first, comma-separated (for OU overrides in the policy)",
     });
-    this.member = new WardenMember(this, 'Member', { policy: props.policy, forwardToHubBusArn: props.hubBusArn, organizationalUnitPath: ouPath.valueAsString });
+    this.member = new WardenMember(this, 'Member', {
+      policy: props.policy,
+      forwardToHubBusArn: props.hubBusArn,
+      organizationalUnitPath: ouPath.valueAsString,
+      delivererRoleArns: props.delivererRoleArns,
+    });
   }
 }

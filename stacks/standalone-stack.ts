@@ -12,8 +12,13 @@ export class StandaloneStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps & { policy: Policy }) {
     super(scope, id, { description: 'Warden standalone: event-driven auto-remediation in one account', ...props });
-    this.hub = new WardenHub(this, 'Hub', {});
-    this.member = new WardenMember(this, 'Member', { policy: props.policy, eventBusArn: this.hub.bus.eventBusArn, organizationalUnitPath: '' });
+    this.hub = new WardenHub(this, 'Hub', { policy: props.policy });
+    this.member = new WardenMember(this, 'Member', {
+      policy: props.policy,
+      eventBusArn: this.hub.bus.eventBusArn,
+      organizationalUnitPath: '',
+      delivererRoleArns: this.hub.delivererRoles.map((role) => role.roleArn),
+    });
     acknowledgeNagFindings(this);
   }
 }

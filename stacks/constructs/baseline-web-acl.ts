@@ -7,7 +7,7 @@ const MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBad
 export class BaselineWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
 
-  constructor(scope: Construct, id: string, props: { name: string; rateLimitPer5Minutes?: number }) {
+  constructor(scope: Construct, id: string, props: { name: string; rateLimitPer5Minutes?: number; maxBodyBytes?: number }) {
     super(scope, id);
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -30,6 +30,17 @@ export class BaselineWebAcl extends Construct {
           statement: { rateBasedStatement: { limit: props.rateLimitPer5Minutes ?? 2000, aggregateKeyType: 'IP' } },
           visibilityConfig: visibility('RateLimitPerIp'),
         },
+        ...(props.maxBodyBytes
+          ? [
+              {
+                name: 'MaxBodySize',
+                priority: MANAGED_GROUPS.length + 1,
+                action: { block: {} },
+                statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: props.maxBodyBytes, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                visibilityConfig: visibility('MaxBodySize'),
+              },
+            ]
+          : []),
       ],
     });
   }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,14 +8,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUDIT_INDEXES } from '../../core/audit/audit-table';
-import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE } from '../../statemachines/audit-states';
+import { secretName } from '../../core/policy/formats';
+import type { Policy } from '../../core/policy/schema';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../statemachines/audit-states';
+import { ApprovalsApi } from './approvals-api';
 import { acknowledgeUnscoped } from './acknowledge-wildcards';
 import { WardenFunction } from './warden-function';
 
 export interface WardenHubProps {
+  readonly policy: Policy;
   /** Restricts the bus to the organization's accounts (aws:PrincipalOrgID). Absent in standalone mode. */
   readonly organizationId?: string;
 }
+
+/** Fixed names: member delivery roles trust exactly these hub roles. */
+export const INTERACTIONS_ROLE_NAME = 'warden-slack-interactions';
+export const TICKET_OPENER_ROLE_NAME = 'warden-ticket-opener';
 
 /** The hub: the event bus members report to, and the append-only audit trail. */
 export class WardenHub extends Construct {
@@ -24,6 +32,11 @@ export class WardenHub extends Construct {
   readonly approvalsTable: dynamodb.Table;
   readonly key: kms.Key;
   readonly auditWriter: WardenFunction;
+  /** The roles member delivery roles must trust (created only when the policy configures Slack or tickets). */
+  readonly delivererRoles: iam.IRole[] = [];
+  /** Their fixed names, for member templates in other accounts. */
+  readonly delivererRoleNames: string[] = [];
+  approvalsApi?: ApprovalsApi;
 
   constructor(scope: Construct, id: string, props: WardenHubProps) {
     super(scope, id);
@@ -95,14 +108,110 @@ export class WardenHub extends Construct {
       eventPattern: { source: [AUDIT_SOURCE], detailType: [AUDIT_DETAIL_TYPE, APPROVAL_DETAIL_TYPE] },
       targets: [new targets.LambdaFunction(this.auditWriter.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
-    new cloudwatch.Alarm(this, 'AuditDeadLetters', {
+    new cloudwatch.Alarm(this, 'AuditDeadLettersAlarm', {
       alarmDescription: 'Audit records could not be written: the trail is incomplete until they are replayed',
       metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 1,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.approvalFunctions(props, deadLetters);
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
   }
+
+  /** Slack notifier and interaction API, and the ticket opener, as the policy asks for them. */
+  private approvalFunctions(props: WardenHubProps, deadLetters: sqs.IQueue): void {
+    const { policy, organizationId } = props;
+    const secretArn = (reference: string) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretName(reference)}-??????`;
+    const readSecrets = (references: string[]) => new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: references.map(secretArn) });
+    // Member accounts' delivery roles; in an organization, only roles of the organization.
+    const assumeDelivery = new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: [`arn:${Aws.PARTITION}:iam::${organizationId ? '*' : Aws.ACCOUNT_ID}:role/warden-approval-delivery-*`],
+      ...(organizationId ? { conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } } } : {}),
+    });
+    const hubData = new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] });
+    const approvals = new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.approvalsTable.tableArn] });
+    const slack = policy.approvals?.slack;
+    if (slack) {
+      const notifier = new WardenFunction(this, 'SlackNotifier', {
+        entry: 'slack-notifier.ts',
+        description: 'Warden: posts approval requests to Slack; the task token stays in the approvals table',
+        policy,
+        deadLetterQueue: deadLetters,
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName },
+        statements: [approvals, hubData, readSecrets([slack.botToken])],
+      });
+      acknowledgeUnscoped(notifier);
+      new events.Rule(this, 'ApprovalRequests', {
+        eventBus: this.bus,
+        description: 'Warden approval requests from member workflows',
+        eventPattern: { source: [AUDIT_SOURCE], detailType: [APPROVAL_DETAIL_TYPE] },
+        targets: [new targets.LambdaFunction(notifier.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(2) })],
+      });
+      const interactions = new WardenFunction(this, 'SlackInteractions', {
+        entry: 'slack-interactions.ts',
+        description: 'Warden: verifies Slack interactions and delivers single-use approval decisions',
+        roleName: INTERACTIONS_ROLE_NAME,
+        policy,
+        timeout: Duration.seconds(10),
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName },
+        statements: [approvals, hubData, readSecrets([slack.botToken, slack.signingSecret]), assumeDelivery],
+      });
+      acknowledgeDelivery(interactions);
+      this.delivererRoles.push(interactions.role);
+      this.delivererRoleNames.push(INTERACTIONS_ROLE_NAME);
+      this.approvalsApi = new ApprovalsApi(this, 'ApprovalsApi', { handler: interactions });
+      new CfnOutput(this, 'SlackInteractivityUrl', { value: this.approvalsApi.url, description: "Paste into the Slack app's Interactivity Request URL" });
+    }
+    const tickets = policy.tickets;
+    if (tickets && tickets.provider !== 'none') {
+      const credentials = [tickets.jira?.credentials, tickets.github?.token, tickets.webhook?.signingSecret].filter((reference): reference is string => reference !== undefined);
+      const opener = new WardenFunction(this, 'TicketOpener', {
+        entry: 'ticket-opener.ts',
+        description: 'Warden: opens one ticket per finding (Jira, GitHub or webhook) and hands the key back',
+        roleName: TICKET_OPENER_ROLE_NAME,
+        policy,
+        timeout: Duration.minutes(2),
+        deadLetterQueue: deadLetters,
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName, WARDEN_AUDIT_TABLE: this.auditTable.tableName },
+        statements: [
+          approvals,
+          hubData,
+          readSecrets(credentials),
+          assumeDelivery,
+          new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.auditTable.tableArn] }),
+        ],
+      });
+      acknowledgeDelivery(opener);
+      this.delivererRoles.push(opener.role);
+      this.delivererRoleNames.push(TICKET_OPENER_ROLE_NAME);
+      new events.Rule(this, 'TicketRequests', {
+        eventBus: this.bus,
+        description: 'Warden ticket requests from member workflows',
+        eventPattern: { source: [AUDIT_SOURCE], detailType: [TICKET_DETAIL_TYPE] },
+        targets: [new targets.LambdaFunction(opener.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      });
+      new cloudwatch.Alarm(this, 'TicketFailures', {
+        alarmDescription: 'A ticket could not be opened (recorded as TICKET_FAILED in the audit trail)',
+        metric: new cloudwatch.Metric({ namespace: 'Warden', metricName: 'TicketFailed', dimensionsMap: { service: 'warden-ticket-opener' }, period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+}
+
+/** The delivery-role wildcard: one role name per member account and region, in accounts Warden cannot list. */
+function acknowledgeDelivery(fn: WardenFunction): void {
+  acknowledgeUnscoped(fn);
+  for (const account of ['*', '<AWS::AccountId>']) {
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:role/warden-approval-delivery-*]`,
+      reason: 'assumes only the warden-approval-delivery-<region> role of the account whose workflow waits (organization accounts only), which may only send task results to that workflow',
+    });
+  }
+  Validations.of(fn).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:warden/slack-bot-??????]', reason: 'Secrets Manager appends a random 6-character suffix to secret ARNs; this matches exactly one named secret' });
 }

@@ -30,8 +30,8 @@ export interface WardenMemberProps {
   readonly forwardToHubBusArn?: string;
   /** Comma-separated OU path of the account, root first (a StackSet parameter). */
   readonly organizationalUnitPath: string;
-  /** The hub's Slack interaction handler role; only it may assume the approval delivery role. */
-  readonly approvalDelivererRoleArn?: string;
+  /** The hub roles that deliver approval decisions and ticket keys; only they may assume the delivery role. */
+  readonly delivererRoleArns?: readonly string[];
 }
 
 export const STATE_MACHINE_NAME = 'warden-remediation';
@@ -148,11 +148,11 @@ export class WardenMember extends Construct {
     });
     acknowledgeUnscoped(role);
 
-    if (props.approvalDelivererRoleArn) {
+    if (props.delivererRoleArns && props.delivererRoleArns.length > 0) {
       const delivery = new iam.Role(this, 'ApprovalDelivery', {
         roleName: Fn.join('', ['warden-approval-delivery-', Aws.REGION]),
-        assumedBy: new iam.ArnPrincipal(props.approvalDelivererRoleArn),
-        description: "Lets only the hub's Slack interaction handler deliver approval decisions to this account's workflow",
+        assumedBy: new iam.CompositePrincipal(...props.delivererRoleArns.map((arn) => new iam.ArnPrincipal(arn))),
+        description: "Lets only the hub's Slack interaction handler and ticket opener send task results to this account's workflow",
       });
       delivery.addToPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }));
     }

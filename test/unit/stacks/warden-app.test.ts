@@ -147,6 +147,32 @@ describe('hub stack', () => {
   });
 });
 
+describe('approvals and tickets in the hub', () => {
+  it('serves Slack interactions from a throttled, WAF-protected REST API that requires the signature headers', () => {
+    templates.hub.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      MethodSettings: [Match.objectLike({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })],
+    });
+    templates.hub.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    templates.hub.hasResourceProperties('AWS::WAFv2::WebACL', { Name: 'warden-approvals', Rules: Match.arrayWith([Match.objectLike({ Name: 'MaxBodySize' })]) });
+    templates.hub.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestParameters: { 'method.request.header.X-Slack-Signature': true, 'method.request.header.X-Slack-Request-Timestamp': true },
+    });
+  });
+
+  it('lets the hub assume only organization delivery roles, and members trust only those two hub roles', () => {
+    templates.hub.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } })]) },
+    });
+    const [delivery] = resources(templates.member, 'AWS::IAM::Role').filter(([, role]) => (JSON.stringify(role.Properties?.['RoleName']) ?? '').includes('warden-approval-delivery-'));
+    const trust = JSON.stringify(delivery?.[1].Properties?.['AssumeRolePolicyDocument']);
+    expect(trust.match(/:iam::111122223333:role\/warden-[a-z-]+/g)).toEqual([':iam::111122223333:role/warden-slack-interactions', ':iam::111122223333:role/warden-ticket-opener']);
+    expect(JSON.stringify(templates.member.findResources('AWS::IAM::Policy'))).toContain('states:SendTaskSuccess');
+  });
+});
+
 describe('asset bucket stacks', () => {
   it('let only the organization read Warden code', () => {
     templates.assets.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -200,7 +226,8 @@ describe('dogfood: Warden judged by its own detectors', () => {
 
 describe('standalone stack', () => {
   it('has hub and member in one account, the workflow writing to the local bus', () => {
-    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 1);
+    // Member: a detector and a remediator per check; hub: audit writer, Slack notifier and interactions, ticket opener.
+    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 4);
     templates.standalone.resourceCountIs('AWS::Events::EventBus', 1);
     templates.standalone.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     templates.standalone.resourceCountIs('AWS::DynamoDB::Table', 3);

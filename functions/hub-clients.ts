@@ -1,0 +1,30 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { WebClient } from '@slack/web-api';
+import { SecretValues } from '../core/secrets/secret-values';
+import type { Policy } from '../core/policy/schema';
+
+/** The hub functions' shared clients, built once per container. */
+export function hubClients(tracer: { captureAWSv3Client<T>(client: T): T }) {
+  const region = process.env['AWS_REGION'];
+  return {
+    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region })), { marshallOptions: { removeUndefinedValues: true } }),
+    secrets: new SecretValues(tracer.captureAWSv3Client(new SecretsManagerClient({ region }))),
+    sts: tracer.captureAWSv3Client(new STSClient({ region })),
+  };
+}
+
+/** The policy's Slack settings; a hub deployed without them cannot request approvals. */
+export function slackConfig(policy: Policy): NonNullable<Policy['approvals']>['slack'] {
+  const slack = policy.approvals?.slack;
+  if (!slack) throw new Error('the policy has no approvals.slack section');
+  return slack;
+}
+
+/** A Slack Web API client with the bot token from Secrets Manager, created on first use. */
+export function lazySlack(secrets: SecretValues, botTokenReference: string): () => Promise<WebClient> {
+  let client: WebClient | undefined;
+  return async () => (client ??= new WebClient(await secrets.get(botTokenReference)));
+}

@@ -1,0 +1,44 @@
+import { AuditStore } from '../core/audit/audit-store';
+import type { Policy } from '../core/policy/schema';
+import type { SecretValues } from '../core/secrets/secret-values';
+import { callbackDeliverer } from '../remediators/slack/deliver-decision';
+import { openTicket } from '../remediators/tickets/open-ticket';
+import { githubProvider, jiraProvider, type TicketProvider, webhookProvider } from '../remediators/tickets/providers';
+import { parseTicketRequest } from '../remediators/tickets/ticket-request';
+import { TicketStore } from '../remediators/tickets/ticket-store';
+import { hubClients } from './hub-clients';
+import { embeddedPolicy, observability, requiredEnv } from './runtime';
+
+const { metrics, tracer, log, counters } = observability('warden-ticket-opener');
+const clients = hubClients(tracer);
+const tickets = embeddedPolicy().tickets;
+
+/** The policy's provider, with its credentials from Secrets Manager. */
+async function providerFor(config: Policy['tickets'], secrets: SecretValues): Promise<TicketProvider> {
+  if (config?.provider === 'jira' && config.jira) {
+    const { email = '', apiToken = '' } = await secrets.getJson(config.jira.credentials);
+    return jiraProvider({ baseUrl: config.jira.baseUrl, project: config.jira.project, issueType: config.jira.issueType, email, apiToken });
+  }
+  if (config?.provider === 'github' && config.github) return githubProvider({ repository: config.github.repository, token: await secrets.get(config.github.token), labels: config.github.labels });
+  if (config?.provider === 'webhook' && config.webhook) return webhookProvider({ url: config.webhook.url, signingSecret: await secrets.get(config.webhook.signingSecret) });
+  throw new Error('the policy configures no ticket provider');
+}
+
+const deps = {
+  provider: () => providerFor(tickets, clients.secrets),
+  store: new TicketStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE')),
+  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
+  deliver: callbackDeliverer(clients.sts, 'warden-ticket'),
+  log,
+  metrics: counters,
+  now: () => new Date(),
+};
+
+/** Opens (or reuses) the ticket for each 'Warden Ticket Requested' event on the hub bus. */
+export async function handler(event: unknown): Promise<{ ticketKey: string }> {
+  try {
+    return await openTicket(parseTicketRequest(event), deps);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /** A pending approval. The task token stays in this table: it never goes to Slack or a log. */
 export interface Approval {
@@ -103,5 +103,26 @@ export class ApprovalStore {
         ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING' },
       }),
     );
+  }
+
+  /** Pending approvals that expire within `withinSeconds` (the table is small: one item per open request). */
+  async nearingExpiry(withinSeconds: number, now: Date): Promise<Approval[]> {
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const found: Approval[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'attribute_exists(taskToken) AND #state = :pending AND expiresAt BETWEEN :now AND :soon',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds },
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...((page.Items ?? []) as Approval[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 }

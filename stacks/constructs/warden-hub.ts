@@ -163,6 +163,21 @@ export class WardenHub extends Construct {
       this.delivererRoles.push(interactions.role);
       this.delivererRoleNames.push(INTERACTIONS_ROLE_NAME);
       this.approvalsApi = new ApprovalsApi(this, 'ApprovalsApi', { handler: interactions });
+      const monitor = new WardenFunction(this, 'ApprovalExpiryMonitor', {
+        entry: 'approval-expiry-monitor.ts',
+        description: 'Warden: counts approvals that expire within the hour, for the alarm',
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName },
+        statements: [new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [this.approvalsTable.tableArn] }), hubData],
+      });
+      acknowledgeUnscoped(monitor);
+      new events.Rule(this, 'ApprovalExpirySchedule', { description: 'Warden: check approvals nearing expiry', schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(monitor.function)] });
+      new cloudwatch.Alarm(this, 'ApprovalsNearingExpiry', {
+        alarmDescription: 'Approval requests will expire within the hour without a decision (they then become tickets)',
+        metric: new cloudwatch.Metric({ namespace: 'Warden', metricName: 'ApprovalsNearingExpiry', dimensionsMap: { service: 'warden-approval-expiry' }, period: Duration.minutes(15), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
       new CfnOutput(this, 'SlackInteractivityUrl', { value: this.approvalsApi.url, description: "Paste into the Slack app's Interactivity Request URL" });
     }
     const tickets = policy.tickets;

@@ -155,6 +155,7 @@ describe('approvals and tickets in the hub', () => {
       MethodSettings: [Match.objectLike({ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })],
     });
     templates.hub.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    templates.hub.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApprovalsNearingExpiry', Namespace: 'Warden' });
     templates.hub.hasResourceProperties('AWS::WAFv2::WebACL', { Name: 'warden-approvals', Rules: Match.arrayWith([Match.objectLike({ Name: 'MaxBodySize' })]) });
     templates.hub.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
@@ -226,8 +227,9 @@ describe('dogfood: Warden judged by its own detectors', () => {
 
 describe('standalone stack', () => {
   it('has hub and member in one account, the workflow writing to the local bus', () => {
-    // Member: a detector and a remediator per check; hub: audit writer, Slack notifier and interactions, ticket opener.
-    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 4);
+    // Member: a detector and a remediator per check; hub: audit writer, Slack notifier, interactions and
+    // expiry monitor, ticket opener.
+    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 5);
     templates.standalone.resourceCountIs('AWS::Events::EventBus', 1);
     templates.standalone.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     templates.standalone.resourceCountIs('AWS::DynamoDB::Table', 3);

@@ -266,3 +266,15 @@ describe('callbackDeliverer', () => {
     await expect(deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { output: {} })).resolves.toBe('gone');
   });
 });
+
+describe('approvals nearing expiry', () => {
+  it('finds pending approvals that expire within the window, not decided or later ones', async () => {
+    const store = await newStore();
+    const base = { taskToken: 't', account: '111122223333', region: 'us-east-1', findingId: 'f', check: 'c', resourceArn: 'arn', state: 'PENDING' as const };
+    const nowSeconds = Math.floor(NOW.getTime() / 1000);
+    await store.create({ ...base, approvalId: 'a'.repeat(43), executionArn: 'e1', expiresAt: nowSeconds + 1800 });
+    await store.create({ ...base, approvalId: 'b'.repeat(43), executionArn: 'e2', expiresAt: nowSeconds + 7200 });
+    await store.create({ ...base, approvalId: 'c'.repeat(43), executionArn: 'e3', expiresAt: nowSeconds + 600, state: 'APPROVED' });
+    expect((await store.nearingExpiry(3600, NOW)).map((approval) => approval.approvalId)).toEqual(['a'.repeat(43)]);
+  });
+});

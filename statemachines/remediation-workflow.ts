@@ -203,6 +203,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       'Record REJECTED': terminal('REJECTED', resources, { 'rejection.$': '$.rejection' }),
       'Record EXPIRED': terminal('EXPIRED', resources, {}, 'Ticket expired approval'),
       'Ticket expired approval': ticketRequest(resources, 'approval expired without a decision', undefined),
+      'Ticket request failed': { Type: 'Fail', Error: 'Warden.TicketRequestFailed', Cause: 'the terminal record was written; the ticket request could not be sent' },
       Remediate: {
         Type: 'Choice',
         Choices: CATALOGUE.map((check) => ({ Variable: '$.finding.check', StringEquals: check.id, Next: `Apply ${check.id}` })),
@@ -236,6 +237,8 @@ function ticketRequest(resources: WorkflowResources, reason: string, next: strin
     },
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],
-    ...(next ? { Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.ticketError', Next: next }], Next: next } : { End: true }),
+    // After a terminal record: a failure here must not write a second one, so it ends the execution as failed.
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.ticketError', Next: next ?? 'Ticket request failed' }],
+    ...(next ? { Next: next } : { End: true }),
   };
 }

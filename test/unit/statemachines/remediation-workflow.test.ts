@@ -138,3 +138,21 @@ describe('remediation workflow (the real definition, run locally)', () => {
     for (const run of outcomes) expect(terminalCount(run.states)).toBe(1);
   });
 });
+
+describe('workflow definition', () => {
+  it('gives every Task a Retry and a Catch', () => {
+    const states = DEFINITION['States'] as Record<string, { Type: string; Retry?: unknown[]; Catch?: unknown[] }>;
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) expect([name, (state.Retry ?? []).length > 0, (state.Catch ?? []).length > 0]).toEqual([name, true, true]);
+  });
+
+  it('ends a failed post-terminal ticket request as a failed execution, without a second terminal record', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), {
+      'Request approval': () => Promise.reject(taskError('States.Timeout')),
+      'Ticket expired approval': () => Promise.reject(taskError('EventBridge.InternalException')),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.states).toEqual(['DETECTED', 'EXPIRED']);
+  });
+});

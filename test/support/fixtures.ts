@@ -15,9 +15,9 @@ export function apiFixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(text) as T;
 }
 
-/** A real payload shape from shared/fixtures/aws-shapes (kept beside the project). */
+/** A real payload shape, copied into test/fixtures/shapes (see SOURCES.md there). */
 export function awsShape<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'aws-shapes', name), 'utf8')) as T;
+  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'shapes', name), 'utf8')) as T;
 }
 
 /** Asserts that no canary secret appears in what was serialised. */

@@ -27,33 +27,29 @@ const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) 
 const FAILED = 'Record FAILED';
 const catchAll = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: FAILED };
 
+/** Parameters of a PutEvents task: one Warden event on the bus. */
+function putEvent(resources: WorkflowResources, detailType: string, detail: Record<string, unknown>) {
+  return { Entries: [{ EventBusName: resources.eventBusArn, Source: AUDIT_SOURCE, DetailType: detailType, Detail: detail }] };
+}
+
 /** A PutEvents task that appends one audit record (the hub writer takes the account from the envelope). */
 function recordState(state: string, resources: WorkflowResources, next: string | undefined, extra: Record<string, string> = {}, catchTo: string = FAILED): State {
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::events:putEvents',
-    Parameters: {
-      Entries: [
-        {
-          EventBusName: resources.eventBusArn,
-          Source: AUDIT_SOURCE,
-          DetailType: AUDIT_DETAIL_TYPE,
-          Detail: {
-            state,
-            'findingId.$': '$.finding.findingId',
-            'check.$': '$.finding.check',
-            'resourceArn.$': '$.finding.resourceArn',
-            'region.$': '$.finding.region',
-            'executionArn.$': '$$.Execution.Id',
-            'time.$': '$$.State.EnteredTime',
-            'dryRun.$': '$.decision.dryRun',
-            'mode.$': '$.decision.mode',
-            'decidedBy.$': '$.decision.decidedBy',
-            ...extra,
-          },
-        },
-      ],
-    },
+    Parameters: putEvent(resources, AUDIT_DETAIL_TYPE, {
+      state,
+      'findingId.$': '$.finding.findingId',
+      'check.$': '$.finding.check',
+      'resourceArn.$': '$.finding.resourceArn',
+      'region.$': '$.finding.region',
+      'executionArn.$': '$$.Execution.Id',
+      'time.$': '$$.State.EnteredTime',
+      'dryRun.$': '$.decision.dryRun',
+      'mode.$': '$.decision.mode',
+      'decidedBy.$': '$.decision.decidedBy',
+      ...extra,
+    }),
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],
     Catch: [{ ...catchAll, Next: catchTo }],
@@ -70,23 +66,14 @@ function callbackState(detailType: string, resources: WorkflowResources, detail:
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
-    Parameters: {
-      Entries: [
-        {
-          EventBusName: resources.eventBusArn,
-          Source: AUDIT_SOURCE,
-          DetailType: detailType,
-          Detail: {
-            'taskToken.$': '$$.Task.Token',
-            'executionArn.$': '$$.Execution.Id',
-            'finding.$': '$.finding',
-            'decision.$': '$.decision',
-            'plan.$': '$.plan',
-            ...detail,
-          },
-        },
-      ],
-    },
+    Parameters: putEvent(resources, detailType, {
+      'taskToken.$': '$$.Task.Token',
+      'executionArn.$': '$$.Execution.Id',
+      'finding.$': '$.finding',
+      'decision.$': '$.decision',
+      'plan.$': '$.plan',
+      ...detail,
+    }),
     ...timeout,
     ResultPath: resultPath,
     Retry: [retry(EVENTS_TRANSIENT)],
@@ -225,16 +212,7 @@ function ticketRequest(resources: WorkflowResources, reason: string, next: strin
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::events:putEvents',
-    Parameters: {
-      Entries: [
-        {
-          EventBusName: resources.eventBusArn,
-          Source: AUDIT_SOURCE,
-          DetailType: TICKET_DETAIL_TYPE,
-          Detail: { reason, 'executionArn.$': '$$.Execution.Id', 'finding.$': '$.finding', 'decision.$': '$.decision', 'plan.$': '$.plan' },
-        },
-      ],
-    },
+    Parameters: putEvent(resources, TICKET_DETAIL_TYPE, { reason, 'executionArn.$': '$$.Execution.Id', 'finding.$': '$.finding', 'decision.$': '$.decision', 'plan.$': '$.plan' }),
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],
     // After a terminal record: a failure here must not write a second one, so it ends the execution as failed.

@@ -13,6 +13,7 @@ import type { Policy } from '../../core/policy/schema';
 import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../statemachines/audit-states';
 import { ApprovalsApi } from './approvals-api';
 import { acknowledgeUnscoped } from './acknowledge-wildcards';
+import { encryptedTable } from './encrypted-table';
 import { WardenFunction } from './warden-function';
 
 export interface WardenHubProps {
@@ -54,16 +55,7 @@ export class WardenHub extends Construct {
       );
     }
 
-    this.auditTable = new dynamodb.Table(this, 'AuditTrail', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.auditTable = encryptedTable(this, 'AuditTrail', { key: this.key, partitionKey: 'pk', sortKey: 'sk', keep: true });
     for (const [indexName, keys] of Object.entries(AUDIT_INDEXES)) {
       this.auditTable.addGlobalSecondaryIndex({
         indexName,
@@ -72,16 +64,7 @@ export class WardenHub extends Construct {
       });
     }
 
-    this.approvalsTable = new dynamodb.Table(this, 'Approvals', {
-      partitionKey: { name: 'approvalId', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiresAt',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.approvalsTable = encryptedTable(this, 'Approvals', { key: this.key, partitionKey: 'approvalId', timeToLiveAttribute: 'expiresAt', keep: true });
 
     const deadLetters = new sqs.Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true });
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));

@@ -1,6 +1,5 @@
 import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +16,7 @@ import { buildWorkflowDefinition } from '../../statemachines/remediation-workflo
 import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
 import { BaselineWebAcl } from './baseline-web-acl';
 import { catalogueStatements } from './catalogue-policy';
+import { encryptedTable } from './encrypted-table';
 import { WardenFunction } from './warden-function';
 
 export interface WardenMemberProps {
@@ -76,15 +76,7 @@ export class WardenMember extends Construct {
     });
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
 
-    const counters = new dynamodb.Table(this, 'BlastRadius', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiresAt',
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const counters = encryptedTable(this, 'BlastRadius', { key: this.key, partitionKey: 'pk', timeToLiveAttribute: 'expiresAt', keep: false });
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
 

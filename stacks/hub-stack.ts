@@ -35,7 +35,6 @@ export class HubStack extends Stack {
       stackSetName: 'warden-member',
       description: 'Warden member: detectors, remediators and the remediation workflow',
       template: StackSetTemplate.fromStackSetStack(this.memberStack),
-      target: StackSetTarget.fromOrganizationalUnits({ regions: [...deployment.regions], organizationalUnits: [...deployment.organizationalUnits] }),
       deploymentType: DeploymentType.serviceManaged({ delegatedAdmin: true, autoDeployEnabled: true, autoDeployRetainStacks: false }),
       capabilities: [Capability.NAMED_IAM],
       managedExecution: true,
@@ -45,6 +44,10 @@ export class HubStack extends Stack {
         failureTolerancePercentage: deployment.failureTolerancePercentage,
       },
     });
+    // One target per OU, so each account learns the OU it was deployed through (for OU overrides).
+    for (const ou of deployment.organizationalUnits) {
+      this.stackSet.addTarget(StackSetTarget.fromOrganizationalUnits({ regions: [...deployment.regions], organizationalUnits: [ou], parameterOverrides: { OrganizationalUnitPath: ou } }));
+    }
     // Member delivery roles trust the hub roles by ARN: those must exist before any stack instance.
     for (const role of this.hub.delivererRoles) this.stackSet.node.addDependency(role);
     this.acknowledgeAssetPublisher();

@@ -142,7 +142,13 @@ describe('hub stack', () => {
       CallAs: 'DELEGATED_ADMIN',
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       OperationPreferences: { MaxConcurrentPercentage: 25, FailureTolerancePercentage: 10, RegionConcurrencyType: 'PARALLEL' },
-      StackInstancesGroup: [{ DeploymentTargets: { OrganizationalUnitIds: ['ou-abcd-12345678'] }, Regions: ['us-east-1', 'eu-west-1'] }],
+      StackInstancesGroup: [
+        {
+          DeploymentTargets: { OrganizationalUnitIds: ['ou-abcd-12345678'] },
+          Regions: ['us-east-1', 'eu-west-1'],
+          ParameterOverrides: [{ ParameterKey: 'OrganizationalUnitPath', ParameterValue: 'ou-abcd-12345678' }],
+        },
+      ],
     });
   });
 });

@@ -37,7 +37,10 @@ function sdkClients(entry: string): string[] {
   const text = readFileSync(entry, 'utf8');
   const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((match) => `${match[2]}#${match[1]}`);
   if (entry.includes('/detectors/')) direct.push('@aws-sdk/client-sfn#SFNClient');
-  return direct;
+  if (text.includes("from './hub-clients'")) {
+    direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
+  }
+  return [...new Set(direct)];
 }
 
 function bundle(entry: string, outfile: string, define: Record<string, string>): number {
@@ -55,6 +58,7 @@ const ENV = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   WARDEN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden-remediation',
   WARDEN_AUDIT_TABLE: 'warden-audit',
+  WARDEN_APPROVALS_TABLE: 'warden-approvals',
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 };
@@ -62,7 +66,7 @@ const ENV = {
 /** Milliseconds to require the bundle, measured inside a fresh node process. */
 function coldInit(file: string): number {
   const script = `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`;
-  return Number(execFileSync(process.execPath, ['-e', script], { env: ENV, encoding: 'utf8' }));
+  return Number(execFileSync(process.execPath, ['-e', script], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 const median = (values: number[]) => {

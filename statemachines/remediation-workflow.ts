@@ -135,6 +135,12 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
           { Variable: '$.decision.mode', StringEquals: 'ticket', Next: 'Open ticket' },
           { Variable: '$.decision.mode', StringEquals: 'approval', Next: 'Request approval' },
         ],
+        Default: 'Budget allows automatic fixes?',
+      },
+      'Budget allows automatic fixes?': {
+        Type: 'Choice',
+        Comment: 'maxAutoFixesPerHour 0 means every fix needs approval',
+        Choices: [{ Variable: '$.decision.maxAutoFixesPerHour', NumericLessThanEquals: 0, Next: 'Record DEGRADED_TO_APPROVAL' }],
         Default: 'Take blast-radius budget',
       },
       'Record EXEMPTED': terminal('EXEMPTED', resources, { 'exemption.$': '$.decision.exemption' }),

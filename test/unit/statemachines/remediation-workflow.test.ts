@@ -156,3 +156,12 @@ describe('workflow definition', () => {
     expect(run.states).toEqual(['DETECTED', 'EXPIRED']);
   });
 });
+
+describe('blast-radius budget of zero', () => {
+  it('sends every automatic fix to approval without touching the counter', async () => {
+    const run = await runWorkflow(workflowInput({ maxAutoFixesPerHour: 0 }));
+    expect(run.states).toEqual(['DETECTED', 'DEGRADED_TO_APPROVAL', 'REMEDIATED']);
+    expect(run.calls).not.toContain('Take blast-radius budget');
+    expect(run.calls).toContain('Request approval');
+  });
+});

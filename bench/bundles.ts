@@ -36,7 +36,7 @@ function entries(): string[] {
 function sdkClients(entry: string): string[] {
   const text = readFileSync(entry, 'utf8');
   const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((match) => `${match[2]}#${match[1]}`);
-  if (entry.includes('/detectors/')) direct.push('@aws-sdk/client-sfn#SFNClient');
+  if (entry.includes('/detectors/')) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
   if (text.includes("from './hub-clients'")) {
     direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
   }
@@ -59,6 +59,7 @@ const ENV = {
   WARDEN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden-remediation',
   WARDEN_AUDIT_TABLE: 'warden-audit',
   WARDEN_APPROVALS_TABLE: 'warden-approvals',
+  WARDEN_COUNTER_TABLE: 'warden-counters',
   POWERTOOLS_TRACE_ENABLED: 'false',
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 };

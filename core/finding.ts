@@ -47,9 +47,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * The finding id: 40 hex characters of SHA-256 over the resource and its evaluated state. It is also
- * the workflow execution name, so a duplicate event cannot start a second remediation, while a new
- * violation of the same resource (a different state) gets a new id.
+ * The finding id: 40 hex characters of SHA-256 over the resource and its evaluated state, so every
+ * event that reports the same violation names the same finding. The workflow execution is named
+ * `<finding id>-<episode>` (detectors/finding-episodes.ts): duplicates cannot start a second
+ * remediation, and the same violation coming back after a fix starts a new episode.
  */
 export function findingIdOf(ref: ResourceRef, evidence: Readonly<Record<string, unknown>>): string {
   return createHash('sha256')

@@ -1,9 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Finding } from '../core/finding';
 import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect';
 import type { Detector, FetchedState } from '../detectors/detector';
+import { FindingEpisodes } from '../detectors/finding-episodes';
 import { workflowStarter } from '../detectors/start-workflow';
 import type { RemediationPlan } from '../remediators/remediator';
 import { embeddedPolicy, observability, organizationalUnits, requiredEnv } from './runtime';
@@ -27,7 +29,11 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     policy: embeddedPolicy(),
     organizationalUnits: organizationalUnits(),
     plan: (finding: Finding, settings: CheckSettings<Id>) => plan(finding, settings, context),
-    startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN')),
+    startWorkflow: workflowStarter(
+      sfn,
+      requiredEnv('WARDEN_STATE_MACHINE_ARN'),
+      new FindingEpisodes(tracer.captureAWSv3Client(new DynamoDBClient({ region })), requiredEnv('WARDEN_COUNTER_TABLE')),
+    ),
     log,
     metrics: counters,
     now: () => new Date(),

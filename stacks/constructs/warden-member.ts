@@ -105,11 +105,22 @@ export class WardenMember extends Construct {
       const detector = new WardenFunction(this, `Detector-${check.id}`, {
         entry: `detectors/${check.id}.ts`,
         description: `Warden detector for ${check.id} (read-only)`,
-        statements: [...catalogueStatements(check.permissions.detect), new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })],
+        statements: [
+          ...catalogueStatements(check.permissions.detect),
+          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+          // Finding episodes live in the counter table.
+          new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [counters.tableArn] }),
+          new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+        ],
         timeout: Duration.minutes(10),
         policy: props.policy,
         deadLetterQueue: this.deadLetterQueue,
-        environment: { WARDEN_STATE_MACHINE_ARN: stateMachineArn, WARDEN_OU_PATH: props.organizationalUnitPath, WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
+        environment: {
+          WARDEN_STATE_MACHINE_ARN: stateMachineArn,
+          WARDEN_COUNTER_TABLE: counters.tableName,
+          WARDEN_OU_PATH: props.organizationalUnitPath,
+          WARDEN_BASELINE_WEB_ACL_ARN: baselineArn,
+        },
       });
       acknowledgeCatalogueWildcards(detector, check.id, check.permissions.detect);
       this.detectors[check.id] = detector;

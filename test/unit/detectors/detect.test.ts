@@ -1,6 +1,5 @@
 import { APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
 import { GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -10,7 +9,6 @@ import type { WorkflowInput } from '../../../core/workflow-input';
 import { apigatewayStageWafDetector } from '../../../detectors/apigateway-stage-waf';
 import { type DetectionDeps, handleDetectorEvent } from '../../../detectors/detect';
 import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
-import { workflowStarter } from '../../../detectors/start-workflow';
 import { apigatewayStageWafRemediator } from '../../../remediators/apigateway-stage-waf';
 import { lambdaFunctionEnvSecretsRemediator } from '../../../remediators/lambda-function-env-secrets';
 import { captureLog } from '../../support/capture-log';
@@ -21,7 +19,6 @@ import { NO_WAIT } from '../../support/findings';
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const lambda = mockClient(LambdaClient);
-const sfn = mockClient(SFNClient);
 const NOW = new Date('2026-11-20T10:00:05Z');
 const BASELINE = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const POLICY = parsePolicy(
@@ -62,7 +59,6 @@ beforeEach(() => {
   apigateway.reset();
   wafv2.reset();
   lambda.reset();
-  sfn.reset();
   apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
   wafv2.on(GetWebACLForResourceCommand).resolves({});
 });
@@ -176,20 +172,5 @@ describe('handleDetectorEvent', () => {
     expect(started[0]?.finding.evidence['flagged']).toHaveLength(2);
     expectNoCanary(started);
     expectNoCanary(capture.lines);
-  });
-});
-
-describe('workflowStarter', () => {
-  const input = { finding: { findingId: 'f'.repeat(40) } } as unknown as WorkflowInput;
-
-  it('names the execution after the finding id', async () => {
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:ffff', startDate: NOW });
-    await expect(workflowStarter(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:111122223333:stateMachine:warden')(input)).resolves.toBe('started');
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden', name: 'f'.repeat(40), input: JSON.stringify(input) });
-  });
-
-  it('reports a duplicate instead of starting a second remediation', async () => {
-    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-    await expect(workflowStarter(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:111122223333:stateMachine:warden')(input)).resolves.toBe('duplicate');
   });
 });

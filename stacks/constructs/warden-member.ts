@@ -155,9 +155,11 @@ export class WardenMember extends Construct {
       const delivery = new iam.Role(this, 'ApprovalDelivery', {
         roleName: Fn.join('', ['warden-approval-delivery-', Aws.REGION]),
         assumedBy: new iam.CompositePrincipal(...props.delivererRoleArns.map((arn) => new iam.ArnPrincipal(arn))),
-        description: "Lets only the hub's Slack interaction handler and ticket opener send task results to this account's workflow",
+        description: "Lets only the hub's Slack interaction handler and ticket opener send task results to Warden's workflow in this account",
       });
-      delivery.addToPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: [this.stateMachine.stateMachineArn] }));
+      // SendTask* have no resource-level permissions; the role's trust (two hub roles) is the boundary.
+      delivery.addToPolicy(new iam.PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }));
+      acknowledgeUnscoped(delivery);
     }
 
     this.observability();

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { Readable } from 'node:stream';
 import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
@@ -66,7 +67,7 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
       { account: '111122223333', region: 'us-east-1' },
       {
         detector: dynamodbTableEncryptionDetector,
-        clients: { dynamodb: client, kms: undefined as never },
+        clients: { dynamodb: client, kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) },
         policy,
         organizationalUnits: [],
         plan: (finding, settings) => dynamodbTableEncryptionRemediator.plan(finding, settings, {}),

@@ -1,9 +1,8 @@
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { Mode } from '../core/catalogue';
 import type { WorkflowInput } from '../core/workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../statemachines/audit-states';
-import { localDefinition } from '../statemachines/local-definition';
 import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
+import { runLocally } from '../statemachines/run-locally';
 
 export interface PathCounts {
   /** States entered: what Step Functions Standard bills as state transitions. */
@@ -60,13 +59,8 @@ export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
         return Promise.resolve({ Payload: { evidence: {} } });
       };
     }
-    const machine = new StateMachine(localDefinition(DEFINITION, input(mode)) as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    const execution = machine.run(input(mode) as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never },
-      context: { Execution: { Id: 'arn:exec', StartTime: '2026-11-20T10:00:00Z' }, State: { EnteredTime: '2026-11-20T10:00:00Z' }, Task: { Token: 't' } },
-    });
-    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') counts.transitions += 1;
-    await execution.result;
+    const run = await runLocally(DEFINITION, input(mode), handlers, { executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:f', now: new Date(), taskToken: 't' });
+    counts.transitions = run.transitions;
     result[mode] = counts;
   }
   return result;

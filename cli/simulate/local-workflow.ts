@@ -1,10 +1,9 @@
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { AuditStore } from '../../core/audit/audit-store';
 import { recordFromEvent } from '../../core/audit/audit-writer';
 import type { WorkflowInput } from '../../core/workflow-input';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES, type TerminalState } from '../../statemachines/audit-states';
-import { localDefinition } from '../../statemachines/local-definition';
 import { buildWorkflowDefinition, type WorkflowResources } from '../../statemachines/remediation-workflow';
+import { runLocally } from '../../statemachines/run-locally';
 
 interface Entry {
   readonly Source: string;
@@ -45,18 +44,10 @@ export async function runDryRun(
       return { Entries: [{ EventId: 'local' }], FailedEntryCount: 0 };
     };
   }
-  const machine = new StateMachine(localDefinition(definition, dryInput) as never, { validationOptions: { checkArn: true, checkPaths: true } });
-  const execution = machine.run(dryInput as never, {
-    overrides: { taskResourceLocalHandlers: handlers as never },
-    context: {
-      Execution: { Id: `arn:aws:states:${context.region}:${context.account}:execution:warden-remediation:${input.finding.findingId}`, Input: dryInput, StartTime: context.now.toISOString() },
-      State: { EnteredTime: context.now.toISOString() },
-    } as never,
+  const run = await runLocally(definition, dryInput, handlers, {
+    executionArn: `arn:aws:states:${context.region}:${context.account}:execution:warden-remediation:${input.finding.findingId}`,
+    now: context.now,
   });
-  try {
-    await execution.result;
-  } catch (error) {
-    if (!terminal) throw error;
-  }
+  if (run.status === 'FAILED' && !terminal) throw new Error(`the dry run failed: ${run.error ?? 'unknown'}`);
   return terminal ?? 'FAILED';
 }

@@ -1,8 +1,7 @@
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowInput } from '../../core/workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../../statemachines/audit-states';
-import { localDefinition } from '../../statemachines/local-definition';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
+import { runLocally } from '../../statemachines/run-locally';
 
 export const RESOURCES = {
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
@@ -55,22 +54,12 @@ export async function runWorkflow(input: WorkflowInput, handlers: Record<string,
       return { Entries: [{ EventId: 'e' }], FailedEntryCount: 0 };
     };
   }
-  const machine = new StateMachine(localDefinition(DEFINITION, input) as never, { validationOptions: { checkArn: true, checkPaths: true } });
-  const execution = machine.run(input as never, {
-    overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides: Object.fromEntries(Object.keys(overrides).map((name) => [name, 0])) },
-    context: {
-      Execution: { Id: `arn:aws:states:us-east-1:111122223333:execution:warden:${input.finding.findingId}`, Input: input, StartTime: '2026-11-20T10:00:06.000Z' },
-      State: { EnteredTime: '2026-11-20T10:00:06.000Z' },
-      Task: { Token: 'TASK-TOKEN-CANARY-0123456789' },
-    } as never,
+  const run = await runLocally(DEFINITION, input, overrides, {
+    executionArn: `arn:aws:states:us-east-1:111122223333:execution:warden:${input.finding.findingId}`,
+    now: new Date('2026-11-20T10:00:06.000Z'),
+    taskToken: 'TASK-TOKEN-CANARY-0123456789',
+    skipRetryWaits: true,
   });
-  let status: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED';
-  let error: string | undefined;
-  try {
-    await execution.result;
-  } catch (caught) {
-    status = 'FAILED';
-    error = (caught as Error).message;
-  }
+  const { status, error } = run;
   return { status, error, records, events, calls, states: records.map((record) => record['state'] as string) };
 }

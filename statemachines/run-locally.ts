@@ -1,0 +1,51 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import { localDefinition } from './local-definition';
+
+/** Stands in for one Task state: receives the Task's effective parameters, returns its result. */
+export type LocalTaskHandler = (parameters: Record<string, unknown>) => Promise<unknown>;
+
+export interface LocalRunOptions {
+  readonly executionArn: string;
+  readonly now: Date;
+  readonly taskToken?: string;
+  /** Retry immediately instead of waiting the definition's intervals (tests, simulations). */
+  readonly skipRetryWaits?: boolean;
+}
+
+export interface LocalRun {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly error?: string;
+  /** States entered: what Step Functions Standard bills as state transitions. */
+  readonly transitions: number;
+}
+
+/**
+ * Runs a workflow definition with aws-local-stepfunctions, every Task answered by `handlers`. The one
+ * place that adapts the definition and the context object to that runner.
+ */
+export async function runLocally(definition: Record<string, unknown>, input: unknown, handlers: Readonly<Record<string, LocalTaskHandler>>, options: LocalRunOptions): Promise<LocalRun> {
+  const machine = new StateMachine(localDefinition(definition, input) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers as never,
+      ...(options.skipRetryWaits ? { retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, 0])) } : {}),
+    },
+    context: {
+      Execution: { Id: options.executionArn, Input: input, StartTime: options.now.toISOString() },
+      State: { EnteredTime: options.now.toISOString() },
+      ...(options.taskToken ? { Task: { Token: options.taskToken } } : {}),
+    } as never,
+  });
+  let transitions = 0;
+  const counting = (async () => {
+    for await (const event of execution.eventLogs) if (event.type === 'StateEntered') transitions += 1;
+  })();
+  try {
+    await execution.result;
+    await counting;
+    return { status: 'SUCCEEDED', transitions };
+  } catch (error) {
+    await counting.catch(() => undefined);
+    return { status: 'FAILED', error: (error as Error).message, transitions };
+  }
+}

@@ -1,0 +1,85 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
+import { AuditStore } from '../../../core/audit/audit-store';
+import { eventFixture } from '../../support/events';
+import { apiFixture } from '../../support/fixtures';
+
+/**
+ * The Lambda entry points as Lambda loads them: module initialisation from environment variables,
+ * then one invocation. SDK calls are mocked, except DynamoDB, which goes to dynalite.
+ */
+// Entry points initialise at load time, so they are required inside the tests, after the environment is set.
+type DetectorEntry = { handler: (event: unknown, context: { invokedFunctionArn: string }) => Promise<unknown> };
+type AuditWriterEntry = { handler: (event: unknown) => Promise<void> };
+
+const apigateway = mockClient(APIGatewayClient);
+const wafv2 = mockClient(WAFV2Client);
+const sfn = mockClient(SFNClient);
+let local: LocalDynamoDb;
+
+beforeAll(async () => {
+  local = await startLocalDynamoDb();
+  await local.client.send(new CreateTableCommand({ TableName: 'counters', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+  await createAuditTable(local.client, 'audit');
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_DEV: 'false',
+    WARDEN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden-remediation',
+    WARDEN_COUNTER_TABLE: 'counters',
+    WARDEN_AUDIT_TABLE: 'audit',
+    WARDEN_BASELINE_WEB_ACL_ARN: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+    WARDEN_POLICY_JSON: JSON.stringify({ version: 1, checks: { 'apigateway-stage-waf': { mode: 'auto' } } }),
+  });
+});
+afterAll(async () => {
+  delete process.env['AWS_ENDPOINT_URL_DYNAMODB'];
+  await local.stop();
+});
+
+describe('Lambda entry points', () => {
+  it('detector: an EventBridge event becomes one workflow execution, named by finding and episode', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
+    wafv2.on(GetWebACLForResourceCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
+    const silence = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    const { handler } = jest.requireActual<DetectorEntry>('../../../functions/detectors/apigateway-stage-waf');
+    const event = eventFixture('cloudtrail-apigateway-create-stage');
+    const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:warden-detector' };
+    await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });
+    await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { duplicate: 1 } });
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}') as { decision: { mode: string }; plan: { calls: { input: { WebACLArn: string } }[] } };
+    expect(input.decision.mode).toBe('auto');
+    expect(input.plan.calls[0]?.input.WebACLArn).toBe(process.env['WARDEN_BASELINE_WEB_ACL_ARN']);
+    silence.mockRestore();
+  });
+
+  it('audit writer: appends a hash-chained record with the account from the envelope', async () => {
+    const silence = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    const { handler } = jest.requireActual<AuditWriterEntry>('../../../functions/audit-writer');
+    await handler({
+      version: '0',
+      id: 'e1',
+      'detail-type': 'Warden Audit Record',
+      source: 'warden',
+      account: '444455556666',
+      region: 'eu-west-1',
+      time: '2026-11-20T10:00:00Z',
+      resources: [],
+      detail: { state: 'DETECTED', findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x', time: '2026-11-20T10:00:00Z' },
+    });
+    const store = new AuditStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint })), 'audit');
+    expect(await store.findingHistory('f1')).toEqual([expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null })]);
+    silence.mockRestore();
+  });
+});

@@ -15,6 +15,8 @@ export class BaselineWebAcl extends Construct {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(props.name),
+      // Inspect API Gateway bodies up to 16 KB, so the size rule below sees whole Slack payloads.
+      ...(props.maxBodyBytes ? { associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_16' } } } } : {}),
       rules: [
         ...MANAGED_GROUPS.map((name, priority) => ({
           name,

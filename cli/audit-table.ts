@@ -1,12 +1,35 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditStore } from '../core/audit/audit-store';
-import { type CommandIo, UsageError } from './io';
+import { type CommandIo, InputError } from './io';
 
-/** The audit store for a command: table from --table or WARDEN_AUDIT_TABLE (the hub stack's AuditTableName output). */
-export function auditStoreFor(table: string | undefined, region: string | undefined, io: CommandIo): AuditStore {
-  const name = table ?? io.env['WARDEN_AUDIT_TABLE'];
-  if (!name) throw new UsageError('no audit table: pass --table (the AuditTableName output of Warden-Hub or Warden-Standalone) or set WARDEN_AUDIT_TABLE');
-  const client = new DynamoDBClient({ ...(region ? { region } : {}) });
+/** The stacks that hold the audit trail, most specific first. */
+export const AUDIT_STACKS = ['Warden-Hub', 'Warden-Standalone'] as const;
+
+/** The audit table's name from a deployed stack's `AuditTableName` output. */
+async function tableFromStackOutputs(cloudformation: CloudFormationClient): Promise<string | undefined> {
+  for (const stackName of AUDIT_STACKS) {
+    try {
+      const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+      const output = Stacks?.[0]?.Outputs?.find((entry) => entry.OutputKey?.includes('AuditTableName'));
+      if (output?.OutputValue) return output.OutputValue;
+    } catch (error) {
+      // A stack that does not exist here answers ValidationException: try the next one.
+      if ((error as { name?: string }).name !== 'ValidationError' && (error as { name?: string }).name !== 'ValidationException') throw error;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The audit store for a command: the table from --table, else WARDEN_AUDIT_TABLE, else the
+ * `AuditTableName` output of the deployed Warden-Hub or Warden-Standalone stack.
+ */
+export async function auditStoreFor(table: string | undefined, region: string | undefined, io: CommandIo): Promise<AuditStore> {
+  const config = region ? { region } : {};
+  const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(new CloudFormationClient(config)));
+  if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);
+  const client = new DynamoDBClient(config);
   return new AuditStore(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), name);
 }

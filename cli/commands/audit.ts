@@ -27,7 +27,8 @@ export const auditQueryCommand: Command = {
     --check <id> --state <STATE>         records of one check in one state (e.g. FAILED)
   [--json]
 
-The table is --table or WARDEN_AUDIT_TABLE (the AuditTableName output of the hub or standalone stack).
+The table is --table, else WARDEN_AUDIT_TABLE, else the AuditTableName output of the deployed Warden-Hub
+or Warden-Standalone stack.
 Each pattern is one DynamoDB query.
 
 Examples:
@@ -53,7 +54,7 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
     const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter((value) => value !== undefined);
     if (chosen.length !== 1) throw new UsageError('choose exactly one of --finding, --resource, --account, --pending, --check with --state');
     if ((values.check === undefined) !== (values.state === undefined)) throw new UsageError('--check and --state go together');
-    const store = auditStoreFor(values.table, values.region, io);
+    const store = await auditStoreFor(values.table, values.region, io);
     const range = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) };
     if (values.pending) {
       const pending = await store.pendingApprovals();
@@ -89,7 +90,7 @@ Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage e
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { table: { type: 'string' }, region: { type: 'string' }, finding: { type: 'string' }, json: { type: 'boolean', default: false } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
-    const store = auditStoreFor(values.table, values.region, io);
+    const store = await auditStoreFor(values.table, values.region, io);
     const findings = values.finding ? [values.finding] : await store.findingIds();
     const problems = [];
     let records = 0;

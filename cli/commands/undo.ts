@@ -23,7 +23,7 @@ Exit codes: 0 undone, 1 no remediation to undo or an AWS error, 2 usage error.`,
     const { values, positionals } = parseFlags(args, { table: { type: 'string' }, region: { type: 'string' }, profile: { type: 'string' } });
     const [findingId, ...extra] = positionals;
     if (!findingId || extra.length > 0) throw new UsageError('undo takes exactly one finding id');
-    const store = auditStoreFor(values.table, values.region, io);
+    const store = await auditStoreFor(values.table, values.region, io);
     const history = await store.findingHistory(findingId);
     if (history.length === 0) throw new InputError(`no audit records for finding ${findingId}`);
     if (history.some((record) => record.state === 'UNDONE')) throw new InputError(`finding ${findingId} was already undone`);

@@ -1,4 +1,5 @@
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,6 +13,7 @@ import { findingKey, recordSortKey } from '../../../core/audit/audit-table';
 const ROOT = join(__dirname, '../../..');
 const apigateway = mockClient(APIGatewayClient);
 const sts = mockClient(STSClient);
+const cloudformation = mockClient(CloudFormationClient);
 const STAGE = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
 let local: LocalDynamoDb;
 let store: AuditStore;
@@ -41,6 +43,7 @@ beforeEach(async () => {
   store = new AuditStore(local.document, env['WARDEN_AUDIT_TABLE'] as string);
   apigateway.reset();
   sts.reset();
+  cloudformation.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice' });
   const base = { findingId: 'f1', account: '111122223333', region: 'us-east-1', check: 'apigateway-stage-throttling', resourceArn: STAGE, actor: 'warden' };
   await store.append({ ...base, state: 'DETECTED', time: '2026-11-20T10:00:00.000Z', details: { mode: 'auto' } });
@@ -66,14 +69,30 @@ describe('warden audit query', () => {
     expect(JSON.parse((await run(['audit', 'query', '--pending', '--json'])).stdout)).toEqual([]);
   });
 
-  it('refuses ambiguous or missing selections and a missing table', async () => {
+  it('refuses ambiguous or missing selections', async () => {
     expect((await run(['audit', 'query'])).code).toBe(2);
     expect((await run(['audit', 'query', '--finding', 'f1', '--pending'])).code).toBe(2);
     expect((await run(['audit', 'query', '--check', 'x'])).code).toBe(2);
+  });
+
+  it("finds the table in the deployed stack's outputs when no flag or variable names it", async () => {
+    const table = env['WARDEN_AUDIT_TABLE'];
     env = {};
+    cloudformation.on(DescribeStacksCommand, { StackName: 'Warden-Hub' }).rejects(Object.assign(new Error('Stack with id Warden-Hub does not exist'), { name: 'ValidationError' }));
+    cloudformation.on(DescribeStacksCommand, { StackName: 'Warden-Standalone' }).resolves({
+      Stacks: [{ StackName: 'Warden-Standalone', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'HubAuditTableName8B2C4F01', OutputValue: table }] }],
+    });
+    const result = await run(['audit', 'query', '--finding', 'f1', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveLength(2);
+  });
+
+  it('says how to name the table when no stack is deployed', async () => {
+    env = {};
+    cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('does not exist'), { name: 'ValidationError' }));
     const result = await run(['audit', 'query', '--finding', 'f1']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no audit table');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy Warden-Hub or Warden-Standalone');
   });
 });
 

@@ -15,7 +15,11 @@ export interface ScannedResource {
   readonly reason?: string;
   readonly flagged?: readonly string[];
   readonly findingId?: string;
-  /** What the policy would do: its mode, or `exempt`. Nothing is done: scan is read-only. */
+  /** The policy's mode for this resource (as in `warden simulate`). */
+  readonly mode?: string;
+  /** The exemption that applies, if any. */
+  readonly exemptBy?: string;
+  /** What the policy would do: its mode, `exempt`, or the mode in dry run. Nothing is done: scan is read-only. */
   readonly wouldDo?: string;
   readonly decidedBy?: string;
   readonly plannedCalls?: WorkflowInput['plan']['calls'];
@@ -67,6 +71,8 @@ export async function scanAccount(input: {
             reason: finding.reason,
             ...(flagged ? { flagged } : {}),
             findingId: finding.findingId,
+            mode: decision.mode,
+            ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
             wouldDo: decision.exempt ? 'exempt' : decision.dryRun ? `${decision.mode} (dry run)` : decision.mode,
             decidedBy: decision.decidedBy,
             plannedCalls: plan.calls,

@@ -58,7 +58,9 @@ function recordState(state: string, resources: WorkflowResources, next: string |
 }
 
 function terminal(state: TerminalState, resources: WorkflowResources, extra: Record<string, string> = {}, next?: string): State {
-  return recordState(state, resources, next, { 'actor.$': '$.approval.actor', ...extra });
+  // The whole approval object: always present (Prepare sets its default), so a callback result missing a
+  // field can never make the terminal record itself fail.
+  return recordState(state, resources, next, { 'approval.$': '$.approval', ...extra });
 }
 
 /** A PutEvents task to the hub that waits for the hub to call back with the task token. */
@@ -206,7 +208,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       'Record REMEDIATED': terminal('REMEDIATED', resources, afterRemediation),
       'Open ticket': callbackState(TICKET_DETAIL_TYPE, resources, { reason: 'mode ticket' }, { TimeoutSeconds: 3600 }, '$.ticket', 'Record TICKETED', []),
       'Record TICKETED': terminal('TICKETED', resources, { 'ticket.$': '$.ticket' }),
-      [FAILED]: { ...recordState('FAILED', resources, 'Ticket failure', { 'actor.$': '$.approval.actor', 'error.$': '$.error' }, 'Remediation failed') },
+      [FAILED]: { ...recordState('FAILED', resources, 'Ticket failure', { 'approval.$': '$.approval', 'error.$': '$.error' }, 'Remediation failed') },
       'Ticket failure': ticketRequest(resources, 'remediation failed', 'Remediation failed'),
       'Remediation failed': { Type: 'Fail', Error: 'Warden.RemediationFailed', Cause: 'recorded as FAILED and ticketed' },
     },

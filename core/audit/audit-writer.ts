@@ -9,6 +9,13 @@ const str = (value: unknown, field: string): string => {
   return value;
 };
 
+/** Who acted: a direct `actor`, else the approval's (`slack:U…`), else Warden itself. */
+function actorOf(actor: unknown, approval: unknown): string {
+  if (typeof actor === 'string' && actor.length > 0) return actor;
+  const approvalActor = typeof approval === 'object' && approval !== null ? (approval as Record<string, unknown>)['actor'] : undefined;
+  return typeof approvalActor === 'string' && approvalActor.length > 0 ? approvalActor : 'warden';
+}
+
 /**
  * Turns a workflow's audit event (or approval request) into a record. The account comes from the
  * EventBridge envelope, which EventBridge sets from the sender, never from the payload, which a member
@@ -42,7 +49,7 @@ export function recordFromEvent(event: unknown, now: Date): NewRecord {
     check: str(check, 'check'),
     resourceArn: str(resourceArn, 'resourceArn'),
     state: str(state, 'state'),
-    actor: typeof actor === 'string' ? actor : 'warden',
+    actor: actorOf(actor, details['approval']),
     time: typeof time === 'string' ? time : now.toISOString(),
     ...(typeof executionArn === 'string' ? { executionArn } : {}),
     ...(before !== undefined ? { before } : {}),

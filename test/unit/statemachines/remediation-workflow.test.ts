@@ -13,7 +13,7 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(run.records[1]).toMatchObject({
       state: 'REMEDIATED',
       findingId: '0123456789abcdef0123456789abcdef01234567',
-      actor: 'warden',
+      approval: { actor: 'warden' },
       executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:0123456789abcdef0123456789abcdef01234567',
       before: { sseType: 'AWS_OWNED' },
       after: { fixed: true },
@@ -32,7 +32,7 @@ describe('remediation workflow (the real definition, run locally)', () => {
       'Request approval': () => Promise.resolve({ actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: '2026-11-20T10:05:00Z' }),
     });
     expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
-    expect(run.records[1]).toMatchObject({ actor: 'slack:U0123ABCD9' });
+    expect(run.records[1]).toMatchObject({ approval: { actor: 'slack:U0123ABCD9' } });
     expect(run.events.map((event) => event.DetailType)).toEqual(['Warden Approval Requested']);
     expect(run.events[0]?.Detail).toMatchObject({ taskToken: 'TASK-TOKEN-CANARY-0123456789', expiresInSeconds: 86400 });
   });
@@ -109,6 +109,11 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(run.states).toEqual(['DETECTED', 'FAILED']);
     expect(run.records[1]).toMatchObject({ error: { Error: 'Lambda.ServiceException' } });
     expect(run.events.map((event) => event.Detail['reason'])).toEqual(['remediation failed']);
+  });
+
+  it('records the terminal state even when the approval callback carries no actor', async () => {
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), { 'Request approval': () => Promise.resolve({ decision: 'APPROVED' }) });
+    expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
   });
 
   it('retries a retryable remediation error and succeeds', async () => {

@@ -13,51 +13,21 @@ import {
   ResourceExistsException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { WARDEN_SECRET_PREFIX } from '../core/catalogue/lambda-function-env-secrets';
-import type { Finding } from '../core/finding';
 import { lambdaFunctionEnvSecretsDetector as detector } from '../detectors/lambda-function-env-secrets';
 import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
-import type { PlannedCall, Remediator } from './remediator';
+import {
+  type EnvSecretsUndo,
+  FUNCTION_TAG,
+  MANAGED_TAG,
+  type MovedVariable,
+  planEnvSecrets,
+  readPolicyFor,
+  SECRET_ARN_SUFFIX,
+  secretNameFor,
+} from './lambda-function-env-secrets-plan';
+import type { Remediator } from './remediator';
 import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
-
-export const MANAGED_TAG = 'warden:managed';
-export const FUNCTION_TAG = 'warden:function-arn';
-export const SECRET_ARN_SUFFIX = '_SECRET_ARN';
-
-export interface MovedVariable {
-  readonly name: string;
-  readonly secretArn: string;
-}
-
-export interface EnvSecretsUndo {
-  readonly functionArn: string;
-  readonly moved: readonly MovedVariable[];
-}
-
-const CODE_NOTE =
-  "The function's code must read each moved value from Secrets Manager at start-up (e.g. the AWS Parameters and Secrets Lambda Extension, or GetSecretValue on <NAME>_SECRET_ARN): after this change <NAME> is no longer set.";
-
-export function secretNameFor(functionName: string, variable: string): string {
-  return `${WARDEN_SECRET_PREFIX}lambda/${functionName}/${variable}`;
-}
-
-/** Lets exactly one role read exactly this secret, through the secret's own resource policy. */
-export function readPolicyFor(roleArn: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
-  });
-}
-
-function flaggedOf(finding: Finding): SecretMatch[] {
-  const flagged = finding.evidence['flagged'];
-  return Array.isArray(flagged) ? (flagged as SecretMatch[]) : [];
-}
-
-function functionNameOf(arn: string): string {
-  return arn.split(':')[6] ?? arn;
-}
 
 /** Creates the secret, or refreshes Warden's own secret of that name left by an interrupted run. */
 async function storeSecret(secretsManager: SecretsManagerClient, input: { name: string; value: string; functionArn: string; kmsKey: string }): Promise<string> {
@@ -97,37 +67,7 @@ function retryableLambdaError(error: unknown, functionArn: string): unknown {
 export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env-secrets', 'lambda' | 'secretsManager', EnvSecretsUndo> = {
   check: 'lambda-function-env-secrets',
 
-  plan(finding, settings) {
-    const functionName = functionNameOf(finding.resourceArn);
-    const flagged = flaggedOf(finding);
-    const calls: PlannedCall[] = flagged.flatMap((match): PlannedCall[] => [
-      {
-        client: 'SecretsManager',
-        operation: 'CreateSecret',
-        input: {
-          Name: secretNameFor(functionName, match.name),
-          SecretString: `<value of ${match.name}>`,
-          KmsKeyId: settings.kmsKey,
-          Tags: [
-            { Key: MANAGED_TAG, Value: 'true' },
-            { Key: FUNCTION_TAG, Value: finding.resourceArn },
-          ],
-        },
-      },
-      {
-        client: 'SecretsManager',
-        operation: 'PutResourcePolicy',
-        input: { SecretId: secretNameFor(functionName, match.name), ResourcePolicy: readPolicyFor('<function execution role>'), BlockPublicPolicy: true },
-      },
-    ]);
-    const variables = Object.fromEntries(flagged.map((match) => [`${match.name}${SECRET_ARN_SUFFIX}`, `<ARN of ${secretNameFor(functionName, match.name)}>`]));
-    calls.push({
-      client: 'Lambda',
-      operation: 'UpdateFunctionConfiguration',
-      input: { FunctionName: finding.resourceArn, RevisionId: '<current revision>', Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } } },
-    });
-    return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`] };
-  },
+  plan: planEnvSecrets,
 
   async apply(finding, settings, clients) {
     const state = await fetchSettled(detector, finding, settings, clients);

@@ -1,0 +1,81 @@
+import type { CheckSettings } from '../core/catalogue';
+import { WARDEN_SECRET_PREFIX } from '../core/catalogue/lambda-function-env-secrets';
+import type { Finding } from '../core/finding';
+import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
+import type { PlannedCall, RemediationPlan } from './remediator';
+
+/*
+ * The pure half of the Lambda environment fix: names, policies and the plan. Kept apart from apply/undo
+ * so the detector, which only plans, does not load the Secrets Manager client at cold start.
+ */
+
+export const MANAGED_TAG = 'warden:managed';
+export const FUNCTION_TAG = 'warden:function-arn';
+export const SECRET_ARN_SUFFIX = '_SECRET_ARN';
+
+export interface MovedVariable {
+  readonly name: string;
+  readonly secretArn: string;
+}
+
+export interface EnvSecretsUndo {
+  readonly functionArn: string;
+  readonly moved: readonly MovedVariable[];
+}
+
+const CODE_NOTE =
+  "The function's code must read each moved value from Secrets Manager at start-up (e.g. the AWS Parameters and Secrets Lambda Extension, or GetSecretValue on <NAME>_SECRET_ARN): after this change <NAME> is no longer set.";
+
+export function secretNameFor(functionName: string, variable: string): string {
+  return `${WARDEN_SECRET_PREFIX}lambda/${functionName}/${variable}`;
+}
+
+/** Lets exactly one role read exactly this secret, through the secret's own resource policy. */
+export function readPolicyFor(roleArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
+  });
+}
+
+export function flaggedOf(finding: Finding): SecretMatch[] {
+  const flagged = finding.evidence['flagged'];
+  return Array.isArray(flagged) ? (flagged as SecretMatch[]) : [];
+}
+
+export function functionNameOf(arn: string): string {
+  return arn.split(':')[6] ?? arn;
+}
+
+/** Pure: the calls `apply` would make, with placeholders instead of values. */
+export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda-function-env-secrets'>): RemediationPlan {
+  const functionName = functionNameOf(finding.resourceArn);
+  const flagged = flaggedOf(finding);
+  const calls: PlannedCall[] = flagged.flatMap((match): PlannedCall[] => [
+    {
+      client: 'SecretsManager',
+      operation: 'CreateSecret',
+      input: {
+        Name: secretNameFor(functionName, match.name),
+        SecretString: `<value of ${match.name}>`,
+        KmsKeyId: settings.kmsKey,
+        Tags: [
+          { Key: MANAGED_TAG, Value: 'true' },
+          { Key: FUNCTION_TAG, Value: finding.resourceArn },
+        ],
+      },
+    },
+    {
+      client: 'SecretsManager',
+      operation: 'PutResourcePolicy',
+      input: { SecretId: secretNameFor(functionName, match.name), ResourcePolicy: readPolicyFor('<function execution role>'), BlockPublicPolicy: true },
+    },
+  ]);
+  const variables = Object.fromEntries(flagged.map((match) => [`${match.name}${SECRET_ARN_SUFFIX}`, `<ARN of ${secretNameFor(functionName, match.name)}>`]));
+  calls.push({
+    client: 'Lambda',
+    operation: 'UpdateFunctionConfiguration',
+    input: { FunctionName: finding.resourceArn, RevisionId: '<current revision>', Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } } },
+  });
+  return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`] };
+}

@@ -1,5 +1,4 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,6 +12,7 @@ import type { Policy } from '../../core/policy/schema';
 import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../statemachines/audit-states';
 import { ApprovalsApi } from './approvals-api';
 import { acknowledgeUnscoped } from './acknowledge-wildcards';
+import { alarmOnAny, wardenMetric } from './alarm-on-any';
 import { encryptedTable } from './encrypted-table';
 import { WardenFunction } from './warden-function';
 
@@ -91,13 +91,12 @@ export class WardenHub extends Construct {
       eventPattern: { source: [AUDIT_SOURCE], detailType: [AUDIT_DETAIL_TYPE, APPROVAL_DETAIL_TYPE] },
       targets: [new targets.LambdaFunction(this.auditWriter.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
-    new cloudwatch.Alarm(this, 'AuditDeadLettersAlarm', {
-      alarmDescription: 'Audit records could not be written: the trail is incomplete until they are replayed',
-      metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(
+      this,
+      'AuditDeadLettersAlarm',
+      'Audit records could not be written: the trail is incomplete until they are replayed',
+      deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    );
     this.approvalFunctions(props, deadLetters);
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
@@ -154,13 +153,12 @@ export class WardenHub extends Construct {
       });
       acknowledgeUnscoped(monitor);
       new events.Rule(this, 'ApprovalExpirySchedule', { description: 'Warden: check approvals nearing expiry', schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(monitor.function)] });
-      new cloudwatch.Alarm(this, 'ApprovalsNearingExpiry', {
-        alarmDescription: 'Approval requests will expire within the hour without a decision (they then become tickets)',
-        metric: new cloudwatch.Metric({ namespace: 'Warden', metricName: 'ApprovalsNearingExpiry', dimensionsMap: { service: 'warden-approval-expiry' }, period: Duration.minutes(15), statistic: 'Maximum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      alarmOnAny(
+        this,
+        'ApprovalsNearingExpiry',
+        'Approval requests will expire within the hour without a decision (they then become tickets)',
+        wardenMetric('ApprovalsNearingExpiry', 'warden-approval-expiry', 'Maximum', Duration.minutes(15)),
+      );
       new CfnOutput(this, 'SlackInteractivityUrl', { value: this.approvalsApi.url, description: "Paste into the Slack app's Interactivity Request URL" });
     }
     const tickets = policy.tickets;
@@ -191,13 +189,7 @@ export class WardenHub extends Construct {
         eventPattern: { source: [AUDIT_SOURCE], detailType: [TICKET_DETAIL_TYPE] },
         targets: [new targets.LambdaFunction(opener.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
       });
-      new cloudwatch.Alarm(this, 'TicketFailures', {
-        alarmDescription: 'A ticket could not be opened (recorded as TICKET_FAILED in the audit trail)',
-        metric: new cloudwatch.Metric({ namespace: 'Warden', metricName: 'TicketFailed', dimensionsMap: { service: 'warden-ticket-opener' }, period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      alarmOnAny(this, 'TicketFailures', 'A ticket could not be opened (recorded as TICKET_FAILED in the audit trail)', wardenMetric('TicketFailed', 'warden-ticket-opener', 'Sum'));
     }
   }
 }

@@ -14,6 +14,7 @@ import type { Policy } from '../../core/policy/schema';
 import { AUDIT_SOURCE } from '../../statemachines/audit-states';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
+import { alarmOnAny } from './alarm-on-any';
 import { BaselineWebAcl } from './baseline-web-acl';
 import { catalogueStatements } from './catalogue-policy';
 import { encryptedTable } from './encrypted-table';
@@ -182,21 +183,9 @@ export class WardenMember extends Construct {
 
   private observability(): void {
     const failed = this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });
-    new cloudwatch.Alarm(this, 'FailedRemediations', {
-      alarmDescription: 'Warden remediation executions failed (each is recorded as FAILED and ticketed)',
-      metric: failed,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(this, 'FailedRemediations', 'Warden remediation executions failed (each is recorded as FAILED and ticketed)', failed);
     const deadLetters = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
-    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmDescription: 'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue',
-      metric: deadLetters,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarmOnAny(this, 'DeadLettersAlarm', 'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue', deadLetters);
     const errors = CATALOGUE.map((check) => this.detectors[check.id].function.metricErrors({ period: Duration.minutes(5), label: check.id }));
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: Fn.join('-', ['warden', Aws.REGION]),

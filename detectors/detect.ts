@@ -13,6 +13,16 @@ import { fetchSettled, type PollOptions } from './fetch-settled';
 
 export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate';
 
+/** How reports (simulate, scan) name the outcomes that start no workflow. */
+export const QUIET_OUTCOME_STATUS = {
+  compliant: 'COMPLIANT',
+  'not-applicable': 'NOT_APPLICABLE',
+  deleted: 'NOT_FOUND',
+  disabled: 'DISABLED',
+} as const satisfies Record<Exclude<ResourceOutcome, 'started' | 'duplicate'>, string>;
+
+export type QuietStatus = (typeof QUIET_OUTCOME_STATUS)[keyof typeof QUIET_OUTCOME_STATUS];
+
 export interface DetectionDeps<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients> {
   readonly detector: Detector<Id, State, Clients>;
   readonly clients: Pick<AwsClients, Clients>;

@@ -38,8 +38,9 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     metrics: counters,
     now: () => new Date(),
   };
-  return async (event: unknown, lambdaContext?: { invokedFunctionArn?: string }): Promise<DetectionSummary> => {
-    const account = lambdaContext?.invokedFunctionArn?.split(':')[4] ?? requiredEnv('WARDEN_ACCOUNT_ID');
+  return async (event: unknown, lambdaContext: { invokedFunctionArn: string }): Promise<DetectionSummary> => {
+    // The function's own ARN names the account the sweep lists resources in.
+    const account = lambdaContext.invokedFunctionArn.split(':')[4] ?? '';
     try {
       return await handleDetectorEvent(event, { ...deps, scope: { account, region } });
     } finally {

@@ -4,14 +4,14 @@ import { awsErrorName, errorMessage } from '../../core/errors';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
-import { detectResource } from '../../detectors/detect';
+import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { remediatorFor } from '../../remediators/index';
 
 export interface ScannedResource {
   readonly check: CheckId;
   readonly resourceArn: string;
-  readonly status: 'NON_COMPLIANT' | 'COMPLIANT' | 'NOT_APPLICABLE' | 'NOT_FOUND' | 'DISABLED' | 'ERROR';
+  readonly status: 'NON_COMPLIANT' | QuietStatus | 'ERROR';
   readonly reason?: string;
   readonly flagged?: readonly string[];
   readonly findingId?: string;
@@ -78,8 +78,7 @@ export async function scanAccount(input: {
             plannedCalls: plan.calls,
           });
         } else {
-          const status = ({ compliant: 'COMPLIANT', 'not-applicable': 'NOT_APPLICABLE', deleted: 'NOT_FOUND', disabled: 'DISABLED' } as const)[outcome as 'compliant'];
-          results.push({ check, resourceArn: ref.resourceArn, status });
+          results.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
         }
       } catch (error) {
         results.push({ check, resourceArn: ref.resourceArn, status: 'ERROR', error: `${awsErrorName(error) ?? 'Error'}: ${errorMessage(error)}` });

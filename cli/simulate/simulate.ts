@@ -7,7 +7,7 @@ import { extractResources } from '../../core/events/extract-resources';
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
-import { detectResource, type ResourceOutcome } from '../../detectors/detect';
+import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
 import { remediatorFor } from '../../remediators/index';
@@ -19,7 +19,7 @@ import { runDryRun } from './local-workflow';
 import { replayClients } from './replay-clients';
 import type { Snapshot } from './snapshot';
 
-export type SimulatedStatus = 'NON_COMPLIANT' | 'COMPLIANT' | 'NOT_APPLICABLE' | 'NOT_FOUND' | 'DISABLED';
+export type SimulatedStatus = 'NON_COMPLIANT' | QuietStatus;
 
 export interface SimulatedFinding {
   readonly check: CheckId;
@@ -50,13 +50,6 @@ export interface Simulation {
   readonly errors: readonly InputProblem[];
   readonly audit: { readonly records: number; readonly chainsVerified: boolean };
 }
-
-const STATUS: Record<Exclude<ResourceOutcome, 'started' | 'duplicate'>, SimulatedStatus> = {
-  compliant: 'COMPLIANT',
-  'not-applicable': 'NOT_APPLICABLE',
-  deleted: 'NOT_FOUND',
-  disabled: 'DISABLED',
-};
 
 /**
  * `warden simulate`: each event goes through the synthesized rule patterns, the matching detectors run
@@ -92,7 +85,7 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
           for (const ref of refs) {
             let started: WorkflowInput | undefined;
             const remediator = remediatorFor(check);
-            const { outcome, input: workflowInput } = await detectResource(ref, { kind: kind === 'sweep' ? 'sweep' : kind, id: triggerId }, {
+            const { outcome, input: workflowInput } = await detectResource(ref, { kind, id: triggerId }, {
               detector: DETECTORS[check],
               clients,
               policy,
@@ -108,7 +101,7 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
               poll: { attempts: 1, delayMs: 0 },
             });
             if (!workflowInput || !started) {
-              findings.push({ check, resourceArn: ref.resourceArn, status: STATUS[outcome as keyof typeof STATUS] });
+              findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
               continue;
             }
             const { finding, decision, plan } = workflowInput;

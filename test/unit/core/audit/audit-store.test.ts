@@ -5,7 +5,7 @@ import { findingKey, recordSortKey } from '../../../../core/audit/audit-table';
 import { recordFromEvent } from '../../../../core/audit/audit-writer';
 import { verifyChain } from '../../../../core/audit/verify-chain';
 import { MalformedEventError } from '../../../../core/events/errors';
-import { createAuditTable, startDynalite } from '../../../support/dynalite';
+import { createAuditTable, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
 
 let stop: () => Promise<void>;
@@ -15,7 +15,7 @@ let store: AuditStore;
 let table = 0;
 
 beforeAll(async () => {
-  ({ client, document, stop } = await startDynalite());
+  ({ client, document, stop } = await startLocalDynamoDb());
 });
 afterAll(() => stop());
 beforeEach(async () => {

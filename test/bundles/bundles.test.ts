@@ -1,0 +1,223 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CATALOGUE } from '../../core/catalogue';
+import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
+import { loopbackServer, type Received, type Responder } from '../support/loopback';
+
+/*
+ * The bundles as `cdk synth` built them (the construct's own esbuild options), each loaded in a fresh
+ * Node process (the one running these tests: Node 24 from the devDependency), as Lambda loads them.
+ */
+
+const RUNNER = join(__dirname, '..', 'support', 'bundle-runner.cjs');
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * What the nodejs24.x runtime provides besides the bundle: the AWS SDK v3 (the stacks mark it external).
+ * Only @aws-sdk is on the path, so a dependency the bundler failed to include cannot be found here either.
+ */
+function lambdaRuntimeModules(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-runtime-'));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'));
+  return join(dir, 'node_modules');
+}
+const RUNTIME_MODULES = lambdaRuntimeModules();
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+
+interface RunResult {
+  readonly loaded: boolean;
+  readonly handlerType?: string;
+  readonly result?: unknown;
+  readonly error?: { readonly name?: string; readonly message?: string };
+}
+
+/** A placeholder for each environment value the template fills in at deploy time. */
+function environmentOf(fn: SynthesizedFunction): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(fn.environment).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      if (name.endsWith('_ARN')) return [name, `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:warden-remediation`];
+      return [name, `warden-bundle-test-${name.toLowerCase()}`];
+    }),
+  );
+}
+
+function runBundle(fn: SynthesizedFunction, endpoint: string, event?: unknown): Promise<RunResult> {
+  const [, exportName = 'handler'] = fn.handler.split('.');
+  const args = [RUNNER, fn.assetDir, exportName, ...(event === undefined ? [] : [JSON.stringify(event)])];
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'NODE_OPTIONS'));
+  const env = {
+    ...clean,
+    ...environmentOf(fn),
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'bundle-test-secret-key',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    WARDEN_FAST_TIMERS: '1',
+    NODE_PATH: RUNTIME_MODULES,
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', () => {
+      const line = stdout.split('\n').find((entry) => entry.startsWith('BUNDLE-RESULT '));
+      if (!line) return reject(new Error(`${fn.path} printed no result\n${stdout}\n${stderr}`));
+      resolve(JSON.parse(line.slice('BUNDLE-RESULT '.length)) as RunResult);
+    });
+  });
+}
+
+/** One bundle per distinct asset (the standalone and member templates deploy the same code). */
+const functions = [...new Map(synthesizedFunctions().map((fn) => [fn.assetDir, fn])).values()];
+
+const remediatorOf = (check: string) => {
+  const fn = functions.find((entry) => entry.path.endsWith(`/Remediator-${check}/Function/Resource`));
+  if (!fn) throw new Error(`no remediator bundle for ${check}`);
+  return fn;
+};
+
+/** The custom error names the synthesized workflow's Retry and Catch wait for (not States.*, not Service.*). */
+function customErrorNames(): string[] {
+  const names = new Set<string>();
+  for (const template of Object.values(synthesizedTemplates())) {
+    for (const [, machine] of resourcesOfType(template, 'AWS::StepFunctions::StateMachine')) {
+      const definition = machine.Properties?.['DefinitionString'];
+      const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+      for (const match of text.matchAll(/\\?"ErrorEquals\\?":\[([^\]]*)\]/g)) {
+        for (const name of (match[1] ?? '').split(',').map((entry) => entry.replace(/\\?"/g, ''))) {
+          if (name && !name.startsWith('States.') && !name.includes('.')) names.add(name);
+        }
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+const finding = (check: string, resourceArn: string) => ({
+  check,
+  account: ACCOUNT,
+  region: REGION,
+  resourceArn,
+  findingId: '0123456789abcdef0123456789abcdef01234567',
+  reason: 'bundle test',
+  evidence: {},
+  tags: {},
+  detectedAt: '2026-11-20T10:00:05.000Z',
+  trigger: { kind: 'manual' },
+});
+
+const settingsOf = (check: string) => {
+  const entry = CATALOGUE.find((candidate) => candidate.id === check);
+  if (!entry) throw new Error(`unknown check ${check}`);
+  return entry.settings.parse({});
+};
+
+const awsError = (type: string, message: string) => ({ status: 400, headers: { 'x-amzn-errortype': type }, body: { __type: type, message } });
+const target = (request: Received) => String(request.headers['x-amz-target'] ?? `${request.method} ${request.path}`);
+const table = (status: string) => ({ Table: { TableName: 'orders', TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`, TableStatus: status } });
+
+interface Scenario {
+  readonly check: string;
+  readonly why: string;
+  readonly resourceArn: string;
+  readonly respond: Responder;
+}
+
+/** How each custom error is thrown through a remediator's bundled code path, with AWS answering as it does. */
+const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
+  RetryableRemediationError: [
+    {
+      check: 'dynamodb-table-encryption',
+      why: 'UpdateTable answers ResourceInUseException while the table is busy',
+      resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
+      respond: (request) => {
+        const operation = target(request);
+        if (operation.endsWith('.DescribeTable')) return { body: table('ACTIVE') };
+        if (operation.endsWith('.ListTagsOfResource')) return { body: { Tags: [] } };
+        if (operation.endsWith('.UpdateTable')) return awsError('ResourceInUseException', 'Attempt to change a resource which is still in use');
+        return awsError('UnknownOperationException', operation);
+      },
+    },
+    {
+      check: 'apigateway-stage-waf',
+      why: 'AssociateWebACL answers WAFUnavailableEntityException for a stage WAF does not see yet',
+      resourceArn: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`,
+      respond: (request) => {
+        const operation = target(request);
+        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod')) return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
+        if (operation.endsWith('.GetWebACLForResource')) return { body: {} };
+        if (operation.endsWith('.AssociateWebACL')) return awsError('WAFUnavailableEntityException', 'AWS WAF could not perform the operation because your resource is being created');
+        return awsError('UnknownOperationException', operation);
+      },
+    },
+  ],
+  StillTransitioningError: [
+    {
+      check: 'dynamodb-table-encryption',
+      why: 'the table stays UPDATING past the bounded wait',
+      resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
+      respond: (request) => {
+        const operation = target(request);
+        if (operation.endsWith('.DescribeTable')) return { body: table('UPDATING') };
+        if (operation.endsWith('.ListTagsOfResource')) return { body: { Tags: [] } };
+        return awsError('UnknownOperationException', operation);
+      },
+    },
+  ],
+};
+
+let aws: Awaited<ReturnType<typeof loopbackServer>>;
+beforeAll(async () => {
+  aws = await loopbackServer();
+});
+afterAll(() => aws.close());
+
+describe('every deployed bundle', () => {
+  it('covers every Lambda function of every synthesized template', () => {
+    const paths = synthesizedFunctions().map((fn) => fn.path.replace(/^[^/]+\/(MemberTemplate\/)?/, ''));
+    for (const check of CATALOGUE) {
+      expect(paths).toContain(`Member/Detector-${check.id}/Function/Resource`);
+      expect(paths).toContain(`Member/Remediator-${check.id}/Function/Resource`);
+    }
+    expect(functions.length).toBeGreaterThanOrEqual(CATALOGUE.length * 2 + 5);
+  });
+
+  it.each(functions.map((fn) => [fn.path, fn] as const))('%s loads in a fresh Node process and exports its handler', async (_path, fn) => {
+    const outcome = await runBundle(fn, aws.url);
+    expect(outcome).toEqual({ loaded: true, handlerType: 'function' });
+  });
+
+  it.each(functions.map((fn) => [fn.path, fn] as const))('%s contains no aws-cdk-lib, test code or fixture', (_path, fn) => {
+    const map = JSON.parse(readFileSync(join(fn.assetDir, 'index.js.map'), 'utf8')) as { sources: string[] };
+    const offenders = map.sources.filter((source) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag|aws-sdk-client-mock|jest)\/|(^|\/)test\/|fixtures\/|\.test\.ts$/.test(source));
+    expect(offenders).toEqual([]);
+    expect(map.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe('error names the workflow retries on', () => {
+  const names = customErrorNames();
+
+  it('the workflow waits for custom error names, and each has a scenario that throws it through a bundle', () => {
+    expect(names).toEqual(expect.arrayContaining(['RetryableRemediationError', 'StillTransitioningError']));
+    for (const name of names) expect(Object.keys(SCENARIOS)).toContain(name);
+  });
+
+  const cases = Object.entries(SCENARIOS).flatMap(([name, scenarios]) => scenarios.map((scenario) => [name, scenario.check, scenario.why, scenario] as const));
+  // Known defect (issue 14): minification renames the error classes, so these names arrive as 'qi', 'an', ...
+  // and no Retry on them can fire. `failing` keeps main green while it stands; the fix turns these into `it`.
+  it.failing.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
+    aws.setResponder(scenario.respond);
+    const outcome = await runBundle(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
+    expect(outcome.error?.name).toBe(name);
+  });
+});

@@ -1,0 +1,39 @@
+'use strict';
+/*
+ * Runs one deployed bundle in this fresh Node process, as Lambda would: require index.js, check the
+ * handler export, optionally invoke it once, and print one JSON line the test reads.
+ *   node bundle-runner.cjs <bundle dir> <handler export> [event json] [context json]
+ * With WARDEN_FAST_TIMERS=1, timers wait at most 5 ms, so a bounded poll (12 x 5 s) runs in milliseconds.
+ */
+const { join } = require('node:path');
+
+if (process.env.WARDEN_FAST_TIMERS === '1') {
+  const realSetTimeout = global.setTimeout;
+  global.setTimeout = (callback, ms, ...args) => realSetTimeout(callback, Math.min(Number(ms) || 0, 5), ...args);
+}
+
+const [dir, exportName, eventJson, contextJson] = process.argv.slice(2);
+const report = (result) => process.stdout.write(`\nBUNDLE-RESULT ${JSON.stringify(result)}\n`);
+
+(async () => {
+  let module;
+  try {
+    module = require(join(dir, 'index.js'));
+  } catch (error) {
+    report({ loaded: false, error: { name: error && error.name, message: error && error.message } });
+    return;
+  }
+  const handler = module[exportName];
+  if (typeof handler !== 'function' || eventJson === undefined) {
+    report({ loaded: true, handlerType: typeof handler });
+    return;
+  }
+  const context = { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:bundle-test', awsRequestId: 'bundle-test', ...JSON.parse(contextJson || '{}') };
+  try {
+    const result = await handler(JSON.parse(eventJson), context);
+    report({ loaded: true, handlerType: 'function', result });
+  } catch (error) {
+    // Lambda reports errorType from the thrown object's name; Step Functions matches ErrorEquals on it.
+    report({ loaded: true, handlerType: 'function', error: { name: error && error.name, message: error && error.message } });
+  }
+})();

@@ -14,13 +14,19 @@ export const EXIT_FINDINGS = 1;
 /** The command line itself is wrong. */
 export const EXIT_USAGE = 2;
 
-export class CliError extends WardenError {}
+export class CliError extends WardenError {
+  override name: string = 'CliError';
+}
 
 /** The command line is wrong: unknown command or flag, missing argument. Exit code 2. */
-export class UsageError extends CliError {}
+export class UsageError extends CliError {
+  override name = 'UsageError';
+}
 
 /** A command's input cannot be used (missing file, malformed JSON). Exit code 1. */
-export class InputError extends CliError {}
+export class InputError extends CliError {
+  override name = 'InputError';
+}
 
 export interface Command {
   readonly name: string;

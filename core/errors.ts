@@ -4,10 +4,11 @@
  * the original failure always travels along as `cause`.
  */
 export class WardenError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  /**
+   * Every subclass sets its own literal name. Never derive it from the class (`new.target.name`): the
+   * bundler minifies class names, and Step Functions' Retry and Catch match the name Lambda reports.
+   */
+  override name: string = 'WardenError';
 }
 
 /** The message of an unknown thrown value, without assuming it is an Error. */

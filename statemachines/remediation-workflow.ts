@@ -1,4 +1,5 @@
 import { CATALOGUE, type CheckId } from '../core/catalogue';
+import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../remediators/errors';
 import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, TICKET_DETAIL_TYPE, type TerminalState } from './audit-states';
 
 /** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
@@ -85,7 +86,7 @@ function callbackState(detailType: string, resources: WorkflowResources, detail:
 }
 
 function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: WorkflowResources, next: string): State {
-  const retryable = action === 'apply' ? ['RetryableRemediationError', 'StillTransitioningError'] : ['StillTransitioningError'];
+  const retryable = action === 'apply' ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::lambda:invoke',

@@ -11,7 +11,9 @@ import { WardenError } from '../../core/errors';
 import type { RecordedResponse, Snapshot } from './snapshot';
 
 /** A call the snapshot has no recorded response for. */
-export class SnapshotMissError extends WardenError {}
+export class SnapshotMissError extends WardenError {
+  override name = 'SnapshotMissError';
+}
 
 type Module = Record<string, unknown>;
 const MODULES: Record<string, Module> = {

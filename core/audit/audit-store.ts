@@ -4,10 +4,14 @@ import { WardenError } from '../errors';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
 import { AUDIT_INDEXES, findingKey, LATEST, PENDING, recordSortKey } from './audit-table';
 
-export class AuditError extends WardenError {}
+export class AuditError extends WardenError {
+  override name: string = 'AuditError';
+}
 
 /** Another writer appended to the same finding at the same time, more often than retries could absorb. */
-export class AuditContentionError extends AuditError {}
+export class AuditContentionError extends AuditError {
+  override name = 'AuditContentionError';
+}
 
 export type NewRecord = Omit<UnsealedRecord, 'seq' | 'prevHash'>;
 

@@ -4,7 +4,9 @@ import { WardenError } from '../errors';
 export type EventPattern = { readonly [field: string]: EventPattern | readonly Matcher[] | readonly EventPattern[] };
 export type Matcher = string | number | boolean | null | { readonly [kind: string]: unknown };
 
-export class EventPatternError extends WardenError {}
+export class EventPatternError extends WardenError {
+  override name = 'EventPatternError';
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const flatten = (value: unknown): unknown[] => (Array.isArray(value) ? value.flatMap(flatten) : [value]);

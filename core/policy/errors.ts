@@ -22,10 +22,13 @@ export function formatProblem(problem: PolicyProblem): string {
   return `${problem.file}:${problem.line}:${problem.col}: ${level}${where}${problem.message}`;
 }
 
-export class PolicyError extends WardenError {}
+export class PolicyError extends WardenError {
+  override name: string = 'PolicyError';
+}
 
 /** The file could not be read. */
 export class PolicyFileError extends PolicyError {
+  override name = 'PolicyFileError';
   constructor(
     readonly file: string,
     options: { cause: unknown },
@@ -36,6 +39,7 @@ export class PolicyFileError extends PolicyError {
 
 /** The file was read but is not a valid policy; `problems` lists every error with its position. */
 export class PolicyInvalidError extends PolicyError {
+  override name = 'PolicyInvalidError';
   constructor(readonly problems: readonly PolicyProblem[]) {
     const errors = problems.filter((problem) => problem.severity === 'error');
     super(`invalid policy: ${errors.length} problem${errors.length === 1 ? '' : 's'}\n${errors.map(formatProblem).join('\n')}`);

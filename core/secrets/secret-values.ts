@@ -2,7 +2,9 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { WardenError } from '../errors';
 import { secretName } from '../policy/formats';
 
-export class SecretUnavailableError extends WardenError {}
+export class SecretUnavailableError extends WardenError {
+  override name = 'SecretUnavailableError';
+}
 
 /**
  * Reads `secret:<name>` references from Secrets Manager, caching each value for a few minutes per

@@ -1,9 +1,12 @@
 import { WardenError } from '../../core/errors';
 
-export class TicketError extends WardenError {}
+export class TicketError extends WardenError {
+  override name: string = 'TicketError';
+}
 
 /** The provider refused for good (4xx other than 429), or kept failing after every retry. */
 export class TicketProviderError extends TicketError {
+  override name: string = 'TicketProviderError';
   constructor(
     message: string,
     readonly status: number | undefined,

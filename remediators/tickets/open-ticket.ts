@@ -17,7 +17,9 @@ export interface OpenTicketDeps {
 }
 
 /** A ticket is being opened for this finding by another invocation; EventBridge retries this one later. */
-export class TicketInFlightError extends TicketProviderError {}
+export class TicketInFlightError extends TicketProviderError {
+  override name = 'TicketInFlightError';
+}
 
 /**
  * The hub's ticket opener: one ticket per finding (a repeated request reuses the open one), then the

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../core/catalogue';
+import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../../remediators/errors';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
 import { loopbackServer, type Received, type Responder } from '../support/loopback';
 
@@ -134,7 +135,7 @@ interface Scenario {
 
 /** How each custom error is thrown through a remediator's bundled code path, with AWS answering as it does. */
 const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
-  RetryableRemediationError: [
+  [RETRYABLE_REMEDIATION_ERROR]: [
     {
       check: 'dynamodb-table-encryption',
       why: 'UpdateTable answers ResourceInUseException while the table is busy',
@@ -160,7 +161,7 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
       },
     },
   ],
-  StillTransitioningError: [
+  [STILL_TRANSITIONING_ERROR]: [
     {
       check: 'dynamodb-table-encryption',
       why: 'the table stays UPDATING past the bounded wait',
@@ -208,14 +209,13 @@ describe('error names the workflow retries on', () => {
   const names = customErrorNames();
 
   it('the workflow waits for custom error names, and each has a scenario that throws it through a bundle', () => {
-    expect(names).toEqual(expect.arrayContaining(['RetryableRemediationError', 'StillTransitioningError']));
+    expect(names).toEqual(expect.arrayContaining([RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR]));
     for (const name of names) expect(Object.keys(SCENARIOS)).toContain(name);
   });
 
   const cases = Object.entries(SCENARIOS).flatMap(([name, scenarios]) => scenarios.map((scenario) => [name, scenario.check, scenario.why, scenario] as const));
-  // Known defect (issue 14): minification renames the error classes, so these names arrive as 'qi', 'an', ...
-  // and no Retry on them can fire. `failing` keeps main green while it stands; the fix turns these into `it`.
-  it.failing.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
+  // Failed before the error classes carried literal names: minified, they arrived as 'qi', 'an', ...
+  it.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
     aws.setResponder(scenario.respond);
     const outcome = await runBundle(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
     expect(outcome.error?.name).toBe(name);

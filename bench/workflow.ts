@@ -19,6 +19,7 @@ export interface PathCounts {
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
 const DEFINITION = buildWorkflowDefinition({
+  partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'counter',
   remediatorFunctionArns: {

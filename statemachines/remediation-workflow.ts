@@ -4,6 +4,8 @@ import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, 
 
 /** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
 export interface WorkflowResources {
+  /** `aws`, `aws-cn` or `aws-us-gov`; the stacks pass the AWS::Partition pseudo parameter. */
+  readonly partition: string;
   /** The bus audit records, approval and ticket requests go to (the hub's, or the local one in standalone mode). */
   readonly eventBusArn: string;
   readonly counterTableName: string;
@@ -25,6 +27,9 @@ const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) 
   JitterStrategy: 'FULL',
 });
 
+/** A Step Functions service integration in the deployment's partition. */
+const integration = (resources: WorkflowResources, name: string) => `arn:${resources.partition}:states:::${name}`;
+
 const FAILED = 'Record FAILED';
 const catchAll = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: FAILED };
 
@@ -37,7 +42,7 @@ function putEvent(resources: WorkflowResources, detailType: string, detail: Reco
 function recordState(state: string, resources: WorkflowResources, next: string | undefined, extra: Record<string, string> = {}, catchTo: string = FAILED): State {
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::events:putEvents',
+    Resource: integration(resources, 'events:putEvents'),
     Parameters: putEvent(resources, AUDIT_DETAIL_TYPE, {
       state,
       'findingId.$': '$.finding.findingId',
@@ -68,7 +73,7 @@ function terminal(state: TerminalState, resources: WorkflowResources, extra: Rec
 function callbackState(detailType: string, resources: WorkflowResources, detail: Record<string, string>, timeout: Record<string, unknown>, resultPath: string, next: string, catches: readonly State[]): State {
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+    Resource: integration(resources, 'events:putEvents.waitForTaskToken'),
     Parameters: putEvent(resources, detailType, {
       'taskToken.$': '$$.Task.Token',
       'executionArn.$': '$$.Execution.Id',
@@ -89,7 +94,7 @@ function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: W
   const retryable = action === 'apply' ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::lambda:invoke',
+    Resource: integration(resources, 'lambda:invoke'),
     Parameters: {
       FunctionName: resources.remediatorFunctionArns[check],
       Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings' },
@@ -163,7 +168,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       'Take blast-radius budget': {
         Type: 'Task',
         Comment: 'Atomic per-account, per-check counter of automatic fixes in the current hour',
-        Resource: 'arn:aws:states:::dynamodb:updateItem',
+        Resource: integration(resources, 'dynamodb:updateItem'),
         Parameters: {
           TableName: resources.counterTableName,
           Key: { pk: { 'S.$': "States.Format('{}#{}#{}', $.finding.account, $.finding.check, $.decision.budget.window)" } },
@@ -220,7 +225,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
 function ticketRequest(resources: WorkflowResources, reason: string, next: string | undefined): State {
   return {
     Type: 'Task',
-    Resource: 'arn:aws:states:::events:putEvents',
+    Resource: integration(resources, 'events:putEvents'),
     Parameters: putEvent(resources, TICKET_DETAIL_TYPE, { reason, 'executionArn.$': '$$.Execution.Id', 'finding.$': '$.finding', 'decision.$': '$.decision', 'plan.$': '$.plan' }),
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],

@@ -27,7 +27,7 @@ export async function runDryRun(
   for (const [name, state] of Object.entries(states)) {
     if (state.Type !== 'Task') continue;
     handlers[name] = async (taskInput) => {
-      if (!state.Resource?.startsWith('arn:aws:states:::events:putEvents')) {
+      if (!/^arn:[^:]+:states:::events:putEvents/.test(state.Resource ?? '')) {
         throw Object.assign(new Error(`dry run must not reach ${name}`), { name: 'Warden.DryRunViolation' });
       }
       const entry = (taskInput['Entries'] as Entry[])[0] as Entry;
@@ -45,7 +45,7 @@ export async function runDryRun(
     };
   }
   const run = await runLocally(definition, dryInput, handlers, {
-    executionArn: `arn:aws:states:${context.region}:${context.account}:execution:warden-remediation:${input.finding.findingId}`,
+    executionArn: `arn:${context.resources.partition}:states:${context.region}:${context.account}:execution:warden-remediation:${input.finding.findingId}`,
     now: context.now,
   });
   if (run.status === 'FAILED' && !terminal) throw new Error(`the dry run failed: ${run.error ?? 'unknown'}`);

@@ -1,4 +1,5 @@
 import type { CheckId } from '../../core/catalogue';
+import { partitionOf } from '../../core/aws/arns';
 import { AuditStore } from '../../core/audit/audit-store';
 import { verifyChain } from '../../core/audit/verify-chain';
 import { errorMessage } from '../../core/errors';
@@ -59,12 +60,14 @@ export interface Simulation {
 export async function simulate(input: { events: readonly LoadedEvent[]; problems: readonly InputProblem[]; snapshot: Snapshot; policy: Policy; now: Date }): Promise<Simulation> {
   const { snapshot, policy, now } = input;
   const clients = replayClients(snapshot);
-  const baselineWebAclArn = snapshot.baselineWebAclArn ?? `arn:aws:wafv2:${snapshot.region}:${snapshot.account}:regional/webacl/warden-baseline/00000000-0000-0000-0000-000000000000`;
+  const partition = partitionOf(snapshot.region);
+  const baselineWebAclArn = snapshot.baselineWebAclArn ?? `arn:${partition}:wafv2:${snapshot.region}:${snapshot.account}:regional/webacl/warden-baseline/00000000-0000-0000-0000-000000000000`;
   const resources: WorkflowResources = {
-    eventBusArn: `arn:aws:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,
+    partition,
+    eventBusArn: `arn:${partition}:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,
     counterTableName: 'warden-blast-radius',
     remediatorFunctionArns: Object.fromEntries(
-      CHECK_RULES.map((rule) => [rule.check, `arn:aws:lambda:${snapshot.region}:${snapshot.account}:function:warden-remediator-${rule.check}`]),
+      CHECK_RULES.map((rule) => [rule.check, `arn:${partition}:lambda:${snapshot.region}:${snapshot.account}:function:warden-remediator-${rule.check}`]),
     ) as Record<CheckId, string>,
   };
   const local = await startLocalDynamoDb();

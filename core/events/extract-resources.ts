@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type CheckId, getCheck } from '../catalogue';
-import { functionArn, parseStageArn, stageArn, tableArn } from '../aws/arns';
+import { functionArn, parseStageArn, partitionOf, stageArn, tableArn } from '../aws/arns';
 import type { ResourceRef } from '../finding';
 import { MalformedEventError } from './errors';
 import { CLOUDTRAIL_DETAIL_TYPE, CONFIG_DETAIL_TYPE } from './event-patterns';
@@ -70,7 +70,7 @@ function cloudTrailArns(detail: Record<string, unknown>, region: string, account
       if (apiId && stageName) return [stageArn(region, apiId, stageName)];
       // API Gateway v2 (HTTP APIs) uses apiId: named so the detector can judge it not applicable.
       const httpApiId = str(request['apiId']);
-      if (httpApiId && stageName) return [`arn:aws:apigateway:${region}::/apis/${httpApiId}/stages/${stageName}`];
+      if (httpApiId && stageName) return [`arn:${partitionOf(region)}:apigateway:${region}::/apis/${httpApiId}/stages/${stageName}`];
       return [];
     }
     case 'wafv2.amazonaws.com': {

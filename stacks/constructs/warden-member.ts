@@ -133,6 +133,7 @@ export class WardenMember extends Construct {
 
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     const definition = buildWorkflowDefinition({
+      partition: Aws.PARTITION,
       eventBusArn,
       counterTableName: counters.tableName,
       remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, this.remediators[check.id].function.functionArn])) as Record<CheckId, string>,

@@ -4,6 +4,7 @@ import { buildWorkflowDefinition } from '../../statemachines/remediation-workflo
 import { runLocally } from '../../statemachines/run-locally';
 
 export const RESOURCES = {
+  partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'warden-blast-radius',
   remediatorFunctionArns: {

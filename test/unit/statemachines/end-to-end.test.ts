@@ -63,6 +63,7 @@ async function detect(maxAutoFixesPerHour: number): Promise<WorkflowInput> {
 
 const REMEDIATOR = 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator';
 const DEFINITION = buildWorkflowDefinition({
+  partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'counters',
   remediatorFunctionArns: { 'apigateway-stage-throttling': REMEDIATOR, 'apigateway-stage-waf': REMEDIATOR, 'dynamodb-table-encryption': REMEDIATOR, 'lambda-function-env-secrets': REMEDIATOR },

@@ -1,0 +1,90 @@
+import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AssociateWebACLCommand, CreateWebACLCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
+import { stageArn } from '../../core/aws/arns';
+import { MOTO_ACCOUNT } from './moto';
+
+/** A value shaped like a live Stripe key, planted to prove no secret value leaves the detector. */
+export const CANARY_SECRET = 'sk_live_51HqkTgJ8mC7fQ2xYk3RzLpW9vNbA0dE4canary';
+
+/** An empty deployment package (a valid zip with no entries): moto stores it, nothing runs it. */
+const EMPTY_ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64');
+
+/**
+ * Provisions, through the SDK and the standard endpoint configuration, one noncompliant and one
+ * compliant resource per check, as a user's account would have them.
+ */
+export async function provisionSampleAccount(region: string) {
+  const config = { region };
+  const dynamodb = new DynamoDBClient(config);
+  const kms = new KMSClient(config);
+  const apigateway = new APIGatewayClient(config);
+  const wafv2 = new WAFV2Client(config);
+  const lambda = new LambdaClient(config);
+  const iam = new IAMClient(config);
+
+  const key = await kms.send(new CreateKeyCommand({ Description: 'application data key' }));
+  const table = (name: string, kmsKeyArn?: string) =>
+    dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        ...(kmsKeyArn ? { SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: kmsKeyArn } } : {}),
+      }),
+    );
+  const orders = await table('orders');
+  const ledger = await table('ledger', key.KeyMetadata?.Arn);
+
+  const { id: restApiId = '' } = await apigateway.send(new CreateRestApiCommand({ name: 'shop' }));
+  const { items = [] } = await apigateway.send(new GetResourcesCommand({ restApiId }));
+  const resourceId = items[0]?.id ?? '';
+  await apigateway.send(new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+  await apigateway.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'MOCK' }));
+  await apigateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod' }));
+  await apigateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'guarded' }));
+  await apigateway.send(
+    new UpdateStageCommand({
+      restApiId,
+      stageName: 'guarded',
+      patchOperations: [
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '50' },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '100' },
+      ],
+    }),
+  );
+  const visibility = { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'acl' };
+  const baseline = await wafv2.send(new CreateWebACLCommand({ Name: 'warden-baseline', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }));
+  const teamAcl = await wafv2.send(new CreateWebACLCommand({ Name: 'team-acl', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }));
+  await wafv2.send(new AssociateWebACLCommand({ WebACLArn: teamAcl.Summary?.ARN, ResourceArn: stageArn(region, restApiId, 'guarded') }));
+
+  const role = await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'checkout-role',
+      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }),
+  );
+  const fn = (name: string, variables: Record<string, string>) =>
+    lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs24.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: EMPTY_ZIP }, Environment: { Variables: variables } }));
+  const checkout = await fn('checkout', { STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
+  const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' });
+
+  return {
+    account: MOTO_ACCOUNT,
+    region,
+    roleArn: role.Role?.Arn ?? '',
+    keyArn: key.KeyMetadata?.Arn ?? '',
+    baselineWebAclArn: baseline.Summary?.ARN ?? '',
+    teamWebAclArn: teamAcl.Summary?.ARN ?? '',
+    tables: { noncompliant: orders.TableDescription?.TableArn ?? '', compliant: ledger.TableDescription?.TableArn ?? '' },
+    stages: { noncompliant: stageArn(region, restApiId, 'prod'), compliant: stageArn(region, restApiId, 'guarded') },
+    restApiId,
+    functions: { noncompliant: checkout.FunctionArn ?? '', compliant: reports.FunctionArn ?? '' },
+  };
+}
+
+export type SampleAccount = Awaited<ReturnType<typeof provisionSampleAccount>>;

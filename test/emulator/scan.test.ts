@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { ScannedResource } from '../../cli/scan/scan-account';
+import { CANARY_SECRET, provisionSampleAccount, type SampleAccount } from '../../examples/emulator/sample-account';
+import { emulatorEnvironment, type Moto, startMoto } from '../../examples/emulator/moto';
+import { describeWithEmulator } from '../support/describe-with-emulator';
+
+/* `warden scan --json` as a user runs it: the CLI in its own process, pointed at moto by AWS_ENDPOINT_URL. */
+
+const ROOT = join(__dirname, '..', '..');
+const REGION = 'eu-west-1';
+
+function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'warden.js'), ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describeWithEmulator('warden scan --json against the AWS emulator', () => {
+  let moto: Moto;
+  let account: SampleAccount;
+  let run: { code: number | null; stdout: string; stderr: string };
+  let results: ScannedResource[];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const env = emulatorEnvironment(moto, REGION);
+    Object.assign(process.env, env);
+    account = await provisionSampleAccount(REGION);
+    run = await runCli(['scan', '--json', '--region', REGION, '--policy', 'config/policy.yaml'], env);
+    results = (JSON.parse(run.stdout) as { results: ScannedResource[] }).results;
+  }, 90_000);
+
+  afterAll(() => moto?.stop());
+
+  const statusOf = (check: string, arn: string) => results.find((result) => result.check === check && result.resourceArn === arn)?.status;
+
+  it('reports the account of the credentials and exits 1 because something is noncompliant', () => {
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ account: account.account, region: REGION });
+  });
+
+  it.each([
+    ['dynamodb-table-encryption', 'tables'],
+    ['apigateway-stage-throttling', 'stages'],
+    ['lambda-function-env-secrets', 'functions'],
+  ] as const)('%s: the noncompliant resource is NON_COMPLIANT and the compliant one COMPLIANT', (check, kind) => {
+    expect(statusOf(check, account[kind].noncompliant)).toBe('NON_COMPLIANT');
+    expect(statusOf(check, account[kind].compliant)).toBe('COMPLIANT');
+  });
+
+  // Known defect (issue 14): with `webAcl: baseline`, scan plans without the account's baseline web ACL and
+  // reports ERROR ("no web ACL for eu-west-1"), although warden-baseline exists there.
+  it.failing('apigateway-stage-waf: the stage without a web ACL is NON_COMPLIANT, with the account\'s baseline ACL in its plan', () => {
+    const stage = results.find((result) => result.check === 'apigateway-stage-waf' && result.resourceArn === account.stages.noncompliant);
+    expect(stage).toMatchObject({ status: 'NON_COMPLIANT', plannedCalls: [{ operation: 'AssociateWebACL', input: { WebACLArn: account.baselineWebAclArn } }] });
+  });
+
+  it('apigateway-stage-waf: the protected stage is COMPLIANT', () => {
+    expect(statusOf('apigateway-stage-waf', account.stages.compliant)).toBe('COMPLIANT');
+  });
+
+  it('changes nothing and prints no secret value', () => {
+    expect(run.stdout + run.stderr).not.toContain(CANARY_SECRET);
+    expect(results.every((result) => result.status !== 'ERROR' || result.check === 'apigateway-stage-waf')).toBe(true);
+  });
+});

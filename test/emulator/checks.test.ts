@@ -14,7 +14,9 @@ import { findingFor, NO_WAIT } from '../support/findings';
 import { type Moto, startMoto, useEmulatorEnvironment } from '../../examples/emulator/moto';
 import { describeWithEmulator } from '../support/describe-with-emulator';
 import { SdkCallLog } from '../support/sdk-call-log';
-import { writeObservedCalls } from '../support/observed-calls';
+import { inventoryOf } from '../support/iam-requests';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /*
  * The AWS emulator layer: the real detectors' fetch and evaluate, and the real remediators' plan, apply,
@@ -23,6 +25,7 @@ import { writeObservedCalls } from '../support/observed-calls';
  */
 
 const REGION = 'eu-west-1';
+const OBSERVED_REQUESTS = join(__dirname, '..', 'fixtures', 'iam', 'observed-requests.json');
 const settingsOf = <Id extends CheckId>(check: Id) => CATALOGUE.find((entry) => entry.id === check)!.settings.parse({}) as CheckSettings<Id>;
 
 describeWithEmulator('AWS emulator (moto): every check end to end over the wire', () => {
@@ -40,10 +43,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     probe = new SdkCallLog().clients(REGION);
   }, 60_000);
 
-  afterAll(async () => {
-    writeObservedCalls('checks', log.calls);
-    await moto?.stop();
-  });
+  afterAll(() => moto?.stop());
 
   const ref = (check: CheckId, resourceArn: string): ResourceRef => ({ check, account: account.account, region: REGION, resourceArn });
 
@@ -182,5 +182,15 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const logged = JSON.stringify(log.calls.filter((call) => call.caller.startsWith('Detector-')).map((call) => call.input));
       expect(logged).not.toContain(CANARY_SECRET);
     });
+  });
+
+  // Last: every IAM request the calls above made (the tests' own SDK call log). The IAM layer proves each
+  // one allowed by the synthesized policies, so a call a new code path makes cannot escape it.
+  it('the IAM requests these calls make are the ones the IAM simulation layer checks', () => {
+    const observed = inventoryOf(log.calls, account.account, REGION);
+    if (process.env['WARDEN_UPDATE_OBSERVED_REQUESTS'] === '1') writeFileSync(OBSERVED_REQUESTS, `${JSON.stringify(observed, null, 2)}\n`);
+    const recorded = JSON.parse(readFileSync(OBSERVED_REQUESTS, 'utf8')) as unknown;
+    // On a difference: WARDEN_UPDATE_OBSERVED_REQUESTS=1 npm test -- test/emulator/checks, then review the file.
+    expect(observed).toEqual(recorded);
   });
 });

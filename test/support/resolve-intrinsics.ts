@@ -15,7 +15,11 @@ function physical(template: CfnTemplate, logicalId: string, attribute: string | 
   if (!resource) throw new Error(`unknown resource ${logicalId}`);
   const { partition, region, account } = target;
   const props = resource.Properties ?? {};
-  const name = (key: string) => (typeof props[key] === 'string' ? (props[key]) : logicalId.toLowerCase());
+  const name = (key: string): string => {
+    const value = props[key];
+    if (typeof value === 'string') return value;
+    return value === undefined ? logicalId.toLowerCase() : String(resolveIntrinsics(value, template, target));
+  };
   const arn = (service: string, rest: string, inRegion = region) => `arn:${partition}:${service}:${inRegion}:${account}:${rest}`;
   switch (resource.Type) {
     case 'AWS::IAM::Role':

@@ -23,6 +23,8 @@ export const apigatewayStageWaf = {
         resources: ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'],
       },
       { actions: ['wafv2:GetWebACLForResource'], resources: [WEB_ACL, STAGE_ARN_TEMPLATE] },
+      // GetWebACLForResource also needs wafv2:GetWebACL on the web ACL a stage already has.
+      { actions: ['wafv2:GetWebACL'], resources: [WEB_ACL] },
     ],
     remediate: [
       { actions: ['apigateway:GET'], resources: [STAGE_ARN_TEMPLATE] },

@@ -1,5 +1,5 @@
 import type { CheckSettings } from '../core/catalogue';
-import { WARDEN_SECRET_PREFIX } from '../core/catalogue/lambda-function-env-secrets';
+import { AWS_MANAGED_SECRETS_KEY, WARDEN_SECRET_PREFIX, WARDEN_SECRETS_KEY } from '../core/catalogue/lambda-function-env-secrets';
 import type { Finding } from '../core/finding';
 import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
 import type { PlannedCall, RemediationPlan } from './remediator';
@@ -25,6 +25,12 @@ export interface EnvSecretsUndo {
 
 const CODE_NOTE =
   "The function's code must read each moved value from Secrets Manager at start-up (e.g. the AWS Parameters and Secrets Lambda Extension, or GetSecretValue on <NAME>_SECRET_ARN): after this change <NAME> is no longer set.";
+
+/** Who must act so the function can decrypt its secrets, when the key is not one Warden can vouch for. */
+function keyNote(kmsKey: string): string[] {
+  if (kmsKey === AWS_MANAGED_SECRETS_KEY || kmsKey === WARDEN_SECRETS_KEY) return [];
+  return [`The secrets are encrypted with ${kmsKey}: its key policy must allow the function's role kms:Decrypt through Secrets Manager, or the function cannot read them. The key's owner must grant it.`];
+}
 
 export function secretNameFor(functionName: string, variable: string): string {
   return `${WARDEN_SECRET_PREFIX}lambda/${functionName}/${variable}`;
@@ -77,5 +83,5 @@ export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda
     operation: 'UpdateFunctionConfiguration',
     input: { FunctionName: finding.resourceArn, RevisionId: '<current revision>', Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } } },
   });
-  return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`] };
+  return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`, ...keyNote(settings.kmsKey)] };
 }

@@ -5,6 +5,10 @@ import type { CheckDefinition } from './types';
 const FUNCTION = 'arn:{partition}:lambda:{region}:{account}:function:*';
 /** Warden only ever creates, reads or deletes secrets under this prefix. */
 export const WARDEN_SECRET_PREFIX = 'warden/';
+/** Secrets Manager's AWS managed key: no key policy to maintain, usable by every principal of the account through Secrets Manager. */
+export const AWS_MANAGED_SECRETS_KEY = 'alias/aws/secretsmanager';
+/** The member stack's key, whose policy lets the account's principals decrypt Warden's secrets through Secrets Manager. */
+export const WARDEN_SECRETS_KEY = 'alias/warden-secrets';
 const WARDEN_SECRET = `arn:{partition}:secretsmanager:{region}:{account}:secret:${WARDEN_SECRET_PREFIX}*`;
 
 export const lambdaFunctionEnvSecrets = {
@@ -47,8 +51,10 @@ export const lambdaFunctionEnvSecrets = {
   settings: z
     .strictObject({
       kmsKey: kmsKeyReference
-        .default('alias/warden-secrets')
-        .describe("KMS key the new secrets are encrypted with (the member stack's alias/warden-secrets by default)."),
+        .default(AWS_MANAGED_SECRETS_KEY)
+        .describe(
+          "KMS key the new secrets are encrypted with. The default, the AWS managed alias/aws/secretsmanager, lets every role the secret's policy allows read it. alias/warden-secrets (the member stack's key) allows the account's roles through Secrets Manager for Warden's secrets only. Any other customer managed key must allow the function's role kms:Decrypt: its owner must act.",
+        ),
       ignoreVariables: z
         .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
         .default([])

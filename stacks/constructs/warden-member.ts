@@ -9,6 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CATALOGUE, type CheckId } from '../../core/catalogue';
+import { WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
 import { AUDIT_SOURCE } from '../../statemachines/audit-states';
@@ -53,17 +54,19 @@ export class WardenMember extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addAlias('alias/warden-secrets');
+    this.key.addAlias(WARDEN_SECRETS_KEY);
     // Functions whose secrets Warden moved read them through Secrets Manager: allow decryption by any
-    // principal of this account, only via Secrets Manager and only for Warden's secrets.
+    // principal of this account, only via Secrets Manager and only for Warden's secrets. The principal is
+    // "*" limited by kms:CallerAccount, as in AWS managed keys: a statement on the account root would only
+    // delegate to IAM policies, and no application role has kms:Decrypt on this key.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'ReadWardenSecretsViaSecretsManager',
-        principals: [new iam.AccountRootPrincipal()],
+        principals: [new iam.AnyPrincipal()],
         actions: ['kms:Decrypt'],
         resources: ['*'],
         conditions: {
-          StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
+          StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID, 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
           StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:warden/*` },
         },
       }),

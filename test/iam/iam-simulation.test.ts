@@ -27,8 +27,10 @@ const ORGANIZATION = 'o-a1b2c3d4e5';
 const ALLOWED = 'Allowed';
 
 const OBSERVED = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'observed-requests.json'), 'utf8')) as Record<string, IamRequest[]>;
-const MANAGED_KEY_POLICY = (target: DeploymentTarget) =>
-  JSON.parse(filled(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'aws-managed-key-policy-secretsmanager.json'), 'utf8'), target)) as PolicyDocument;
+const MANAGED_KEY_POLICY = (target: DeploymentTarget): PolicyDocument => {
+  const { _source: _where, ...policy } = JSON.parse(filled(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'aws-managed-key-policy-secretsmanager.json'), 'utf8'), target)) as PolicyDocument & { _source: string };
+  return policy;
+};
 const DEFAULT_KEY_POLICY = (target: DeploymentTarget): PolicyDocument => ({
   Version: '2012-10-17',
   Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:${target.partition}:iam::${target.account}:root` }, Action: 'kms:*', Resource: '*' }],
@@ -105,14 +107,30 @@ describe('a function whose secrets Warden moved can read them', () => {
     expect(decision.result).not.toBe(ALLOWED);
   });
 
-  // Known defect (issue 14): the key behind alias/warden-secrets lets the account decrypt through its root
-  // principal, which only delegates to IAM; no application role has kms:Decrypt, so this is ImplicitlyDenied.
-  it.failing(`kms:Decrypt through Secrets Manager on the secret's key (${defaultKey}) is allowed for the function's role`, async () => {
-    const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:${defaultKey}`, MEMBER_TARGET);
+  // Failed for alias/warden-secrets while its key policy allowed only the account root (which delegates to
+  // IAM, and no application role has kms:Decrypt): ImplicitlyDenied.
+  it.each([[defaultKey], ['alias/warden-secrets']])("kms:Decrypt through Secrets Manager on the secret's key (%s) is allowed for the function's role", async (keyAlias) => {
+    const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:${keyAlias}`, MEMBER_TARGET);
     const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': MEMBER_TARGET.account, 'kms:EncryptionContext:SecretARN': secretArn };
     const decision = await simulate({ principal: appRole, action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: key.policy, context });
     expect(decision.result).toBe(ALLOWED);
+    // The simulator skips kms:EncryptionContext:<key>: the test evaluates it on the key policy itself.
     expect(ignoredConditionsHold(key.policy, 'kms:Decrypt', decision.ignoredContextKeys.filter((name) => name.startsWith('kms:EncryptionContext:')), context)).toBe(true);
+  });
+
+  it("Warden's key lets no one decrypt a secret that is not Warden's, even through Secrets Manager", async () => {
+    const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:alias/warden-secrets`, MEMBER_TARGET);
+    const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': MEMBER_TARGET.account, 'kms:EncryptionContext:SecretARN': secretArn.replace('secret:warden/', 'secret:payments/') };
+    const decision = await simulate({ principal: appRole, action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: key.policy, context });
+    const encryptionContext = decision.ignoredContextKeys.filter((name) => name.startsWith('kms:EncryptionContext:'));
+    expect(decision.result !== ALLOWED || !ignoredConditionsHold(key.policy, 'kms:Decrypt', encryptionContext, context)).toBe(true);
+  });
+
+  it("a principal of another account cannot use Warden's key, even through Secrets Manager", async () => {
+    const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:alias/warden-secrets`, MEMBER_TARGET);
+    const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': '999988887777', 'kms:EncryptionContext:SecretARN': secretArn };
+    const decision = await simulate({ principal: 'arn:aws:iam::999988887777:role/intruder', action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }], resourcePolicy: key.policy, context });
+    expect(decision.result).not.toBe(ALLOWED);
   });
 
   it('kms:Decrypt on the key outside Secrets Manager is refused', async () => {

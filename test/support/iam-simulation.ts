@@ -28,7 +28,7 @@ export interface SimulatedRequest {
   readonly context?: Readonly<Record<string, string | string[]>>;
 }
 
-export async function simulate(request: SimulatedRequest): Promise<Decision> {
+async function runOnce(request: SimulatedRequest): Promise<Decision> {
   const simulation: Simulation = {
     request: {
       principal: request.principal,
@@ -51,6 +51,37 @@ export async function simulate(request: SimulatedRequest): Promise<Decision> {
   }
   const ignored = result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((entry) => entry.ignoredContextKeys ?? []);
   return { result: result.overallResult, ignoredContextKeys: ignored };
+}
+
+/**
+ * The simulator drops context keys it does not model (kms:EncryptionContext:<key>), so a condition on one
+ * never matches. Then the request is simulated again without those conditions (and keys), and the caller
+ * evaluates them itself with `ignoredConditionsHold` on the original policy.
+ */
+export async function simulate(request: SimulatedRequest): Promise<Decision> {
+  const first = await runOnce(request);
+  const ignored = first.ignoredContextKeys;
+  if (ignored.length === 0) return first;
+  const rerun = await runOnce({
+    ...request,
+    identityPolicies: request.identityPolicies.map((policy) => withoutConditionsOn(policy, ignored)),
+    ...(request.resourcePolicy ? { resourcePolicy: withoutConditionsOn(request.resourcePolicy, ignored) } : {}),
+    context: Object.fromEntries(Object.entries(request.context ?? {}).filter(([key]) => !ignored.includes(key))),
+  });
+  return { ...rerun, ignoredContextKeys: ignored };
+}
+
+function withoutConditionsOn(policy: PolicyDocument, keys: readonly string[]): PolicyDocument {
+  const strip = (statement: PolicyStatement): PolicyStatement => {
+    if (!statement.Condition) return statement;
+    const condition = Object.fromEntries(
+      Object.entries(statement.Condition)
+        .map(([operator, entries]) => [operator, Object.fromEntries(Object.entries(entries).filter(([key]) => !keys.includes(key)))] as const)
+        .filter(([, entries]) => Object.keys(entries).length > 0),
+    );
+    return { ...statement, Condition: condition };
+  };
+  return { ...policy, Statement: asList(policy.Statement).map(strip) };
 }
 
 /** A role of a synthesized template: its ARN in the target, and every identity policy attached to it. */
@@ -81,25 +112,28 @@ export function functionRole(file: string, template: CfnTemplate, suffix: string
 
 /**
  * The test's own evaluation of the conditions the simulator ignores (StringLike/StringEquals on keys it
- * skips), for the statements of `policy` that allow `action`: does any of them hold for `context`?
+ * skips), for the statements of `policy` that allow `action` and use those keys: does any of them hold
+ * for `context`? With no ignored keys: does any statement allow the action at all?
  */
 export function ignoredConditionsHold(policy: PolicyDocument, action: string, ignored: readonly string[], context: Readonly<Record<string, string>>): boolean {
   const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   const allows = (statement: PolicyStatement) => statement.Effect === 'Allow' && asList(statement.Action).some((granted) => glob(granted).test(action));
-  return asList(policy.Statement)
-    .filter(allows)
-    .some((statement) =>
-      Object.entries(statement.Condition ?? {}).every(([operator, conditions]) =>
-        Object.entries(conditions)
-          .filter(([key]) => ignored.includes(key))
-          .every(([key, expected]) => {
-            const actual = context[key];
-            if (actual === undefined) return false;
-            const values = asList(expected as string | string[]);
-            if (operator === 'StringLike') return values.some((value) => glob(value).test(actual));
-            if (operator === 'StringEquals') return values.includes(actual);
-            throw new Error(`the test does not evaluate ${operator} on ${key}`);
-          }),
-      ),
-    );
+  const usesIgnored = (statement: PolicyStatement) => Object.values(statement.Condition ?? {}).some((conditions) => Object.keys(conditions).some((key) => ignored.includes(key)));
+  const relevant = asList(policy.Statement).filter((statement) => allows(statement) && (ignored.length === 0 || usesIgnored(statement)));
+  // No statement that allows the action uses a skipped key: the simulator's decision stands on its own.
+  if (ignored.length > 0 && relevant.length === 0) return true;
+  return relevant.some((statement) =>
+    Object.entries(statement.Condition ?? {}).every(([operator, conditions]) =>
+      Object.entries(conditions)
+        .filter(([key]) => ignored.includes(key))
+        .every(([key, expected]) => {
+          const actual = context[key];
+          if (actual === undefined) return false;
+          const values = asList(expected as string | string[]);
+          if (operator === 'StringLike') return values.some((value) => glob(value).test(actual));
+          if (operator === 'StringEquals') return values.includes(actual);
+          throw new Error(`the test does not evaluate ${operator} on ${key}`);
+        }),
+    ),
+  );
 }

@@ -59,7 +59,7 @@ describe('resolvePolicy precedence', () => {
     expect(resolved.decidedBy).toBe('defaults');
     expect(resolved.dryRun).toBe(false);
     expect(resolved.sources.dryRun).toBe('built-in defaults');
-    expect(resolved.settings).toEqual({ kmsKey: 'alias/warden-secrets', ignoreVariables: [] });
+    expect(resolved.settings).toEqual({ kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] });
   });
 
   it('uses the catalogue default mode when the policy sets none', () => {

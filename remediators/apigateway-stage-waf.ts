@@ -1,4 +1,5 @@
-import { AssociateWebACLCommand, DisassociateWebACLCommand, WAFNonexistentItemException, WAFUnavailableEntityException } from '@aws-sdk/client-wafv2';
+import { AssociateWebACLCommand, DisassociateWebACLCommand, ListWebACLsCommand, WAFNonexistentItemException, WAFUnavailableEntityException, type WAFV2Client } from '@aws-sdk/client-wafv2';
+import { BASELINE_WEB_ACL_NAME } from '../core/catalogue/apigateway-stage-waf';
 import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
@@ -10,21 +11,50 @@ export interface StageWafUndo {
   readonly webAclArn: string;
 }
 
-/** The web ACL for a stage's region: the policy's ARN (or map entry), else the member stack's baseline. */
-export function webAclFor(settings: CheckSettings<'apigateway-stage-waf'>, region: string, context: RemediationContext): string {
+/** The web ACL for a stage's region: the policy's ARN (or map entry), else the member stack's baseline, if known. */
+export function resolveWebAcl(settings: CheckSettings<'apigateway-stage-waf'>, region: string, context: RemediationContext): string | undefined {
   const configured = settings.webAcl;
-  const arn = configured === 'baseline' ? undefined : typeof configured === 'string' ? configured : configured[region];
-  const chosen = arn ?? context.baselineWebAclArn;
-  if (!chosen) throw new FatalRemediationError(`no web ACL for ${region}: set checks.apigateway-stage-waf.webAcl or deploy the baseline web ACL`);
+  // A single ARN names one region's ACL: never applied to a stage of another region (policy validation
+  // refuses such a policy where it knows the regions; here the stage falls back to the baseline).
+  const single = typeof configured === 'string' && configured !== 'baseline' && configured.split(':')[3] === region ? configured : undefined;
+  const arn = typeof configured === 'object' ? configured[region] : single;
+  return arn ?? (context.baselineWebAclArn || undefined);
+}
+
+const missingWebAcl = (region: string) =>
+  `no web ACL for ${region}: deploy Warden's member stack there (it creates the ${BASELINE_WEB_ACL_NAME} web ACL), or set checks.apigateway-stage-waf.webAcl to a web ACL ARN of that region`;
+
+export function webAclFor(settings: CheckSettings<'apigateway-stage-waf'>, region: string, context: RemediationContext): string {
+  const chosen = resolveWebAcl(settings, region, context);
+  if (!chosen) throw new FatalRemediationError(missingWebAcl(region));
   return chosen;
+}
+
+/**
+ * The account's baseline web ACL in the clients' region, found by name (`warden scan` and `warden
+ * simulate` have no stack outputs to read). `undefined` when there is none, or it cannot be listed.
+ */
+export async function findBaselineWebAcl(wafv2: WAFV2Client): Promise<string | undefined> {
+  let marker: string | undefined;
+  do {
+    const page = await wafv2.send(new ListWebACLsCommand({ Scope: 'REGIONAL', Limit: 100, ...(marker ? { NextMarker: marker } : {}) }));
+    const found = page.WebACLs?.find((acl) => acl.Name === BASELINE_WEB_ACL_NAME);
+    if (found?.ARN) return found.ARN;
+    marker = page.NextMarker && (page.WebACLs?.length ?? 0) > 0 ? page.NextMarker : undefined;
+  } while (marker);
+  return undefined;
 }
 
 export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'apigateway' | 'wafv2', StageWafUndo> = {
   check: 'apigateway-stage-waf',
 
   plan(finding, settings, context) {
+    const webAclArn = resolveWebAcl(settings, finding.region, context);
+    // A missing web ACL is a fact about the account, not an error of the detection: the finding stands,
+    // and the plan says what must exist before it can be fixed.
+    if (!webAclArn) return { calls: [], notes: [`Cannot be fixed yet: ${missingWebAcl(finding.region)}.`] };
     return {
-      calls: [{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: webAclFor(settings, finding.region, context), ResourceArn: finding.resourceArn } }],
+      calls: [{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: webAclArn, ResourceArn: finding.resourceArn } }],
       notes: ['Requests the web ACL blocks will get 403 Forbidden. Review the ACL rules (count mode first) for APIs with unusual traffic.'],
     };
   },

@@ -6,6 +6,7 @@ import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
+import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
 import { remediatorFor } from '../../remediators/index';
 
 export interface ScannedResource {
@@ -26,6 +27,16 @@ export interface ScannedResource {
   readonly error?: string;
 }
 
+/** The account's baseline web ACL in this region, or `undefined` if there is none or the caller may not list web ACLs. */
+async function baselineWebAcl(clients: AwsClients): Promise<string | undefined> {
+  try {
+    return await findBaselineWebAcl(clients.wafv2);
+  } catch (error) {
+    if (awsErrorName(error) === 'AccessDeniedException' || awsErrorName(error) === 'WAFAccessDeniedException') return undefined;
+    throw error;
+  }
+}
+
 /**
  * `warden scan`: a read-only sweep with the caller's credentials. The same detectors and policy
  * resolution as in Lambda; instead of starting a workflow, it reports what the policy would do.
@@ -40,6 +51,7 @@ export async function scanAccount(input: {
   onProgress?: (done: number, check: CheckId) => void;
 }): Promise<ScannedResource[]> {
   const results: ScannedResource[] = [];
+  const context = { baselineWebAclArn: await baselineWebAcl(input.clients) };
   for (const check of input.checks) {
     const detector = DETECTORS[check];
     const remediator = remediatorFor(check);
@@ -51,7 +63,7 @@ export async function scanAccount(input: {
           clients: input.clients,
           policy: input.policy,
           organizationalUnits: [],
-          plan: (finding, settings) => remediator.plan(finding, settings as never, {}),
+          plan: (finding, settings) => remediator.plan(finding, settings as never, context),
           startWorkflow: (workflow) => {
             captured = workflow;
             return Promise.resolve('started');

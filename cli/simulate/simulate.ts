@@ -11,13 +11,14 @@ import type { WorkflowInput } from '../../core/workflow-input';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
+import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
 import { remediatorFor } from '../../remediators/index';
 import type { TerminalState } from '../../statemachines/audit-states';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
 import { createAuditTable, startLocalDynamoDb } from '../local-dynamodb';
 import type { InputProblem, LoadedEvent } from './load-events';
 import { runDryRun } from './local-workflow';
-import { replayClients } from './replay-clients';
+import { replayClients, SnapshotMissError } from './replay-clients';
 import type { Snapshot } from './snapshot';
 
 export type SimulatedStatus = 'NON_COMPLIANT' | QuietStatus;
@@ -52,6 +53,16 @@ export interface Simulation {
   readonly audit: { readonly records: number; readonly chainsVerified: boolean };
 }
 
+/** The baseline web ACL the snapshot's ListWebACLs response names, if it recorded one. */
+async function recordedBaselineWebAcl(clients: ReturnType<typeof replayClients>): Promise<string | undefined> {
+  try {
+    return await findBaselineWebAcl(clients.wafv2);
+  } catch (error) {
+    if (error instanceof SnapshotMissError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * `warden simulate`: each event goes through the synthesized rule patterns, the matching detectors run
  * against the snapshot's recorded responses, the policy decides, and the real workflow definition runs
@@ -61,7 +72,7 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
   const { snapshot, policy, now } = input;
   const clients = replayClients(snapshot);
   const partition = partitionOf(snapshot.region);
-  const baselineWebAclArn = snapshot.baselineWebAclArn ?? `arn:${partition}:wafv2:${snapshot.region}:${snapshot.account}:regional/webacl/warden-baseline/00000000-0000-0000-0000-000000000000`;
+  const baselineWebAclArn = snapshot.baselineWebAclArn ?? (await recordedBaselineWebAcl(clients));
   const resources: WorkflowResources = {
     partition,
     eventBusArn: `arn:${partition}:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,

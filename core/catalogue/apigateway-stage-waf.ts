@@ -4,6 +4,8 @@ import { STAGE_ARN_TEMPLATE } from './apigateway-stage-throttling';
 import type { CheckDefinition } from './types';
 
 const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
+/** The name of the web ACL the member stack creates in every region: what `webAcl: baseline` means. */
+export const BASELINE_WEB_ACL_NAME = 'warden-baseline';
 
 export const apigatewayStageWaf = {
   id: 'apigateway-stage-waf',

@@ -29,6 +29,16 @@ describe('apigateway-stage-waf remediator', () => {
     expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'eu-west-1', context)).toBe(OTHER);
     expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toBe(BASELINE);
     expect(() => webAclFor({ webAcl: 'baseline' }, 'us-east-1', {})).toThrow(FatalRemediationError);
+    expect(webAclFor({ webAcl: OTHER }, 'eu-west-1', context)).toBe(OTHER);
+    // one region's ACL is never applied to a stage of another region
+    expect(webAclFor({ webAcl: OTHER }, 'us-east-1', context)).toBe(BASELINE);
+    expect(() => webAclFor({ webAcl: OTHER }, 'us-east-1', {})).toThrow(FatalRemediationError);
+  });
+
+  it('without a web ACL for the region, plans no call and says what is missing (the finding stands)', () => {
+    const plan = remediator.plan(finding, { webAcl: 'baseline' }, {});
+    expect(plan.calls).toEqual([]);
+    expect(plan.notes.join(' ')).toMatch(/no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/);
   });
 
   it('plans and applies exactly one AssociateWebACL', async () => {

@@ -27,11 +27,25 @@ export interface ClientOptions {
   /** A named profile from the shared config files; otherwise the default credential chain. */
   readonly profile?: string;
   readonly maxAttempts?: number;
+  /** Per-attempt limit on a request that never answers; the SDK then retries it. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * `adaptive` (the default) also slows the client down when the API throttles, which is right against an
+   * API whose limit is a rate; `standard` only retries.
+   */
+  readonly retryMode?: 'adaptive' | 'standard';
 }
 
 /** Lazily built clients for one region; each is constructed the first time it is used. */
 export function createAwsClients(options: ClientOptions): AwsClients {
-  const config = { region: options.region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6, ...(options.profile ? { profile: options.profile } : {}) } as const;
+  const config = {
+    region: options.region,
+    retryMode: options.retryMode ?? 'adaptive',
+    maxAttempts: options.maxAttempts ?? 6,
+    // Without a request timeout, a connection that never answers holds the caller until its own deadline.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
+    ...(options.profile ? { profile: options.profile } : {}),
+  } as const;
   const cache = new Map<string, unknown>();
   const lazy = <T>(key: string, build: () => T): T => {
     if (!cache.has(key)) cache.set(key, build());

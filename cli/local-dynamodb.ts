@@ -36,7 +36,7 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   };
 }
 
-export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function createAuditTable(client: DynamoDBClient, tableName: string, extra: Partial<CreateTableCommandInput> = {}): Promise<void> {
   const keys = JSON.parse(JSON.stringify(AUDIT_TABLE_KEYS)) as Omit<CreateTableCommandInput, 'TableName'>;
-  await client.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keys }));
+  await client.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...keys, ...extra }));
 }

@@ -15,7 +15,8 @@ import { detectResource } from '../../detectors/detect';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../remediators/apigateway-stage-throttling';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../statemachines/audit-states';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
-import { type LocalTaskHandler, runLocally } from '../../statemachines/run-locally';
+import { localTaskHandlers } from '../../statemachines/local-task-handlers';
+import { runLocally } from '../../statemachines/run-locally';
 import { emulatorEnvironment, MOTO_ACCOUNT, type Moto } from '../../examples/emulator/moto';
 import { startFaultProxy } from './fault-proxy';
 
@@ -111,45 +112,30 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
       throw Object.assign(new Error(`${name} (injected)`), { name });
     };
 
-    const handlers = (clients: (typeof containers)[number]): Record<string, LocalTaskHandler> => {
-      const states = definition['States'] as Record<string, { Type: string; Resource?: string }>;
-      return Object.fromEntries(
-        Object.entries(states)
-          .filter(([, entry]) => entry.Type === 'Task')
-          .map(([name, entry]): [string, LocalTaskHandler] => [
-            name,
-            async (parameters) => {
-              const resource = entry.Resource ?? '';
-              if (resource.includes(':states:::events:putEvents')) {
-                failBefore(['EventBridge.ThrottlingException', 'EventBridge.InternalException']);
-                const item = (parameters['Entries'] as { DetailType: string; Source: string; Detail: Record<string, unknown> }[])[0];
-                if (item?.DetailType === AUDIT_DETAIL_TYPE) {
-                  const envelope = { version: '0', id: 'chaos', 'detail-type': item.DetailType, source: item.Source, account: MOTO_ACCOUNT, region: REGION, time: NOW.toISOString(), resources: [], detail: item.Detail };
-                  await audit.append(recordFromEvent(envelope, NOW));
-                }
-                return { Entries: [{ EventId: 'chaos' }], FailedEntryCount: 0 };
-              }
-              if (resource.includes(':states:::dynamodb:updateItem')) {
-                failBefore(['DynamoDB.ThrottlingException', 'DynamoDB.InternalServerErrorException']);
-                try {
-                  return (await dynamodbDirect.send(new UpdateItemCommand(parameters as unknown as UpdateItemCommandInput)));
-                } catch (error) {
-                  throw Object.assign(new Error((error as Error).message), { name: `DynamoDB.${(error as Error).name}` });
-                }
-              }
-              failBefore(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']);
-              const payload = parameters['Payload'] as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
-              const result = payload.action === 'apply' ? await remediator.apply(payload.finding, payload.settings, clients, {}) : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
-              // The function did its work, then its invocation failed (the runtime died, the response was lost).
-              if (payload.action === 'apply' && roll() < options.rate / 4) {
-                workflowFaults += 1;
-                throw Object.assign(new Error('Lambda.ServiceException (injected after the work)'), { name: 'Lambda.ServiceException' });
-              }
-              return { Payload: result };
-            },
-          ]),
-      );
-    };
+    const handlers = (clients: (typeof containers)[number]) =>
+      localTaskHandlers(definition, {
+        async putEvent(event) {
+          failBefore(['EventBridge.ThrottlingException', 'EventBridge.InternalException']);
+          if (event.detailType !== AUDIT_DETAIL_TYPE) return;
+          const envelope = { version: '0', id: 'chaos', 'detail-type': event.detailType, source: event.source, account: MOTO_ACCOUNT, region: REGION, time: NOW.toISOString(), resources: [], detail: event.detail };
+          await audit.append(recordFromEvent(envelope, NOW));
+        },
+        async updateItem(parameters) {
+          failBefore(['DynamoDB.ThrottlingException', 'DynamoDB.InternalServerErrorException']);
+          return dynamodbDirect.send(new UpdateItemCommand(parameters as unknown as UpdateItemCommandInput));
+        },
+        async invoke(parameters) {
+          failBefore(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']);
+          const payload = parameters as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
+          const result = payload.action === 'apply' ? await remediator.apply(payload.finding, payload.settings, clients, {}) : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
+          // The function did its work, then its invocation failed (the runtime died, the response was lost).
+          if (payload.action === 'apply' && roll() < options.rate / 4) {
+            workflowFaults += 1;
+            throw Object.assign(new Error('Lambda.ServiceException (injected after the work)'), { name: 'Lambda.ServiceException' });
+          }
+          return result;
+        },
+      });
 
     const failedRuns: string[] = [];
     const findingIds: string[] = [];

@@ -1,0 +1,21 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describeWithEmulator } from '../support/describe-with-emulator';
+
+const ROOT = join(__dirname, '..', '..');
+
+describeWithEmulator('npm run demo:emulator', () => {
+  it('fixes, verifies, records and undoes real changes in the emulator, and leaks no secret', () => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', 'emulator', 'demo.ts')], { cwd: ROOT, env: clean, encoding: 'utf8', timeout: 120_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    for (const check of ['apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets']) {
+      expect(run.stdout).toMatch(new RegExp(`REMEDIATED  ${check} `));
+      expect(run.stdout).toMatch(new RegExp(`${check}: NON_COMPLIANT again, as before Warden`));
+    }
+    expect(run.stdout).toMatch(/REPORTED {2}dynamodb-table-encryption .*table\/orders/);
+    expect(run.stdout).toContain('every chain intact');
+    expect(run.stdout).toContain('The planted secret value appears in the audit trail: no. 3 fixes applied, verified, recorded and undone.');
+  }, 120_000);
+});

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchBundles } from './bundles';
+import { benchChaos } from './chaos';
 import { costPerAccount, PRICES, WORKLOAD } from './cost-model';
 import { benchDetectors } from './detectors';
 import { benchSecretScanner } from './secret-scanner';
@@ -49,6 +50,17 @@ async function main(): Promise<void> {
   const sweep = await benchSweep();
   results['sweep'] = sweep;
   table(['tables', 'seconds', 'resources/s', 'fraction of API limit', 'throttled calls', 'failed resources'], [[sweep.tables, sweep.seconds.toFixed(1), sweep.resourcesPerSecond.toFixed(1), sweep.fractionOfLimit.toFixed(2), sweep.throttledCalls, sweep.failedResources]]);
+
+  out('## Chaos: 200 findings end to end with 20% of AWS calls failing (test/chaos, against moto)');
+  const chaos = await benchChaos();
+  results['chaos'] = chaos ?? 'skipped: moto_server not found';
+  if (chaos) {
+    const httpFaults = Object.values(chaos.httpFaults).reduce((sum, count) => sum + count, 0);
+    table(
+      ['findings', 'AWS calls', 'HTTP faults', 'workflow faults', 'terminal records', 'changed twice', 'REMEDIATED without undo', 'seconds'],
+      [[chaos.findings, chaos.awsCalls, `${httpFaults} ${JSON.stringify(chaos.httpFaults)}`, chaos.workflowFaults, JSON.stringify(chaos.terminal), chaos.changedTwice.length, chaos.remediatedWithoutUndo.length, chaos.seconds.toFixed(1)]],
+    );
+  } else out('skipped: moto_server not found (pip install "moto[server]")\n');
 
   out(`## Cost per member account per month (prices: ${PRICES.asOf})`);
   out(`Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}.`);

@@ -45,7 +45,7 @@ export const apigatewayStageWaf = {
         .union([z.literal('baseline'), webAclArn, z.record(regionName, webAclArn)])
         .default('baseline')
         .describe(
-          "Web ACL to associate: 'baseline' (the member stack's ACL of AWS managed rule groups), one regional web ACL ARN, or a map of region to ARN.",
+          "Web ACL to associate: 'baseline' (the member stack's warden-baseline ACL of AWS managed rule groups, found by name in each region), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN.",
         ),
     })
     .describe('API Gateway stage WAF settings'),

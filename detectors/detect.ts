@@ -1,8 +1,8 @@
 import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
-import { MalformedEventError } from '../core/events/errors';
-import { extractResources } from '../core/events/extract-resources';
+import { ForeignEventError, MalformedEventError } from '../core/events/errors';
+import { extractResources, ownResources } from '../core/events/extract-resources';
 import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
 import type { Counters, Log } from '../core/observability';
 import type { Policy } from '../core/policy/schema';
@@ -94,7 +94,8 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
 
 export interface DetectionSummary {
   readonly kind: 'cloudtrail' | 'config' | 'sweep';
-  readonly outcomes: Readonly<Partial<Record<ResourceOutcome | 'failed', number>>>;
+  /** `refused`: resources of another account or region, named by a foreign event; never judged. */
+  readonly outcomes: Readonly<Partial<Record<ResourceOutcome | 'failed' | 'refused', number>>>;
 }
 
 function tally(outcomes: readonly (ResourceOutcome | 'failed')[]): DetectionSummary['outcomes'] {
@@ -169,8 +170,25 @@ export async function handleDetectorEvent<Id extends CheckId, State extends Fetc
     throw error;
   }
   if (extracted.kind === 'sweep') return sweep(deps.scope, deps);
+  if (extracted.noResourceBecause) {
+    deps.log.info('event names no resource to judge', { eventId: extracted.eventId, why: extracted.noResourceBecause });
+    deps.metrics.count('EventWithoutResource');
+    return { kind: extracted.kind, outcomes: {} };
+  }
+  let refs;
+  try {
+    refs = ownResources(extracted, deps.scope);
+  } catch (error) {
+    if (error instanceof ForeignEventError) {
+      // Logged and counted, and not thrown: a retry could not make it ours, and it must never be acted on.
+      deps.log.error('foreign event refused', { eventId: extracted.eventId, problem: error.message });
+      deps.metrics.count('ForeignEvent');
+      return { kind: extracted.kind, outcomes: { refused: extracted.refs.length } };
+    }
+    throw error;
+  }
   const outcomes: ResourceOutcome[] = [];
-  for (const ref of extracted.refs) {
+  for (const ref of refs) {
     outcomes.push((await detectResource(ref as ResourceRef & { check: Id }, { kind: extracted.kind, id: extracted.eventId }, deps)).outcome);
   }
   return { kind: extracted.kind, outcomes: tally(outcomes) };

@@ -4,7 +4,7 @@ import { AuditStore } from '../../core/audit/audit-store';
 import { verifyChain } from '../../core/audit/verify-chain';
 import { errorMessage } from '../../core/errors';
 import { CHECK_RULES, routeEvent } from '../../core/events/event-patterns';
-import { extractResources } from '../../core/events/extract-resources';
+import { extractResources, ownResources } from '../../core/events/extract-resources';
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
@@ -95,8 +95,10 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
       const findings: SimulatedFinding[] = [];
       try {
         for (const check of checks) {
-          const { kind, eventId: triggerId, refs } = extractResources(loaded.event, check);
-          for (const ref of refs) {
+          const extracted = extractResources(loaded.event, check);
+          const { kind, eventId: triggerId } = extracted;
+          // A foreign event (another account or region than the snapshot's) is an error, never planned.
+          for (const ref of ownResources(extracted, snapshot)) {
             let started: WorkflowInput | undefined;
             const remediator = remediatorFor(check);
             const { outcome, input: workflowInput } = await detectResource(ref, { kind, id: triggerId }, {

@@ -8,3 +8,8 @@ export class EventError extends WardenError {
 export class MalformedEventError extends EventError {
   override name = 'MalformedEventError';
 }
+
+/** An event about a resource of another account or region than the detector's own: never acted on. */
+export class ForeignEventError extends EventError {
+  override name = 'ForeignEventError';
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type CheckId, getCheck } from '../catalogue';
 import { functionArn, parseStageArn, partitionOf, stageArn, tableArn } from '../aws/arns';
 import type { ResourceRef } from '../finding';
-import { MalformedEventError } from './errors';
+import { ForeignEventError, MalformedEventError } from './errors';
 import { CLOUDTRAIL_DETAIL_TYPE, CONFIG_DETAIL_TYPE } from './event-patterns';
 
 /** EventBridge's own limit on an event's size. */
@@ -26,6 +26,35 @@ export interface ExtractedResources {
   readonly kind: TriggerKind;
   readonly eventId: string;
   readonly refs: readonly ResourceRef[];
+  /** Why a legitimate event names no resource to judge (it is counted and logged, not dead-lettered). */
+  readonly noResourceBecause?: string;
+  /** Where EventBridge says the event came from. */
+  readonly source: { readonly account: string; readonly region: string };
+}
+
+/**
+ * CreateDeployment without `stageName` (how CDK and Terraform deploy) changes no stage: a stage moves to
+ * the new deployment through CreateStage or UpdateStage, which the rules also match.
+ */
+function deploymentWithoutStage(detail: Record<string, unknown>): boolean {
+  const request = obj(detail['requestParameters']);
+  return detail['eventSource'] === 'apigateway.amazonaws.com' && detail['eventName'] === 'CreateDeployment' && str(request['restApiId']) !== undefined && str(request['stageName']) === undefined && str(obj(request['createDeploymentInput'])['stageName']) === undefined;
+}
+
+/**
+ * The event's resources, if all of them are in the detector's own account and region. Warden's rules
+ * only see the member's own events, so anything else is forged or misrouted: refused, never acted on.
+ */
+export function ownResources(extracted: ExtractedResources, scope: { readonly account: string; readonly region: string }): readonly ResourceRef[] {
+  const foreign = extracted.refs.filter((ref) => ref.account !== scope.account || ref.region !== scope.region);
+  if (extracted.source.account !== scope.account || extracted.source.region !== scope.region) {
+    throw new ForeignEventError(`event ${extracted.eventId} comes from ${extracted.source.account}/${extracted.source.region}, outside ${scope.account}/${scope.region}`);
+  }
+  if (foreign.length > 0) {
+    const where = foreign.map((ref) => `${ref.resourceArn} (${ref.account}/${ref.region})`).join(', ');
+    throw new ForeignEventError(`event ${extracted.eventId} names a resource outside ${scope.account}/${scope.region}: ${where}`);
+  }
+  return extracted.refs;
 }
 
 /** Validates the EventBridge envelope; throws `MalformedEventError` naming the bad field. */
@@ -99,12 +128,16 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
   const envelope = parseEnvelope(event);
   const { detail } = envelope;
   const kind = getCheck(check);
+  const source = { account: envelope.account, region: envelope.region };
   if (envelope['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
     const region = str(detail['awsRegion']) ?? envelope.region;
     const account = str(detail['recipientAccountId']) ?? envelope.account;
     const arns = cloudTrailArns(detail, region, account);
+    if (arns.length === 0 && deploymentWithoutStage(detail)) {
+      return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: [], source, noResourceBecause: 'CreateDeployment without stageName changes no stage (CreateStage or UpdateStage will follow)' };
+    }
     if (arns.length === 0) throw new MalformedEventError(`CloudTrail ${String(detail['eventName'])} event names no resource of ${check}`);
-    return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })) };
+    return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })), source };
   }
   if (envelope['detail-type'] === CONFIG_DETAIL_TYPE) {
     // The oversized variant carries only a summary; either way the detector reads the API.
@@ -115,10 +148,10 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
     }
     const account = str(item['awsAccountId']) ?? str(item['accountId']) ?? envelope.account;
     const region = str(item['awsRegion']) ?? envelope.region;
-    return { kind: 'config', eventId: envelope.id, refs: [{ check, account, region, resourceArn }] };
+    return { kind: 'config', eventId: envelope.id, refs: [{ check, account, region, resourceArn }], source };
   }
   if (envelope.source === 'aws.events' && envelope['detail-type'] === 'Scheduled Event') {
-    return { kind: 'sweep', eventId: envelope.id, refs: [] };
+    return { kind: 'sweep', eventId: envelope.id, refs: [], source };
   }
   throw new MalformedEventError(`unexpected detail-type ${envelope['detail-type']} for ${check}`);
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
@@ -117,6 +117,31 @@ describe('warden simulate', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  /** The detail of an own event made to name a resource of another account and region. */
+  const forgeDetail = (detail: Record<string, unknown>) => {
+    const item = detail['configurationItem'] as Record<string, unknown> | undefined;
+    return { ...detail, recipientAccountId: '999988887777', awsRegion: 'ap-south-1', ...(item ? { configurationItem: { ...item, awsAccountId: '999988887777', awsRegion: 'ap-south-1' } } : {}) };
+  };
+
+  it('plans nothing for events of another account or region: each one is an error, never a finding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-foreign-'));
+    const examples = readdirSync(join(ROOT, 'examples/events')).map((file) => JSON.parse(readFileSync(join(ROOT, 'examples/events', file), 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> });
+    const foreign = examples.flatMap((event, index) => [
+      { ...event, id: `foreign-account-${index}`, account: '999988887777', detail: { ...event.detail, recipientAccountId: '999988887777' } },
+      { ...event, id: `foreign-region-${index}`, region: 'eu-west-1', detail: { ...event.detail, awsRegion: 'eu-west-1' } },
+      { ...event, id: `forged-detail-${index}`, detail: forgeDetail(event.detail) },
+      { ...event, id: `forged-envelope-${index}`, account: '999988887777' },
+    ]);
+    writeFileSync(join(dir, 'foreign.json'), JSON.stringify(foreign));
+    const result = await run(['simulate', '--events', dir, '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml', '--json']);
+    const json = JSON.parse(result.stdout) as Json;
+    const planned = json.results.flatMap((entry) => entry.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT' || (finding['plannedCalls'] as unknown[] | undefined)?.length);
+    expect(planned).toEqual([]);
+    const refused = json.errors.filter((error) => String(error['error']).includes('outside 111122223333/us-east-1'));
+    expect(refused.length).toBeGreaterThanOrEqual(foreign.length - 2 * 4);
+    expect(result.code).toBe(1);
   });
 
   it('names the file and field of a malformed snapshot', async () => {

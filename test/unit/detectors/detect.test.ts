@@ -117,6 +117,34 @@ describe('handleDetectorEvent', () => {
     ]);
   });
 
+  it('lets CreateDeployment without a stage name go, counted and logged, neither dead-lettered nor judged', async () => {
+    const { deps, started, lines, counts } = wafDeps();
+    const fixture = eventFixture('cloudtrail-apigateway-create-deployment') as Record<string, unknown> & { detail: Record<string, unknown> };
+    const event = { ...fixture, detail: { ...fixture.detail, requestParameters: { restApiId: 'a1b2c3d4e5', createDeploymentInput: { description: 'cdk deploy' } } } };
+    await expect(handleDetectorEvent(event, deps)).resolves.toEqual({ kind: 'cloudtrail', outcomes: {} });
+    expect(started).toEqual([]);
+    expect(apigateway).not.toHaveReceivedAnyCommand();
+    expect(counts).toEqual({ EventWithoutResource: 1 });
+    expect(lines).toEqual([{ level: 'info', message: 'event names no resource to judge', attributes: { eventId: expect.any(String), why: expect.stringContaining('CreateDeployment without stageName') } }]);
+  });
+
+  it.each([
+    ['another account', { recipientAccountId: '999988887777' }, {}],
+    ['another region', { awsRegion: 'eu-west-1' }, {}],
+    ['another account in the envelope', {}, { account: '999988887777' }],
+  ])('refuses an event about a resource of %s: logged, counted, never judged, never fixed', async (_case, detail, envelope) => {
+    const { deps, started, lines, counts } = wafDeps();
+    const fixture = eventFixture('cloudtrail-apigateway-create-stage') as Record<string, unknown> & { detail: Record<string, unknown> };
+    const event = { ...fixture, ...envelope, detail: { ...fixture.detail, ...detail } };
+    const summary = await handleDetectorEvent(event, deps);
+    expect(summary).toEqual({ kind: 'cloudtrail', outcomes: { refused: 1 } });
+    expect(started).toEqual([]);
+    expect(apigateway).not.toHaveReceivedAnyCommand();
+    expect(wafv2).not.toHaveReceivedAnyCommand();
+    expect(counts).toEqual({ ForeignEvent: 1 });
+    expect(lines).toEqual([{ level: 'error', message: 'foreign event refused', attributes: { eventId: expect.any(String), problem: expect.stringContaining('outside 111122223333/us-east-1') } }]);
+  });
+
   it('logs AccessDenied with context and rethrows it for Lambda to retry', async () => {
     const { deps, lines, counts } = wafDeps();
     apigateway.on(GetStageCommand).rejects(Object.assign(new Error('User is not authorized to perform: apigateway:GET'), { name: 'AccessDeniedException' }));

@@ -47,6 +47,7 @@ describe('extractResources', () => {
       kind: 'cloudtrail',
       eventId: '6642d073-04f9-474f-a31d-5ef412875c07',
       refs: [{ check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test' }],
+      source: { account: '111122223333', region: 'us-east-1' },
     });
   });
 
@@ -89,7 +90,7 @@ describe('extractResources', () => {
   });
 
   it('recognises the daily sweep', () => {
-    expect(extractResources(eventFixture('scheduled-sweep'), 'dynamodb-table-encryption')).toEqual({ kind: 'sweep', eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', refs: [] });
+    expect(extractResources(eventFixture('scheduled-sweep'), 'dynamodb-table-encryption')).toEqual({ kind: 'sweep', eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', refs: [], source: { account: '111122223333', region: 'us-east-1' } });
   });
 
   it.each([

@@ -1,7 +1,7 @@
-import { type PatchOperation, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, ConflictException, type PatchOperation, TooManyRequestsException, UpdateStageCommand, type UpdateStageCommandInput } from '@aws-sdk/client-api-gateway';
 import { parseStageArn } from '../core/aws/arns';
 import { apigatewayStageThrottlingDetector as detector } from '../detectors/apigateway-stage-throttling';
-import { FatalRemediationError } from './errors';
+import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { Remediator } from './remediator';
 import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 
@@ -20,6 +20,21 @@ function patch(rateLimit: string, burstLimit: string): PatchOperation[] {
     { op: 'replace', path: '/*/*/throttling/rateLimit', value: rateLimit },
     { op: 'replace', path: '/*/*/throttling/burstLimit', value: burstLimit },
   ];
+}
+
+/**
+ * UpdateStage, with API Gateway's answers to a concurrent change of the same stage (the WAF fix, a
+ * deployment) made retryable: the workflow's Retry runs the fix again on the stage as it then is.
+ */
+async function updateStage(apigateway: APIGatewayClient, input: UpdateStageCommandInput): Promise<void> {
+  try {
+    await apigateway.send(new UpdateStageCommand(input));
+  } catch (error) {
+    if (error instanceof ConflictException || error instanceof TooManyRequestsException) {
+      throw new RetryableRemediationError(`stage ${input.restApiId}/${input.stageName} is being changed concurrently: ${error.name}`, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function stageOf(arn: string) {
@@ -51,19 +66,17 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
       previousRateLimit: all?.throttlingRateLimit ?? null,
       previousBurstLimit: all?.throttlingBurstLimit ?? null,
     };
-    await clients.apigateway.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit)) }));
+    await updateStage(clients.apigateway, { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit)) });
     return { changed: true, undo };
   },
 
   verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async undo(record, clients) {
-    await clients.apigateway.send(
-      new UpdateStageCommand({
-        restApiId: record.restApiId,
-        stageName: record.stageName,
-        patchOperations: patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)),
-      }),
-    );
+    await updateStage(clients.apigateway, {
+      restApiId: record.restApiId,
+      stageName: record.stageName,
+      patchOperations: patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)),
+    });
   },
 };

@@ -160,6 +160,17 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
         return awsError('UnknownOperationException', operation);
       },
     },
+    {
+      check: 'apigateway-stage-throttling',
+      why: 'UpdateStage answers ConflictException (the WAF fix changed the stage at the same time)',
+      resourceArn: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`,
+      respond: (request) => {
+        const operation = target(request);
+        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod')) return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
+        if (operation.startsWith('PATCH /restapis/a1b2c3d4e5/stages/prod')) return { ...awsError('ConflictException', 'Unable to complete operation due to concurrent modification'), status: 409 };
+        return awsError('UnknownOperationException', operation);
+      },
+    },
   ],
   [STILL_TRANSITIONING_ERROR]: [
     {

@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, ConflictException, GetStageCommand, TooManyRequestsException, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../../remediators/apigateway-stage-throttling';
@@ -41,9 +41,12 @@ describe('apigateway-stage-throttling remediator', () => {
     expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
   });
 
-  it('propagates throttling from UpdateStage to the workflow Retry', async () => {
-    apigateway.on(UpdateStageCommand).rejects(Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException' }));
-    await expect(remediator.apply(finding, settings, clients, {})).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+  it.each([
+    ['ConflictException', () => new ConflictException({ message: 'Unable to complete operation due to concurrent modification. Please try again later.', $metadata: {} })],
+    ['TooManyRequestsException', () => new TooManyRequestsException({ message: 'Too Many Requests', $metadata: {} })],
+  ])('turns %s from UpdateStage (a concurrent change of the stage, throttling) into a retryable error for the workflow', async (_name, error) => {
+    apigateway.on(UpdateStageCommand).rejects(error());
+    await expect(remediator.apply(finding, settings, clients, {})).rejects.toMatchObject({ name: 'RetryableRemediationError' });
   });
 
   it('verifies the new limits, and fails when they did not take', async () => {

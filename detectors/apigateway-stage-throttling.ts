@@ -22,17 +22,31 @@ export const apigatewayStageThrottlingDetector: Detector<'apigateway-stage-throt
     const all = state.methodSettings['*/*'];
     const rateLimit = limit(all?.throttlingRateLimit);
     const burstLimit = limit(all?.throttlingBurstLimit);
+    const judge = (where: string, rate: number | undefined, burst: number | undefined) => {
+      const named = where === '*/*' ? '' : `${where} `;
+      return [
+        rate === undefined ? `no ${where} rate limit` : rate > settings.rateLimit ? `${named}rate limit ${rate} above ${settings.rateLimit}` : undefined,
+        burst === undefined ? `no ${where} burst limit` : burst > settings.burstLimit ? `${named}burst limit ${burst} above ${settings.burstLimit}` : undefined,
+      ].filter((problem): problem is string => problem !== undefined);
+    };
+    // A method's own settings replace */* for that method: higher limits, or none, let it past the stage's.
+    const methodsOverLimit = Object.entries(state.methodSettings)
+      .filter(([method]) => method !== '*/*')
+      .map(([method, setting]) => ({ method, rateLimit: limit(setting.throttlingRateLimit) ?? null, burstLimit: limit(setting.throttlingBurstLimit) ?? null }))
+      .filter((method) => judge(method.method, method.rateLimit ?? undefined, method.burstLimit ?? undefined).length > 0)
+      .sort((a, b) => a.method.localeCompare(b.method));
     const evidence = {
       stage,
       rateLimit: rateLimit ?? null,
       burstLimit: burstLimit ?? null,
       maxRateLimit: settings.rateLimit,
       maxBurstLimit: settings.burstLimit,
+      ...(methodsOverLimit.length > 0 ? { methodsOverLimit } : {}),
     };
     const problems = [
-      rateLimit === undefined ? 'no */* rate limit' : rateLimit > settings.rateLimit ? `rate limit ${rateLimit} above ${settings.rateLimit}` : undefined,
-      burstLimit === undefined ? 'no */* burst limit' : burstLimit > settings.burstLimit ? `burst limit ${burstLimit} above ${settings.burstLimit}` : undefined,
-    ].filter((problem): problem is string => problem !== undefined);
+      ...judge('*/*', rateLimit, burstLimit),
+      ...methodsOverLimit.flatMap((method) => judge(`method ${method.method}`, method.rateLimit ?? undefined, method.burstLimit ?? undefined)),
+    ];
     if (problems.length > 0) return { status: 'NON_COMPLIANT', reason: `stage ${stage}: ${problems.join(', ')}`, evidence };
     return { status: 'COMPLIANT', reason: `stage ${stage} is throttled within the policy limits`, evidence };
   },

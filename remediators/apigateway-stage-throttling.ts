@@ -13,13 +13,28 @@ export interface StageThrottlingUndo {
   readonly stageName: string;
   readonly previousRateLimit: number | null;
   readonly previousBurstLimit: number | null;
+  /** Methods whose own settings were over the limits, with their previous limits (null: none). */
+  readonly previousMethods?: Readonly<Record<string, { readonly rateLimit: number | null; readonly burstLimit: number | null }>>;
 }
 
-function patch(rateLimit: string, burstLimit: string): PatchOperation[] {
-  return [
-    { op: 'replace', path: '/*/*/throttling/rateLimit', value: rateLimit },
-    { op: 'replace', path: '/*/*/throttling/burstLimit', value: burstLimit },
-  ];
+interface MethodLimits {
+  readonly method: string;
+  readonly rateLimit: number | null;
+  readonly burstLimit: number | null;
+}
+
+/** The stage-wide setting and each listed method key (`~1pets/GET`) get the given limits. */
+function patch(rateLimit: string, burstLimit: string, methods: readonly string[] = []): PatchOperation[] {
+  return ['*/*', ...methods].flatMap((method): PatchOperation[] => [
+    { op: 'replace', path: `/${method}/throttling/rateLimit`, value: rateLimit },
+    { op: 'replace', path: `/${method}/throttling/burstLimit`, value: burstLimit },
+  ]);
+}
+
+/** The methods the detector found over the limits (evidence.methodsOverLimit). */
+function methodsOverLimit(evidence: Readonly<Record<string, unknown>>): MethodLimits[] {
+  const listed = evidence['methodsOverLimit'];
+  return Array.isArray(listed) ? (listed as MethodLimits[]) : [];
 }
 
 /**
@@ -48,9 +63,11 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
 
   plan(finding, settings) {
     const { restApiId, stageName } = stageOf(finding.resourceArn);
+    const methods = methodsOverLimit(finding.evidence).map((method) => method.method);
+    const where = methods.length > 0 ? `the stage and ${methods.length} method${methods.length === 1 ? '' : 's'} with limits of their own (${methods.join(', ')})` : 'the stage';
     return {
-      calls: [{ client: 'APIGateway', operation: 'UpdateStage', input: { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit)) } }],
-      notes: [`Clients above ${settings.rateLimit} requests/s (burst ${settings.burstLimit}) will get 429 Too Many Requests. Other method settings are untouched.`],
+      calls: [{ client: 'APIGateway', operation: 'UpdateStage', input: { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit), methods) } }],
+      notes: [`Clients of ${where} above ${settings.rateLimit} requests/s (burst ${settings.burstLimit}) will get 429 Too Many Requests. Other method settings are untouched.`],
     };
   },
 
@@ -60,23 +77,30 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
     if (!state) throw new FatalRemediationError(`stage ${restApiId}/${stageName} no longer exists`);
     if ((await detector.evaluate(state, settings)).status !== 'NON_COMPLIANT') return { changed: false };
     const all = state.methodSettings['*/*'];
+    // The methods as they are now, not as the finding saw them: those over the limits get them too.
+    const methods = methodsOverLimit((await detector.evaluate(state, settings)).evidence);
     const undo: StageThrottlingUndo = {
       restApiId,
       stageName,
       previousRateLimit: all?.throttlingRateLimit ?? null,
       previousBurstLimit: all?.throttlingBurstLimit ?? null,
+      ...(methods.length > 0 ? { previousMethods: Object.fromEntries(methods.map((method) => [method.method, { rateLimit: method.rateLimit, burstLimit: method.burstLimit }])) } : {}),
     };
-    await updateStage(clients.apigateway, { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit)) });
+    await updateStage(clients.apigateway, { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit), methods.map((method) => method.method)) });
     return { changed: true, undo };
   },
 
   verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async undo(record, clients) {
+    const methods = Object.entries(record.previousMethods ?? {}).flatMap(([method, previous]): PatchOperation[] => [
+      { op: 'replace', path: `/${method}/throttling/rateLimit`, value: String(previous.rateLimit ?? UNLIMITED) },
+      { op: 'replace', path: `/${method}/throttling/burstLimit`, value: String(previous.burstLimit ?? UNLIMITED) },
+    ]);
     await updateStage(clients.apigateway, {
       restApiId: record.restApiId,
       stageName: record.stageName,
-      patchOperations: patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)),
+      patchOperations: [...patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)), ...methods],
     });
   },
 };

@@ -32,7 +32,7 @@ describeWithEmulator('duplicate event storms', () => {
 
   beforeAll(async () => {
     moto = await startMoto();
-    proxy = await startFaultProxy({ target: moto.endpoint, rate: 0.2, seed: 7, holdMs: 400 });
+    proxy = await startFaultProxy({ target: moto.endpoint, rate: 0.2, seed: 7, holdMs: 1_500 });
     Object.assign(process.env, emulatorEnvironment(moto, REGION), { AWS_ENDPOINT_URL: proxy.endpoint });
     const direct = { region: REGION, endpoint: moto.endpoint };
     const apigateway = new APIGatewayClient(direct);
@@ -55,9 +55,9 @@ describeWithEmulator('duplicate event storms', () => {
 
   // One Lambda container per concurrent invocation: its own clients, as Lambda would have.
   const container = () => {
-    const clients = createAwsClients({ region: REGION, requestTimeoutMs: 250, retryMode: 'standard' });
-    const sfn = new SFNClient({ region: REGION, requestHandler: { requestTimeout: 250, throwOnRequestTimeout: true }, maxAttempts: 6 });
-    const dynamodb = new DynamoDBClient({ region: REGION, requestHandler: { requestTimeout: 250, throwOnRequestTimeout: true }, maxAttempts: 6 });
+    const clients = createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' });
+    const sfn = new SFNClient({ region: REGION, requestHandler: { requestTimeout: 1_000, throwOnRequestTimeout: true }, maxAttempts: 6 });
+    const dynamodb = new DynamoDBClient({ region: REGION, requestHandler: { requestTimeout: 1_000, throwOnRequestTimeout: true }, maxAttempts: 6 });
     const policy = parsePolicy('version: 1\ndefaults: { maxAutoFixesPerHour: 100 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n', 'storm.yaml', NOW).policy;
     return {
       clients,

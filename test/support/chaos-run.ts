@@ -77,7 +77,7 @@ async function provisionStages(apigateway: APIGatewayClient, count: number): Pro
 }
 
 export async function runChaos(moto: Moto, options: { findings: number; rate: number; seed: number; concurrency?: number }): Promise<ChaosReport> {
-  const proxy = await startFaultProxy({ target: moto.endpoint, rate: options.rate, seed: options.seed, holdMs: 400 });
+  const proxy = await startFaultProxy({ target: moto.endpoint, rate: options.rate, seed: options.seed, holdMs: 1_500 });
   try {
     const direct = { region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'emulator-secret-key' } };
     const apigatewayDirect = new APIGatewayClient(direct);
@@ -92,7 +92,7 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
     // that limits a rate) would only slow this run down without changing what it proves.
     Object.assign(process.env, emulatorEnvironment(moto, REGION), { AWS_ENDPOINT_URL: proxy.endpoint });
     const concurrency = options.concurrency ?? 16;
-    const containers = Array.from({ length: concurrency }, () => createAwsClients({ region: REGION, requestTimeoutMs: 250, retryMode: 'standard' }));
+    const containers = Array.from({ length: concurrency }, () => createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' }));
     const policy = parsePolicy('version: 1\ndefaults: { maxAutoFixesPerHour: 10000 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n', 'chaos.yaml', NOW).policy;
     const definition = buildWorkflowDefinition({
       partition: 'aws',

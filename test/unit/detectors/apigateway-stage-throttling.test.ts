@@ -20,6 +20,17 @@ async function judge(stage: string, limits = settings) {
 }
 
 describe('apigateway-stage-throttling detector', () => {
+  it.each([
+    ['higher limits', { throttlingRateLimit: 5000, throttlingBurstLimit: 10000 }, 'method ~1orders/POST rate limit 5000 above 100, method ~1orders/POST burst limit 10000 above 200'],
+    ['no limits (-1)', { throttlingRateLimit: -1, throttlingBurstLimit: -1 }, 'no method ~1orders/POST rate limit, no method ~1orders/POST burst limit'],
+  ])('finds a stage noncompliant when one method overrides */* with %s', async (_case, method, reason) => {
+    const stage = apiFixture<{ methodSettings: Record<string, unknown> }>('apigateway-get-stage-compliant');
+    apigateway.on(GetStageCommand).resolves({ ...stage, methodSettings: { ...stage.methodSettings, '~1orders/POST': { metricsEnabled: false, ...method } } });
+    const state = await detector.fetch(ref, clients, settings);
+    const evaluation = await detector.evaluate(state!, settings);
+    expect(evaluation).toMatchObject({ status: 'NON_COMPLIANT', reason: `stage a1b2c3d4e5/dev: ${reason}` });
+  });
+
   it('finds a stage with no */* method settings noncompliant', async () => {
     const { evaluation } = await judge('apigateway-get-stage-no-method-settings');
     expect(evaluation.status).toBe('NON_COMPLIANT');
@@ -30,7 +41,10 @@ describe('apigateway-stage-throttling detector', () => {
   it('finds limits above the policy maximums noncompliant', async () => {
     const { evaluation } = await judge('apigateway-get-stage-throttled-500');
     expect(evaluation.status).toBe('NON_COMPLIANT');
-    expect(evaluation.reason).toBe('stage a1b2c3d4e5/dev: rate limit 500 above 100, burst limit 1000 above 200');
+    expect(evaluation.reason).toBe(
+      'stage a1b2c3d4e5/dev: rate limit 500 above 100, burst limit 1000 above 200, method ~1resource/GET rate limit 500 above 100, method ~1resource/GET burst limit 1000 above 200',
+    );
+    expect(evaluation.evidence['methodsOverLimit']).toEqual([{ method: '~1resource/GET', rateLimit: 500, burstLimit: 1000 }]);
   });
 
   it('accepts limits at or below the maximums, and reads the stage tags', async () => {

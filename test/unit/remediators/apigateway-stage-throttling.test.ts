@@ -28,11 +28,37 @@ describe('apigateway-stage-throttling remediator', () => {
     ]);
   });
 
-  it('applies exactly that call and remembers the previous limits', async () => {
+  it('applies exactly that call, also to each method whose own limits are over, and remembers the previous limits', async () => {
     const result = await remediator.apply(finding, settings, clients, {});
     expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
-    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations: PATCH });
-    expect(result).toEqual({ changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000 } });
+    const methodPatch = [
+      { op: 'replace', path: '/~1resource/GET/throttling/rateLimit', value: '100' },
+      { op: 'replace', path: '/~1resource/GET/throttling/burstLimit', value: '200' },
+    ];
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations: [...PATCH, ...methodPatch] });
+    expect(result).toEqual({
+      changed: true,
+      undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000, previousMethods: { '~1resource/GET': { rateLimit: 500, burstLimit: 1000 } } },
+    });
+  });
+
+  it('plans the patch of the methods the finding names, and says so', () => {
+    const withMethods = findingFor(ref, { reason: 'x', evidence: { stage: 'a1b2c3d4e5/dev', methodsOverLimit: [{ method: '~1pets/POST', rateLimit: null, burstLimit: null }] } });
+    const plan = remediator.plan(withMethods, settings, {});
+    expect(plan.calls[0]?.input['patchOperations']).toEqual([...PATCH, { op: 'replace', path: '/~1pets/POST/throttling/rateLimit', value: '100' }, { op: 'replace', path: '/~1pets/POST/throttling/burstLimit', value: '200' }]);
+    expect(plan.notes[0]).toContain('1 method with limits of their own (~1pets/POST)');
+  });
+
+  it('undoes the methods it changed to their previous limits', async () => {
+    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000, previousMethods: { '~1pets/POST': { rateLimit: null, burstLimit: 50 } } }, clients);
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
+      patchOperations: [
+        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
+        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
+        { op: 'replace', path: '/~1pets/POST/throttling/rateLimit', value: '-1' },
+        { op: 'replace', path: '/~1pets/POST/throttling/burstLimit', value: '50' },
+      ],
+    });
   });
 
   it('makes no change to a compliant stage', async () => {

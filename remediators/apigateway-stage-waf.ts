@@ -1,5 +1,5 @@
 import { AssociateWebACLCommand, DisassociateWebACLCommand, ListWebACLsCommand, WAFNonexistentItemException, WAFUnavailableEntityException, type WAFV2Client } from '@aws-sdk/client-wafv2';
-import { BASELINE_WEB_ACL_NAME } from '../core/catalogue/apigateway-stage-waf';
+import { BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../core/catalogue/apigateway-stage-waf';
 import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
@@ -19,6 +19,15 @@ export function resolveWebAcl(settings: CheckSettings<'apigateway-stage-waf'>, r
   const single = typeof configured === 'string' && configured !== 'baseline' && configured.split(':')[3] === region ? configured : undefined;
   const arn = typeof configured === 'object' ? configured[region] : single;
   return arn ?? (context.baselineWebAclArn || undefined);
+}
+
+/** What the baseline web ACL will block, for the approval, the ticket and `simulate`. */
+export function baselineBlocks(settings: CheckSettings<'apigateway-stage-waf'>): string {
+  const counted = settings.baselineEnforceSizeAndUserAgentRules ? '' : ` (${COUNTED_COMMON_RULES.join(' and ')}, which block bodies over 8 KB and requests without a User-Agent, only count until the policy enforces them)`;
+  return (
+    `The ${BASELINE_WEB_ACL_NAME} web ACL will answer 403 Forbidden to requests that AWS's Common Rule Set${counted}, Known Bad Inputs or Amazon IP reputation rules match, ` +
+    `and to more than ${settings.baselineRateLimit} requests in 5 minutes from one IP address. Check its sampled requests after the change; the stage owner must ask for an exception if legitimate clients are blocked.`
+  );
 }
 
 const missingWebAcl = (region: string) =>
@@ -53,9 +62,10 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     // A missing web ACL is a fact about the account, not an error of the detection: the finding stands,
     // and the plan says what must exist before it can be fixed.
     if (!webAclArn) return { calls: [], notes: [`Cannot be fixed yet: ${missingWebAcl(finding.region)}.`] };
+    const baseline = webAclArn === context.baselineWebAclArn;
     return {
       calls: [{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: webAclArn, ResourceArn: finding.resourceArn } }],
-      notes: ['Requests the web ACL blocks will get 403 Forbidden. Review the ACL rules (count mode first) for APIs with unusual traffic.'],
+      notes: [baseline ? baselineBlocks(settings) : 'Requests the web ACL blocks will get 403 Forbidden. Review its rules for APIs with unusual traffic; the stage owner must ask for exceptions there.'],
     };
   },
 

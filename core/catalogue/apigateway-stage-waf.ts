@@ -6,6 +6,11 @@ import type { CheckDefinition } from './types';
 const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
 /** The name of the web ACL the member stack creates in every region: what `webAcl: baseline` means. */
 export const BASELINE_WEB_ACL_NAME = 'warden-baseline';
+/**
+ * Rules of AWS's Common Rule Set that break ordinary APIs (bodies over 8 KB, clients without a User-Agent):
+ * counted, not blocked, unless the policy enforces them.
+ */
+export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEADER'] as const;
 
 export const apigatewayStageWaf = {
   id: 'apigateway-stage-waf',
@@ -46,6 +51,19 @@ export const apigatewayStageWaf = {
         .default('baseline')
         .describe(
           "Web ACL to associate: 'baseline' (the member stack's warden-baseline ACL of AWS managed rule groups, found by name in each region), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN.",
+        ),
+      baselineRateLimit: z
+        .number()
+        .int()
+        .min(100)
+        .max(2_000_000_000)
+        .default(2000)
+        .describe('Requests per 5 minutes from one IP address above which the baseline web ACL blocks (read from checks only: one ACL per member template).'),
+      baselineEnforceSizeAndUserAgentRules: z
+        .boolean()
+        .default(false)
+        .describe(
+          "When false (the default, as AWS advises for a new web ACL), the Common Rule Set's SizeRestrictions_BODY (bodies over 8 KB) and NoUserAgent_HEADER (no User-Agent) only count; true makes them block (read from checks only).",
         ),
     })
     .describe('API Gateway stage WAF settings'),

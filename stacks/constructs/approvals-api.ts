@@ -6,6 +6,9 @@ import { Construct } from 'constructs';
 import type { WardenFunction } from './warden-function';
 import { BaselineWebAcl } from './baseline-web-acl';
 
+/** The largest body the approvals endpoint accepts (its web ACL inspects bodies up to 16 KB). */
+export const APPROVALS_MAX_BODY_BYTES = 16 * 1024;
+
 /**
  * Slack's interactivity endpoint, held to what Warden enforces: a REST API stage throttled for all methods,
  * a WAF web ACL (AWS managed rules, a per-IP rate limit and a body size limit), access logs, tracing,
@@ -44,7 +47,9 @@ export class ApprovalsApi extends Construct {
         requestValidator: validator,
         requestParameters: { 'method.request.header.X-Slack-Signature': true, 'method.request.header.X-Slack-Request-Timestamp': true },
       });
-    const webAcl = new BaselineWebAcl(this, 'Waf', { name: 'warden-approvals', rateLimitPer5Minutes: 300, maxBodyBytes: 16 * 1024 });
+    // Slack's interaction payloads carry the whole message and can pass the Common Rule Set's 8 KB body
+    // rule: it only counts here, and the ACL's own 16 KB size rule bounds the body instead.
+    const webAcl = new BaselineWebAcl(this, 'Waf', { name: 'warden-approvals', rateLimitPer5Minutes: 300, maxBodyBytes: APPROVALS_MAX_BODY_BYTES, countCommonRules: ['SizeRestrictions_BODY'] });
     new wafv2.CfnWebACLAssociation(this, 'WafAssociation', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: webAcl.webAcl.attrArn });
     this.url = this.api.urlForPath('/slack/interactions');
 

@@ -7,7 +7,17 @@ const MANAGED_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBad
 export class BaselineWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
 
-  constructor(scope: Construct, id: string, props: { name: string; rateLimitPer5Minutes?: number; maxBodyBytes?: number }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      name: string;
+      rateLimitPer5Minutes?: number;
+      maxBodyBytes?: number;
+      /** Rules of the Common Rule Set that only count (AWS advises count mode first for a new ACL). */
+      countCommonRules?: readonly string[];
+    },
+  ) {
     super(scope, id);
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -22,7 +32,15 @@ export class BaselineWebAcl extends Construct {
           name,
           priority,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name,
+              ...(name === 'AWSManagedRulesCommonRuleSet' && props.countCommonRules?.length
+                ? { ruleActionOverrides: props.countCommonRules.map((rule) => ({ name: rule, actionToUse: { count: {} } })) }
+                : {}),
+            },
+          },
           visibilityConfig: visibility(name),
         })),
         {

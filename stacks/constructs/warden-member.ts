@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CATALOGUE, type CheckId } from '../../core/catalogue';
-import { BASELINE_WEB_ACL_NAME } from '../../core/catalogue/apigateway-stage-waf';
+import { apigatewayStageWaf, BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../../core/catalogue/apigateway-stage-waf';
 import { WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
@@ -85,7 +85,14 @@ export class WardenMember extends Construct {
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
 
-    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', { name: BASELINE_WEB_ACL_NAME });
+    // The check's own settings at checks level (one ACL per member template: overrides cannot vary it).
+    const wafShape = apigatewayStageWaf.settings.shape;
+    const waf = apigatewayStageWaf.settings.parse(Object.fromEntries(Object.entries(props.policy.checks['apigateway-stage-waf'] ?? {}).filter(([key]) => key in wafShape)));
+    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', {
+      name: BASELINE_WEB_ACL_NAME,
+      rateLimitPer5Minutes: waf.baselineRateLimit,
+      countCommonRules: waf.baselineEnforceSizeAndUserAgentRules ? [] : COUNTED_COMMON_RULES,
+    });
     const baselineArn = this.baselineWebAcl.webAcl.attrArn;
 
     const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${STATE_MACHINE_NAME}`;

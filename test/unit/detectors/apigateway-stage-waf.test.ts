@@ -5,12 +5,16 @@ import 'aws-sdk-client-mock-jest';
 import { apigatewayStageWafDetector as detector } from '../../../detectors/apigateway-stage-waf';
 import { apiFixture } from '../../support/fixtures';
 
+import { apigatewayStageWaf } from '../../../core/catalogue';
+/** The catalogue's defaults for the check's other settings. */
+const WAF_DEFAULTS = apigatewayStageWaf.settings.parse({});
+
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) };
 const arn = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev';
 const ref = { check: 'apigateway-stage-waf' as const, account: '111122223333', region: 'us-east-1', resourceArn: arn };
-const settings = { webAcl: 'baseline' as const };
+const settings = { ...WAF_DEFAULTS, webAcl: 'baseline' as const };
 
 beforeEach(() => {
   apigateway.reset();

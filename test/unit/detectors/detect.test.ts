@@ -16,6 +16,8 @@ import { eventFixture } from '../../support/events';
 import { apiFixture, expectNoCanary } from '../../support/fixtures';
 import { NO_WAIT } from '../../support/findings';
 
+import type { CheckSettings } from '../../../core/catalogue';
+
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const lambda = mockClient(LambdaClient);
@@ -40,7 +42,7 @@ function wafDeps(overrides: Partial<DetectionDeps<'apigateway-stage-waf', never,
     clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) },
     policy: POLICY,
     organizationalUnits: [],
-    plan: (finding: WorkflowInput['finding'], settings: { webAcl: 'baseline' }) => apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
+    plan: (finding: WorkflowInput['finding'], settings: CheckSettings<'apigateway-stage-waf'>) => apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
     startWorkflow: (input: WorkflowInput) => {
       started.push(input);
       return Promise.resolve('started' as const);

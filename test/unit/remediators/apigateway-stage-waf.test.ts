@@ -7,6 +7,10 @@ import { FatalRemediationError, RetryableRemediationError, VerificationFailedErr
 import { apiFixture } from '../../support/fixtures';
 import { findingFor, NO_WAIT } from '../../support/findings';
 
+import { apigatewayStageWaf } from '../../../core/catalogue';
+/** The catalogue's defaults for the check's other settings. */
+const WAF_DEFAULTS = apigatewayStageWaf.settings.parse({});
+
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) };
@@ -25,46 +29,46 @@ beforeEach(() => {
 
 describe('apigateway-stage-waf remediator', () => {
   it("chooses the policy's ACL for the region, else the baseline", () => {
-    expect(webAclFor({ webAcl: 'baseline' }, 'us-east-1', context)).toBe(BASELINE);
-    expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'eu-west-1', context)).toBe(OTHER);
-    expect(webAclFor({ webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toBe(BASELINE);
-    expect(() => webAclFor({ webAcl: 'baseline' }, 'us-east-1', {})).toThrow(FatalRemediationError);
-    expect(webAclFor({ webAcl: OTHER }, 'eu-west-1', context)).toBe(OTHER);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: 'baseline' }, 'us-east-1', context)).toBe(BASELINE);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER } }, 'eu-west-1', context)).toBe(OTHER);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toBe(BASELINE);
+    expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: 'baseline' }, 'us-east-1', {})).toThrow(FatalRemediationError);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'eu-west-1', context)).toBe(OTHER);
     // one region's ACL is never applied to a stage of another region
-    expect(webAclFor({ webAcl: OTHER }, 'us-east-1', context)).toBe(BASELINE);
-    expect(() => webAclFor({ webAcl: OTHER }, 'us-east-1', {})).toThrow(FatalRemediationError);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'us-east-1', context)).toBe(BASELINE);
+    expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'us-east-1', {})).toThrow(FatalRemediationError);
   });
 
   it('without a web ACL for the region, plans no call and says what is missing (the finding stands)', () => {
-    const plan = remediator.plan(finding, { webAcl: 'baseline' }, {});
+    const plan = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, {});
     expect(plan.calls).toEqual([]);
     expect(plan.notes.join(' ')).toMatch(/no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/);
   });
 
   it('plans and applies exactly one AssociateWebACL', async () => {
-    expect(remediator.plan(finding, { webAcl: 'baseline' }, context).calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } }]);
-    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: true, undo: { stageArn, webAclArn: BASELINE } });
+    expect(remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, context).calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } }]);
+    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: true, undo: { stageArn, webAclArn: BASELINE } });
     expect(wafv2).toHaveReceivedCommandTimes(AssociateWebACLCommand, 1);
     expect(wafv2).toHaveReceivedCommandWith(AssociateWebACLCommand, { WebACLArn: BASELINE, ResourceArn: stageArn });
   });
 
   it('makes no change to a stage that already has a web ACL', async () => {
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
-    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: false });
+    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: false });
     expect(wafv2).not.toHaveReceivedCommand(AssociateWebACLCommand);
   });
 
   it('retries WAFUnavailableEntityException (stage just created) and fails for good on a missing ACL', async () => {
     wafv2.on(AssociateWebACLCommand).rejectsOnce(new WAFUnavailableEntityException({ message: 'AWS WAF couldn’t retrieve the resource', $metadata: {} }));
-    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).rejects.toThrow(RetryableRemediationError);
+    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).rejects.toThrow(RetryableRemediationError);
     wafv2.on(AssociateWebACLCommand).rejects(new WAFNonexistentItemException({ message: 'not found', $metadata: {} }));
-    await expect(remediator.apply(finding, { webAcl: 'baseline' }, clients, context)).rejects.toThrow(FatalRemediationError);
+    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).rejects.toThrow(FatalRemediationError);
   });
 
   it('verifies the association', async () => {
-    await expect(remediator.verify(finding, { webAcl: 'baseline' }, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
+    await expect(remediator.verify(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
-    await expect(remediator.verify(finding, { webAcl: 'baseline' }, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
+    await expect(remediator.verify(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
   });
 
   it('undoes with DisassociateWebACL', async () => {

@@ -13,6 +13,10 @@ import { dynamodbTableEncryptionDetector } from '../../../detectors/dynamodb-tab
 import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
 import { defineWardenStacks, type WardenStacks } from '../../../stacks/warden-app';
 
+import { apigatewayStageWaf } from '../../../core/catalogue';
+/** The catalogue's defaults for the check's other settings. */
+const WAF_DEFAULTS = apigatewayStageWaf.settings.parse({});
+
 const ROOT = join(__dirname, '../../..');
 const outdir = mkdtempSync(join(tmpdir(), 'warden-cdk-'));
 let stacks: WardenStacks;
@@ -225,7 +229,7 @@ describe('dogfood: Warden judged by its own detectors', () => {
           ...(associations.includes(id) ? { associatedWebAclArn: 'synthesized' } : {}),
         };
         await expect(apigatewayStageThrottlingDetector.evaluate(state, { rateLimit: 100, burstLimit: 200 })).resolves.toMatchObject({ status: 'COMPLIANT' });
-        await expect(apigatewayStageWafDetector.evaluate(state, { webAcl: 'baseline' })).resolves.toMatchObject({ status: 'COMPLIANT' });
+        await expect(apigatewayStageWafDetector.evaluate(state, { ...WAF_DEFAULTS, webAcl: 'baseline' })).resolves.toMatchObject({ status: 'COMPLIANT' });
       }
     }
   });

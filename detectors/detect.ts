@@ -1,4 +1,5 @@
 import type { CheckId, CheckSettings } from '../core/catalogue';
+import { parseArn } from '../core/aws/arns';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
 import { ForeignEventError, MalformedEventError } from '../core/events/errors';
@@ -11,7 +12,7 @@ import { decisionOf, type WorkflowInput } from '../core/workflow-input';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
 
-export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate';
+export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate' | 'refused';
 
 /** How reports (simulate, scan) name the outcomes that start no workflow. */
 export const QUIET_OUTCOME_STATUS = {
@@ -19,6 +20,7 @@ export const QUIET_OUTCOME_STATUS = {
   'not-applicable': 'NOT_APPLICABLE',
   deleted: 'NOT_FOUND',
   disabled: 'DISABLED',
+  refused: 'REFUSED',
 } as const satisfies Record<Exclude<ResourceOutcome, 'started' | 'duplicate'>, string>;
 
 export type QuietStatus = (typeof QUIET_OUTCOME_STATUS)[keyof typeof QUIET_OUTCOME_STATUS];
@@ -62,6 +64,15 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     throw error;
   }
   if (!state) return { outcome: 'deleted' };
+  // The finding names the resource as the API reports it, never as the event does; and the API's answer
+  // must be about this account and region (a forged or misrouted event cannot point the fix elsewhere).
+  const apiArn = state.resourceArn ?? ref.resourceArn;
+  const reported = parseArn(apiArn);
+  if (reported && ((reported.account !== '' && reported.account !== ref.account) || (reported.region !== '' && reported.region !== ref.region))) {
+    deps.log.error('resource outside the detector scope refused', { check: ref.check, eventArn: ref.resourceArn, apiArn, account: ref.account, region: ref.region });
+    deps.metrics.count('ForeignResource');
+    return { outcome: 'refused' };
+  }
   const resolved = resolvePolicy(deps.policy, { ...context, tags: state.tags });
   const evaluation = await deps.detector.evaluate(state, resolved.settings);
   if (evaluation.status === 'COMPLIANT') return { outcome: 'compliant' };
@@ -70,8 +81,8 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     check: ref.check,
     account: ref.account,
     region: ref.region,
-    resourceArn: ref.resourceArn,
-    findingId: findingIdOf(ref, evaluation.evidence),
+    resourceArn: apiArn,
+    findingId: findingIdOf({ ...ref, resourceArn: apiArn }, evaluation.evidence),
     reason: evaluation.reason,
     evidence: evaluation.evidence,
     tags: state.tags,

@@ -5,6 +5,8 @@ import type { Evaluation, ResourceRef } from '../core/finding';
 /** The current state of a resource as the API reports it, plus its tags (for exemptions by tag). */
 export interface FetchedState {
   readonly tags: Readonly<Record<string, string>>;
+  /** The resource's ARN as the API reports it (TableArn, FunctionArn), when it does: the finding names this one. */
+  readonly resourceArn?: string;
 }
 
 /**

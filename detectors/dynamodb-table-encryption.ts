@@ -43,7 +43,7 @@ export const dynamodbTableEncryptionDetector: Detector<'dynamodb-table-encryptio
     }
     const { Tags } = await clients.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn ?? ref.resourceArn }));
     const tags = Object.fromEntries((Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-    return { tableName: table.TableName ?? tableName(ref.resourceArn), tableStatus: table.TableStatus, ...(sse ? { sse } : {}), ...(keyManager ? { keyManager } : {}), tags };
+    return { ...(table.TableArn ? { resourceArn: table.TableArn } : {}), tableName: table.TableName ?? tableName(ref.resourceArn), tableStatus: table.TableStatus, ...(sse ? { sse } : {}), ...(keyManager ? { keyManager } : {}), tags };
   },
 
   transitioning(state) {

@@ -28,6 +28,7 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
       const arn = config.FunctionArn ?? ref.resourceArn;
       const { Tags } = await clients.lambda.send(new ListTagsCommand({ Resource: arn }));
       return {
+        ...(config.FunctionArn ? { resourceArn: config.FunctionArn } : {}),
         functionName: config.FunctionName ?? arn.split(':').pop() ?? arn,
         functionArn: arn,
         ...(config.State ? { state: config.State } : {}),

@@ -7,7 +7,10 @@ import { MalformedEventError } from '../../../core/events/errors';
 import { parsePolicy } from '../../../core/policy/parse-policy';
 import type { WorkflowInput } from '../../../core/workflow-input';
 import { apigatewayStageWafDetector } from '../../../detectors/apigateway-stage-waf';
-import { type DetectionDeps, handleDetectorEvent } from '../../../detectors/detect';
+import { type DetectionDeps, detectResource, handleDetectorEvent } from '../../../detectors/detect';
+import { dynamodbTableEncryptionDetector } from '../../../detectors/dynamodb-table-encryption';
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
 import { apigatewayStageWafRemediator } from '../../../remediators/apigateway-stage-waf';
 import { lambdaFunctionEnvSecretsRemediator } from '../../../remediators/lambda-function-env-secrets';
@@ -202,5 +205,51 @@ describe('handleDetectorEvent', () => {
     expect(started[0]?.finding.evidence['flagged']).toHaveLength(2);
     expectNoCanary(started);
     expectNoCanary(capture.lines);
+  });
+});
+
+describe('detectResource names the resource as the API reports it', () => {
+  const dynamodb = mockClient(DynamoDBClient);
+  const tableDeps = () => {
+    const capture = captureLog();
+    const started: WorkflowInput[] = [];
+    const deps = {
+      detector: dynamodbTableEncryptionDetector,
+      clients: { dynamodb: new DynamoDBClient({ region: 'us-east-1' }), kms: new KMSClient({ region: 'us-east-1' }) },
+      policy: parsePolicy('version: 1\nchecks: { dynamodb-table-encryption: { mode: auto } }\n', 'p.yaml', NOW).policy,
+      organizationalUnits: [],
+      plan: () => ({ calls: [], notes: [] }),
+      startWorkflow: (input: WorkflowInput) => {
+        started.push(input);
+        return Promise.resolve('started' as const);
+      },
+      log: capture.log,
+      metrics: capture.metrics,
+      now: () => NOW,
+      poll: NO_WAIT,
+    };
+    return { deps, started, ...capture };
+  };
+  const ref = { check: 'dynamodb-table-encryption' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' };
+
+  beforeEach(() => {
+    dynamodb.reset();
+    dynamodb.on(ListTagsOfResourceCommand).resolves({ Tags: [] });
+  });
+
+  it("uses the API's TableArn in the finding", async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' } });
+    const { deps, started } = tableDeps();
+    await expect(detectResource({ ...ref, resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }, { kind: 'manual' }, deps)).resolves.toMatchObject({ outcome: 'started' });
+    expect(started[0]?.finding.resourceArn).toBe('arn:aws:dynamodb:us-east-1:111122223333:table/orders');
+  });
+
+  it('refuses a resource the API places in another account or region, logged and counted, nothing started', async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:eu-west-1:999988887777:table/orders' } });
+    const { deps, started, counts, lines } = tableDeps();
+    await expect(detectResource(ref, { kind: 'manual' }, deps)).resolves.toEqual({ outcome: 'refused' });
+    expect(started).toEqual([]);
+    expect(counts).toEqual({ ForeignResource: 1 });
+    expect(lines[0]).toMatchObject({ level: 'error', message: 'resource outside the detector scope refused' });
   });
 });

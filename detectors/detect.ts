@@ -3,6 +3,7 @@ import { parseArn } from '../core/aws/arns';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
 import { ForeignEventError, MalformedEventError } from '../core/events/errors';
+import { StillTransitioningError } from './errors';
 import { extractResources, ownResources } from '../core/events/extract-resources';
 import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
 import type { Counters, Log } from '../core/observability';
@@ -12,7 +13,7 @@ import { decisionOf, type WorkflowInput } from '../core/workflow-input';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
 
-export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate' | 'refused';
+export type ResourceOutcome = 'disabled' | 'deleted' | 'compliant' | 'not-applicable' | 'started' | 'duplicate' | 'refused' | 'deferred';
 
 /** How reports (simulate, scan) name the outcomes that start no workflow. */
 export const QUIET_OUTCOME_STATUS = {
@@ -21,6 +22,7 @@ export const QUIET_OUTCOME_STATUS = {
   deleted: 'NOT_FOUND',
   disabled: 'DISABLED',
   refused: 'REFUSED',
+  deferred: 'DEFERRED',
 } as const satisfies Record<Exclude<ResourceOutcome, 'started' | 'duplicate'>, string>;
 
 export type QuietStatus = (typeof QUIET_OUTCOME_STATUS)[keyof typeof QUIET_OUTCOME_STATUS];
@@ -56,6 +58,13 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   try {
     state = await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
   } catch (error) {
+    if (error instanceof StillTransitioningError) {
+      // A restored or imported table can stay CREATING for hours: judged by the daily sweep once it settles,
+      // not retried into the dead-letter queue.
+      deps.log.warn('still transitioning: left for the sweep', { check: ref.check, resourceArn: ref.resourceArn, problem: error.message });
+      deps.metrics.count('DeferredToSweep');
+      return { outcome: 'deferred' };
+    }
     const name = awsErrorName(error) ?? '';
     if (RETHROWN_WITH_CONTEXT.test(name)) {
       deps.log.error('cannot read resource', { check: ref.check, resourceArn: ref.resourceArn, account: ref.account, region: ref.region, error: name, message: errorMessage(error) });

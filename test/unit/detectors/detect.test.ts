@@ -244,6 +244,15 @@ describe('detectResource names the resource as the API reports it', () => {
     expect(started[0]?.finding.resourceArn).toBe('arn:aws:dynamodb:us-east-1:111122223333:table/orders');
   });
 
+  it('leaves a table still CREATING past the bounded wait to the sweep: counted and logged, not thrown into the dead-letter queue', async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'CREATING', TableArn: ref.resourceArn } });
+    const { deps, started, counts, lines } = tableDeps();
+    await expect(detectResource(ref, { kind: 'cloudtrail', id: 'restore' }, deps)).resolves.toEqual({ outcome: 'deferred' });
+    expect(started).toEqual([]);
+    expect(counts).toEqual({ DeferredToSweep: 1 });
+    expect(lines[0]).toMatchObject({ level: 'warn', message: 'still transitioning: left for the sweep' });
+  });
+
   it('refuses a resource the API places in another account or region, logged and counted, nothing started', async () => {
     dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:eu-west-1:999988887777:table/orders' } });
     const { deps, started, counts, lines } = tableDeps();

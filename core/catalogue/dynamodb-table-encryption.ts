@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kmsKeyReference } from '../policy/formats';
-import type { CheckDefinition } from './types';
+import type { CheckDefinition, PermissionStatement } from './types';
 
 const TABLE = 'arn:{partition}:dynamodb:{region}:{account}:table/*';
 const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
@@ -27,14 +27,26 @@ export const dynamodbTableEncryption = {
     ],
     remediate: [
       { actions: ['dynamodb:DescribeTable', 'dynamodb:UpdateTable'], resources: [TABLE] },
-      { actions: ['kms:DescribeKey'], resources: [KEY] },
-      {
-        // DynamoDB creates a grant on the key in the caller's name when a table moves to a KMS key.
-        actions: ['kms:CreateGrant'],
-        resources: [KEY],
-        conditions: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      },
     ],
+  },
+  policyPermissions: (settings: Record<string, unknown>): PermissionStatement[] => {
+    const kmsKey = String(settings['kmsKey']);
+    // The AWS managed key's own policy lets DynamoDB use it for every principal of the account.
+    if (kmsKey.startsWith('alias/aws/')) return [];
+    // Only the policy's key: by ARN, by key id, or by the alias the policy names (kms:ResourceAliases).
+    const key = kmsKey.startsWith('arn:') ? kmsKey : kmsKey.startsWith('alias/') ? KEY : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
+    const byAlias: Record<string, Record<string, string>> = kmsKey.startsWith('alias/') ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } } : {};
+    return [
+      // apply checks the key exists before it asks DynamoDB to use it.
+      { actions: ['kms:DescribeKey'], resources: [key], ...(Object.keys(byAlias).length > 0 ? { conditions: byAlias } : {}) },
+      {
+        // What DynamoDB's encryption guide lists for the caller that moves a table to a customer managed key:
+        // DynamoDB uses the key, and creates its grant, in the caller's name.
+        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        resources: [key],
+        conditions: { ...byAlias, StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
+      },
+    ];
   },
   defaultMode: 'auto',
   settings: z

@@ -50,4 +50,9 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
   readonly defaultMode: Mode;
   /** Strict zod object of the check's own policy settings; every field has a default. */
   readonly settings: Settings;
+  /**
+   * Remediator permissions that depend on the policy (a key the policy names): given each distinct
+   * settings the policy can resolve to, the extra statements. The stack grants their union.
+   */
+  readonly policyPermissions?: (settings: z.output<Settings>) => readonly PermissionStatement[];
 }

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CATALOGUE, type CheckId } from '../../core/catalogue';
+import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
 import { apigatewayStageWaf, BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../../core/catalogue/apigateway-stage-waf';
 import { WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
@@ -38,6 +38,20 @@ export interface WardenMemberProps {
 }
 
 export const STATE_MACHINE_NAME = 'warden-remediation';
+
+/**
+ * The union of a check's policy-dependent permissions over every settings the policy can resolve to:
+ * the check's section, and each override's section laid over it.
+ */
+function policyPermissionsOf(check: Check, policy: Policy): PermissionStatement[] {
+  const permissions: ((settings: Record<string, unknown>) => readonly PermissionStatement[]) | undefined = 'policyPermissions' in check ? check.policyPermissions : undefined;
+  if (!permissions) return [];
+  const own = (section: object | undefined) => Object.fromEntries(Object.entries(section ?? {}).filter(([key]) => key in check.settings.shape));
+  const base = own(policy.checks[check.id]);
+  const layers = [base, ...policy.overrides.map((override) => ({ ...base, ...own(override.checks?.[check.id]) }))];
+  const statements = layers.flatMap((layer) => permissions(check.settings.parse(layer) as Record<string, unknown>));
+  return [...new Map(statements.map((statement) => [JSON.stringify(statement), statement])).values()];
+}
 
 /** Every resource Warden needs in one member account and region. */
 export class WardenMember extends Construct {
@@ -99,7 +113,11 @@ export class WardenMember extends Construct {
     this.remediators = {} as Record<CheckId, WardenFunction>;
     this.detectors = {} as Record<CheckId, WardenFunction>;
     for (const check of CATALOGUE) {
-      const remediatorStatements = [...catalogueStatements(check.permissions.remediate), ...catalogueStatements(check.permissions.detect)];
+      const remediatorStatements = [
+        ...catalogueStatements(check.permissions.remediate),
+        ...catalogueStatements(check.permissions.detect),
+        ...catalogueStatements(policyPermissionsOf(check, props.policy)),
+      ];
       if (check.id === 'lambda-function-env-secrets') {
         // CreateSecret with Warden's key needs data keys from it.
         remediatorStatements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], resources: [this.key.keyArn] }));
@@ -112,7 +130,7 @@ export class WardenMember extends Construct {
         timeout: Duration.minutes(5),
         environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
       });
-      acknowledgeCatalogueWildcards(remediator, check.id, [...check.permissions.remediate, ...check.permissions.detect]);
+      acknowledgeCatalogueWildcards(remediator, check.id, [...check.permissions.remediate, ...check.permissions.detect, ...policyPermissionsOf(check, props.policy)]);
       this.remediators[check.id] = remediator;
       const detector = new WardenFunction(this, `Detector-${check.id}`, {
         entry: `detectors/${check.id}.ts`,

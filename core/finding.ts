@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { CheckId } from './catalogue';
 
-export type EvaluationStatus = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+/** `NOT_EVALUATED`: the detector could not read what it judges (a customer managed key it may not use); never COMPLIANT. */
+export type EvaluationStatus = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE' | 'NOT_EVALUATED';
 
 /** A resource a check should look at, as named by an event or a sweep. */
 export interface ResourceRef {
@@ -32,6 +33,11 @@ export interface Finding extends ResourceRef {
   readonly detectedAt: string;
   /** What triggered the detection: a CloudTrail event id, a Config item, or the sweep. */
   readonly trigger: { readonly kind: 'cloudtrail' | 'config' | 'sweep' | 'manual'; readonly id?: string };
+}
+
+/** How reports name a finding: noncompliant, or not evaluated (the detector could not read the resource). */
+export function findingStatus(finding: Pick<Finding, 'evidence'>): 'NON_COMPLIANT' | 'NOT_EVALUATED' {
+  return finding.evidence['notEvaluated'] !== undefined ? 'NOT_EVALUATED' : 'NON_COMPLIANT';
 }
 
 /** Canonical JSON: object keys sorted at every level, so equal states hash equally. */

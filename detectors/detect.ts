@@ -86,6 +86,10 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   const evaluation = await deps.detector.evaluate(state, resolved.settings);
   if (evaluation.status === 'COMPLIANT') return { outcome: 'compliant' };
   if (evaluation.status === 'NOT_APPLICABLE') return { outcome: 'not-applicable' };
+  if (evaluation.status === 'NOT_EVALUATED') {
+    deps.log.warn('not evaluated', { check: ref.check, resourceArn: apiArn, reason: evaluation.reason });
+    deps.metrics.count('NotEvaluated');
+  }
   const finding: Finding = {
     check: ref.check,
     account: ref.account,
@@ -98,7 +102,12 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     detectedAt: context.now.toISOString(),
     trigger,
   };
-  const input: WorkflowInput = { finding, decision: decisionOf(resolved, context.now), plan: deps.plan(finding, resolved.settings) };
+  // A resource the detector could not judge goes on the record as reported, with why, and is never fixed.
+  const notEvaluated = evaluation.status === 'NOT_EVALUATED';
+  const decision = decisionOf(resolved, context.now);
+  const input: WorkflowInput = notEvaluated
+    ? { finding, decision: { ...decision, mode: 'report', decidedBy: 'not evaluated' }, plan: { calls: [], notes: [`Not evaluated: ${evaluation.reason}. Let the detector's role decrypt with that key (kms:Decrypt through Lambda) so Warden can judge it.`] } }
+    : { finding, decision, plan: deps.plan(finding, resolved.settings) };
   for (const expired of resolved.expiredExemptions) deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
   const outcome = await deps.startWorkflow(input);
   deps.metrics.count(outcome === 'started' ? 'WorkflowStarted' : 'DuplicateFinding');

@@ -16,6 +16,9 @@ export interface FunctionState extends FetchedState {
   readonly revisionId?: string;
   readonly role?: string;
   readonly variables: Readonly<Record<string, string>>;
+  /** Set when Lambda could not decrypt the environment for the caller (a customer managed key): its error code. */
+  readonly environmentError?: string;
+  readonly kmsKeyArn?: string;
 }
 
 export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-secrets', FunctionState, 'lambda'> = {
@@ -36,6 +39,8 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
         ...(config.RevisionId ? { revisionId: config.RevisionId } : {}),
         ...(config.Role ? { role: config.Role } : {}),
         variables: config.Environment?.Variables ?? {},
+        ...(config.Environment?.Error ? { environmentError: config.Environment.Error.ErrorCode ?? 'EnvironmentError' } : {}),
+        ...(config.KMSKeyArn ? { kmsKeyArn: config.KMSKeyArn } : {}),
         tags: Tags ?? {},
       };
     } catch (error) {
@@ -49,6 +54,15 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
   },
 
   async evaluate(state, settings): Promise<Evaluation> {
+    if (state.environmentError) {
+      // Without the values there is nothing to judge: reported as such, never as compliant.
+      const key = state.kmsKeyArn ?? 'a customer managed key';
+      return {
+        status: 'NOT_EVALUATED',
+        reason: `function ${state.functionName}: environment not evaluated: it is encrypted with ${key}, which the detector may not decrypt (${state.environmentError})`,
+        evidence: { functionName: state.functionName, notEvaluated: state.environmentError, ...(state.kmsKeyArn ? { kmsKeyArn: state.kmsKeyArn } : {}) },
+      };
+    }
     const flagged = await scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables });
     const evidence = { functionName: state.functionName, flagged, variableCount: Object.keys(state.variables).length };
     if (flagged.length > 0) {

@@ -60,6 +60,7 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
     });
     if (progress) io.stderr.write('\r\u001b[2K');
     const noncompliant = results.filter((result) => result.status === 'NON_COMPLIANT');
+    const notEvaluated = results.filter((result) => result.status === 'NOT_EVALUATED');
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ account, region, results }, null, 2)}\n`);
     } else {
@@ -67,12 +68,14 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
       for (const result of results) {
         if (result.status === 'NON_COMPLIANT') {
           io.stdout.write(`${paint.red('✗')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`);
+        } else if (result.status === 'NOT_EVALUATED') {
+          io.stdout.write(`${paint.yellow('?')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n`);
         } else if (result.status === 'ERROR') {
           io.stdout.write(`${paint.yellow('!')} ${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
         }
       }
-      io.stdout.write(`${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${results.filter((result) => result.status === 'ERROR').length} errors\n`);
+      io.stdout.write(`${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${results.filter((result) => result.status === 'ERROR').length} errors\n`);
     }
-    return noncompliant.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return noncompliant.length + notEvaluated.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };

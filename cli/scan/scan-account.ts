@@ -4,6 +4,7 @@ import { awsErrorName, errorMessage } from '../../core/errors';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
+import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
@@ -12,7 +13,7 @@ import { remediatorFor } from '../../remediators/index';
 export interface ScannedResource {
   readonly check: CheckId;
   readonly resourceArn: string;
-  readonly status: 'NON_COMPLIANT' | QuietStatus | 'ERROR';
+  readonly status: 'NON_COMPLIANT' | 'NOT_EVALUATED' | QuietStatus | 'ERROR';
   readonly reason?: string;
   readonly flagged?: readonly string[];
   readonly findingId?: string;
@@ -79,7 +80,7 @@ export async function scanAccount(input: {
           results.push({
             check,
             resourceArn: ref.resourceArn,
-            status: 'NON_COMPLIANT',
+            status: findingStatus(finding),
             reason: finding.reason,
             ...(flagged ? { flagged } : {}),
             findingId: finding.findingId,

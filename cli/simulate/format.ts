@@ -9,11 +9,12 @@ export function formatSimulation(simulation: Simulation, paint: Paint): string {
   for (const result of simulation.results) {
     lines.push(paint.bold(`event ${result.event}`) + paint.dim(` (${result.file}) → ${result.checks.length > 0 ? result.checks.join(', ') : 'no Warden rule matches'}`));
     for (const finding of result.findings) {
-      if (finding.status !== 'NON_COMPLIANT') {
+      if (finding.status !== 'NON_COMPLIANT' && finding.status !== 'NOT_EVALUATED') {
         lines.push(`  ${paint.green('✓')} ${finding.check}  ${finding.resourceArn}  ${paint.dim(finding.status)}`);
         continue;
       }
-      lines.push(`  ${paint.red('✗')} ${finding.check}  ${finding.resourceArn}  ${paint.red('NON_COMPLIANT')}`);
+      const mark = finding.status === 'NOT_EVALUATED' ? paint.yellow('?') : paint.red('✗');
+      lines.push(`  ${mark} ${finding.check}  ${finding.resourceArn}  ${finding.status === 'NOT_EVALUATED' ? paint.yellow(finding.status) : paint.red(finding.status)}`);
       lines.push(`      why:      ${finding.reason ?? ''}`);
       if (finding.flagged) lines.push(`      flagged:  ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`);
       const decision = finding.exemptBy ? `exempt by ${finding.exemptBy}` : `${paint.cyan(finding.mode ?? '')} ${paint.dim(`by ${finding.decidedBy ?? ''}`)}`;

@@ -8,6 +8,7 @@ import { extractResources, ownResources } from '../../core/events/extract-resour
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
+import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
@@ -21,7 +22,7 @@ import { runDryRun } from './local-workflow';
 import { replayClients, SnapshotMissError } from './replay-clients';
 import type { Snapshot } from './snapshot';
 
-export type SimulatedStatus = 'NON_COMPLIANT' | QuietStatus;
+export type SimulatedStatus = 'NON_COMPLIANT' | 'NOT_EVALUATED' | QuietStatus;
 
 export interface SimulatedFinding {
   readonly check: CheckId;
@@ -125,7 +126,7 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
             const common = {
               check,
               resourceArn: ref.resourceArn,
-              status: 'NON_COMPLIANT' as const,
+              status: findingStatus(finding),
               reason: finding.reason,
               ...(flagged ? { flagged } : {}),
               findingId: finding.findingId,

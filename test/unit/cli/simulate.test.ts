@@ -144,6 +144,19 @@ describe('warden simulate', () => {
     expect(result.code).toBe(1);
   });
 
+  it('reports a function it cannot decrypt as NOT_EVALUATED, recorded as reported, with no planned call', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-cmk-'));
+    const snapshot = JSON.parse(readFileSync(join(ROOT, 'examples/snapshot.json'), 'utf8')) as { responses: Record<string, { input: Record<string, unknown>; output: Record<string, unknown> }[]> };
+    for (const entry of snapshot.responses['Lambda.GetFunctionConfiguration'] ?? []) {
+      entry.output = { ...entry.output, KMSKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'KMS access was denied' } } };
+    }
+    writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    const result = await run(['simulate', '--events', 'examples/events/08-lambda-create-checkout.json', '--snapshot', join(dir, 'snapshot.json'), '--policy', 'examples/policy.yaml', '--json']);
+    const [finding] = (JSON.parse(result.stdout) as Json).results.flatMap((entry) => entry.findings);
+    expect(finding).toMatchObject({ check: 'lambda-function-env-secrets', status: 'NOT_EVALUATED', outcome: 'REPORTED', decidedBy: 'not evaluated', plannedCalls: [] });
+    expect(String(finding?.['reason'])).toContain('environment not evaluated');
+  });
+
   it('names the file and field of a malformed snapshot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-snapshot-'));
     writeFileSync(join(dir, 'snapshot.json'), JSON.stringify({ account: '1234', region: 'us-east-1', responses: {} }));

@@ -23,6 +23,23 @@ async function judge(fixture: string, options = settings) {
 }
 
 describe('lambda-function-env-secrets detector', () => {
+  it('reports a function whose environment it cannot decrypt (customer managed key) as not evaluated, never compliant', async () => {
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const configuration = apiFixture<Record<string, unknown>>('lambda-get-function-configuration-secrets');
+    lambda.on(GetFunctionConfigurationCommand, { FunctionName: arn }).resolves({
+      ...configuration,
+      KMSKeyArn: key,
+      Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'Lambda was unable to decrypt the environment variables because KMS access was denied.' } },
+    });
+    const state = await detector.fetch(ref, clients, settings);
+    const evaluation = await detector.evaluate(state!, settings);
+    expect(evaluation).toEqual({
+      status: 'NOT_EVALUATED',
+      reason: `function my-function: environment not evaluated: it is encrypted with ${key}, which the detector may not decrypt (AccessDeniedException)`,
+      evidence: { functionName: 'my-function', notEvaluated: 'AccessDeniedException', kmsKeyArn: key },
+    });
+  });
+
   it('flags plaintext secrets by name, rule and fingerprint, never by value', async () => {
     const { evaluation } = await judge('lambda-get-function-configuration-secrets');
     expect(evaluation.status).toBe('NON_COMPLIANT');

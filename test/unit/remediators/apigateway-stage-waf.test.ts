@@ -45,6 +45,17 @@ describe('apigateway-stage-waf remediator', () => {
     expect(plan.notes.join(' ')).toMatch(/no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/);
   });
 
+  it('says in the plan what the baseline web ACL will block, and who must act', () => {
+    const [note] = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, context).notes;
+    expect(note).toContain('warden-baseline web ACL will answer 403 Forbidden');
+    expect(note).toContain('SizeRestrictions_BODY and NoUserAgent_HEADER');
+    expect(note).toContain('more than 2000 requests in 5 minutes from one IP address');
+    expect(note).toContain('the stage owner must ask for an exception');
+    const enforced = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline', baselineEnforceSizeAndUserAgentRules: true, baselineRateLimit: 500 }, context).notes[0];
+    expect(enforced).not.toContain('only count');
+    expect(enforced).toContain('more than 500 requests');
+  });
+
   it('plans and applies exactly one AssociateWebACL', async () => {
     expect(remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, context).calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } }]);
     await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: true, undo: { stageArn, webAclArn: BASELINE } });

@@ -87,6 +87,11 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
 
   verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
+  async discoverContext(clients) {
+    const baselineWebAclArn = await findBaselineWebAcl(clients.wafv2);
+    return baselineWebAclArn ? { baselineWebAclArn } : {};
+  },
+
   async undo(record, clients) {
     await clients.wafv2.send(new DisassociateWebACLCommand({ ResourceArn: record.stageArn }));
   },

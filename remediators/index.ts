@@ -4,7 +4,7 @@ import { apigatewayStageThrottlingRemediator } from './apigateway-stage-throttli
 import { apigatewayStageWafRemediator } from './apigateway-stage-waf';
 import { dynamodbTableEncryptionRemediator } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecretsRemediator } from './lambda-function-env-secrets';
-import type { Remediator } from './remediator';
+import type { RemediationContext, Remediator } from './remediator';
 
 export type AnyRemediator = Remediator<CheckId, keyof AwsClients, unknown>;
 
@@ -18,4 +18,21 @@ export const REMEDIATORS = {
 
 export function remediatorFor(check: CheckId): AnyRemediator {
   return REMEDIATORS[check] as unknown as AnyRemediator;
+}
+
+/**
+ * What the checks' remediators read from the account in place of a deployment's outputs (see
+ * `Remediator.discoverContext`). An error `notKnownHere` accepts (no permission, not recorded) leaves
+ * that part out: the plans then say what is missing.
+ */
+export async function discoverRemediationContext(clients: AwsClients, checks: readonly CheckId[], notKnownHere: (error: unknown) => boolean): Promise<RemediationContext> {
+  let context: RemediationContext = {};
+  for (const check of checks) {
+    try {
+      context = { ...context, ...(await remediatorFor(check).discoverContext?.(clients)) };
+    } catch (error) {
+      if (!notKnownHere(error)) throw error;
+    }
+  }
+  return context;
 }

@@ -38,4 +38,9 @@ export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients
   /** Re-reads and re-judges the resource, waiting while it transitions; throws if still noncompliant. */
   verify(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, poll?: PollOptions): Promise<Evaluation>;
   undo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<void>;
+  /**
+   * Reads from the account what a deployment would hand the remediator (the stack's outputs), for
+   * `warden scan` and `warden simulate`, which have no stack. Absent when the remediator needs nothing.
+   */
+  discoverContext?(clients: Pick<AwsClients, Clients>): Promise<Partial<RemediationContext>>;
 }

@@ -7,8 +7,7 @@ import type { WorkflowInput } from '../../core/workflow-input';
 import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
-import { remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
 
 export interface ScannedResource {
   readonly check: CheckId;
@@ -28,15 +27,8 @@ export interface ScannedResource {
   readonly error?: string;
 }
 
-/** The account's baseline web ACL in this region, or `undefined` if there is none or the caller may not list web ACLs. */
-async function baselineWebAcl(clients: AwsClients): Promise<string | undefined> {
-  try {
-    return await findBaselineWebAcl(clients.wafv2);
-  } catch (error) {
-    if (awsErrorName(error) === 'AccessDeniedException' || awsErrorName(error) === 'WAFAccessDeniedException') return undefined;
-    throw error;
-  }
-}
+/** Errors that mean the caller may not read a piece of context: the plans then say what is missing. */
+const accessDenied = (error: unknown) => ['AccessDeniedException', 'WAFAccessDeniedException', 'AccessDenied'].includes(awsErrorName(error) ?? '');
 
 /**
  * `warden scan`: a read-only sweep with the caller's credentials. The same detectors and policy
@@ -52,7 +44,7 @@ export async function scanAccount(input: {
   onProgress?: (done: number, check: CheckId) => void;
 }): Promise<ScannedResource[]> {
   const results: ScannedResource[] = [];
-  const context = { baselineWebAclArn: await baselineWebAcl(input.clients) };
+  const context = await discoverRemediationContext(input.clients, input.checks, accessDenied);
   for (const check of input.checks) {
     const detector = DETECTORS[check];
     const remediator = remediatorFor(check);

@@ -1,4 +1,4 @@
-import type { CheckId } from '../../core/catalogue';
+import { CHECK_IDS, type CheckId } from '../../core/catalogue';
 import { partitionOf } from '../../core/aws/arns';
 import { AuditStore } from '../../core/audit/audit-store';
 import { verifyChain } from '../../core/audit/verify-chain';
@@ -12,8 +12,7 @@ import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
-import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
-import { remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
 import type { TerminalState } from '../../statemachines/audit-states';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
 import { createAuditTable, startLocalDynamoDb } from '../local-dynamodb';
@@ -54,16 +53,6 @@ export interface Simulation {
   readonly audit: { readonly records: number; readonly chainsVerified: boolean };
 }
 
-/** The baseline web ACL the snapshot's ListWebACLs response names, if it recorded one. */
-async function recordedBaselineWebAcl(clients: ReturnType<typeof replayClients>): Promise<string | undefined> {
-  try {
-    return await findBaselineWebAcl(clients.wafv2);
-  } catch (error) {
-    if (error instanceof SnapshotMissError) return undefined;
-    throw error;
-  }
-}
-
 /**
  * `warden simulate`: each event goes through the synthesized rule patterns, the matching detectors run
  * against the snapshot's recorded responses, the policy decides, and the real workflow definition runs
@@ -73,7 +62,9 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
   const { snapshot, policy, now } = input;
   const clients = replayClients(snapshot);
   const partition = partitionOf(snapshot.region);
-  const baselineWebAclArn = snapshot.baselineWebAclArn ?? (await recordedBaselineWebAcl(clients));
+  // What the snapshot says, else what its recorded responses show (a response it lacks is not known here).
+  const discovered = await discoverRemediationContext(clients, CHECK_IDS, (error) => error instanceof SnapshotMissError);
+  const baselineWebAclArn = snapshot.baselineWebAclArn ?? discovered.baselineWebAclArn;
   const resources: WorkflowResources = {
     partition,
     eventBusArn: `arn:${partition}:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,

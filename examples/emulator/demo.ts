@@ -14,15 +14,14 @@ import { AuditStore } from '../../core/audit/audit-store';
 import { recordFromEvent } from '../../core/audit/audit-writer';
 import { partitionOf } from '../../core/aws/arns';
 import { createAwsClients } from '../../core/aws/clients';
-import { CATALOGUE, type CheckId } from '../../core/catalogue';
+import { CATALOGUE, CHECK_IDS, type CheckId } from '../../core/catalogue';
 import type { Finding } from '../../core/finding';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import { loadPolicyFile } from '../../core/policy/parse-policy';
 import type { WorkflowInput } from '../../core/workflow-input';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import { findBaselineWebAcl } from '../../remediators/apigateway-stage-waf';
-import { remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../statemachines/audit-states';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
@@ -59,7 +58,7 @@ async function run(): Promise<number> {
     await dynamodb.send(new CreateTableCommand({ ...encrypted, TableName: 'warden-blast-radius', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
     const audit = new AuditStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), AUDIT_TABLE);
     const clients = createAwsClients({ region: REGION });
-    const context = { baselineWebAclArn: await findBaselineWebAcl(clients.wafv2) };
+    const context = await discoverRemediationContext(clients, CHECK_IDS, () => false);
     const policy = loadPolicyFile(policyFile).policy;
     const partition = partitionOf(REGION);
     const definition = buildWorkflowDefinition({

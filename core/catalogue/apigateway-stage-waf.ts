@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { regionName, webAclArn } from '../policy/formats';
 import { STAGE_ARN_TEMPLATE } from './apigateway-stage-throttling';
-import type { CheckDefinition } from './types';
+import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';
 
 const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
 /** The name of the web ACL the member stack creates in every region: what `webAcl: baseline` means. */
@@ -42,6 +42,26 @@ export const apigatewayStageWaf = {
         resources: [WEB_ACL, STAGE_ARN_TEMPLATE],
       },
     ],
+  },
+  policyChecks: (layer: CheckSettingsLayer): CheckPolicyProblem[] => {
+    const webAcl = layer.own['webAcl'];
+    const path = [...layer.path, 'webAcl'];
+    const regionOf = (arn: string) => arn.split(':')[3] ?? '';
+    if (typeof webAcl === 'string' && webAcl !== 'baseline') {
+      // One ARN names one region's ACL: applied to a stage elsewhere, AssociateWebACL fails.
+      const elsewhere = layer.regions.filter((region) => region !== regionOf(webAcl));
+      return elsewhere.length > 0 ? [{ path, severity: 'error', message: `this web ACL is in ${regionOf(webAcl)} and cannot protect stages in ${elsewhere.join(', ')}: use a map of region to web ACL ARN` }] : [];
+    }
+    if (typeof webAcl !== 'object' || webAcl === null) return [];
+    const map = webAcl as Record<string, string>;
+    return [
+      ...Object.entries(map)
+        .filter(([region, arn]) => regionOf(arn) !== region)
+        .map(([region]): CheckPolicyProblem => ({ path: [...path, region], severity: 'error', message: `a web ACL must be in the region of the stages it protects (${region})` })),
+      ...(layer.atChecksLevel ? layer.regions : [])
+        .filter((region) => !(region in map))
+        .map((region): CheckPolicyProblem => ({ path, severity: 'warning', message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL` })),
+    ];
   },
   defaultMode: 'approval',
   settings: z

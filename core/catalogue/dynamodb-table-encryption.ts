@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kmsKeyReference } from '../policy/formats';
-import type { CheckDefinition, PermissionStatement } from './types';
+import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer, PermissionStatement } from './types';
 
 const TABLE = 'arn:{partition}:dynamodb:{region}:{account}:table/*';
 const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
@@ -45,6 +45,19 @@ export const dynamodbTableEncryption = {
         actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
         resources: [key],
         conditions: { ...byAlias, StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
+      },
+    ];
+  },
+  // requireCustomerManagedKey with an AWS managed kmsKey: every table would be judged noncompliant, and no fix could pass.
+  policyChecks: (layer: CheckSettingsLayer): CheckPolicyProblem[] => {
+    const kmsKey = [layer.own['kmsKey'], layer.base['kmsKey']].find((value): value is string => typeof value === 'string') ?? 'alias/aws/dynamodb';
+    const required = layer.own['requireCustomerManagedKey'] ?? layer.base['requireCustomerManagedKey'] ?? false;
+    if (required !== true || !kmsKey.startsWith('alias/aws/')) return [];
+    return [
+      {
+        path: [...layer.path, layer.own['requireCustomerManagedKey'] !== undefined ? 'requireCustomerManagedKey' : 'kmsKey'],
+        severity: 'error',
+        message: `requireCustomerManagedKey is true but kmsKey is ${kmsKey}, an AWS managed key: every fix would be judged noncompliant again. Set kmsKey to a customer managed key`,
       },
     ];
   },

@@ -18,6 +18,28 @@ export interface PermissionStatement {
   readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
+/**
+ * One place in the policy that sets a check's own settings (`checks.<id>` or `overrides[i].checks.<id>`),
+ * as written: no defaults applied.
+ */
+export interface CheckSettingsLayer {
+  /** Where this section is, e.g. `['overrides', 0, 'checks', '<id>']`. */
+  readonly path: readonly (string | number)[];
+  readonly own: Readonly<Record<string, unknown>>;
+  /** For an override: the `checks.<id>` section it lays itself over (empty at checks level). */
+  readonly base: Readonly<Record<string, unknown>>;
+  /** The regions this section can apply to: an override's `match.region`, else `deployment.regions`. */
+  readonly regions: readonly string[];
+  readonly atChecksLevel: boolean;
+}
+
+/** A problem a check's own policy checks find, located by a path below its layer's path. */
+export interface CheckPolicyProblem {
+  readonly path: readonly (string | number)[];
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+}
+
 /** The CloudTrail calls that can make a resource of this check noncompliant. */
 export interface CloudTrailTrigger {
   readonly eventSource: string;
@@ -55,4 +77,6 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * settings the policy can resolve to, the extra statements. The stack grants their union.
    */
   readonly policyPermissions?: (settings: z.output<Settings>) => readonly PermissionStatement[];
+  /** Settings that pass the schema but can never work together, found in each layer that sets them. */
+  readonly policyChecks?: (layer: CheckSettingsLayer) => readonly CheckPolicyProblem[];
 }

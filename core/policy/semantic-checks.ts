@@ -1,4 +1,4 @@
-import { CATALOGUE, type CheckId } from '../catalogue';
+import { CATALOGUE, type CheckId, type CheckSettingsLayer } from '../catalogue';
 import { durationSeconds, parsePolicyDate } from './formats';
 import type { Exemption, Policy } from './schema';
 import type { PolicyPath } from './source-locator';
@@ -122,69 +122,32 @@ function checkExemptions(policy: Policy, now: Date): SemanticProblem[] {
   return problems;
 }
 
-/** The check settings of `checks` and of every override, with the regions each layer can apply to. */
-function checkLayers(policy: Policy): { path: PolicyPath; checks: Policy['checks']; regions: readonly string[]; base?: Policy['checks'] }[] {
+/** Every section of the policy that sets `check`'s own settings, with the regions each can apply to. */
+function settingsLayersOf(policy: Policy, check: CheckId): CheckSettingsLayer[] {
   const deployed = policy.deployment?.regions ?? [];
+  const section = (checks: Policy['checks'] | undefined) => (checks?.[check] ?? undefined);
+  const base = section(policy.checks);
   return [
-    { path: ['checks'], checks: policy.checks, regions: deployed },
+    ...(base ? [{ path: ['checks', check], own: base, base: {}, regions: deployed, atChecksLevel: true }] : []),
     ...policy.overrides.flatMap((override, index) => {
-      if (!override.checks) return [];
+      const own = section(override.checks);
+      if (!own) return [];
       const matched = override.match.region;
       const regions = matched === undefined ? deployed : Array.isArray(matched) ? matched : [matched];
-      return [{ path: ['overrides', index, 'checks'] as PolicyPath, checks: override.checks, regions, base: policy.checks }];
+      return [{ path: ['overrides', index, 'checks', check], own, base: base ?? {}, regions, atChecksLevel: false }];
     }),
   ];
 }
 
-const regionOfArn = (arn: string) => arn.split(':')[3] ?? '';
-
-function checkWebAcls(policy: Policy): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
-  for (const layer of checkLayers(policy)) {
-    const webAcl = layer.checks['apigateway-stage-waf']?.webAcl;
-    const path: PolicyPath = [...layer.path, 'apigateway-stage-waf', 'webAcl'];
-    if (typeof webAcl === 'string' && webAcl !== 'baseline') {
-      // One ARN names one region's ACL: applied to a stage elsewhere, AssociateWebACL fails.
-      const elsewhere = layer.regions.filter((region) => region !== regionOfArn(webAcl));
-      if (elsewhere.length > 0) {
-        problems.push({ path, severity: 'error', message: `this web ACL is in ${regionOfArn(webAcl)} and cannot protect stages in ${elsewhere.join(', ')}: use a map of region to web ACL ARN` });
-      }
-      continue;
-    }
-    if (typeof webAcl !== 'object' || webAcl === null) continue;
-    for (const [region, arn] of Object.entries(webAcl as Record<string, string>)) {
-      if (regionOfArn(arn) !== region) problems.push({ path: [...path, region], severity: 'error', message: `a web ACL must be in the region of the stages it protects (${region})` });
-    }
-    if (layer.path[0] !== 'checks') continue;
-    for (const region of layer.regions) {
-      if (!(region in webAcl)) problems.push({ path, severity: 'warning', message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL` });
-    }
-  }
-  return problems;
-}
-
-/** `requireCustomerManagedKey` with an AWS managed `kmsKey`: every table would be judged noncompliant, and the fix could never pass. */
-function checkTableKeys(policy: Policy): SemanticProblem[] {
-  return checkLayers(policy).flatMap((layer) => {
-    const own = layer.checks['dynamodb-table-encryption'];
-    if (!own) return [];
-    const base = layer.base?.['dynamodb-table-encryption'];
-    // File settings are typed loosely (unknown); the schema has already checked they are key references.
-    const kmsKey = [own.kmsKey, base?.kmsKey].find((value): value is string => typeof value === 'string') ?? 'alias/aws/dynamodb';
-    const required = own.requireCustomerManagedKey ?? base?.requireCustomerManagedKey ?? false;
-    if (!required || !kmsKey.startsWith('alias/aws/')) return [];
-    const key = own.requireCustomerManagedKey !== undefined ? 'requireCustomerManagedKey' : 'kmsKey';
-    return [
-      {
-        path: [...layer.path, 'dynamodb-table-encryption', key],
-        severity: 'error' as const,
-        message: `requireCustomerManagedKey is true but kmsKey is ${kmsKey}, an AWS managed key: every fix would be judged noncompliant again. Set kmsKey to a customer managed key`,
-      },
-    ];
+/** Each check's own policy checks (core/catalogue/<check>.ts), over every section that sets its settings. */
+function checkPolicyChecks(policy: Policy): SemanticProblem[] {
+  return CATALOGUE.flatMap((check) => {
+    const policyChecks = 'policyChecks' in check ? check.policyChecks : undefined;
+    return policyChecks ? settingsLayersOf(policy, check.id).flatMap((layer) => policyChecks(layer)) : [];
   });
 }
 
 /** Problems a schema cannot see: references between sections, duplicates, and rules that can never apply. */
 export function semanticProblems(policy: Policy, now: Date): SemanticProblem[] {
-  return [...checkModes(policy), ...checkTickets(policy), ...checkOverrides(policy), ...checkExemptions(policy, now), ...checkWebAcls(policy), ...checkTableKeys(policy)];
+  return [...checkModes(policy), ...checkTickets(policy), ...checkOverrides(policy), ...checkExemptions(policy, now), ...checkPolicyChecks(policy)];
 }

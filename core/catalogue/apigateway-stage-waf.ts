@@ -43,6 +43,11 @@ export const apigatewayStageWaf = {
       },
     ],
   },
+  memberWebAcl: (settings: Record<string, unknown>) => ({
+    name: BASELINE_WEB_ACL_NAME,
+    rateLimitPer5Minutes: Number(settings['baselineRateLimit']),
+    countCommonRules: settings['baselineEnforceSizeAndUserAgentRules'] === true ? [] : COUNTED_COMMON_RULES,
+  }),
   policyChecks: (layer: CheckSettingsLayer): CheckPolicyProblem[] => {
     const webAcl = layer.own['webAcl'];
     const path = [...layer.path, 'webAcl'];

@@ -77,6 +77,11 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * settings the policy can resolve to, the extra statements. The stack grants their union.
    */
   readonly policyPermissions?: (settings: z.output<Settings>) => readonly PermissionStatement[];
+  /**
+   * The web ACL this check needs in every member account and region (what `webAcl: baseline` names),
+   * from its checks-level settings: one ACL per member template, so overrides cannot vary it.
+   */
+  readonly memberWebAcl?: (settings: z.output<Settings>) => { readonly name: string; readonly rateLimitPer5Minutes: number; readonly countCommonRules: readonly string[] };
   /** Settings that pass the schema but can never work together, found in each layer that sets them. */
   readonly policyChecks?: (layer: CheckSettingsLayer) => readonly CheckPolicyProblem[];
 }

@@ -9,7 +9,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
-import { apigatewayStageWaf, BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../../core/catalogue/apigateway-stage-waf';
 import { WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
@@ -43,10 +42,20 @@ export const STATE_MACHINE_NAME = 'warden-remediation';
  * The union of a check's policy-dependent permissions over every settings the policy can resolve to:
  * the check's section, and each override's section laid over it.
  */
+/** A section's own settings of `check`, without the common ones (mode, dryRun, ...). */
+function ownSettings(check: Check, section: object | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(section ?? {}).filter(([key]) => key in check.settings.shape));
+}
+
+/** The check's settings at checks level, defaults applied. */
+function checksLevelSettings(check: Check, policy: Policy): Record<string, unknown> {
+  return check.settings.parse(ownSettings(check, policy.checks[check.id]));
+}
+
 function policyPermissionsOf(check: Check, policy: Policy): PermissionStatement[] {
   const permissions: ((settings: Record<string, unknown>) => readonly PermissionStatement[]) | undefined = 'policyPermissions' in check ? check.policyPermissions : undefined;
   if (!permissions) return [];
-  const own = (section: object | undefined) => Object.fromEntries(Object.entries(section ?? {}).filter(([key]) => key in check.settings.shape));
+  const own = (section: object | undefined) => ownSettings(check, section);
   const base = own(policy.checks[check.id]);
   const layers = [base, ...policy.overrides.map((override) => ({ ...base, ...own(override.checks?.[check.id]) }))];
   const statements = layers.flatMap((layer) => permissions(check.settings.parse(layer) as Record<string, unknown>));
@@ -99,14 +108,11 @@ export class WardenMember extends Construct {
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
 
-    // The check's own settings at checks level (one ACL per member template: overrides cannot vary it).
-    const wafShape = apigatewayStageWaf.settings.shape;
-    const waf = apigatewayStageWaf.settings.parse(Object.fromEntries(Object.entries(props.policy.checks['apigateway-stage-waf'] ?? {}).filter(([key]) => key in wafShape)));
-    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', {
-      name: BASELINE_WEB_ACL_NAME,
-      rateLimitPer5Minutes: waf.baselineRateLimit,
-      countCommonRules: waf.baselineEnforceSizeAndUserAgentRules ? [] : COUNTED_COMMON_RULES,
-    });
+    // The web ACL a check declares for every member (the baseline), from its checks-level settings.
+    const aclCheck = CATALOGUE.find((check) => 'memberWebAcl' in check);
+    const acl = aclCheck && 'memberWebAcl' in aclCheck ? aclCheck.memberWebAcl(checksLevelSettings(aclCheck, props.policy)) : undefined;
+    if (!acl) throw new Error('no check declares the member web ACL');
+    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', acl);
     const baselineArn = this.baselineWebAcl.webAcl.attrArn;
 
     const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${STATE_MACHINE_NAME}`;

@@ -1,40 +1,18 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../core/catalogue';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../../remediators/errors';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
 import { loopbackServer, type Received, type Responder } from '../support/loopback';
+import { type BundleOutcome, runBundle } from '../support/run-bundle';
 
 /*
  * The bundles as `cdk synth` built them (the construct's own esbuild options), each loaded in a fresh
- * Node process (the one running these tests: Node 24 from the devDependency), as Lambda loads them.
+ * Node process, as Lambda loads them (test/support/run-bundle.ts).
  */
 
-const RUNNER = join(__dirname, '..', 'support', 'bundle-runner.cjs');
-const ROOT = join(__dirname, '..', '..');
-
-/**
- * What the nodejs24.x runtime provides besides the bundle: the AWS SDK v3 (the stacks mark it external).
- * Only @aws-sdk is on the path, so a dependency the bundler failed to include cannot be found here either.
- */
-function lambdaRuntimeModules(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-runtime-'));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(join(ROOT, 'node_modules', '@aws-sdk'), join(dir, 'node_modules', '@aws-sdk'));
-  return join(dir, 'node_modules');
-}
-const RUNTIME_MODULES = lambdaRuntimeModules();
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
-
-interface RunResult {
-  readonly loaded: boolean;
-  readonly handlerType?: string;
-  readonly result?: unknown;
-  readonly error?: { readonly name?: string; readonly message?: string };
-}
 
 /** A placeholder for each environment value the template fills in at deploy time. */
 function environmentOf(fn: SynthesizedFunction): Record<string, string> {
@@ -47,35 +25,7 @@ function environmentOf(fn: SynthesizedFunction): Record<string, string> {
   );
 }
 
-function runBundle(fn: SynthesizedFunction, endpoint: string, event?: unknown): Promise<RunResult> {
-  const [, exportName = 'handler'] = fn.handler.split('.');
-  const args = [RUNNER, fn.assetDir, exportName, ...(event === undefined ? [] : [JSON.stringify(event)])];
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'NODE_OPTIONS'));
-  const env = {
-    ...clean,
-    ...environmentOf(fn),
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'bundle-test-secret-key',
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    WARDEN_FAST_TIMERS: '1',
-    NODE_PATH: RUNTIME_MODULES,
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', () => {
-      const line = stdout.split('\n').find((entry) => entry.startsWith('BUNDLE-RESULT '));
-      if (!line) return reject(new Error(`${fn.path} printed no result\n${stdout}\n${stderr}`));
-      resolve(JSON.parse(line.slice('BUNDLE-RESULT '.length)) as RunResult);
-    });
-  });
-}
+const run = (fn: SynthesizedFunction, endpoint: string, event?: unknown): Promise<BundleOutcome> => runBundle(fn, { endpoint, region: REGION, environment: environmentOf(fn), event });
 
 /** One bundle per distinct asset (the standalone and member templates deploy the same code). */
 const functions = [...new Map(synthesizedFunctions().map((fn) => [fn.assetDir, fn])).values()];
@@ -204,7 +154,7 @@ describe('every deployed bundle', () => {
   });
 
   it.each(functions.map((fn) => [fn.path, fn] as const))('%s loads in a fresh Node process and exports its handler', async (_path, fn) => {
-    const outcome = await runBundle(fn, aws.url);
+    const outcome = await run(fn, aws.url);
     expect(outcome).toEqual({ loaded: true, handlerType: 'function' });
   });
 
@@ -228,7 +178,7 @@ describe('error names the workflow retries on', () => {
   // Failed before the error classes carried literal names: minified, they arrived as 'qi', 'an', ...
   it.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
     aws.setResponder(scenario.respond);
-    const outcome = await runBundle(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
+    const outcome = await run(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
     expect(outcome.error?.name).toBe(name);
   });
 });

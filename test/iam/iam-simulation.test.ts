@@ -5,7 +5,7 @@ import { CATALOGUE } from '../../core/catalogue';
 import { readPolicyFor } from '../../remediators/lambda-function-env-secrets-plan';
 import { resourcesOfType, synthesizedTemplates } from '../support/cloud-assembly';
 import { filled, type IamRequest } from '../support/iam-requests';
-import { functionRole, ignoredConditionsHold, roleOf, simulate } from '../support/iam-simulation';
+import { functionRole, ignoredConditionsHold, roleOf, simulate, type SynthesizedRole } from '../support/iam-simulation';
 import type { PolicyDocument } from '../support/policy-statements';
 import { type DeploymentTarget, resolveIntrinsics } from '../support/resolve-intrinsics';
 
@@ -53,12 +53,12 @@ function kmsKey(resource: string, target: DeploymentTarget): { arn: string; poli
   return { arn: resource, policy: DEFAULT_KEY_POLICY(target) };
 }
 
-/** Simulates one observed request of a role in the member account, with the key policy for KMS calls. */
-async function decideObserved(role: { arn: string; identityPolicies: PolicyDocument[] }, request: IamRequest, target: DeploymentTarget) {
+/** Simulates one observed request of a role, with the key policy for KMS calls. */
+async function decideObserved(role: { arn: string; identityPolicies: PolicyDocument[] }, request: IamRequest, target: DeploymentTarget, keyOf = kmsKey) {
   const resource = filled(request.resource, target);
   const context = Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, filled(value, target)]));
   if (request.action.startsWith('kms:')) {
-    const key = kmsKey(resource, target);
+    const key = keyOf(resource, target);
     const kmsContext = { ...context, 'kms:CallerAccount': target.account };
     const decision = await simulate({ principal: role.arn, action: request.action, resource: key.arn, resourceAccount: target.account, identityPolicies: role.identityPolicies, resourcePolicy: key.policy, context: kmsContext });
     const encryptionContextKeys = decision.ignoredContextKeys.filter((key) => key.startsWith('kms:EncryptionContext:'));
@@ -81,8 +81,11 @@ describe('every request each member function makes is allowed by its synthesized
 });
 
 async function expectAllowed(caller: string, request: IamRequest): Promise<void> {
-  const role = functionRole(MEMBER_FILE, MEMBER, `/${caller}/Function/Resource`, MEMBER_TARGET);
-  const decision = await decideObserved(role, request, MEMBER_TARGET);
+  await expectRoleAllowed(functionRole(MEMBER_FILE, MEMBER, `/${caller}/Function/Resource`, MEMBER_TARGET), request, MEMBER_TARGET);
+}
+
+async function expectRoleAllowed(role: SynthesizedRole, request: IamRequest, target: DeploymentTarget, keyOf = kmsKey): Promise<void> {
+  const decision = await decideObserved(role, request, target, keyOf);
   expect(decision.result).toBe(ALLOWED);
   if (decision.conditionsTheTestEvaluated.length > 0 && 'keyPolicy' in decision) {
     // The simulator skips kms:EncryptionContext:<key>; the test evaluates those conditions itself, unless
@@ -91,6 +94,62 @@ async function expectAllowed(caller: string, request: IamRequest): Promise<void>
     expect(allowedByIdentity || ignoredConditionsHold(decision.keyPolicy, request.action, decision.conditionsTheTestEvaluated, decision.kmsContext)).toBe(true);
   }
 }
+
+describe('every request each hub function makes is allowed by its synthesized role', () => {
+  // From the hub bundles run against the emulator (test/emulator/hub.test.ts), which names each table
+  // after its construct (warden-approvals); here each is the table the template deploys, under the hub key.
+  const OBSERVED_HUB = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'observed-hub-requests.json'), 'utf8')) as Record<string, IamRequest[]>;
+  const tables = resourcesOfType(HUB, 'AWS::DynamoDB::Table').map(([logicalId, table]) => ({
+    emulated: `warden-${String(table.Metadata?.['aws:cdk:path']).split('/').at(-2)?.toLowerCase()}`,
+    deployed: String(resolveIntrinsics({ Ref: logicalId }, HUB, HUB_TARGET)),
+  }));
+  /** The request with each emulated table name (in its ARN and its encryption context) the deployed one. */
+  const deployed = (request: IamRequest): IamRequest =>
+    JSON.parse(tables.reduce((text, table) => text.replace(new RegExp(`(?<=table/|")${table.emulated}(?=["/])`, 'g'), table.deployed), JSON.stringify(request))) as IamRequest;
+  const hubKey = (resource: string, target: DeploymentTarget) => {
+    const keys = resourcesOfType(HUB, 'AWS::KMS::Key');
+    if (!resource.endsWith(':key/1234abcd-12ab-34cd-56ef-1234567890ab') || keys.length !== 1) return kmsKey(resource, target);
+    const [logicalId, key] = keys[0]!;
+    return { arn: String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, HUB, target)), policy: resolveIntrinsics(key.Properties?.['KeyPolicy'], HUB, target) as PolicyDocument };
+  };
+  const memberRoleNamed = (arn: string): SynthesizedRole => {
+    const found = resourcesOfType(MEMBER, 'AWS::IAM::Role').find(([logicalId]) => String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, MEMBER, MEMBER_TARGET)) === arn);
+    if (!found) throw new Error(`no member role ${arn}`);
+    return roleOf(MEMBER_FILE, MEMBER, found[0], MEMBER_TARGET);
+  };
+
+  it('has observed requests for every bundled hub function', () => {
+    const hubFunctions = resourcesOfType(HUB, 'AWS::Lambda::Function').filter(([, fn]) => fn.Metadata?.['aws:asset:is-bundled'] === true);
+    for (const [, fn] of hubFunctions) expect(OBSERVED_HUB[String(fn.Metadata?.['aws:cdk:path']).split('/').at(-3)!]?.length).toBeGreaterThan(0);
+  });
+
+  /** Calls with credentials from AssumeRole are the member delivery role's; AssumeRole itself crosses accounts. */
+  async function expectHubAllowed(caller: string, request: IamRequest): Promise<void> {
+    if (caller.startsWith('assumed:')) return expectRoleAllowed(memberRoleNamed(caller.slice('assumed:'.length)), request, MEMBER_TARGET);
+    const role = functionRole(HUB_FILE, HUB, `/Hub/${caller}/Function/Resource`, HUB_TARGET);
+    if (request.action !== 'sts:AssumeRole') return expectRoleAllowed(role, deployed(request), HUB_TARGET, hubKey);
+    // The hub role's identity policy and the member role's trust policy both decide.
+    const member = memberRoleNamed(filled(request.resource, MEMBER_TARGET));
+    const decision = await simulate({ principal: role.arn, action: request.action, resource: member.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: role.identityPolicies, resourcePolicy: member.trustPolicy, context: { 'aws:ResourceOrgID': ORGANIZATION } });
+    expect(decision.result).toBe(ALLOWED);
+  }
+
+  const cases = Object.entries(OBSERVED_HUB).flatMap(([caller, requests]) => requests.map((request) => [caller, request.action, request.resource, request] as const));
+  it.each(cases)('%s: %s on %s', (caller, _action, _resource, request) => expectHubAllowed(caller, request));
+
+  // The layer can fail: the same recorded request, on a copy of the role without its grant on the hub key.
+  it('a hub role without its key statement is refused the kms:Decrypt DynamoDB makes for it', async () => {
+    const role = functionRole(HUB_FILE, HUB, '/Hub/ApprovalExpiryMonitor/Function/Resource', HUB_TARGET);
+    const withoutKey = {
+      ...role,
+      identityPolicies: role.identityPolicies.map((policy) => ({ ...policy, Statement: [policy.Statement].flat().filter((statement) => ![statement.Action].flat().some((action) => String(action).startsWith('kms:'))) })),
+    };
+    const request = deployed(OBSERVED_HUB['ApprovalExpiryMonitor']!.find((entry) => entry.action === 'kms:Decrypt')!);
+    const key = hubKey(filled(request.resource, HUB_TARGET), HUB_TARGET);
+    const decision = await simulate({ principal: role.arn, action: 'kms:Decrypt', resource: key.arn, resourceAccount: HUB_TARGET.account, identityPolicies: withoutKey.identityPolicies, resourcePolicy: key.policy, context: { 'kms:ViaService': `dynamodb.${HUB_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': HUB_TARGET.account } });
+    expect(decision.result).not.toBe(ALLOWED);
+  });
+});
 
 describe('a function whose secrets Warden moved can read them', () => {
   const appRole = `arn:aws:iam::${MEMBER_TARGET.account}:role/checkout-role`;

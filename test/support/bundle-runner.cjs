@@ -4,8 +4,10 @@
  * handler export, optionally invoke it once, and print one JSON line the test reads.
  *   node bundle-runner.cjs <bundle dir> <handler export> [event json] [context json]
  * With WARDEN_FAST_TIMERS=1, timers wait at most 5 ms, so a bounded poll (12 x 5 s) runs in milliseconds.
+ * With WARDEN_SAAS_REDIRECT, Slack, Jira and GitHub calls go to that loopback fake (saas-redirect.cjs).
  */
 const { join } = require('node:path');
+require('./saas-redirect.cjs');
 
 if (process.env.WARDEN_FAST_TIMERS === '1') {
   const realSetTimeout = global.setTimeout;

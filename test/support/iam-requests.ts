@@ -31,21 +31,48 @@ export function filled(arn: string, target: { partition: string; region: string;
 }
 
 /**
+ * The KMS keys behind the resources calls touch (templated ARNs): `secrets` fills in as CreateSecret calls
+ * name their key; `tables` is what the emulator says each table is encrypted with.
+ */
+export interface KnownKeys {
+  readonly secrets: Map<string, string>;
+  readonly tables: ReadonlyMap<string, string>;
+}
+
+/** DynamoDB operations on items, for which DynamoDB uses a customer managed table key in the caller's name. */
+const DYNAMODB_DATA = /^(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchGetItem|BatchWriteItem|TransactGetItems|TransactWriteItems)$/;
+
+/**
  * The IAM requests an SDK call makes, as AWS's service authorization reference lists them: the
  * action on the resource named by the call, plus the other actions some operations also require
  * (GetWebACLForResource needs wafv2:GetWebACL on the associated ACL; associating a web ACL with a stage
  * needs apigateway:SetWebACL; CreateSecret with tags needs secretsmanager:TagResource; a secret under a KMS
- * key needs that key through Secrets Manager). `secretKeys` remembers which key each created secret uses.
+ * key needs that key through Secrets Manager, with aws/secretsmanager when the secret names none; an item
+ * operation on a table under a customer managed key needs kms:Decrypt on it through DynamoDB).
  */
-export function iamRequestsOf(call: RecordedCall, account: string, region: string, secretKeys = new Map<string, string>()): IamRequest[] {
+export function iamRequestsOf(call: RecordedCall, account: string, region: string, keys: KnownKeys = { secrets: new Map(), tables: new Map() }): IamRequest[] {
   const t = (arn: string) => templated(arn, account, region);
   const input = call.input;
   const output = obj(call.output);
   switch (call.client) {
     case 'DynamoDB': {
       if (call.operation === 'ListTables') return [{ action: 'dynamodb:ListTables', resource: '*' }];
-      const table = str(input['ResourceArn']) ?? `arn:aws:dynamodb:${region}:${account}:table/${str(input['TableName']) ?? ''}`;
-      return [{ action: `dynamodb:${call.operation}`, resource: t(table) }];
+      const tableArn = (name: string) => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+      // Transactions and batches name their tables per item; IAM authorizes each table, per item action.
+      const perItem = [...(Array.isArray(input['TransactItems']) ? (input['TransactItems'] as unknown[]) : [])].flatMap((item) =>
+        Object.entries(obj(item)).map(([kind, body]) => ({ action: `dynamodb:${{ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind] ?? kind}`, table: str(obj(body)['TableName']) ?? '' })),
+      );
+      const batch = Object.keys(obj(input['RequestItems'])).map((table) => ({ action: `dynamodb:${call.operation}`, table }));
+      const targets = perItem.length > 0 || batch.length > 0 ? [...perItem, ...batch] : [{ action: `dynamodb:${call.operation}`, table: str(input['TableName']) ?? '' }];
+      return targets.flatMap(({ action, table }) => {
+        const arn = t(str(input['ResourceArn']) ?? tableArn(table));
+        const index = str(input['IndexName']);
+        const key = DYNAMODB_DATA.test(call.operation) ? keys.tables.get(arn) : undefined;
+        return [
+          { action, resource: index ? `${arn}/index/${index}` : arn },
+          ...(key ? [{ action: 'kms:Decrypt', resource: key, context: { 'kms:ViaService': 'dynamodb.{region}.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': table, 'kms:EncryptionContext:aws:dynamodb:subscriberId': '{account}' } }] : []),
+        ];
+      });
     }
     case 'KMS': {
       const key = str(obj(output['KeyMetadata'])['Arn']) ?? str(input['KeyId']) ?? '';
@@ -88,10 +115,10 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
       if (call.operation === 'CreateSecret' && Array.isArray(input['Tags'])) requests.push({ action: 'secretsmanager:TagResource', resource: t(arn) });
       // Secrets Manager uses the secret's KMS key in the caller's name (kms:ViaService), with the secret's
       // ARN as encryption context: GenerateDataKey to write a value, Decrypt to read one.
-      const kmsKey = str(input['KmsKeyId']) ?? secretKeys.get(t(arn));
-      if (call.operation === 'CreateSecret' && kmsKey) secretKeys.set(t(arn), kmsKey);
+      const kmsKey = str(input['KmsKeyId']) ?? keys.secrets.get(t(arn)) ?? 'alias/aws/secretsmanager';
+      if (call.operation === 'CreateSecret') keys.secrets.set(t(arn), kmsKey);
       const kmsAction = { CreateSecret: 'kms:GenerateDataKey', PutSecretValue: 'kms:GenerateDataKey', GetSecretValue: 'kms:Decrypt' }[call.operation];
-      if (kmsAction && kmsKey) {
+      if (kmsAction) {
         const keyArn = kmsKey.startsWith('arn:') ? kmsKey : `arn:aws:kms:${region}:${account}:${kmsKey.startsWith('alias/') ? kmsKey : `key/${kmsKey}`}`;
         requests.push({ action: kmsAction, resource: t(keyArn), context: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com', 'kms:EncryptionContext:SecretARN': t(arn) } });
       }
@@ -107,12 +134,12 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
 }
 
 /** Every distinct IAM request per caller, sorted: what the IAM layer must prove allowed. */
-export function inventoryOf(calls: readonly RecordedCall[], account: string, region: string): Record<string, IamRequest[]> {
+export function inventoryOf(calls: readonly RecordedCall[], account: string, region: string, known: { tableKeys?: ReadonlyMap<string, string> } = {}): Record<string, IamRequest[]> {
   const byCaller = new Map<string, Map<string, IamRequest>>();
-  const secretKeys = new Map<string, string>();
+  const keys: KnownKeys = { secrets: new Map(), tables: known.tableKeys ?? new Map() };
   for (const call of calls) {
     const requests = byCaller.get(call.caller) ?? new Map<string, IamRequest>();
-    for (const request of iamRequestsOf(call, account, region, secretKeys)) requests.set(`${request.action} ${request.resource}`, request);
+    for (const request of iamRequestsOf(call, account, region, keys)) requests.set(`${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`, request);
     byCaller.set(call.caller, requests);
   }
   return Object.fromEntries(

@@ -1,18 +1,28 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { AuditStore } from '../core/audit/audit-store';
 import { ApprovalStore } from '../remediators/slack/approval-store';
+import { callbackDeliverer } from '../remediators/slack/deliver-decision';
+import { type SweepResult, sweepApprovals } from '../remediators/slack/sweep-approvals';
 import { hubClients } from './hub-clients';
 import { observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log } = observability('warden-approval-expiry');
-const store = new ApprovalStore(hubClients(tracer).document, requiredEnv('WARDEN_APPROVALS_TABLE'));
+const { metrics, tracer, log, counters } = observability('warden-approval-expiry');
+const clients = hubClients(tracer);
+const store = new ApprovalStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE'));
+const deps = {
+  store,
+  deliver: callbackDeliverer(clients.sts, 'warden-approval-sweep'),
+  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
+  log,
+  metrics: counters,
+};
 
-/** Every 15 minutes: how many approvals expire within the hour (the metric behind the alarm). */
-export async function handler(): Promise<number> {
+/** Every 15 minutes: approvals that expire within the hour (the metric behind the alarm), and stale deliveries completed. */
+export async function handler(): Promise<SweepResult> {
   try {
-    const soon = await store.nearingExpiry(3600, new Date());
-    metrics.addMetric('ApprovalsNearingExpiry', MetricUnit.Count, soon.length);
-    for (const approval of soon) log.warn('approval nearing expiry', { findingId: approval.findingId, account: approval.account, check: approval.check, expiresAt: approval.expiresAt });
-    return soon.length;
+    const result = await sweepApprovals(store, deps, new Date());
+    metrics.addMetric('ApprovalsNearingExpiry', MetricUnit.Count, result.nearingExpiry);
+    return result;
   } finally {
     metrics.publishStoredMetrics();
   }

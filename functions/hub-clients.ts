@@ -28,3 +28,19 @@ export function lazySlack(secrets: SecretValues, botTokenReference: string): () 
   let client: WebClient | undefined;
   return async () => (client ??= new WebClient(await secrets.get(botTokenReference)));
 }
+
+/**
+ * The secrets a function cannot work without, read at cold start (the reads warm SecretValues' cache)
+ * and checked again before each invocation, through the cache. A missing or blank secret fails every
+ * invocation with an error that names it, from the first one on; it is never used as a value.
+ */
+export function requiredSecrets(secrets: SecretValues, references: readonly string[]): () => Promise<void> {
+  const check = async () => {
+    await Promise.all(references.map((reference) => secrets.get(reference)));
+  };
+  const warm = check().catch(() => undefined);
+  return async () => {
+    await warm;
+    await check();
+  };
+}

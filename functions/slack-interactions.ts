@@ -1,17 +1,20 @@
+import { AuditStore } from '../core/audit/audit-store';
 import { ApprovalStore } from '../remediators/slack/approval-store';
 import { approverCheck, postToResponseUrl } from '../remediators/slack/approvers';
 import { callbackDeliverer } from '../remediators/slack/deliver-decision';
 import { handleInteraction } from '../remediators/slack/handle-interaction';
-import { hubClients, lazySlack, slackConfig } from './hub-clients';
+import { hubClients, lazySlack, requiredSecrets, slackConfig } from './hub-clients';
 import { embeddedPolicy, observability, requiredEnv } from './runtime';
 
 const { metrics, tracer, log, counters } = observability('warden-slack-interactions');
 const clients = hubClients(tracer);
 const config = slackConfig(embeddedPolicy());
 const slack = lazySlack(clients.secrets, config.botToken);
+const secretsReady = requiredSecrets(clients.secrets, [config.signingSecret, config.botToken]);
 const deps = {
   signingSecret: () => clients.secrets.get(config.signingSecret),
   store: new ApprovalStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE')),
+  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
   isApprover: approverCheck(config.approvers, async (usergroup) => (await (await slack()).usergroups.users.list({ usergroup })).users ?? []),
   deliver: callbackDeliverer(clients.sts, 'warden-slack-approval'),
   respond: postToResponseUrl,
@@ -22,6 +25,7 @@ const deps = {
 };
 
 interface ProxyEvent {
+  readonly httpMethod?: string;
   readonly body: string | null;
   readonly isBase64Encoded?: boolean;
   readonly headers?: Record<string, string | undefined> | null;
@@ -30,9 +34,10 @@ interface ProxyEvent {
 /** API Gateway (REST, Lambda proxy) → Slack interaction handling. */
 export async function handler(event: ProxyEvent): Promise<{ statusCode: number; body: string }> {
   try {
+    await secretsReady();
     const rawBody = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-    return await handleInteraction({ rawBody, headers }, deps);
+    return await handleInteraction({ method: event.httpMethod ?? '', rawBody, headers }, deps);
   } finally {
     metrics.publishStoredMetrics();
   }

@@ -6,17 +6,19 @@ import { openTicket } from '../remediators/tickets/open-ticket';
 import { githubProvider, jiraProvider, type TicketProvider, webhookProvider } from '../remediators/tickets/providers';
 import { parseTicketRequest } from '../remediators/tickets/ticket-request';
 import { TicketStore } from '../remediators/tickets/ticket-store';
-import { hubClients } from './hub-clients';
+import { hubClients, requiredSecrets } from './hub-clients';
 import { embeddedPolicy, observability, requiredEnv } from './runtime';
 
 const { metrics, tracer, log, counters } = observability('warden-ticket-opener');
 const clients = hubClients(tracer);
 const tickets = embeddedPolicy().tickets;
+const credentialReference = tickets?.jira?.credentials ?? tickets?.github?.token ?? tickets?.webhook?.signingSecret;
+const secretsReady = requiredSecrets(clients.secrets, credentialReference ? [credentialReference] : []);
 
 /** The policy's provider, with its credentials from Secrets Manager. */
 async function providerFor(config: Policy['tickets'], secrets: SecretValues): Promise<TicketProvider> {
   if (config?.provider === 'jira' && config.jira) {
-    const { email = '', apiToken = '' } = await secrets.getJson(config.jira.credentials);
+    const { email, apiToken } = await secrets.getJson(config.jira.credentials, ['email', 'apiToken']);
     return jiraProvider({ baseUrl: config.jira.baseUrl, project: config.jira.project, issueType: config.jira.issueType, email, apiToken });
   }
   if (config?.provider === 'github' && config.github) return githubProvider({ repository: config.github.repository, token: await secrets.get(config.github.token), labels: config.github.labels });
@@ -37,6 +39,7 @@ const deps = {
 /** Opens (or reuses) the ticket for each 'Warden Ticket Requested' event on the hub bus. */
 export async function handler(event: unknown): Promise<{ ticketKey: string }> {
   try {
+    await secretsReady();
     return await openTicket(parseTicketRequest(event), deps);
   } finally {
     metrics.publishStoredMetrics();

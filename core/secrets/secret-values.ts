@@ -26,17 +26,26 @@ export class SecretValues {
     if (cached && cached.until > this.now()) return cached.value;
     const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
     if (SecretString === undefined) throw new SecretUnavailableError(`secret ${name} has no string value`);
+    // An empty secret would sign, or verify, anything with an empty key: a configuration error, never a value.
+    if (SecretString.trim().length === 0) throw new SecretUnavailableError(`secret ${name} is empty: store the value in Secrets Manager`);
     this.cache.set(name, { value: SecretString, until: this.now() + this.ttlMs });
     return SecretString;
   }
 
-  /** A JSON secret's fields, e.g. `{ "email": ..., "apiToken": ... }` for Jira. */
-  async getJson(reference: string): Promise<Record<string, string>> {
+  /** A JSON secret's string fields, each required and not blank, e.g. `email` and `apiToken` for Jira. */
+  async getJson<Field extends string>(reference: string, fields: readonly Field[]): Promise<Record<Field, string>> {
     const value = await this.get(reference);
+    let parsed: unknown;
     try {
-      return JSON.parse(value) as Record<string, string>;
+      parsed = JSON.parse(value);
     } catch {
       throw new SecretUnavailableError(`secret ${secretName(reference)} is not JSON`);
     }
+    const object = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+    for (const field of fields) {
+      const entry = object[field];
+      if (typeof entry !== 'string' || entry.trim().length === 0) throw new SecretUnavailableError(`secret ${secretName(reference)} lacks the field "${field}" (a non-empty string)`);
+    }
+    return object as Record<Field, string>;
   }
 }

@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
+export type ApprovalState = 'PENDING' | 'DELIVERING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'UNCONFIRMED';
+
 /** A pending approval. The task token stays in this table: it never goes to Slack or a log. */
 export interface Approval {
   readonly approvalId: string;
@@ -13,13 +15,32 @@ export interface Approval {
   readonly resourceArn: string;
   /** Epoch seconds; also the table's TTL attribute. */
   readonly expiresAt: number;
-  readonly state: 'PENDING' | 'DELIVERING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+  readonly state: ApprovalState;
+  /** Where the request was posted; a click from any other workspace or channel is refused. */
+  readonly slackTeam?: string;
+  readonly slackChannel?: string;
+  readonly slackTs?: string;
+  /** The first decision claimed. A lease taken over later delivers this one, never the later click's. */
   readonly decidedBy?: string;
   readonly decidedAt?: string;
   readonly decision?: 'APPROVED' | 'REJECTED';
+  /** Epoch milliseconds until which the claimer holds the delivery; past it, the next click or the sweep takes over. */
+  readonly leaseUntil?: number;
+  /** An earlier delivery may have reached the workflow (a holder died, or a call failed ambiguously). */
+  readonly uncertain?: boolean;
 }
 
-export type ClaimResult = { readonly claimed: Approval } | { readonly refused: 'unknown' | 'expired' | 'decided'; readonly approval?: Approval };
+export type ClaimResult =
+  | { readonly claimed: Approval; readonly takenOver: boolean }
+  | { readonly refused: 'unknown' | 'expired' | 'decided' | 'in-flight' | 'unbound' | 'foreign-channel'; readonly approval?: Approval };
+
+export interface SlackBinding {
+  readonly team: string;
+  readonly channel: string;
+}
+
+/** How long a claimer holds the delivery: longer than the function's timeout, so a live holder is never overtaken. */
+export const LEASE_MS = 60_000;
 
 const guardKey = (executionArn: string) => `execution#${executionArn}`;
 
@@ -48,65 +69,127 @@ export class ApprovalStore {
     return 'created';
   }
 
+  /** Records where Slack posted the request (its team, channel and message), once. */
+  async bind(approvalId: string, binding: SlackBinding & { ts: string }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { approvalId },
+        UpdateExpression: 'SET slackTeam = :team, slackChannel = :channel, slackTs = :ts',
+        ConditionExpression: 'attribute_exists(taskToken) AND attribute_not_exists(slackChannel)',
+        ExpressionAttributeValues: { ':team': binding.team, ':channel': binding.channel, ':ts': binding.ts },
+      }),
+    );
+  }
+
   async get(approvalId: string): Promise<Approval | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { approvalId }, ConsistentRead: true }));
     return Item && 'taskToken' in Item ? (Item as Approval) : undefined;
   }
 
-  /** PENDING → DELIVERING, only if still pending and not expired: the single-use step. */
-  async claim(approvalId: string, decision: 'APPROVED' | 'REJECTED', actor: string, now: Date): Promise<ClaimResult> {
+  /**
+   * PENDING → DELIVERING under a lease, only from the channel it was posted to and before it expires: the
+   * single-use step. A DELIVERING approval whose lease ran out (its holder died) is taken over, keeping the
+   * first decision and marking the delivery uncertain.
+   */
+  async claim(approvalId: string, decision: 'APPROVED' | 'REJECTED', actor: string, from: SlackBinding | undefined, now: Date): Promise<ClaimResult> {
+    const fresh = await this.conditionalClaim(
+      approvalId,
+      'SET #state = :delivering, leaseUntil = :lease, decision = :decision, decidedBy = :actor, decidedAt = :at',
+      'expiresAt > :now AND #state = :pending',
+      { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': Math.floor(now.getTime() / 1000), ':decision': decision, ':actor': actor, ':at': now.toISOString() },
+      from,
+      now,
+    );
+    if (fresh) return { claimed: fresh, takenOver: false };
+    const taken = await this.takeOver(approvalId, from, now);
+    if (taken) return { claimed: taken, takenOver: true };
+    return this.whyRefused(approvalId, from, now);
+  }
+
+  /**
+   * Takes over a stale lease (the sweep, or a click while the holder is gone); from anywhere when `from` is
+   * undefined. Even past expiry: the decision was taken in time and may have reached the workflow.
+   */
+  async takeOver(approvalId: string, from: SlackBinding | undefined, now: Date): Promise<Approval | undefined> {
+    return this.conditionalClaim(approvalId, 'SET leaseUntil = :lease, uncertain = :true', '#state = :delivering AND leaseUntil < :nowMs', { ':delivering': 'DELIVERING', ':true': true, ':nowMs': now.getTime() }, from, now);
+  }
+
+  private async conditionalClaim(approvalId: string, update: string, stateCondition: string, values: Record<string, unknown>, from: SlackBinding | undefined, now: Date): Promise<Approval | undefined> {
+    const binding = from ? ' AND slackTeam = :team AND slackChannel = :channel' : '';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { approvalId },
-          UpdateExpression: 'SET #state = :delivering, decision = :decision, decidedBy = :actor, decidedAt = :at',
-          ConditionExpression: 'attribute_exists(taskToken) AND #state = :pending AND expiresAt > :now',
+          UpdateExpression: update,
+          ConditionExpression: `attribute_exists(taskToken)${binding} AND ${stateCondition}`,
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':delivering': 'DELIVERING', ':pending': 'PENDING', ':decision': decision, ':actor': actor, ':at': now.toISOString(), ':now': Math.floor(now.getTime() / 1000) },
+          ExpressionAttributeValues: { ...values, ':lease': now.getTime() + LEASE_MS, ...(from ? { ':team': from.team, ':channel': from.channel } : {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { claimed: Attributes as Approval };
+      return Attributes as Approval;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const approval = await this.get(approvalId);
-      if (!approval) return { refused: 'unknown' };
-      if (approval.state === 'PENDING' || approval.state === 'EXPIRED') return { refused: 'expired', approval };
-      return { refused: 'decided', approval };
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
     }
   }
 
-  /** DELIVERING → the decision (or EXPIRED when the workflow had stopped waiting). */
-  async settle(approvalId: string, state: 'APPROVED' | 'REJECTED' | 'EXPIRED'): Promise<void> {
+  private async whyRefused(approvalId: string, from: SlackBinding | undefined, now: Date): Promise<ClaimResult> {
+    const approval = await this.get(approvalId);
+    if (!approval) return { refused: 'unknown' };
+    if (from && !approval.slackChannel) return { refused: 'unbound', approval };
+    if (from && (approval.slackTeam !== from.team || approval.slackChannel !== from.channel)) return { refused: 'foreign-channel', approval };
+    if (approval.state === 'DELIVERING') return { refused: 'in-flight', approval };
+    if (approval.state === 'PENDING' || approval.expiresAt <= Math.floor(now.getTime() / 1000) || approval.state === 'EXPIRED') return { refused: 'expired', approval };
+    return { refused: 'decided', approval };
+  }
+
+  /** DELIVERING → the outcome, only by the lease holder (the lease it claimed is still the current one). */
+  async settle(approval: Approval, state: 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'UNCONFIRMED'): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { approvalId },
-        UpdateExpression: 'SET #state = :state',
-        ConditionExpression: '#state = :delivering',
+        Key: { approvalId: approval.approvalId },
+        UpdateExpression: 'SET #state = :state REMOVE leaseUntil',
+        ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':state': state, ':delivering': 'DELIVERING' },
+        ExpressionAttributeValues: { ':state': state, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
       }),
     );
   }
 
-  /** DELIVERING → PENDING after a transient delivery failure, so Slack's retry can deliver. */
-  async release(approvalId: string): Promise<void> {
+  /** The delivery stays uncertain (an ambiguous failure): the lease runs out and the next attempt resends. */
+  async markUncertain(approval: Approval): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { approvalId },
-        UpdateExpression: 'SET #state = :pending REMOVE decision, decidedBy, decidedAt',
-        ConditionExpression: '#state = :delivering',
+        Key: { approvalId: approval.approvalId },
+        UpdateExpression: 'SET uncertain = :true, leaseUntil = :expired',
+        ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING' },
+        ExpressionAttributeValues: { ':true': true, ':expired': 0, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
       }),
     );
   }
 
-  /** Pending approvals that expire within `withinSeconds` (the table is small: one item per open request). */
-  async nearingExpiry(withinSeconds: number, now: Date): Promise<Approval[]> {
+  /** DELIVERING → PENDING when nothing reached the workflow, so the next click decides afresh. */
+  async release(approval: Approval): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { approvalId: approval.approvalId },
+        UpdateExpression: 'SET #state = :pending REMOVE decision, decidedBy, decidedAt, leaseUntil',
+        ConditionExpression: '#state = :delivering AND leaseUntil = :lease AND attribute_not_exists(uncertain)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
+      }),
+    );
+  }
+
+  /** Pending approvals that expire within `withinSeconds`, and deliveries whose lease ran out (the table is small). */
+  async needingAttention(withinSeconds: number, now: Date): Promise<{ nearingExpiry: Approval[]; staleLeases: Approval[] }> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const found: Approval[] = [];
     let start: Record<string, unknown> | undefined;
@@ -114,15 +197,15 @@ export class ApprovalStore {
       const page = await this.client.send(
         new ScanCommand({
           TableName: this.tableName,
-          FilterExpression: 'attribute_exists(taskToken) AND #state = :pending AND expiresAt BETWEEN :now AND :soon',
+          FilterExpression: 'attribute_exists(taskToken) AND ((#state = :pending AND expiresAt BETWEEN :now AND :soon) OR (#state = :delivering AND leaseUntil < :nowMs))',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds, ':nowMs': now.getTime() },
           ExclusiveStartKey: start,
         }),
       );
       found.push(...((page.Items ?? []) as Approval[]));
       start = page.LastEvaluatedKey;
     } while (start);
-    return found;
+    return { nearingExpiry: found.filter((approval) => approval.state === 'PENDING'), staleLeases: found.filter((approval) => approval.state === 'DELIVERING') };
   }
 }

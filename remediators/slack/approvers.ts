@@ -1,5 +1,10 @@
-/** Who may decide: user ids (U…/W…) directly, user groups (S…) through Slack's usergroups.users.list, cached. */
-export function approverCheck(approvers: readonly string[], listGroup: (groupId: string) => Promise<readonly string[]>, ttlMs = 5 * 60_000, now: () => number = Date.now) {
+/**
+ * Who may decide: user ids (U…/W…) directly, user groups (S…) through Slack's usergroups.users.list,
+ * cached for at most 60 s, so someone removed from a group loses the right within a minute.
+ */
+export const APPROVER_GROUP_CACHE_MS = 60_000;
+
+export function approverCheck(approvers: readonly string[], listGroup: (groupId: string) => Promise<readonly string[]>, ttlMs = APPROVER_GROUP_CACHE_MS, now: () => number = Date.now) {
   const users = new Set(approvers.filter((id) => !id.startsWith('S')));
   const groups = approvers.filter((id) => id.startsWith('S'));
   let members: { ids: Set<string>; until: number } | undefined;

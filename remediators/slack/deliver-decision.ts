@@ -1,6 +1,7 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { partitionOf } from '../../core/aws/arns';
+import { WardenError } from '../../core/errors';
 import { REJECTED_ERROR } from '../../statemachines/audit-states';
 
 /** The role each member account creates for the hub; it may only send task results to Warden's workflow. */
@@ -14,8 +15,31 @@ export interface Delivery {
   readonly taskToken: string;
 }
 
-/** Errors meaning the workflow no longer waits for this token (it timed out or ended). */
+/** Errors meaning the workflow no longer waits for this token (it timed out, ended, or already has a result). */
 const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+export class DeliveryError extends WardenError {
+  override name: string = 'DeliveryError';
+}
+
+/**
+ * A task result could not be sent. `ambiguous` when Step Functions may have taken it all the same (a
+ * timeout, a dropped connection, a 5xx): then resending is safe, but "the task is gone" afterwards no
+ * longer means it expired. Not ambiguous when nothing was sent (AssumeRole failed) or the service refused.
+ */
+export class DeliveryFailedError extends DeliveryError {
+  override name = 'DeliveryFailedError';
+  constructor(
+    message: string,
+    readonly ambiguous: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A refusal Step Functions answered (4xx): the result was not taken. */
+const refusedByService = (error: unknown): boolean => error instanceof SFNServiceException && error.$fault === 'client' && error.$metadata.httpStatusCode !== undefined;
 
 /**
  * Sends a callback result to a member account's workflow, by assuming that account's delivery role.
@@ -23,11 +47,16 @@ const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
  */
 export function callbackDeliverer(sts: STSClient, sessionName: string) {
   return async (delivery: Delivery, result: { output: Record<string, unknown> } | { error: string; cause: string }): Promise<'delivered' | 'gone'> => {
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: deliveryRoleArn(delivery.account, delivery.region), RoleSessionName: sessionName, DurationSeconds: 900 }));
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+    let credentials: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined;
+    try {
+      ({ Credentials: credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: deliveryRoleArn(delivery.account, delivery.region), RoleSessionName: sessionName, DurationSeconds: 900 })));
+    } catch (error) {
+      throw new DeliveryFailedError(`could not assume the delivery role of ${delivery.account}`, false, { cause: error });
+    }
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new DeliveryFailedError('AssumeRole returned no credentials', false);
     const sfn = new SFNClient({
       region: delivery.region,
-      credentials: { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken },
+      credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken },
     });
     try {
       if ('output' in result) await sfn.send(new SendTaskSuccessCommand({ taskToken: delivery.taskToken, output: JSON.stringify(result.output) }));
@@ -35,7 +64,7 @@ export function callbackDeliverer(sts: STSClient, sessionName: string) {
       return 'delivered';
     } catch (error) {
       if (GONE.has((error as { name?: string }).name ?? '')) return 'gone';
-      throw error;
+      throw new DeliveryFailedError(`the task result for ${delivery.account} ${delivery.region} failed: ${(error as { name?: string }).name ?? 'Error'}`, !refusedByService(error), { cause: error });
     } finally {
       sfn.destroy();
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WardenError } from '../../core/errors';
 import { MalformedEventError } from '../../core/events/errors';
 import { parseEnvelope } from '../../core/events/extract-resources';
 import type { Counters, Log } from '../../core/observability';
@@ -9,7 +10,8 @@ import { approvalMessage } from './approval-message';
 
 /** The part of @slack/web-api's WebClient the notifier uses. */
 export interface SlackPoster {
-  chat: { postMessage(args: { channel: string; text: string; blocks: unknown[] }): Promise<{ ok?: boolean; ts?: string }> };
+  chat: { postMessage(args: { channel: string; text: string; blocks: unknown[] }): Promise<{ ok?: boolean; ts?: string; channel?: string; message?: { team?: string } }> };
+  auth: { test(): Promise<{ team_id?: string }> };
 }
 
 export interface RequestApprovalDeps {
@@ -21,14 +23,19 @@ export interface RequestApprovalDeps {
   readonly now: () => Date;
 }
 
+export class SlackPostError extends WardenError {
+  override name = 'SlackPostError';
+}
+
 /** An approval id: 256 random bits, URL-safe. Unguessable, and meaningless outside the hub table. */
 export function newApprovalId(): string {
   return randomBytes(32).toString('base64url');
 }
 
 /**
- * The hub's Slack notifier: stores the approval with its task token (PENDING), then posts the request
- * to the policy's channel. The token stays in the table; Slack sees only the approval id.
+ * The hub's Slack notifier: stores the approval with its task token (PENDING), posts the request to the
+ * policy's channel, then binds the approval to the team, channel and message Slack answered with. The
+ * token stays in the table; Slack sees only the approval id.
  */
 export async function requestApproval(event: unknown, deps: RequestApprovalDeps): Promise<'posted' | 'duplicate'> {
   const envelope = parseEnvelope(event);
@@ -59,7 +66,11 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   }
   const message = approvalMessage({ approvalId, account: envelope.account, region: envelope.region, input, approvers: deps.config.approvers, expiresAt });
   const slack = await deps.slack();
-  await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });
+  const posted = await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });
+  // Bound to where it was posted: a click on a copy in another workspace or channel is refused.
+  const team = posted.message?.team ?? (await slack.auth.test()).team_id;
+  if (!posted.channel || !posted.ts || !team) throw new SlackPostError(`Slack accepted the approval request for ${input.finding.findingId} but returned no team, channel or ts`);
+  await deps.store.bind(approvalId, { team, channel: posted.channel, ts: posted.ts });
   deps.metrics.count('ApprovalRequested');
   deps.log.info('approval requested in Slack', { findingId: input.finding.findingId, check: input.finding.check, account: envelope.account, expiresAt: expiresAt.toISOString() });
   return 'posted';

@@ -25,6 +25,7 @@ export interface WardenHubProps {
 /** Fixed names: member delivery roles trust exactly these hub roles. */
 export const INTERACTIONS_ROLE_NAME = 'warden-slack-interactions';
 export const TICKET_OPENER_ROLE_NAME = 'warden-ticket-opener';
+export const APPROVAL_SWEEP_ROLE_NAME = 'warden-approval-sweep';
 
 /** The hub: the event bus members report to, and the append-only audit trail. */
 export class WardenHub extends Construct {
@@ -115,6 +116,8 @@ export class WardenHub extends Construct {
     });
     const hubData = new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] });
     const approvals = new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.approvalsTable.tableArn] });
+    // What AuditStore.append needs: the finding's last record (Query, GetItem), the put, the head update.
+    const appendAudit = new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.auditTable.tableArn] });
     const slack = policy.approvals?.slack;
     if (slack) {
       const notifier = new WardenFunction(this, 'SlackNotifier', {
@@ -138,8 +141,8 @@ export class WardenHub extends Construct {
         roleName: INTERACTIONS_ROLE_NAME,
         policy,
         timeout: Duration.seconds(10),
-        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName },
-        statements: [approvals, hubData, readSecrets([slack.botToken, slack.signingSecret]), assumeDelivery],
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName, WARDEN_AUDIT_TABLE: this.auditTable.tableName },
+        statements: [approvals, hubData, readSecrets([slack.botToken, slack.signingSecret]), assumeDelivery, appendAudit],
       });
       acknowledgeDelivery(interactions);
       this.delivererRoles.push(interactions.role);
@@ -147,11 +150,15 @@ export class WardenHub extends Construct {
       this.approvalsApi = new ApprovalsApi(this, 'ApprovalsApi', { handler: interactions });
       const monitor = new WardenFunction(this, 'ApprovalExpiryMonitor', {
         entry: 'approval-expiry-monitor.ts',
-        description: 'Warden: counts approvals that expire within the hour, for the alarm',
-        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName },
-        statements: [new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [this.approvalsTable.tableArn] }), hubData],
+        description: 'Warden: counts approvals that expire within the hour, and completes deliveries whose lease ran out',
+        roleName: APPROVAL_SWEEP_ROLE_NAME,
+        timeout: Duration.minutes(2),
+        environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName, WARDEN_AUDIT_TABLE: this.auditTable.tableName },
+        statements: [new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.approvalsTable.tableArn] }), hubData, assumeDelivery, appendAudit],
       });
-      acknowledgeUnscoped(monitor);
+      acknowledgeDelivery(monitor);
+      this.delivererRoles.push(monitor.role);
+      this.delivererRoleNames.push(APPROVAL_SWEEP_ROLE_NAME);
       new events.Rule(this, 'ApprovalExpirySchedule', { description: 'Warden: check approvals nearing expiry', schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(monitor.function)] });
       alarmOnAny(
         this,
@@ -177,7 +184,7 @@ export class WardenHub extends Construct {
           hubData,
           readSecrets(credentials),
           assumeDelivery,
-          new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.auditTable.tableArn] }),
+          appendAudit,
         ],
       });
       acknowledgeDelivery(opener);

@@ -1,10 +1,13 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MOTO_ACCOUNT, type Moto, startMoto, useEmulatorEnvironment } from '../../examples/emulator/moto';
+import { ApprovalStore, LEASE_MS } from '../../remediators/slack/approval-store';
+import { newApprovalId } from '../../remediators/slack/request-approval';
 import { signSlackRequest } from '../../remediators/slack/signature';
 import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, TICKET_DETAIL_TYPE } from '../../statemachines/audit-states';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
@@ -29,6 +32,8 @@ const OBSERVED_REQUESTS = join(__dirname, '..', 'fixtures', 'iam', 'observed-hub
 const CANARY = { botToken: 'xoxb-CANARY-hub-bot-token-0000', signingSecret: 'CANARY-hub-signing-secret-0123456789', jiraToken: 'CANARY-hub-jira-api-token' };
 const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAA-HUB-TASK-TOKEN';
 const GROUP_MEMBER = 'U0GROUPMEMBER1';
+const TEAM = 'T01B5M3VC1X';
+const CHANNEL = 'C0123456789';
 
 const HUB = synthesizedTemplates()[HUB_FILE]!;
 const hubFunction = (name: string): SynthesizedFunction => {
@@ -39,7 +44,7 @@ const hubFunction = (name: string): SynthesizedFunction => {
 
 /** Slack's Web API, its response URLs and Jira, as they answer. */
 function saasAnswer(request: Received) {
-  if (request.path.startsWith('/slack.com/api/chat.postMessage')) return { body: { ok: true, channel: 'C0123456789', ts: '1763632800.000100' } };
+  if (request.path.startsWith('/slack.com/api/chat.postMessage')) return { body: { ok: true, channel: CHANNEL, ts: '1763632800.000100', message: { type: 'message', team: TEAM, ts: '1763632800.000100' } } };
   if (request.path.startsWith('/slack.com/api/usergroups.users.list')) return { body: { ok: true, users: [GROUP_MEMBER] } };
   if (request.path.startsWith('/slack.com/api/')) return { body: { ok: true } };
   if (request.path.startsWith('/hooks.slack.com/')) return { headers: { 'content-type': 'text/html' }, body: 'ok' };
@@ -164,7 +169,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     expect(outcome).toMatchObject({ loaded: true, result: 'posted' });
     const approvalId = approvalIdPosted();
     expect(approvalId).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await items('HubApprovals')).toEqual(expect.arrayContaining([expect.objectContaining({ approvalId, taskToken: TASK_TOKEN, state: 'PENDING', account: MEMBER.account })]));
+    expect(await items('HubApprovals')).toEqual(expect.arrayContaining([expect.objectContaining({ approvalId, taskToken: TASK_TOKEN, state: 'PENDING', account: MEMBER.account, slackTeam: TEAM, slackChannel: CHANNEL })]));
   });
 
   it('the interaction endpoint takes a signed approval from a user group member, claims it and delivers it through the member role', async () => {
@@ -172,6 +177,8 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     const payload = {
       type: 'block_actions',
       user: { id: GROUP_MEMBER, username: 'carol' },
+      team: { id: TEAM, domain: 'acme' },
+      channel: { id: CHANNEL, name: 'security-approvals' },
       actions: [{ action_id: 'warden_approve', value: approvalId, type: 'button' }],
       response_url: 'https://hooks.slack.com/actions/T1/1/abc',
       message: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'request' } }, { type: 'actions', elements: [] }] },
@@ -181,6 +188,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     const outcome = await invoke('SlackInteractions', {
       body,
       isBase64Encoded: false,
+      httpMethod: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': signSlackRequest(body, timestamp, CANARY.signingSecret) },
     });
     expect(outcome).toMatchObject({ loaded: true, result: { statusCode: 200 } });
@@ -188,6 +196,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     const delivered = proxy.calls.filter((call) => call.operation === 'SendTaskSuccess');
     expect(delivered).toEqual([expect.objectContaining({ caller: `assumed:arn:aws:iam::${MEMBER.account}:role/warden-approval-delivery-${MEMBER.region}`, input: expect.objectContaining({ taskToken: TASK_TOKEN }) })]);
     expect(saas.received.some((request) => request.path === '/hooks.slack.com/actions/T1/1/abc')).toBe(true);
+    expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'APPROVAL_DELIVERED', actor: `slack:${GROUP_MEMBER}` })]));
   });
 
   it('the ticket opener opens the Jira issue, keeps its key for the finding and resumes the workflow', async () => {
@@ -214,9 +223,18 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'TICKETED', account: MEMBER.account })]));
   });
 
-  it('the expiry monitor counts the approvals that expire within the hour', async () => {
+  it('the sweep counts approvals nearing expiry and completes a delivery whose holder died', async () => {
+    // An approval claimed two minutes ago by a function that died before it delivered.
+    const approvalsTable = [...tableNames.entries()].find(([logicalId]) => logicalId.startsWith('HubApprovals'))![1];
+    const store = new ApprovalStore(DynamoDBDocumentClient.from(dynamodb), approvalsTable);
+    const stale = { approvalId: newApprovalId(), taskToken: `${TASK_TOKEN}-stale`, account: MEMBER.account, region: MEMBER.region, executionArn: `${executionArn}-stale`, findingId: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd', check: 'apigateway-stage-waf', resourceArn: `arn:aws:apigateway:${MEMBER.region}::/restapis/a1b2c3d4e5/stages/prod`, expiresAt: Math.floor(Date.now() / 1000) + 1800, state: 'PENDING' as const };
+    await store.create(stale);
+    await store.bind(stale.approvalId, { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' });
+    await store.claim(stale.approvalId, 'APPROVED', `slack:${GROUP_MEMBER}`, { team: TEAM, channel: CHANNEL }, new Date(Date.now() - 2 * LEASE_MS));
     const outcome = await invoke('ApprovalExpiryMonitor', { version: '0', id: 'evt-schedule', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, region: HUB_REGION, time: new Date().toISOString(), resources: [], detail: {} });
-    expect(outcome).toMatchObject({ loaded: true, result: 0 });
+    expect(outcome).toMatchObject({ loaded: true, result: { nearingExpiry: 0, recovered: { delivered: 1 } } });
+    expect(await store.get(stale.approvalId)).toMatchObject({ state: 'APPROVED' });
+    expect(proxy.calls.filter((call) => call.operation === 'SendTaskSuccess').at(-1)).toMatchObject({ input: { taskToken: `${TASK_TOKEN}-stale` } });
   });
 
   it('no secret value reached a table, a Slack message or the ticket', async () => {

@@ -1,14 +1,12 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { AuditStore } from '../../../core/audit/audit-store';
-import { signSlackRequest } from '../../../remediators/slack/signature';
 import { eventFixture } from '../../support/events';
 import { apiFixture } from '../../support/fixtures';
 
@@ -19,12 +17,10 @@ import { apiFixture } from '../../support/fixtures';
 // Entry points initialise at load time, so they are required inside the tests, after the environment is set.
 type DetectorEntry = { handler: (event: unknown, context: { invokedFunctionArn: string }) => Promise<unknown> };
 type AuditWriterEntry = { handler: (event: unknown) => Promise<void> };
-type InteractionsEntry = { handler: (event: { body: string | null; isBase64Encoded?: boolean; headers?: Record<string, string> }) => Promise<{ statusCode: number; body: string }> };
 
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const sfn = mockClient(SFNClient);
-const secretsManager = mockClient(SecretsManagerClient);
 let local: LocalDynamoDb;
 
 beforeAll(async () => {
@@ -92,19 +88,5 @@ describe('Lambda entry points', () => {
     expect(await store.findingHistory('f1')).toEqual([expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null })]);
     silence.mockRestore();
   });
-
-  it('Slack interactions: API Gateway proxy events, any header case, base64 bodies; a bad signature is a 401', async () => {
-    secretsManager.on(GetSecretValueCommand, { SecretId: 'warden/slack-signing' }).resolves({ SecretString: 'signing-secret' });
-    const silence = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const { handler } = jest.requireActual<InteractionsEntry>('../../../functions/slack-interactions');
-    const body = `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U0123ABCD9' }, actions: [{ action_id: 'warden_approve', value: 'A'.repeat(43) }], response_url: 'https://hooks.slack.com/actions/T1/1/x' }))}`;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const signed = { 'X-Slack-Request-Timestamp': String(timestamp), 'X-SLACK-SIGNATURE': signSlackRequest(body, timestamp, 'signing-secret') };
-    // Signed and well-formed, but the approval id is unknown: refused before anything else happens.
-    await expect(handler({ body: Buffer.from(body).toString('base64'), isBase64Encoded: true, headers: signed })).resolves.toEqual({ statusCode: 403, body: 'unknown-approval' });
-    await expect(handler({ body, headers: { ...signed, 'X-SLACK-SIGNATURE': signSlackRequest(body, timestamp, 'wrong') } })).resolves.toEqual({ statusCode: 401, body: 'bad-signature' });
-    await expect(handler({ body: null, headers: {} })).resolves.toMatchObject({ statusCode: 401 });
-    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
-    silence.mockRestore();
-  });
+  // Slack interactions: test/unit/functions/slack-interactions.test.ts (the hostile-request suite).
 });

@@ -173,13 +173,13 @@ describe('approvals and tickets in the hub', () => {
     });
   });
 
-  it('lets the hub assume only organization delivery roles, and members trust only those two hub roles', () => {
+  it('lets the hub assume only organization delivery roles, and members trust only the three hub roles that deliver', () => {
     templates.hub.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } })]) },
     });
     const [delivery] = resources(templates.member, 'AWS::IAM::Role').filter(([, role]) => (JSON.stringify(role.Properties?.['RoleName']) ?? '').includes('warden-approval-delivery-'));
     const trust = JSON.stringify(delivery?.[1].Properties?.['AssumeRolePolicyDocument']);
-    expect(trust.match(/:iam::111122223333:role\/warden-[a-z-]+/g)).toEqual([':iam::111122223333:role/warden-slack-interactions', ':iam::111122223333:role/warden-ticket-opener']);
+    expect(trust.match(/:iam::111122223333:role\/warden-[a-z-]+/g)).toEqual([':iam::111122223333:role/warden-slack-interactions', ':iam::111122223333:role/warden-approval-sweep', ':iam::111122223333:role/warden-ticket-opener']);
     expect(JSON.stringify(templates.member.findResources('AWS::IAM::Policy'))).toContain('states:SendTaskSuccess');
   });
 });

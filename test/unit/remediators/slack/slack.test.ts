@@ -6,18 +6,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
 import { ApprovalStore } from '../../../../remediators/slack/approval-store';
-import { approverCheck, postToResponseUrl } from '../../../../remediators/slack/approvers';
+import { approverCheck } from '../../../../remediators/slack/approvers';
 import { callbackDeliverer } from '../../../../remediators/slack/deliver-decision';
-import { handleInteraction, type InteractionDeps } from '../../../../remediators/slack/handle-interaction';
 import { code, escapeMrkdwn } from '../../../../remediators/slack/mrkdwn';
 import { requestApproval } from '../../../../remediators/slack/request-approval';
-import { signSlackRequest, verifySlackSignature } from '../../../../remediators/slack/signature';
+import { verifySlackSignature } from '../../../../remediators/slack/signature';
 import { captureLog } from '../../../support/capture-log';
 import { awsShape, expectNoCanary } from '../../../support/fixtures';
 import { loopbackServer } from '../../../support/loopback';
 import { workflowInput } from '../../../support/workflow-input';
 
-const SIGNING_SECRET = 'slack-signing-secret-CANARY-0123456789';
 const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAA-TASK-TOKEN-CANARY';
 const NOW = new Date('2026-11-20T10:00:00Z');
 const sts = mockClient(STSClient);
@@ -31,7 +29,7 @@ let tableCount = 0;
 beforeAll(async () => {
   local = await startLocalDynamoDb();
   slackApi = await loopbackServer((request) =>
-    request.path.includes('usergroups.users.list') ? { body: { ok: true, users: ['U0GROUPMEMBER1'] } } : { body: { ok: true, ts: '1763632800.000100', channel: 'C0123456789' } },
+    request.path.includes('usergroups.users.list') ? { body: { ok: true, users: ['U0GROUPMEMBER1'] } } : { body: { ok: true, ts: '1763632800.000100', channel: 'C0123456789', message: { team: 'T01B5M3VC1X', ts: '1763632800.000100' } } },
   );
   hooks = await loopbackServer(() => ({ body: 'ok' }));
 });
@@ -130,117 +128,30 @@ describe('Slack approval request', () => {
   });
 });
 
-describe('Slack interaction endpoint', () => {
-  let store: ApprovalStore;
-  let approvalId: string;
-  let deliveries: unknown[];
-  let capture: ReturnType<typeof captureLog>;
-  let deps: InteractionDeps;
-
-  const payload = (overrides: Record<string, unknown> = {}) => ({
-    type: 'block_actions',
-    user: { id: 'U0123ABCD9', username: 'alice' },
-    actions: [{ action_id: 'warden_approve', value: approvalId, type: 'button' }],
-    response_url: `${hooks.url}/actions/T1/1/abc`,
-    message: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'request' } }, { type: 'actions', elements: [] }] },
-    ...overrides,
-  });
-  const request = (body: string, options: { timestamp?: number; secret?: string; signature?: string } = {}) => {
-    const timestamp = options.timestamp ?? Math.floor(NOW.getTime() / 1000);
-    return {
-      rawBody: body,
-      headers: { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': options.signature ?? signSlackRequest(body, timestamp, options.secret ?? SIGNING_SECRET) },
-    };
-  };
-  const form = (value: unknown) => `payload=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`;
-
-  beforeEach(async () => {
-    store = await newStore();
-    ({ approvalId } = await postApproval(store));
-    deliveries = [];
-    capture = captureLog();
-    deps = {
-      signingSecret: () => Promise.resolve(SIGNING_SECRET),
-      store,
-      isApprover: approverCheck(SLACK.approvers, () => Promise.resolve(['U0GROUPMEMBER1'])),
-      deliver: (delivery, result) => {
-        deliveries.push({ delivery, result });
-        return Promise.resolve('delivered');
+// The endpoint itself, hostile requests and lifecycle: test/unit/functions/slack-interactions.test.ts.
+describe('approvers', () => {
+  it('accepts listed users and members of listed groups, and re-reads group membership after 60 s', async () => {
+    let members = ['U0GROUPMEMBER1'];
+    let clock = 0;
+    let reads = 0;
+    const isApprover = approverCheck(
+      ['U0123ABCD9', 'S0APPROVERS'],
+      () => {
+        reads += 1;
+        return Promise.resolve(members);
       },
-      respond: postToResponseUrl,
-      responseUrlPrefix: `${hooks.url}/`,
-      log: capture.log,
-      metrics: capture.metrics,
-      now: () => NOW,
-    };
-  });
-
-  const forged: [string, () => { rawBody: string; headers: Record<string, string> }, number][] = [
-    ['no signature', () => ({ rawBody: form(payload()), headers: { 'x-slack-request-timestamp': String(Math.floor(NOW.getTime() / 1000)) } }), 401],
-    ['no timestamp', () => ({ rawBody: form(payload()), headers: { 'x-slack-signature': 'v0='.padEnd(67, 'a') } }), 401],
-    ['signed with another secret', () => request(form(payload()), { secret: 'not-the-secret' }), 401],
-    ['body changed after signing', () => ({ ...request(form(payload())), rawBody: form(payload({ user: { id: 'U0ATTACKER1' } })) }), 401],
-    ['timestamp 6 minutes old', () => request(form(payload()), { timestamp: Math.floor(NOW.getTime() / 1000) - 360 }), 401],
-    ['timestamp 6 minutes ahead', () => request(form(payload()), { timestamp: Math.floor(NOW.getTime() / 1000) + 360 }), 401],
-    ['signature with v1 scheme', () => request(form(payload()), { signature: `v1=${'0'.repeat(64)}` }), 401],
-    ['body over 32 KB', () => request(`${form(payload())}&pad=${'x'.repeat(40_000)}`), 413],
-    ['no payload field', () => request('foo=bar'), 400],
-    ['payload not JSON', () => request(form('{"type": "block_actions",')), 400],
-    ['wrong interaction type', () => request(form(payload({ type: 'view_submission' }))), 400],
-    ['unknown action id', () => request(form(payload({ actions: [{ action_id: 'delete_everything', value: approvalId }] }))), 400],
-    ['approval id of the wrong shape', () => request(form(payload({ actions: [{ action_id: 'warden_approve', value: '../../etc' }] }))), 400],
-    ['no user', () => request(form(payload({ user: undefined }))), 400],
-    ['response_url elsewhere', () => request(form(payload({ response_url: 'https://evil.example/hook' }))), 400],
-    ['unknown approval id', () => request(form(payload({ actions: [{ action_id: 'warden_approve', value: 'A'.repeat(43) }] }))), 403],
-    ['user who is not an approver', () => request(form(payload({ user: { id: 'U0NOTALLOWED' } }))), 200],
-  ];
-
-  it.each(forged)('refuses %s, delivering nothing', async (_name, build, status) => {
-    const response = await handleInteraction(build(), deps);
-    expect(response.statusCode).toBe(status);
-    expect(deliveries).toEqual([]);
-    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING' });
-    expect(capture.counts['InteractionRefused']).toBe(1);
-    expect(JSON.stringify(capture.lines)).not.toContain('payload=');
-  });
-
-  it('delivers a valid approval exactly once under double clicks and Slack retries, and updates the message', async () => {
-    const click = request(form(payload()));
-    const responses = await Promise.all([handleInteraction(click, deps), handleInteraction(request(form(payload())), deps)]);
-    const retry = await handleInteraction(click, deps);
-    expect([...responses, retry].map((response) => response.statusCode)).toEqual([200, 200, 200]);
-    expect(deliveries).toEqual([
-      { delivery: { account: '111122223333', region: 'us-east-1', taskToken: TASK_TOKEN }, result: { output: { actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: NOW.toISOString() } } },
-    ]);
-    expect(await store.get(approvalId)).toMatchObject({ state: 'APPROVED', decidedBy: 'slack:U0123ABCD9' });
-    const updates = hooks.received.filter((entry) => entry.body.includes('replace_original":true'));
-    expect(updates.at(-1)?.body).toContain('Approved by <@U0123ABCD9>');
-    expect(hooks.received.some((entry) => entry.body.includes('already decided'))).toBe(true);
-    expect(JSON.stringify(hooks.received)).not.toContain(TASK_TOKEN);
-  });
-
-  it('accepts a member of an approver user group, and delivers a rejection as a task failure', async () => {
-    const response = await handleInteraction(request(form(payload({ user: { id: 'U0GROUPMEMBER1' }, actions: [{ action_id: 'warden_reject', value: approvalId }] }))), deps);
-    expect(response.statusCode).toBe(200);
-    expect(deliveries).toEqual([{ delivery: expect.any(Object), result: { error: 'Warden.Rejected', cause: `rejected by slack:U0GROUPMEMBER1 at ${NOW.toISOString()}` } }]);
-  });
-
-  it('refuses an expired approval', async () => {
-    const later = { ...deps, now: () => new Date(NOW.getTime() + 2 * 3600_000) };
-    const body = form(payload());
-    const timestamp = Math.floor(later.now().getTime() / 1000);
-    const response = await handleInteraction({ rawBody: body, headers: { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(body, timestamp, SIGNING_SECRET) } }, later);
-    expect(response.statusCode).toBe(200);
-    expect(deliveries).toEqual([]);
-  });
-
-  it('puts the approval back when delivery fails, so a retry can deliver it', async () => {
-    let attempts = 0;
-    deps = { ...deps, deliver: () => (++attempts === 1 ? Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException' })) : Promise.resolve('delivered')) };
-    expect((await handleInteraction(request(form(payload())), deps)).statusCode).toBe(500);
-    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING' });
-    expect((await handleInteraction(request(form(payload())), deps)).statusCode).toBe(200);
-    expect(await store.get(approvalId)).toMatchObject({ state: 'APPROVED' });
+      undefined,
+      () => clock,
+    );
+    expect(await isApprover('U0123ABCD9')).toBe(true);
+    expect(await isApprover('U0GROUPMEMBER1')).toBe(true);
+    expect(await isApprover('U0STRANGER1')).toBe(false);
+    members = [];
+    clock = 59_000;
+    expect(await isApprover('U0GROUPMEMBER1')).toBe(true);
+    clock = 60_001;
+    expect(await isApprover('U0GROUPMEMBER1')).toBe(false);
+    expect(reads).toBe(2);
   });
 });
 
@@ -275,6 +186,6 @@ describe('approvals nearing expiry', () => {
     await store.create({ ...base, approvalId: 'a'.repeat(43), executionArn: 'e1', expiresAt: nowSeconds + 1800 });
     await store.create({ ...base, approvalId: 'b'.repeat(43), executionArn: 'e2', expiresAt: nowSeconds + 7200 });
     await store.create({ ...base, approvalId: 'c'.repeat(43), executionArn: 'e3', expiresAt: nowSeconds + 600, state: 'APPROVED' });
-    expect((await store.nearingExpiry(3600, NOW)).map((approval) => approval.approvalId)).toEqual(['a'.repeat(43)]);
+    expect((await store.needingAttention(3600, NOW)).nearingExpiry.map((approval) => approval.approvalId)).toEqual(['a'.repeat(43)]);
   });
 });

@@ -17,32 +17,71 @@ function approverMention(id: string): string {
   return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
+/**
+ * Slack's limits (3,000 characters per section text, 2,000 per field, 50 blocks), and tighter budgets so
+ * that the largest click Slack posts back, which carries the whole message, stays under the approvals
+ * endpoint's 16 KB body rule. Lists past their budget end with a count of what was left out.
+ */
+export const SLACK_LIMITS = { sectionText: 3000, fieldText: 2000, blocks: 50, headerText: 150 } as const;
+const BUDGET = { list: 1200, field: 600, notes: 900, context: 600 } as const;
+
+/** Escaped text of at most `limit` characters: cut before escaping, so never inside `&amp;` or a pair. */
+function fitted(raw: string, limit: number, escape: (text: string) => string = escapeMrkdwn): string {
+  const whole = escape(raw);
+  if (whole.length <= limit) return whole;
+  const chars = Array.from(raw);
+  const escapedLength = (keep: number) => escape(chars.slice(0, keep).join('')).length;
+  let keep = Math.min(chars.length, limit - 1);
+  // Each character escapes to at most 5 (`&` → `&amp;`), so this shrinks fast and never overshoots by much.
+  while (keep > 0 && escapedLength(keep) > limit - 1) keep -= Math.max(1, Math.floor((escapedLength(keep) - (limit - 1)) / 5));
+  return `${escape(chars.slice(0, keep).join(''))}…`;
+}
+
+/** A titled list within `budget` characters; what does not fit is counted on the last line. */
+function fittedList(title: string, items: readonly string[], budget: number): string {
+  const lines: string[] = [];
+  let used = title.length;
+  for (const [index, item] of items.entries()) {
+    const rest = items.length - index - 1;
+    const reserve = rest > 0 ? `\n… and ${rest} more`.length : 0;
+    if (used + 1 + item.length + reserve > budget) {
+      lines.push(`… and ${items.length - index} more`);
+      break;
+    }
+    lines.push(item);
+    used += 1 + item.length;
+  }
+  return `${title}\n${lines.join('\n')}`;
+}
+
 /** The Block Kit approval request. Resource text is escaped; the buttons carry only the approval id. */
 export function approvalMessage({ approvalId, account, region, input, approvers, expiresAt }: ApprovalMessageInput) {
   const { finding, plan, decision } = input;
-  const calls = plan.calls.map((call) => `• ${call.client}.${call.operation}`).join('\n') || '• (none)';
+  const calls = plan.calls.map((call) => `• ${fitted(`${call.client}.${call.operation}`, 120)}`);
   const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string; rule: string }[]) : [];
+  const notes = plan.notes.map((note) => `_${fitted(note, 400)}_`);
   const text = `Warden asks to fix ${finding.check} on ${finding.resourceArn}`;
   return {
-    text: escapeMrkdwn(text),
+    text: fitted(text, SLACK_LIMITS.sectionText),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: `Approve fix: ${finding.check}`.slice(0, 150) } },
+      { type: 'header', text: { type: 'plain_text', text: `Approve fix: ${finding.check}`.slice(0, SLACK_LIMITS.headerText) } },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Resource*\n${code(finding.resourceArn)}` },
+          { type: 'mrkdwn', text: `*Resource*\n${fitted(finding.resourceArn, BUDGET.field, code)}` },
           { type: 'mrkdwn', text: `*Account / region*\n${escapeMrkdwn(account)} / ${escapeMrkdwn(region)}` },
-          { type: 'mrkdwn', text: `*Why*\n${escapeMrkdwn(finding.reason)}` },
-          { type: 'mrkdwn', text: `*Decided by policy*\n${escapeMrkdwn(decision.decidedBy)}` },
+          { type: 'mrkdwn', text: `*Why*\n${fitted(finding.reason, BUDGET.field)}` },
+          { type: 'mrkdwn', text: `*Decided by policy*\n${fitted(decision.decidedBy, 200)}` },
         ],
       },
       ...(flagged.length > 0
-        ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Flagged variables* (names only)\n${flagged.map((match) => `• ${code(match.name)} (${escapeMrkdwn(match.rule)})`).join('\n')}` } }]
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList(`*Flagged variables* (${flagged.length}, names only)`, flagged.map((match) => `• ${fitted(match.name, 120, code)} (${fitted(match.rule, 80)})`), BUDGET.list) } }]
         : []),
-      { type: 'section', text: { type: 'mrkdwn', text: `*Planned change*\n${escapeMrkdwn(calls)}${plan.notes.length > 0 ? `\n\n${plan.notes.map((note) => `_${escapeMrkdwn(note)}_`).join('\n')}` : ''}` } },
+      { type: 'section', text: { type: 'mrkdwn', text: fittedList(`*Planned change* (${plan.calls.length} calls)`, calls.length > 0 ? calls : ['• (none)'], BUDGET.list) } },
+      ...(notes.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList('*What breaks, and who must act*', notes, BUDGET.notes) } }] : []),
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Approvers: ${approvers.map(approverMention).join(' ')} · expires <!date^${Math.floor(expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${expiresAt.toISOString()}> · finding ${code(finding.findingId)}` }],
+        elements: [{ type: 'mrkdwn', text: `Approvers: ${fittedList('', approvers.map(approverMention), BUDGET.context).trim().replaceAll('\n', ' ')} · expires <!date^${Math.floor(expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${expiresAt.toISOString()}> · finding ${code(finding.findingId)}` }],
       },
       {
         type: 'actions',

@@ -1,4 +1,4 @@
-import { approvalMessage } from '../../../remediators/slack/approval-message';
+import { approvalMessage, SLACK_LIMITS } from '../../../remediators/slack/approval-message';
 import { planEnvSecrets } from '../../../remediators/lambda-function-env-secrets-plan';
 import { APPROVALS_MAX_BODY_BYTES } from '../../../stacks/constructs/approvals-api';
 import { resourcesOfType, synthesizedTemplates } from '../../support/cloud-assembly';
@@ -18,12 +18,18 @@ const overridesOf = (acl: ReturnType<typeof webAcls>[string]) =>
   acl.Rules.find((rule) => rule.Name === 'AWSManagedRulesCommonRuleSet')?.Statement['ManagedRuleGroupStatement']?.['RuleActionOverrides'] as { Name: string; ActionToUse: Record<string, unknown> }[] | undefined;
 
 /** A Slack block_actions interaction for Warden's largest approval message, as Slack posts it (form-encoded). */
-function interactionBody(flaggedVariables: number): string {
+function largestMessage(flaggedVariables: number) {
   const base = workflowInput({ mode: 'approval', decidedBy: 'checks.lambda-function-env-secrets', settings: { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] } }, 'lambda-function-env-secrets');
-  const flagged = Array.from({ length: flaggedVariables }, (_, index) => ({ name: `SERVICE_${index}_API_SECRET_KEY`, rule: 'secretlint:@secretlint/secretlint-rule-preset-recommend', fingerprint: 'a1b2' }));
-  const finding = { ...base.finding, resourceArn: 'arn:aws:lambda:eu-west-1:111122223333:function:payments-checkout-production-handler', reason: `function payments-checkout-production-handler has plaintext secrets in its environment: ${flagged.map((match) => match.name).join(', ')}`, evidence: { flagged } };
+  // Lambda's longest names (64 characters), env var names of 128 with characters Slack escapes, every variable flagged.
+  const functionName = `payments-checkout-production-handler-${'x'.repeat(64)}`.slice(0, 64);
+  const flagged = Array.from({ length: flaggedVariables }, (_, index) => ({ name: `SERVICE_${index}_API_SECRET_KEY_${'*_&<'.repeat(30)}`.slice(0, 128), rule: 'secretlint:@secretlint/secretlint-rule-preset-recommend', fingerprint: 'a1b2' }));
+  const finding = { ...base.finding, resourceArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`, reason: `function ${functionName} has plaintext secrets in its environment: ${flagged.map((match) => match.name).join(', ')}`, evidence: { flagged } };
   const plan = planEnvSecrets(finding, { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] });
-  const message = approvalMessage({ approvalId: 'a'.repeat(43), account: '111122223333', region: 'eu-west-1', input: { ...base, finding, plan }, approvers: ['U0123ABCD9', 'S0123ABCD9'], expiresAt: new Date('2026-11-21T10:00:00Z') });
+  return approvalMessage({ approvalId: 'a'.repeat(43), account: '111122223333', region: 'eu-west-1', input: { ...base, finding, plan }, approvers: Array.from({ length: 60 }, (_, index) => `U0APPROVER${index}`), expiresAt: new Date('2026-11-21T10:00:00Z') });
+}
+
+function interactionBody(flaggedVariables: number): string {
+  const message = largestMessage(flaggedVariables);
   const payload = { ...awsShape<Record<string, unknown>>('slack_block_actions_payload_button_click.json'), message: { type: 'message', text: message.text, blocks: message.blocks } };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -50,5 +56,32 @@ describe('web ACLs that must not break the APIs they protect', () => {
     const bytes = Buffer.byteLength(interactionBody(12), 'utf8');
     expect(bytes).toBeGreaterThan(8 * 1024);
     expect(bytes).toBeLessThanOrEqual(APPROVALS_MAX_BODY_BYTES);
+  });
+});
+
+describe("the largest approval message Warden can produce, against Slack's limits and the endpoint's body rule", () => {
+  type Block = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text?: string }[] };
+  const blocks = (flagged: number) => largestMessage(flagged).blocks as Block[];
+
+  it.each([[1], [12], [35], [200], [1000]])('with %i flagged variables: at most 50 blocks, 3,000 characters per section, 2,000 per field', (flagged) => {
+    const all = blocks(flagged);
+    expect(all.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    const texts = all.flatMap((block) => [...(block.text && block.type !== 'header' ? [block.text.text] : []), ...(block.elements ?? []).map((element) => element.text ?? '')]);
+    const fields = all.flatMap((block) => (block.fields ?? []).map((field) => field.text));
+    expect(Math.max(...texts.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(Math.max(...fields.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+  });
+
+  it.each([[35], [200], [1000]])('with %i flagged variables, the click Slack posts back stays under the 16 KB the endpoint accepts', (flagged) => {
+    // Measured: about 11.1 KB however many variables are flagged.
+    expect(Buffer.byteLength(interactionBody(flagged), 'utf8')).toBeLessThanOrEqual(APPROVALS_MAX_BODY_BYTES);
+  });
+
+  it('says how many variables and calls were left out, and shows the first ones', () => {
+    const text = JSON.stringify(blocks(200));
+    expect(text).toContain('*Flagged variables* (200, names only)');
+    expect(text).toMatch(/… and \d+ more/);
+    expect(text).toContain('SERVICE_0_API_SECRET_KEY');
+    expect(text).not.toContain('SERVICE_199_API_SECRET_KEY');
   });
 });

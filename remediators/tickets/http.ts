@@ -33,25 +33,42 @@ function retryAfterMs(header: string | null, now: number): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** Whether the error is fetch's refusal of a redirect (`redirect: 'error'`: "fetch failed", caused by "unexpected redirect"). */
+const isRedirect = (error: unknown): boolean => {
+  const cause = (error as { cause?: { message?: unknown } } | undefined)?.cause?.message;
+  return typeof cause === 'string' && /redirect/i.test(cause);
+};
+
 /**
  * A JSON request that retries 429 and 5xx (and network errors) with exponential backoff and full jitter,
- * honouring Retry-After; other 4xx fail at once. The error names the status, never the request body.
+ * honouring Retry-After; other 4xx fail at once. It never follows a redirect: a 3xx would resend the body
+ * and its credentials or signature to another origin, so it is a failure, not retried. A 2xx whose body
+ * is not JSON is a failure too. Errors name the host and status, never a byte of either body.
  */
 export async function requestJson(url: string, init: RequestInit, options: RetryOptions = {}): Promise<{ status: number; body: unknown }> {
   const attempts = options.attempts ?? 5;
   const sleep = options.sleep ?? realSleep;
+  const host = new URL(url).host;
   let last: { status?: number; cause?: unknown } = {};
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+      response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(10_000) });
     } catch (cause) {
+      if (isRedirect(cause)) throw new TicketProviderError(`${host} answered with a redirect, which Warden never follows`, undefined);
       last = { cause };
       if (attempt < attempts) await sleep(Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1)));
       continue;
     }
     const text = await response.text();
-    if (response.ok) return { status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
+    if (response.ok) {
+      try {
+        return { status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
+      } catch {
+        // The provider may have created the ticket: the caller finds it by its label before creating another.
+        throw new TicketProviderError(`${host} answered HTTP ${response.status} with a body that is not JSON`, response.status);
+      }
+    }
     last = { status: response.status };
     if (response.status !== 429 && response.status < 500) break;
     if (attempt < attempts) {
@@ -59,6 +76,5 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
       await sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? backoff);
     }
   }
-  const host = new URL(url).host;
   throw new TicketProviderError(`${host} refused the ticket${last.status ? ` (HTTP ${last.status})` : ' (no response)'}`, last.status, { cause: last.cause });
 }

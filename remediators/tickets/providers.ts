@@ -9,9 +9,16 @@ export interface OpenedTicket {
 
 export type TicketProvider = (content: TicketContent, findingId: string) => Promise<OpenedTicket>;
 
+/**
+ * The label every Warden ticket carries for its finding (GitHub allows 50 characters: this is 47). Each
+ * provider looks for it before creating, so a retry after an answer that was lost or unreadable finds the
+ * ticket the first attempt opened instead of opening a second one.
+ */
+export const findingLabel = (findingId: string): string => `warden-${findingId.slice(0, 40)}`;
+
 /** Jira Cloud REST v3; the description in Atlassian Document Format. */
 export function jiraProvider(config: { baseUrl: string; project: string; issueType: string; email: string; apiToken: string }, retry?: RetryOptions): TicketProvider {
-  return async (content) => {
+  return async (content, findingId) => {
     const description = {
       type: 'doc',
       version: 1,
@@ -20,36 +27,43 @@ export function jiraProvider(config: { baseUrl: string; project: string; issueTy
         { type: 'bulletList', content: section.lines.map((line) => ({ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: line }] }] })) },
       ]),
     };
-    const { body } = await requestJson(
-      `${config.baseUrl.replace(/\/$/, '')}/rest/api/3/issue`,
+    const base = config.baseUrl.replace(/\/$/, '');
+    const headers = { authorization: `Basic ${Buffer.from(`${config.email}:${config.apiToken}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' };
+    const opened = (key: string) => ({ ticketKey: key, url: `${base}/browse/${key}` });
+    const label = findingLabel(findingId);
+    const jql = `project = "${config.project}" AND labels = "${label}" ORDER BY created ASC`;
+    const { body: found } = await requestJson(`${base}/rest/api/3/search/jql?${new URLSearchParams({ jql, fields: 'key', maxResults: '1' }).toString()}`, { method: 'GET', headers }, retry);
+    const existing = (found as { issues?: { key?: unknown }[] }).issues?.[0]?.key;
+    if (typeof existing === 'string') return opened(existing);
+    const { status, body } = await requestJson(
+      `${base}/rest/api/3/issue`,
       {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${config.email}:${config.apiToken}`).toString('base64')}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ fields: { project: { key: config.project }, summary: content.title, issuetype: { name: config.issueType }, description, labels: content.labels.map((label) => label.replace(/\s/g, '-')) } }),
+        headers,
+        body: JSON.stringify({ fields: { project: { key: config.project }, summary: content.title, issuetype: { name: config.issueType }, description, labels: [...content.labels, label].map((entry) => entry.replace(/\s/g, '-')) } }),
       },
       retry,
     );
     const key = (body as { key?: unknown }).key;
-    if (typeof key !== 'string') throw new TicketProviderError('Jira answered without an issue key', 201);
-    return { ticketKey: key, url: `${config.baseUrl.replace(/\/$/, '')}/browse/${key}` };
+    if (typeof key !== 'string') throw new TicketProviderError(`Jira answered HTTP ${status} without an issue key`, status);
+    return opened(key);
   };
 }
 
 /** GitHub Issues REST API. */
 export function githubProvider(config: { repository: string; token: string; labels: readonly string[]; apiUrl?: string }, retry?: RetryOptions): TicketProvider {
-  return async (content) => {
-    const { body } = await requestJson(
-      `${(config.apiUrl ?? 'https://api.github.com').replace(/\/$/, '')}/repos/${config.repository}/issues`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${config.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'content-type': 'application/json', 'user-agent': 'warden' },
-        body: JSON.stringify({ title: content.title, body: renderMarkdown(content), labels: [...new Set([...config.labels, ...content.labels])] }),
-      },
-      retry,
-    );
+  return async (content, findingId) => {
+    const issues = `${(config.apiUrl ?? 'https://api.github.com').replace(/\/$/, '')}/repos/${config.repository}/issues`;
+    const headers = { authorization: `Bearer ${config.token}`, accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', 'content-type': 'application/json', 'user-agent': 'warden' };
+    const opened = (issue: { number?: unknown; html_url?: unknown }) => ({ ticketKey: `${config.repository}#${String(issue.number)}`, ...(typeof issue.html_url === 'string' ? { url: issue.html_url } : {}) });
+    const label = findingLabel(findingId);
+    const { body: found } = await requestJson(`${issues}?${new URLSearchParams({ labels: label, state: 'all', per_page: '1', direction: 'asc' }).toString()}`, { method: 'GET', headers }, retry);
+    const existing = Array.isArray(found) ? (found[0] as { number?: unknown; html_url?: unknown } | undefined) : undefined;
+    if (typeof existing?.number === 'number') return opened(existing);
+    const { status, body } = await requestJson(issues, { method: 'POST', headers, body: JSON.stringify({ title: content.title, body: renderMarkdown(content), labels: [...new Set([...config.labels, ...content.labels, label])] }) }, retry);
     const issue = body as { number?: unknown; html_url?: unknown };
-    if (typeof issue.number !== 'number') throw new TicketProviderError('GitHub answered without an issue number', 201);
-    return { ticketKey: `${config.repository}#${issue.number}`, ...(typeof issue.html_url === 'string' ? { url: issue.html_url } : {}) };
+    if (typeof issue.number !== 'number') throw new TicketProviderError(`GitHub answered HTTP ${status} without an issue number`, status);
+    return opened(issue);
   };
 }
 
@@ -65,7 +79,8 @@ export function webhookProvider(config: { url: string; signingSecret: string }, 
     const timestamp = String(Math.floor(now().getTime() / 1000));
     const { body: answer } = await requestJson(
       config.url,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'x-warden-timestamp': timestamp, 'x-warden-signature': webhookSignature(config.signingSecret, timestamp, body) }, body },
+      // The receiver deduplicates on Idempotency-Key (the finding id): Warden cannot search a webhook.
+      { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': findingLabel(findingId), 'x-warden-timestamp': timestamp, 'x-warden-signature': webhookSignature(config.signingSecret, timestamp, body) }, body },
       retry,
     );
     const key = (answer as { ticketKey?: unknown; id?: unknown }).ticketKey ?? (answer as { id?: unknown }).id;

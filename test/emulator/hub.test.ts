@@ -48,6 +48,7 @@ function saasAnswer(request: Received) {
   if (request.path.startsWith('/slack.com/api/usergroups.users.list')) return { body: { ok: true, users: [GROUP_MEMBER] } };
   if (request.path.startsWith('/slack.com/api/')) return { body: { ok: true } };
   if (request.path.startsWith('/hooks.slack.com/')) return { headers: { 'content-type': 'text/html' }, body: 'ok' };
+  if (request.path.startsWith('/example.atlassian.net/rest/api/3/search/jql')) return { body: { issues: [], isLast: true } };
   if (request.path === '/example.atlassian.net/rest/api/3/issue' && request.body.includes('refused-by-jira')) return { status: 400, body: { errorMessages: ['Field customfield_10010 is required.'] } };
   if (request.path === '/example.atlassian.net/rest/api/3/issue') return { status: 201, body: { id: '10042', key: 'SEC-42', self: 'https://example.atlassian.net/rest/api/3/issue/10042' } };
   return { status: 404, body: { message: `no fake for ${request.method} ${request.path}` } };

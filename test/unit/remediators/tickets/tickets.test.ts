@@ -8,7 +8,7 @@ import { parseTicketRequest, type TicketRequest } from '../../../../remediators/
 import { TicketStore } from '../../../../remediators/tickets/ticket-store';
 import { captureLog } from '../../../support/capture-log';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
-import { loopbackServer } from '../../../support/loopback';
+import { loopbackServer, type Responder } from '../../../support/loopback';
 import { workflowInput } from '../../../support/workflow-input';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
@@ -28,6 +28,16 @@ afterAll(async () => {
 beforeEach(() => {
   server.received.length = 0;
 });
+
+/** The provider's API: its search for the finding's label finds nothing (unless `found`), its create answers `create`. */
+function provider(create: Responder, found: unknown = undefined): void {
+  server.setResponder((request) => {
+    if (request.method === 'GET' && request.path.startsWith('/rest/api/3/search/jql')) return { body: { issues: found ? [found] : [], isLast: true } };
+    if (request.method === 'GET' && request.path.startsWith('/repos/')) return { body: found ? [found] : [] };
+    return create(request);
+  });
+}
+const created = () => server.received.filter((request) => request.method === 'POST');
 
 function ticketEvent(taskToken?: string): unknown {
   const input = workflowInput({ mode: 'ticket' }, 'lambda-function-env-secrets');
@@ -77,15 +87,16 @@ const request = (taskToken?: string): TicketRequest => parseTicketRequest(ticket
 
 describe('Jira Cloud', () => {
   it('creates an issue with REST v3 and an ADF description, then hands the key to the waiting workflow', async () => {
-    server.setResponder(() => ({ status: 201, body: { id: '10000', key: 'SEC-24', self: `${server.url}/rest/api/3/issue/10000` } }));
+    provider(() => ({ status: 201, body: { id: '10000', key: 'SEC-24', self: `${server.url}/rest/api/3/issue/10000` } }));
     const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'warden@example.com', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
     const { deps: d, delivered } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(TASK_TOKEN), d)).resolves.toEqual({ ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` });
-    const [sent] = server.received;
+    const [search, sent] = server.received;
+    expect(new URL(search?.path ?? '', server.url).searchParams.get('jql')).toBe('project = "SEC" AND labels = "warden-0123456789abcdef0123456789abcdef01234567" ORDER BY created ASC');
     expect([sent?.method, sent?.path]).toEqual(['POST', '/rest/api/3/issue']);
     expect(sent?.headers['authorization']).toBe(`Basic ${Buffer.from('warden@example.com:ATATT-CANARY-jira-token').toString('base64')}`);
     const body = JSON.parse(sent?.body ?? '{}') as { fields: Record<string, unknown> };
-    expect(body.fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: '[Warden] lambda-function-env-secrets: arn:aws:lambda:us-east-1:111122223333:function:checkout', labels: ['warden', 'lambda-function-env-secrets'] });
+    expect(body.fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: '[Warden] lambda-function-env-secrets: arn:aws:lambda:us-east-1:111122223333:function:checkout', labels: ['warden', 'lambda-function-env-secrets', 'warden-0123456789abcdef0123456789abcdef01234567'] });
     expect(body.fields['description']).toMatchObject({ type: 'doc', version: 1, content: expect.arrayContaining([{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'How to exempt' }] }]) });
     expect(sent?.body).toContain('Why it was not fixed automatically');
     expect(sent?.body).toContain('STRIPE_SECRET_KEY: format:stripe-key (fingerprint a1b2)');
@@ -95,26 +106,27 @@ describe('Jira Cloud', () => {
   });
 
   it('opens one ticket per finding: a repeated request reuses it', async () => {
-    server.setResponder(() => ({ status: 201, body: { id: '1', key: 'SEC-25' } }));
+    provider(() => ({ status: 201, body: { id: '1', key: 'SEC-25' } }));
     const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, NO_SLEEP);
     const { deps: d } = await deps(() => Promise.resolve(jira));
     await openTicket(request(), d);
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-25' });
-    expect(server.received).toHaveLength(1);
+    expect(created()).toHaveLength(1);
   });
 });
 
 describe('GitHub Issues', () => {
   it('creates an issue with the token, API version header, markdown body and labels', async () => {
-    server.setResponder(() => ({ status: 201, body: { id: 1, number: 1347, html_url: 'https://github.com/acme/security/issues/1347', title: 't' } }));
+    provider(() => ({ status: 201, body: { id: 1, number: 1347, html_url: 'https://github.com/acme/security/issues/1347', title: 't' } }));
     const github = githubProvider({ repository: 'acme/security', token: 'ghp_CANARYtoken', labels: ['warden', 'security'], apiUrl: server.url }, NO_SLEEP);
     const { deps: d } = await deps(() => Promise.resolve(github));
     await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'acme/security#1347', url: 'https://github.com/acme/security/issues/1347' });
-    const [sent] = server.received;
+    const [search, sent] = server.received;
+    expect(search?.path).toBe('/repos/acme/security/issues?labels=warden-0123456789abcdef0123456789abcdef01234567&state=all&per_page=1&direction=asc');
     expect([sent?.method, sent?.path]).toEqual(['POST', '/repos/acme/security/issues']);
     expect(sent?.headers).toMatchObject({ authorization: 'Bearer ghp_CANARYtoken', accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
     const body = JSON.parse(sent?.body ?? '{}') as { title: string; body: string; labels: string[] };
-    expect(body.labels).toEqual(['warden', 'security', 'lambda-function-env-secrets']);
+    expect(body.labels).toEqual(['warden', 'security', 'lambda-function-env-secrets', 'warden-0123456789abcdef0123456789abcdef01234567']);
     expect(body.body).toContain('### How to exempt');
     expectNoCanary(body);
   });
@@ -127,6 +139,7 @@ describe('signed webhook', () => {
     const { deps: d } = await deps(() => Promise.resolve(webhook));
     await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'OPS-7' });
     const [sent] = server.received;
+    expect(sent?.headers['idempotency-key']).toBe('warden-0123456789abcdef0123456789abcdef01234567');
     expect(sent?.headers['x-warden-signature']).toBe(webhookSignature('webhook-secret', String(NOW.getTime() / 1000), sent?.body ?? ''));
     expect(JSON.parse(sent?.body ?? '{}')).toMatchObject({ source: 'warden', findingId: '0123456789abcdef0123456789abcdef01234567' });
   });
@@ -135,7 +148,7 @@ describe('signed webhook', () => {
 describe('retries and permanent failures', () => {
   it('retries 429 (honouring Retry-After) and 5xx, then succeeds', async () => {
     const answers = [{ status: 429, headers: { 'retry-after': '0' }, body: {} }, { status: 503, body: {} }, { status: 201, body: { key: 'SEC-26' } }];
-    server.setResponder(() => answers.shift() ?? { status: 500 });
+    provider(() => answers.shift() ?? { status: 500 });
     const sleeps: number[] = [];
     const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, {
       attempts: 4,
@@ -146,21 +159,59 @@ describe('retries and permanent failures', () => {
     });
     const { deps: d } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-26' });
-    expect(server.received).toHaveLength(3);
+    expect(created()).toHaveLength(3);
     expect(sleeps[0]).toBe(0);
   });
 
   it('records a permanent failure in the audit trail, counts it, tells the waiting workflow, and rethrows', async () => {
-    server.setResponder(() => ({ status: 400, body: { errorMessages: ['project SEC does not exist'] } }));
+    provider(() => ({ status: 400, body: { errorMessages: ['project SEC does not exist'] } }));
     const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, NO_SLEEP);
     const { deps: d, delivered, capture, audit } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(TASK_TOKEN), d)).rejects.toThrow(TicketProviderError);
-    expect(server.received).toHaveLength(1);
+    expect(created()).toHaveLength(1);
     expect(capture.counts['TicketFailed']).toBe(1);
     expect((await audit.findingHistory('0123456789abcdef0123456789abcdef01234567')).map((record) => [record.state, record.details['status']])).toEqual([['TICKET_FAILED', 400]]);
     expect(delivered).toEqual([{ delivery: expect.any(Object), result: { error: 'Warden.TicketFailed', cause: expect.any(String) } }]);
     // The claim is released: a later request may try again.
-    server.setResponder(() => ({ status: 201, body: { key: 'SEC-27' } }));
+    provider(() => ({ status: 201, body: { key: 'SEC-27' } }));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-27' });
+  });
+});
+
+describe('answers that must not leak, be followed or open a second ticket', () => {
+  const jiraOf = () => jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
+
+  it('never follows a redirect: a 307 is a failure recorded as such, and the other origin receives nothing', async () => {
+    const elsewhere = await loopbackServer();
+    try {
+      provider(() => ({ status: 307, headers: { location: `${elsewhere.url}/steal` }, body: {} }));
+      const { deps: d, audit } = await deps(() => Promise.resolve(jiraOf()));
+      await expect(openTicket(request(TASK_TOKEN), d)).rejects.toThrow('answered with a redirect, which Warden never follows');
+      expect(elsewhere.received).toEqual([]);
+      expect(created()).toHaveLength(1);
+      const [failed] = await audit.findingHistory('0123456789abcdef0123456789abcdef01234567');
+      expect(failed).toMatchObject({ state: 'TICKET_FAILED', details: { error: expect.stringContaining('redirect') } });
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('a 2xx that is not JSON is a failure, and not a byte of it reaches the audit trail', async () => {
+    provider(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: `<html>session expired for ${CANARY.stripe}</html>` }));
+    const { deps: d, audit } = await deps(() => Promise.resolve(jiraOf()));
+    await expect(openTicket(request(), d)).rejects.toThrow('with a body that is not JSON');
+    const history = await audit.findingHistory('0123456789abcdef0123456789abcdef01234567');
+    expect(history.map((record) => record.state)).toEqual(['TICKET_FAILED']);
+    expect(JSON.stringify(history)).not.toContain('html');
+    expectNoCanary(history);
+  });
+
+  it('a 2xx without an issue key, then a retry: the retry finds the ticket by its label and opens no second one', async () => {
+    provider(() => ({ status: 201, body: { id: '10001' } }));
+    const { deps: d } = await deps(() => Promise.resolve(jiraOf()));
+    await expect(openTicket(request(), d)).rejects.toThrow('without an issue key');
+    provider(() => ({ status: 201, body: { key: 'SEC-99' } }), { id: '10001', key: 'SEC-28' });
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-28' });
+    expect(created()).toHaveLength(1);
   });
 });

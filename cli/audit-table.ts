@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AuditDigests } from '../core/audit/audit-digest';
 import { AuditStore } from '../core/audit/audit-store';
 import { type CommandIo, InputError } from './io';
 
@@ -27,9 +28,14 @@ async function tableFromStackOutputs(cloudformation: CloudFormationClient): Prom
  * `AuditTableName` output of the deployed Warden-Hub or Warden-Standalone stack.
  */
 export async function auditStoreFor(table: string | undefined, region: string | undefined, io: CommandIo): Promise<AuditStore> {
+  return (await auditStoresFor(table, region, io)).store;
+}
+
+/** The audit store and the digest chain of the same table. */
+export async function auditStoresFor(table: string | undefined, region: string | undefined, io: CommandIo): Promise<{ store: AuditStore; digests: AuditDigests }> {
   const config = region ? { region } : {};
   const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(new CloudFormationClient(config)));
   if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);
-  const client = new DynamoDBClient(config);
-  return new AuditStore(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), name);
+  const document = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+  return { store: new AuditStore(document, name), digests: new AuditDigests(document, name) };
 }

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../../core/audit/audit-record';
-import { verifyChain } from '../../core/audit/verify-chain';
-import { auditStoreFor } from '../audit-table';
+import { digestedFindings, verifyDigests } from '../../core/audit/audit-digest';
+import { type ChainProblem, verifyChain } from '../../core/audit/verify-chain';
+import { auditStoreFor, auditStoresFor } from '../audit-table';
 import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { parseFlags } from '../parse-flags';
 
@@ -80,7 +81,9 @@ export const auditVerifyCommand: Command = {
 
 Checks every finding's chain (or one finding's): each record's hash matches its content, sequence
 numbers have no gap, each record names its predecessor's hash, and the last record is the one the
-finding's projection names.
+finding's projection names. Then the hourly digests: each matches its hash and follows the one before,
+no hour is missing, and every finding a digest lists is still in the table with the record it lists,
+so a finding deleted whole, projection and all, is reported.
 
 Examples:
   warden audit verify --table warden-audit
@@ -90,20 +93,27 @@ Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage e
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { table: { type: 'string' }, region: { type: 'string' }, finding: { type: 'string' }, json: { type: 'boolean', default: false } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
-    const store = await auditStoreFor(values.table, values.region, io);
-    const findings = values.finding ? [values.finding] : await store.findingIds();
-    const problems = [];
+    const { store, digests: digestStore } = await auditStoresFor(values.table, values.region, io);
+    const digests = values.finding ? [] : await digestStore.all();
+    // The findings the table still holds, and those the digests say it held: a finding deleted whole shows.
+    const findings = values.finding ? [values.finding] : [...new Set([...(await store.findingIds()), ...digestedFindings(digests)])].sort();
+    const histories = new Map<string, AuditRecord[]>();
+    const problems: ChainProblem[] = [];
     let records = 0;
     for (const findingId of findings) {
       const history = await store.findingHistory(findingId);
+      histories.set(findingId, history);
       records += history.length;
       problems.push(...verifyChain(history, await store.latest(findingId)));
     }
-    if (values.json) io.stdout.write(`${JSON.stringify({ findings: findings.length, records, problems }, null, 2)}\n`);
+    const digestProblems = verifyDigests(digests, (findingId) => histories.get(findingId) ?? [], new Date());
+    const total = problems.length + digestProblems.length;
+    if (values.json) io.stdout.write(`${JSON.stringify({ findings: findings.length, records, digests: digests.length, problems, digestProblems }, null, 2)}\n`);
     else {
       for (const problem of problems) io.stdout.write(`TAMPERED ${problem.findingId} #${problem.seq} ${problem.problem}: ${problem.detail}\n`);
-      io.stdout.write(`${findings.length} findings, ${records} records: ${problems.length === 0 ? 'every chain intact' : `${problems.length} problems`}\n`);
+      for (const problem of digestProblems) io.stdout.write(`TAMPERED ${problem.subject} ${problem.problem}: ${problem.detail}\n`);
+      io.stdout.write(`${findings.length} findings, ${records} records, ${digests.length} digests: ${total === 0 ? 'every chain intact' : `${total} problems`}\n`);
     }
-    return problems.length === 0 ? EXIT_OK : EXIT_FINDINGS;
+    return total === 0 ? EXIT_OK : EXIT_FINDINGS;
   },
 };

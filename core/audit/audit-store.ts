@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WardenError } from '../errors';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
-import { AUDIT_INDEXES, findingKey, LATEST, PENDING, recordSortKey } from './audit-table';
+import { AUDIT_INDEXES, findingKey, LATEST, PENDING, periodOf, recordSortKey } from './audit-table';
 
 export class AuditError extends WardenError {
   override name: string = 'AuditError';
@@ -37,6 +37,8 @@ export class AuditStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** When a write happens (not the record's own `time`, which an event may set in the past): the digest hour. */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -78,8 +80,8 @@ export class AuditStore {
         TableName: this.tableName,
         Key: { pk: findingKey(record.findingId), sk: LATEST },
         UpdateExpression: pending
-          ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, pending = :pending, pendingSince = :time'
-          : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn REMOVE pending, pendingSince',
+          ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period, pending = :pending, pendingSince = :time'
+          : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period REMOVE pending, pendingSince',
         ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
         ExpressionAttributeNames: { '#state': 'state', '#check': 'check' },
         ExpressionAttributeValues: {
@@ -89,6 +91,7 @@ export class AuditStore {
           ':account': record.account,
           ':check': record.check,
           ':arn': record.resourceArn,
+          ':period': periodOf(this.now()),
           ...(pending ? { ':pending': PENDING, ':time': record.time } : {}),
         },
       }),

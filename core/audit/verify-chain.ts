@@ -28,7 +28,8 @@ export function verifyChain(records: readonly AuditRecord[], latest?: { lastSeq:
     previous = record;
   }
   if (latest && previous && (latest.lastSeq !== previous.seq || latest.lastHash !== previous.hash)) {
-    problems.push({ findingId: previous.findingId, seq: latest.lastSeq, problem: 'truncated', detail: `the last record should be ${latest.lastSeq}, found ${previous.seq}` });
+    const detail = latest.lastSeq === previous.seq ? `the last record ${previous.seq} is not the one the projection names (its hash differs)` : `the last record should be ${latest.lastSeq}, found ${previous.seq}`;
+    problems.push({ findingId: previous.findingId, seq: latest.lastSeq, problem: 'truncated', detail });
   }
   return problems;
 }

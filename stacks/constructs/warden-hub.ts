@@ -86,6 +86,20 @@ export class WardenHub extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.auditTable.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
       reason: 'the audit writer queries the audit table\'s own indexes (one per access pattern) and nothing else',
     });
+    const digest = new WardenFunction(this, 'AuditDigest', {
+      entry: 'audit-digest.ts',
+      description: 'Warden: hourly digest chaining every moved finding head, so a finding deleted whole shows',
+      environment: { WARDEN_AUDIT_TABLE: this.auditTable.tableName },
+      timeout: Duration.minutes(5),
+      statements: [
+        // Digest items are put with attribute_not_exists, like records; the index names the moved heads.
+        new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query'], resources: [this.auditTable.tableArn] }),
+        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.auditTable.tableArn}/index/byHeadPeriod`] }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      ],
+    });
+    acknowledgeUnscoped(digest);
+    new events.Rule(this, 'AuditDigestSchedule', { description: 'Warden: chain the last hour of the audit trail', schedule: events.Schedule.cron({ minute: '5' }), targets: [new targets.LambdaFunction(digest.function)] });
     new events.Rule(this, 'AuditRecords', {
       eventBus: this.bus,
       description: 'Warden audit records and approval requests from every member workflow',

@@ -224,6 +224,12 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'TICKETED', account: MEMBER.account })]));
   });
 
+  it('the digest job chains the last hour of the audit trail', async () => {
+    const outcome = await invoke('AuditDigest', { version: '0', id: 'evt-digest', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, region: HUB_REGION, time: new Date().toISOString(), resources: [], detail: {} });
+    expect(outcome).toMatchObject({ loaded: true, result: { periods: [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d$/)] } });
+    expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ pk: 'DIGEST', prevHash: null })]));
+  });
+
   it('the sweep counts approvals nearing expiry and completes a delivery whose holder died', async () => {
     // An approval claimed two minutes ago by a function that died before it delivered.
     const approvalsTable = [...tableNames.entries()].find(([logicalId]) => logicalId.startsWith('HubApprovals'))![1];
@@ -256,6 +262,6 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     if (process.env['WARDEN_UPDATE_OBSERVED_REQUESTS'] === '1') writeFileSync(OBSERVED_REQUESTS, `${JSON.stringify(observed, null, 2)}\n`);
     const recorded = JSON.parse(readFileSync(OBSERVED_REQUESTS, 'utf8')) as unknown;
     expect(observed).toEqual(recorded);
-    for (const name of ['AuditWriter', 'SlackNotifier', 'SlackInteractions', 'TicketOpener', 'ApprovalExpiryMonitor']) expect(Object.keys(observed)).toContain(name);
+    for (const name of ['AuditWriter', 'AuditDigest', 'SlackNotifier', 'SlackInteractions', 'TicketOpener', 'ApprovalExpiryMonitor']) expect(Object.keys(observed)).toContain(name);
   });
 });

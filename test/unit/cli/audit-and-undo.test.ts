@@ -1,14 +1,15 @@
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { join } from 'node:path';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { main } from '../../../cli/main';
 import { AuditStore } from '../../../core/audit/audit-store';
-import { findingKey, recordSortKey } from '../../../core/audit/audit-table';
+import { AuditDigests } from '../../../core/audit/audit-digest';
+import { findingKey, LATEST, recordSortKey } from '../../../core/audit/audit-table';
 
 const ROOT = join(__dirname, '../../..');
 const apigateway = mockClient(APIGatewayClient);
@@ -99,7 +100,17 @@ describe('warden audit query', () => {
 describe('warden audit verify', () => {
   it('reports intact chains with exit 0', async () => {
     const result = await run(['audit', 'verify']);
-    expect(result).toMatchObject({ code: 0, stdout: '1 findings, 2 records: every chain intact\n' });
+    expect(result).toMatchObject({ code: 0, stdout: '1 findings, 2 records, 0 digests: every chain intact\n' });
+  });
+
+  it('names a finding deleted whole, records and projection, from the hourly digest', async () => {
+    const digests = new AuditDigests(local.document, env['WARDEN_AUDIT_TABLE']!);
+    await digests.writeUpTo(new Date(Date.now() + 3600_000));
+    for (const sk of [recordSortKey(1), recordSortKey(2), LATEST]) await local.document.send(new DeleteCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey('f1'), sk } }));
+    const result = await run(['audit', 'verify']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('TAMPERED f1 deleted-finding: finding f1 is in the digest of');
+    expect(result.stdout).toContain('1 findings, 0 records, 1 digests: 1 problems');
   });
 
   it('names an edited record and exits 1', async () => {

@@ -129,7 +129,7 @@ describe('hub stack', () => {
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource' }), Match.objectLike({ IndexName: 'byAccount' }), Match.objectLike({ IndexName: 'byCheckState' }), Match.objectLike({ IndexName: 'byPending' })],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource' }), Match.objectLike({ IndexName: 'byAccount' }), Match.objectLike({ IndexName: 'byCheckState' }), Match.objectLike({ IndexName: 'byPending' }), Match.objectLike({ IndexName: 'byHeadPeriod' })],
     });
   });
 
@@ -237,9 +237,9 @@ describe('dogfood: Warden judged by its own detectors', () => {
 
 describe('standalone stack', () => {
   it('has hub and member in one account, the workflow writing to the local bus', () => {
-    // Member: a detector and a remediator per check; hub: audit writer, Slack notifier, interactions and
-    // expiry monitor, ticket opener.
-    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 5);
+    // Member: a detector and a remediator per check; hub: audit writer, audit digest, Slack notifier,
+    // interactions and approval sweep, ticket opener.
+    templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 6);
     templates.standalone.resourceCountIs('AWS::Events::EventBus', 1);
     templates.standalone.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     templates.standalone.resourceCountIs('AWS::DynamoDB::Table', 3);

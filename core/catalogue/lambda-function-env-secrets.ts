@@ -25,6 +25,18 @@ export const lambdaFunctionEnvSecrets = {
     },
   ],
   configResourceType: 'AWS::Lambda::Function',
+  memberKey: {
+    alias: WARDEN_SECRETS_KEY,
+    // CreateSecret with Warden's key needs data keys from it; verify reads the value back.
+    remediatorActions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'],
+    // Functions whose secrets Warden moved read them through Secrets Manager: a statement on the account
+    // root would only delegate to IAM policies, and no application role has kms:Decrypt on this key.
+    accountPrincipals: {
+      sid: 'ReadWardenSecretsViaSecretsManager',
+      actions: ['kms:Decrypt'],
+      conditions: { StringEquals: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:SecretARN': WARDEN_SECRET } },
+    },
+  },
   permissions: {
     detect: [
       { actions: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'], resources: [FUNCTION] },

@@ -14,8 +14,8 @@ export type ArnTemplate = string;
 export interface PermissionStatement {
   readonly actions: readonly string[];
   readonly resources: readonly ArnTemplate[];
-  /** IAM condition block, copied as is into the generated policy. */
-  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+  /** IAM condition block; ARN templates in its values are filled like the resources. */
+  readonly conditions?: ConditionBlock;
 }
 
 /**
@@ -38,6 +38,25 @@ export interface CheckPolicyProblem {
   readonly path: readonly (string | number)[];
   readonly severity: 'error' | 'warning';
   readonly message: string;
+}
+
+/** An IAM condition block: operator → key → value(s); values may hold `{partition}`, `{region}`, `{account}`. */
+export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/**
+ * What a check needs of the member stack's KMS key (the key of its counters and dead letters), declared
+ * so the stack builds it without naming the check.
+ */
+export interface MemberKeyUse {
+  /** An alias the key gets, for the policy to name it. */
+  readonly alias: string;
+  /** What the check's remediator does with the key. */
+  readonly remediatorActions: readonly string[];
+  /**
+   * A key policy statement for every principal of the member account (`*` limited by kms:CallerAccount,
+   * as AWS managed keys do), with the conditions that keep it to the check's own use.
+   */
+  readonly accountPrincipals?: { readonly sid: string; readonly actions: readonly string[]; readonly conditions: ConditionBlock };
 }
 
 /** The CloudTrail calls that can make a resource of this check noncompliant. */
@@ -82,6 +101,8 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * from its checks-level settings: one ACL per member template, so overrides cannot vary it.
    */
   readonly memberWebAcl?: (settings: z.output<Settings>) => { readonly name: string; readonly rateLimitPer5Minutes: number; readonly countCommonRules: readonly string[] };
+  /** What the check needs of the member stack's key. */
+  readonly memberKey?: MemberKeyUse;
   /** Settings that pass the schema but can never work together, found in each layer that sets them. */
   readonly policyChecks?: (layer: CheckSettingsLayer) => readonly CheckPolicyProblem[];
 }

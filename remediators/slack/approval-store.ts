@@ -34,9 +34,15 @@ export type ClaimResult =
   | { readonly claimed: Approval; readonly takenOver: boolean }
   | { readonly refused: 'unknown' | 'expired' | 'decided' | 'in-flight' | 'unbound' | 'foreign-channel'; readonly approval?: Approval };
 
+/**
+ * Where a click came from. The channel and the message's ts name the very message Warden posted (channel
+ * ids are unique within a Slack organization); the team is compared when Slack sends one (an org-wide
+ * Enterprise Grid install sends `team: null`).
+ */
 export interface SlackBinding {
-  readonly team: string;
+  readonly team?: string;
   readonly channel: string;
+  readonly ts: string;
 }
 
 /** How long a claimer holds the delivery: longer than the function's timeout, so a live holder is never overtaken. */
@@ -51,8 +57,15 @@ export class ApprovalStore {
     private readonly tableName: string,
   ) {}
 
-  /** Stores a new approval, unless this execution already has one (EventBridge delivers at least once). */
-  async create(approval: Approval): Promise<'created' | 'duplicate'> {
+  /**
+   * Stores the approval, once per execution (EventBridge delivers at least once): a guard item per
+   * execution names the approval. A repeated request gets the approval the first one stored (and stores
+   * it, if the first died between the guard and the approval), so it can finish posting what the first
+   * could not.
+   */
+  async create(approval: Approval): Promise<{ readonly approval: Approval; readonly first: boolean }> {
+    let stored = approval;
+    let first = true;
     try {
       await this.client.send(
         new PutCommand({
@@ -62,15 +75,21 @@ export class ApprovalStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'duplicate';
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval.executionArn) }, ConsistentRead: true }));
+      stored = { ...approval, approvalId: String(Item?.['ref']) };
+      first = false;
     }
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: approval, ConditionExpression: 'attribute_not_exists(approvalId)' }));
-    return 'created';
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: stored, ConditionExpression: 'attribute_not_exists(approvalId)' }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException) || first) throw error;
+    }
+    return { approval: (first ? stored : await this.get(stored.approvalId)) ?? stored, first };
   }
 
   /** Records where Slack posted the request (its team, channel and message), once. */
-  async bind(approvalId: string, binding: SlackBinding & { ts: string }): Promise<void> {
+  async bind(approvalId: string, binding: Required<SlackBinding>): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -116,7 +135,7 @@ export class ApprovalStore {
   }
 
   private async conditionalClaim(approvalId: string, update: string, stateCondition: string, values: Record<string, unknown>, from: SlackBinding | undefined, now: Date): Promise<Approval | undefined> {
-    const binding = from ? ' AND slackTeam = :team AND slackChannel = :channel' : '';
+    const binding = from ? ` AND slackChannel = :channel AND slackTs = :ts${from.team ? ' AND slackTeam = :team' : ''}` : '';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
@@ -125,7 +144,7 @@ export class ApprovalStore {
           UpdateExpression: update,
           ConditionExpression: `attribute_exists(taskToken)${binding} AND ${stateCondition}`,
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ...values, ':lease': now.getTime() + LEASE_MS, ...(from ? { ':team': from.team, ':channel': from.channel } : {}) },
+          ExpressionAttributeValues: { ...values, ':lease': now.getTime() + LEASE_MS, ...(from ? { ':channel': from.channel, ':ts': from.ts, ...(from.team ? { ':team': from.team } : {}) } : {}) },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -140,7 +159,7 @@ export class ApprovalStore {
     const approval = await this.get(approvalId);
     if (!approval) return { refused: 'unknown' };
     if (from && !approval.slackChannel) return { refused: 'unbound', approval };
-    if (from && (approval.slackTeam !== from.team || approval.slackChannel !== from.channel)) return { refused: 'foreign-channel', approval };
+    if (from && (approval.slackChannel !== from.channel || approval.slackTs !== from.ts || (from.team !== undefined && approval.slackTeam !== from.team))) return { refused: 'foreign-channel', approval };
     if (approval.state === 'DELIVERING') return { refused: 'in-flight', approval };
     if (approval.state === 'PENDING' || approval.expiresAt <= Math.floor(now.getTime() / 1000) || approval.state === 'EXPIRED') return { refused: 'expired', approval };
     return { refused: 'decided', approval };

@@ -15,8 +15,12 @@ export interface Delivery {
   readonly taskToken: string;
 }
 
-/** Errors meaning the workflow no longer waits for this token (it timed out, ended, or already has a result). */
-const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+/**
+ * Errors meaning the workflow no longer waits for this token: it timed out, ended, or already has a result
+ * (Step Functions answers TaskTimedOut for all three). InvalidToken is not among them: a token Warden
+ * stored that Step Functions cannot read is a failure, not an expiry.
+ */
+const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist']);
 
 export class DeliveryError extends WardenError {
   override name: string = 'DeliveryError';
@@ -54,8 +58,11 @@ export function callbackDeliverer(sts: STSClient, sessionName: string) {
       throw new DeliveryFailedError(`could not assume the delivery role of ${delivery.account}`, false, { cause: error });
     }
     if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) throw new DeliveryFailedError('AssumeRole returned no credentials', false);
+    // One attempt: an SDK retry after a response lost on the way back would meet TaskTimedOut and hide a
+    // delivery that happened. The lease and the sweep retry instead, knowing the first attempt may have landed.
     const sfn = new SFNClient({
       region: delivery.region,
+      maxAttempts: 1,
       credentials: { accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken },
     });
     try {

@@ -47,8 +47,11 @@ interface Action {
   readonly approvalId: string;
   readonly decision: 'APPROVED' | 'REJECTED';
   readonly userId: string;
-  readonly team: string;
+  /** Absent for an org-wide Enterprise Grid install, where Slack sends `team: null`. */
+  readonly team?: string;
   readonly channel: string;
+  /** The ts of the message the button is on. */
+  readonly messageTs: string;
   readonly responseUrl: string;
   readonly messageBlocks?: unknown[];
 }
@@ -73,11 +76,14 @@ function parseAction(rawBody: string, responseUrlPrefix: string): Action | undef
   if (!Array.isArray(actions) || actions.length !== 1) return undefined;
   const action = record(actions[0]);
   const userId = record(payload['user'])?.['id'];
-  const team = record(payload['team'])?.['id'];
-  const channel = record(payload['channel'])?.['id'] ?? record(payload['container'])?.['channel_id'];
+  const team = payload['team'] === null ? null : record(payload['team'])?.['id'];
+  const container = record(payload['container']);
+  const channel = record(payload['channel'])?.['id'] ?? container?.['channel_id'];
+  const messageTs = container?.['message_ts'];
   const responseUrl = payload['response_url'];
   if (!action || typeof userId !== 'string' || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return undefined;
-  if (typeof team !== 'string' || !SLACK_ID.test(team) || typeof channel !== 'string' || !SLACK_ID.test(channel)) return undefined;
+  if ((team !== null && (typeof team !== 'string' || !SLACK_ID.test(team))) || typeof channel !== 'string' || !SLACK_ID.test(channel)) return undefined;
+  if (typeof messageTs !== 'string' || !/^\d{1,12}\.\d{1,8}$/.test(messageTs)) return undefined;
   if (action['action_id'] !== APPROVE_ACTION && action['action_id'] !== REJECT_ACTION) return undefined;
   if (typeof action['value'] !== 'string' || !APPROVAL_ID.test(action['value'])) return undefined;
   if (typeof responseUrl !== 'string' || !responseUrl.startsWith(responseUrlPrefix)) return undefined;
@@ -86,8 +92,9 @@ function parseAction(rawBody: string, responseUrlPrefix: string): Action | undef
     approvalId: action['value'],
     decision: action['action_id'] === APPROVE_ACTION ? 'APPROVED' : 'REJECTED',
     userId,
-    team,
+    ...(team ? { team } : {}),
     channel,
+    messageTs,
     responseUrl,
     ...(Array.isArray(blocks) ? { messageBlocks: blocks } : {}),
   };
@@ -116,7 +123,7 @@ const REFUSAL_TEXT: Partial<Record<Rejection, (approval?: Approval) => string>> 
 /**
  * Slack's interactivity endpoint, in this order: POST only, the signature over the raw body (constant
  * time, ±5 min), strict parsing, the clicking user against the approvers, a single-use conditional claim
- * (a lease) bound to the team and channel the request was posted to, delivery to the member workflow
+ * (a lease) bound to the message Warden posted (its channel and ts, and its team when Slack sends one), delivery to the member workflow
  * through its delivery role, then the message update. A refusal says nothing to an unauthenticated caller
  * about which check failed (the log keeps the reason), reaches no state machine, and, once the request is
  * known to come from Slack and names an approval, is recorded in the audit trail.
@@ -138,14 +145,14 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   const actor = `slack:${action.userId}`;
   const tell = (text: string) => deps.respond(action.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
   const refuseKnown = async (reason: Rejection, statusCode: number, approval: Approval | undefined): Promise<InteractionResponse> => {
-    if (approval) await deps.audit.append(approvalRecord(approval, HUB_APPROVAL_STATES.refused, actor, now, { reason, clicked: action.decision, team: action.team, channel: action.channel }));
+    if (approval) await deps.audit.append(approvalRecord(approval, HUB_APPROVAL_STATES.refused, actor, now, { reason, clicked: action.decision, team: action.team ?? null, channel: action.channel, messageTs: action.messageTs }));
     const text = REFUSAL_TEXT[reason]?.(approval);
     if (text) await tell(text);
     return refuse(reason, statusCode, { user: action.userId, findingId: approval?.findingId });
   };
 
   if (!(await deps.isApprover(action.userId))) return refuseKnown('unauthorized-user', 200, await deps.store.get(action.approvalId));
-  const claim = await deps.store.claim(action.approvalId, action.decision, actor, { team: action.team, channel: action.channel }, now);
+  const claim = await deps.store.claim(action.approvalId, action.decision, actor, { ...(action.team ? { team: action.team } : {}), channel: action.channel, ts: action.messageTs }, now);
   if ('refused' in claim) {
     const [reason, status] = CLAIM_REFUSALS[claim.refused];
     return refuseKnown(reason, status, claim.approval);

@@ -46,9 +46,8 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   }
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + Number(detail['expiresInSeconds'] ?? input.decision.approvalTimeoutSeconds) * 1000);
-  const approvalId = newApprovalId();
   const created = await deps.store.create({
-    approvalId,
+    approvalId: newApprovalId(),
     taskToken: detail.taskToken,
     account: envelope.account,
     region: envelope.region,
@@ -59,11 +58,14 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
     expiresAt: Math.floor(expiresAt.getTime() / 1000),
     state: 'PENDING',
   });
-  if (created === 'duplicate') {
+  const { approvalId } = created.approval;
+  if (!created.first && created.approval.slackTs) {
     deps.log.info('approval already requested for this execution', { executionArn: detail.executionArn, findingId: input.finding.findingId });
     deps.metrics.count('DuplicateApprovalRequest');
     return 'duplicate';
   }
+  // A repeated request whose first attempt stored the approval but never bound a posted message posts it now.
+  if (!created.first) deps.log.warn('approval stored but never posted: posting it now', { executionArn: detail.executionArn, findingId: input.finding.findingId });
   const message = approvalMessage({ approvalId, account: envelope.account, region: envelope.region, input, approvers: deps.config.approvers, expiresAt });
   const slack = await deps.slack();
   const posted = await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });

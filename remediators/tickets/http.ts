@@ -16,8 +16,18 @@ export class TicketProviderError extends TicketError {
   }
 }
 
+/** The provider sent a redirect, which Warden never follows: nothing was created where Warden sent it. */
+export class TicketRedirectError extends TicketProviderError {
+  override name = 'TicketRedirectError';
+}
+
 export interface RetryOptions {
   readonly attempts?: number;
+  /**
+   * Retry after no answer or a 5xx (default true). False for a create: its outcome is then unknown, and
+   * the caller looks for what it may have created before it tries again. 429 is always retried.
+   */
+  readonly retryUnknownOutcome?: boolean;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -55,8 +65,9 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
     try {
       response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(10_000) });
     } catch (cause) {
-      if (isRedirect(cause)) throw new TicketProviderError(`${host} answered with a redirect, which Warden never follows`, undefined);
+      if (isRedirect(cause)) throw new TicketRedirectError(`${host} answered with a redirect, which Warden never follows`, undefined);
       last = { cause };
+      if (options.retryUnknownOutcome === false) break;
       if (attempt < attempts) await sleep(Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1)));
       continue;
     }
@@ -70,7 +81,7 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
       }
     }
     last = { status: response.status };
-    if (response.status !== 429 && response.status < 500) break;
+    if (response.status !== 429 && (response.status < 500 || options.retryUnknownOutcome === false)) break;
     if (attempt < attempts) {
       const backoff = Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
       await sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? backoff);

@@ -9,7 +9,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
-import { WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
 import { AUDIT_SOURCE } from '../../statemachines/audit-states';
@@ -17,7 +16,7 @@ import { buildWorkflowDefinition } from '../../statemachines/remediation-workflo
 import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny } from './alarm-on-any';
 import { BaselineWebAcl } from './baseline-web-acl';
-import { catalogueStatements } from './catalogue-policy';
+import { catalogueStatements, filledConditions } from './catalogue-policy';
 import { encryptedTable } from './encrypted-table';
 import { WardenFunction } from './warden-function';
 
@@ -78,23 +77,24 @@ export class WardenMember extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.key.addAlias(WARDEN_SECRETS_KEY);
-    // Functions whose secrets Warden moved read them through Secrets Manager: allow decryption by any
-    // principal of this account, only via Secrets Manager and only for Warden's secrets. The principal is
-    // "*" limited by kms:CallerAccount, as in AWS managed keys: a statement on the account root would only
-    // delegate to IAM policies, and no application role has kms:Decrypt on this key.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadWardenSecretsViaSecretsManager',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:CallerAccount': Aws.ACCOUNT_ID, 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
-          StringLike: { 'kms:EncryptionContext:SecretARN': `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:warden/*` },
-        },
-      }),
-    );
+    // What the checks declare they need of this key: an alias the policy can name, and a statement for the
+    // account's principals ("*" limited by kms:CallerAccount, as in AWS managed keys).
+    for (const check of CATALOGUE) {
+      const use = 'memberKey' in check ? check.memberKey : undefined;
+      if (!use) continue;
+      this.key.addAlias(use.alias);
+      if (!use.accountPrincipals) continue;
+      const conditions = filledConditions(use.accountPrincipals.conditions);
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: use.accountPrincipals.sid,
+          principals: [new iam.AnyPrincipal()],
+          actions: [...use.accountPrincipals.actions],
+          resources: ['*'],
+          conditions: { ...conditions, StringEquals: { ...conditions['StringEquals'], 'kms:CallerAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -124,10 +124,8 @@ export class WardenMember extends Construct {
         ...catalogueStatements(check.permissions.detect),
         ...catalogueStatements(policyPermissionsOf(check, props.policy)),
       ];
-      if (check.id === 'lambda-function-env-secrets') {
-        // CreateSecret with Warden's key needs data keys from it.
-        remediatorStatements.push(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey'], resources: [this.key.keyArn] }));
-      }
+      const keyUse = 'memberKey' in check ? check.memberKey : undefined;
+      if (keyUse) remediatorStatements.push(new iam.PolicyStatement({ actions: [...keyUse.remediatorActions], resources: [this.key.keyArn] }));
       const remediator = new WardenFunction(this, `Remediator-${check.id}`, {
         entry: `remediators/${check.id}.ts`,
         description: `Warden remediator for ${check.id}: ${check.fix}`.slice(0, 256),

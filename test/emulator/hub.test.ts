@@ -180,6 +180,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
       user: { id: GROUP_MEMBER, username: 'carol' },
       team: { id: TEAM, domain: 'acme' },
       channel: { id: CHANNEL, name: 'security-approvals' },
+      container: { type: 'message', message_ts: '1763632800.000100', channel_id: CHANNEL, is_ephemeral: false },
       actions: [{ action_id: 'warden_approve', value: approvalId, type: 'button' }],
       response_url: 'https://hooks.slack.com/actions/T1/1/abc',
       message: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'request' } }, { type: 'actions', elements: [] }] },
@@ -237,7 +238,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     const stale = { approvalId: newApprovalId(), taskToken: `${TASK_TOKEN}-stale`, account: MEMBER.account, region: MEMBER.region, executionArn: `${executionArn}-stale`, findingId: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd', check: 'apigateway-stage-waf', resourceArn: `arn:aws:apigateway:${MEMBER.region}::/restapis/a1b2c3d4e5/stages/prod`, expiresAt: Math.floor(Date.now() / 1000) + 1800, state: 'PENDING' as const };
     await store.create(stale);
     await store.bind(stale.approvalId, { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' });
-    await store.claim(stale.approvalId, 'APPROVED', `slack:${GROUP_MEMBER}`, { team: TEAM, channel: CHANNEL }, new Date(Date.now() - 2 * LEASE_MS));
+    await store.claim(stale.approvalId, 'APPROVED', `slack:${GROUP_MEMBER}`, { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' }, new Date(Date.now() - 2 * LEASE_MS));
     const outcome = await invoke('ApprovalExpiryMonitor', { version: '0', id: 'evt-schedule', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, region: HUB_REGION, time: new Date().toISOString(), resources: [], detail: {} });
     expect(outcome).toMatchObject({ loaded: true, result: { nearingExpiry: 0, recovered: { delivered: 1 } } });
     expect(await store.get(stale.approvalId)).toMatchObject({ state: 'APPROVED' });

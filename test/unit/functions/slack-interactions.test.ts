@@ -19,6 +19,7 @@ const SIGNING_SECRET = 'CANARY-slack-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-CANARY-bot-token-000000000000';
 const TEAM = 'T01B5M3VC1X';
 const CHANNEL = 'C0123456789';
+const POSTED_TS = '1600857119.015400';
 const APPROVER = 'U0123ABCD9';
 const SECOND_APPROVER = 'U0SECONDAPP';
 const RESPONSE_URL = 'https://hooks.slack.com/actions/T01B5M3VC1X/1394543744577/NIyyQSrf1FF0R7K';
@@ -121,7 +122,7 @@ async function pendingApproval(overrides: Partial<Approval> = {}): Promise<Appro
     ...overrides,
   };
   await approvals.create(value);
-  await approvals.bind(value.approvalId, { team: TEAM, channel: CHANNEL, ts: '1600857119.015400' });
+  await approvals.bind(value.approvalId, { team: TEAM, channel: CHANNEL, ts: POSTED_TS });
   return value;
 }
 
@@ -133,7 +134,7 @@ function payload(overrides: Record<string, unknown> = {}) {
     user: { id: APPROVER, username: 'alice', team_id: TEAM },
     team: { id: TEAM, domain: 'acme' },
     channel: { id: CHANNEL, name: 'security-approvals' },
-    container: { type: 'message', message_ts: '1600857119.015400', channel_id: CHANNEL, is_ephemeral: false },
+    container: { type: 'message', message_ts: POSTED_TS, channel_id: CHANNEL, is_ephemeral: false },
     actions: [{ action_id: 'warden_approve', block_id: 'warden_decision', value: approval.approvalId, type: 'button', action_ts: '1600857125.000000' }],
     response_url: RESPONSE_URL,
     ...overrides,
@@ -195,7 +196,9 @@ describe('hostile requests: refused, nothing delivered, the audit trail says so'
     ['a response_url elsewhere', () => proxyEvent(form(payload({ response_url: 'https://evil.example/hook' }))), 400, []],
     ['an unknown approval id', () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: 'A'.repeat(43) }] }))), 403, []],
     ['a click from another workspace', () => proxyEvent(form(payload({ team: { id: 'T0OTHERTEAM', domain: 'evil' } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
-    ['a click from another channel', () => proxyEvent(form(payload({ channel: { id: 'C0OTHERCHAN', name: 'random' }, container: { channel_id: 'C0OTHERCHAN' } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
+    ['a click from another channel', () => proxyEvent(form(payload({ channel: { id: 'C0OTHERCHAN', name: 'random' }, container: { message_ts: POSTED_TS, channel_id: 'C0OTHERCHAN' } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
+    ['a click on another message in the same channel', () => proxyEvent(form(payload({ container: { type: 'message', message_ts: '1600857999.000100', channel_id: CHANNEL } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
+    ['no message ts', () => proxyEvent(form(payload({ container: { type: 'message', channel_id: CHANNEL } }))), 400, []],
     ['a user who is not an approver', () => proxyEvent(form(payload({ user: { id: 'U0NOTALLOWED' } }))), 200, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'unauthorized-user' }]],
   ];
 
@@ -244,6 +247,11 @@ describe('valid clicks are delivered exactly once', () => {
     expect(JSON.stringify(responses)).not.toContain(approval.taskToken);
   });
 
+  it('from an org-wide Enterprise Grid install (team: null), bound by the channel and the message', async () => {
+    expect((await handler(proxyEvent(form(payload({ team: null, enterprise: { id: 'E0ORG000001', name: 'acme' } }))))).statusCode).toBe(200);
+    expect(taskResults()).toHaveLength(1);
+  });
+
   it('a base64-encoded body (binary media types on the API) is verified on its decoded bytes', async () => {
     expect((await handler(proxyEvent(form(payload()), { base64: true }))).statusCode).toBe(200);
     expect(taskResults()).toHaveLength(1);
@@ -252,7 +260,7 @@ describe('valid clicks are delivered exactly once', () => {
   it('after a crash between claim and delivery, the next click delivers the first decision, once', async () => {
     // A function claimed a rejection two leases ago, then died before it sent anything.
     const crashedAt = new Date(Date.now() - 2 * LEASE_MS);
-    await approvals.claim(approval.approvalId, 'REJECTED', `slack:${SECOND_APPROVER}`, { team: TEAM, channel: CHANNEL }, crashedAt);
+    await approvals.claim(approval.approvalId, 'REJECTED', `slack:${SECOND_APPROVER}`, { team: TEAM, channel: CHANNEL, ts: POSTED_TS }, crashedAt);
     expect((await handler(proxyEvent(form(payload())))).statusCode).toBe(200);
     const sent = taskResults();
     expect(sent).toHaveLength(1);
@@ -264,7 +272,7 @@ describe('valid clicks are delivered exactly once', () => {
   });
 
   it('after a crash, the scheduled sweep completes the stale lease and records it', async () => {
-    await approvals.claim(approval.approvalId, 'APPROVED', `slack:${APPROVER}`, { team: TEAM, channel: CHANNEL }, new Date(Date.now() - 2 * LEASE_MS));
+    await approvals.claim(approval.approvalId, 'APPROVED', `slack:${APPROVER}`, { team: TEAM, channel: CHANNEL, ts: POSTED_TS }, new Date(Date.now() - 2 * LEASE_MS));
     const result = await sweep();
     expect(result).toMatchObject({ recovered: { delivered: 1 } });
     expect(taskResults()).toHaveLength(1);

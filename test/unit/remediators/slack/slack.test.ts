@@ -126,6 +126,20 @@ describe('Slack approval request', () => {
     await expect(requestApproval(approvalEvent(), deps)).resolves.toBe('posted');
     await expect(requestApproval(approvalEvent(), deps)).resolves.toBe('duplicate');
   });
+
+  it('a retry after the first attempt died before posting posts the same approval, and binds it', async () => {
+    const store = await newStore();
+    const capture = captureLog();
+    const failing = { chat: { postMessage: () => Promise.reject(new Error('socket hang up')) }, auth: { test: () => Promise.resolve({}) } };
+    await expect(requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(failing), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW })).rejects.toThrow('socket hang up');
+    const before = slackApi.received.length;
+    const slack = new WebClient('xoxb-x', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
+    await expect(requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW })).resolves.toBe('posted');
+    const posted = slackApi.received.slice(before).filter((request) => request.path.includes('chat.postMessage'));
+    expect(posted).toHaveLength(1);
+    const approvalId = (JSON.parse(new URLSearchParams(posted[0]?.body ?? '').get('blocks') ?? '[]') as { type: string; elements?: { value?: string }[] }[]).find((block) => block.type === 'actions')?.elements?.[0]?.value ?? '';
+    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING', slackChannel: 'C0123456789', slackTs: '1763632800.000100' });
+  });
 });
 
 // The endpoint itself, hostile requests and lifecycle: test/unit/functions/slack-interactions.test.ts.

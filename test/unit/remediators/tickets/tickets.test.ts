@@ -122,7 +122,7 @@ describe('GitHub Issues', () => {
     const { deps: d } = await deps(() => Promise.resolve(github));
     await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'acme/security#1347', url: 'https://github.com/acme/security/issues/1347' });
     const [search, sent] = server.received;
-    expect(search?.path).toBe('/repos/acme/security/issues?labels=warden-0123456789abcdef0123456789abcdef01234567&state=all&per_page=1&direction=asc');
+    expect(search?.path).toBe('/repos/acme/security/issues?labels=warden-0123456789abcdef0123456789abcdef01234567&state=all&per_page=10&direction=asc');
     expect([sent?.method, sent?.path]).toEqual(['POST', '/repos/acme/security/issues']);
     expect(sent?.headers).toMatchObject({ authorization: 'Bearer ghp_CANARYtoken', accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
     const body = JSON.parse(sent?.body ?? '{}') as { title: string; body: string; labels: string[] };
@@ -206,12 +206,31 @@ describe('answers that must not leak, be followed or open a second ticket', () =
     expectNoCanary(history);
   });
 
-  it('a 2xx without an issue key, then a retry: the retry finds the ticket by its label and opens no second one', async () => {
-    provider(() => ({ status: 201, body: { id: '10001' } }));
+  it('a create whose answer is unreadable is not sent again before a look finds the ticket it opened', async () => {
+    // Jira creates the issue but the answer lacks the key; its search shows the issue on the next look.
+    let createdKey: string | undefined;
+    server.setResponder((request) => {
+      if (request.method === 'GET') return { body: { issues: createdKey ? [{ id: '10001', key: createdKey }] : [], isLast: true } };
+      createdKey = 'SEC-28';
+      return { status: 201, body: { id: '10001' } };
+    });
     const { deps: d } = await deps(() => Promise.resolve(jiraOf()));
-    await expect(openTicket(request(), d)).rejects.toThrow('without an issue key');
-    provider(() => ({ status: 201, body: { key: 'SEC-99' } }), { id: '10001', key: 'SEC-28' });
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-28' });
     expect(created()).toHaveLength(1);
+  });
+
+  it('a create that got no answer at all is looked for before it is sent again', async () => {
+    const answers = [{ status: 502, body: {} }, { status: 201, body: { key: 'SEC-29' } }];
+    provider(() => answers.shift() ?? { status: 500 });
+    const { deps: d } = await deps(() => Promise.resolve(jiraOf()));
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-29' });
+    expect(server.received.map((entry) => entry.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+  });
+
+  it('GitHub: a labelled pull request is not the ticket', async () => {
+    provider(() => ({ status: 201, body: { number: 1400, html_url: 'https://github.com/acme/security/issues/1400' } }), { number: 1399, pull_request: { url: 'x' } });
+    const github = githubProvider({ repository: 'acme/security', token: 'ghp_x', labels: ['warden'], apiUrl: server.url }, NO_SLEEP);
+    const { deps: d } = await deps(() => Promise.resolve(github));
+    await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'acme/security#1400' });
   });
 });

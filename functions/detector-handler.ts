@@ -8,7 +8,7 @@ import type { Detector, FetchedState } from '../detectors/detector';
 import { FindingEpisodes } from '../detectors/finding-episodes';
 import { workflowStarter } from '../detectors/start-workflow';
 import type { RemediationPlan } from '../remediators/remediator';
-import { embeddedPolicy, observability, organizationalUnits, requiredEnv } from './runtime';
+import { embeddedPolicy, lambdaClientConfig, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
 
 /**
  * A detector Lambda: thin wiring of clients, policy and observability around `handleDetectorEvent`.
@@ -21,18 +21,18 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
 ) {
   const { logger, metrics, tracer, log, counters } = observability(`warden-detector-${detector.check}`);
   const region = requiredEnv('AWS_REGION');
-  const sfn = tracer.captureAWSv3Client(new SFNClient({ region }));
+  const sfn = tracer.captureAWSv3Client(new SFNClient(lambdaClientConfig()));
   const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
   const deps = {
     detector,
-    clients,
+    clients: tracedClients(tracer, clients),
     policy: embeddedPolicy(),
     organizationalUnits: organizationalUnits(),
     plan: (finding: Finding, settings: CheckSettings<Id>) => plan(finding, settings, context),
     startWorkflow: workflowStarter(
       sfn,
       requiredEnv('WARDEN_STATE_MACHINE_ARN'),
-      new FindingEpisodes(tracer.captureAWSv3Client(new DynamoDBClient({ region })), requiredEnv('WARDEN_COUNTER_TABLE')),
+      new FindingEpisodes(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), requiredEnv('WARDEN_COUNTER_TABLE')),
     ),
     log,
     metrics: counters,

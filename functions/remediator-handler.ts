@@ -2,7 +2,7 @@ import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import type { ApplyResult, Remediator } from '../remediators/remediator';
-import { observability } from './runtime';
+import { observability, tracedClients } from './runtime';
 
 export interface RemediatorEvent<Id extends CheckId> {
   readonly action: 'apply' | 'verify';
@@ -15,17 +15,18 @@ export interface RemediatorEvent<Id extends CheckId> {
  * StillTransitioningError, ...) as the Lambda error type, which the workflow's Retry and Catch match.
  */
 export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsClients, Undo>(remediator: Remediator<Id, Clients, Undo>, clients: Pick<AwsClients, Clients>) {
-  const { metrics, log, counters } = observability(`warden-remediator-${remediator.check}`);
+  const { metrics, tracer, log, counters } = observability(`warden-remediator-${remediator.check}`);
+  const traced = tracedClients(tracer, clients);
   const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
   return async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation> => {
     try {
       const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn };
       if (event.action === 'verify') {
-        const evaluation = await remediator.verify(event.finding, event.settings, clients);
+        const evaluation = await remediator.verify(event.finding, event.settings, traced);
         log.info('verified', { ...where, status: evaluation.status });
         return evaluation;
       }
-      const result = await remediator.apply(event.finding, event.settings, clients, context);
+      const result = await remediator.apply(event.finding, event.settings, traced, context);
       counters.count(result.changed ? 'Remediated' : 'AlreadyCompliant');
       log.info(result.changed ? 'remediated' : 'already compliant, nothing changed', where);
       return result;

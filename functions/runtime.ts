@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { clientConfig } from '../core/aws/clients';
 import type { Counters, Log } from '../core/observability';
 import { type Policy, policySchema } from '../core/policy/schema';
 
@@ -16,6 +17,16 @@ export function observability(serviceName: string) {
   };
   const counters: Counters = { count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value) };
   return { logger, metrics, tracer, log, counters };
+}
+
+/** The configuration of every SDK client in a Warden Lambda (timeouts, adaptive retries), in the function's region. */
+export function lambdaClientConfig() {
+  return clientConfig({ region: requiredEnv('AWS_REGION') });
+}
+
+/** The clients, each traced by X-Ray through Powertools: every Warden Lambda traces every AWS call the same way. */
+export function tracedClients<Clients extends object>(tracer: { captureAWSv3Client<T>(client: T): T }, clients: Clients): Clients {
+  return Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, tracer.captureAWSv3Client(client as object)])) as Clients;
 }
 
 /** An environment variable the stack always sets; its absence is a deployment bug. */

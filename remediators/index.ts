@@ -1,23 +1,26 @@
-import type { CheckId } from '../core/catalogue';
+import { CATALOGUE, type CheckId } from '../core/catalogue';
+import { checkExport } from '../core/catalogue/check-module';
 import type { AwsClients } from '../core/aws/clients';
-import { apigatewayStageThrottlingRemediator } from './apigateway-stage-throttling';
-import { apigatewayStageWafRemediator } from './apigateway-stage-waf';
-import { dynamodbTableEncryptionRemediator } from './dynamodb-table-encryption';
-import { lambdaFunctionEnvSecretsRemediator } from './lambda-function-env-secrets';
 import type { RemediationContext, Remediator } from './remediator';
 
 export type AnyRemediator = Remediator<CheckId, keyof AwsClients, unknown>;
 
-/** Every remediator by check id (for the CLI; a Lambda imports only its own). */
-export const REMEDIATORS = {
-  'dynamodb-table-encryption': dynamodbTableEncryptionRemediator,
-  'apigateway-stage-throttling': apigatewayStageThrottlingRemediator,
-  'apigateway-stage-waf': apigatewayStageWafRemediator,
-  'lambda-function-env-secrets': lambdaFunctionEnvSecretsRemediator,
-} as const satisfies Record<CheckId, unknown>;
+/** The remediator of a check: the one value its module, remediators/<check-id>, exports for it. */
+function remediatorOf(check: CheckId): AnyRemediator {
+  // The module is named by the catalogue's id, so no registry lists the checks a second time; checkExport
+  // finds the one value in it for the check, whatever else the module exports.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-assignment -- loaded by the id, checked by checkExport
+  const module: Record<string, AnyRemediator> = require(`./${check}`);
+  return checkExport(module, check);
+}
+
+/** Every remediator by check id, from the catalogue (for the CLI; a Lambda's generated entry imports only its own). */
+const REMEDIATORS = new Map<CheckId, AnyRemediator>(CATALOGUE.map((check) => [check.id, remediatorOf(check.id)]));
 
 export function remediatorFor(check: CheckId): AnyRemediator {
-  return REMEDIATORS[check] as unknown as AnyRemediator;
+  const remediator = REMEDIATORS.get(check);
+  if (!remediator) throw new Error(`no remediator for ${check}`);
+  return remediator;
 }
 
 /**

@@ -36,9 +36,22 @@ export interface ClientOptions {
   readonly retryMode?: 'adaptive' | 'standard';
 }
 
-/** Lazily built clients for one region; each is constructed the first time it is used. */
-export function createAwsClients(options: ClientOptions): AwsClients {
-  const config = {
+export type ClientName = Exclude<keyof AwsClients, 'region'>;
+
+/** Where each client lives in the SDK: the Lambda entries generated at synth import exactly the ones a check declares. */
+export const CLIENT_CLASSES: Readonly<Record<ClientName, { readonly module: string; readonly className: string }>> = {
+  dynamodb: { module: '@aws-sdk/client-dynamodb', className: 'DynamoDBClient' },
+  apigateway: { module: '@aws-sdk/client-api-gateway', className: 'APIGatewayClient' },
+  wafv2: { module: '@aws-sdk/client-wafv2', className: 'WAFV2Client' },
+  lambda: { module: '@aws-sdk/client-lambda', className: 'LambdaClient' },
+  kms: { module: '@aws-sdk/client-kms', className: 'KMSClient' },
+  secretsManager: { module: '@aws-sdk/client-secrets-manager', className: 'SecretsManagerClient' },
+  sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient' },
+};
+
+/** The configuration every Warden client gets, in a Lambda and in the CLI alike. */
+export function clientConfig(options: ClientOptions) {
+  return {
     region: options.region,
     retryMode: options.retryMode ?? 'adaptive',
     maxAttempts: options.maxAttempts ?? 6,
@@ -46,6 +59,11 @@ export function createAwsClients(options: ClientOptions): AwsClients {
     requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
     ...(options.profile ? { profile: options.profile } : {}),
   } as const;
+}
+
+/** Lazily built clients for one region; each is constructed the first time it is used. */
+export function createAwsClients(options: ClientOptions): AwsClients {
+  const config = clientConfig(options);
   const cache = new Map<string, unknown>();
   const lazy = <T>(key: string, build: () => T): T => {
     if (!cache.has(key)) cache.set(key, build());

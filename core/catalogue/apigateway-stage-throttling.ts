@@ -12,6 +12,7 @@ export const apigatewayStageThrottling = {
   resourceType: 'AWS::ApiGateway::Stage',
   cloudTrail: [{ eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'] }],
   configResourceType: 'AWS::ApiGateway::Stage',
+  clients: { detect: ['apigateway'], remediate: ['apigateway'] },
   permissions: {
     detect: [
       {

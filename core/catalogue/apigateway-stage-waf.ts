@@ -23,6 +23,7 @@ export const apigatewayStageWaf = {
     { eventSource: 'wafv2.amazonaws.com', eventNames: ['DisassociateWebACL'] },
   ],
   configResourceType: 'AWS::ApiGateway::Stage',
+  clients: { detect: ['apigateway', 'wafv2'], remediate: ['apigateway', 'wafv2'] },
   permissions: {
     detect: [
       {

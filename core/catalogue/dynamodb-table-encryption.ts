@@ -19,6 +19,7 @@ export const dynamodbTableEncryption = {
     },
   ],
   configResourceType: 'AWS::DynamoDB::Table',
+  clients: { detect: ['dynamodb', 'kms'], remediate: ['dynamodb', 'kms'] },
   permissions: {
     detect: [
       { actions: ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource'], resources: [TABLE] },

@@ -37,6 +37,7 @@ export const lambdaFunctionEnvSecrets = {
       conditions: { StringEquals: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:SecretARN': WARDEN_SECRET } },
     },
   },
+  clients: { detect: ['lambda'], remediate: ['lambda', 'secretsManager'] },
   permissions: {
     detect: [
       { actions: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'], resources: [FUNCTION] },

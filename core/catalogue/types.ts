@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ClientName } from '../aws/clients';
 
 /** What Warden does with a noncompliant resource. */
 export const MODES = ['auto', 'approval', 'ticket', 'report'] as const;
@@ -82,6 +83,8 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
   readonly cloudTrail: readonly CloudTrailTrigger[];
   /** The AWS Config resource type whose item changes trigger the detector. */
   readonly configResourceType: string;
+  /** The SDK clients its detector and its remediator use (the Lambda entries build exactly these). */
+  readonly clients: { readonly detect: readonly ClientName[]; readonly remediate: readonly ClientName[] };
   readonly permissions: {
     /** Read-only calls of the detector (and of the sweep, and of verify). */
     readonly detect: readonly PermissionStatement[];

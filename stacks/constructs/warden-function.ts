@@ -5,13 +5,13 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Policy } from '../../core/policy/schema';
 
 const ROOT = join(__dirname, '..', '..');
 
 export interface WardenFunctionProps {
-  /** Entry file under functions/, e.g. `detectors/dynamodb-table-encryption.ts`. */
+  /** Entry file under functions/ (e.g. `audit-writer.ts`), or an absolute path (a check's generated entry). */
   readonly entry: string;
   readonly description: string;
   readonly environment?: Record<string, string>;
@@ -48,7 +48,7 @@ export class WardenFunction extends Construct {
     // Lambda sends failed asynchronous events to the dead-letter queue as the function's role.
     props.deadLetterQueue?.encryptionMasterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'functions', props.entry),
+      entry: isAbsolute(props.entry) ? props.entry : join(ROOT, 'functions', props.entry),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -17,6 +17,7 @@ import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledg
 import { alarmOnAny } from './alarm-on-any';
 import { BaselineWebAcl } from './baseline-web-acl';
 import { catalogueStatements, filledConditions } from './catalogue-policy';
+import { writeCheckEntry } from './check-entries';
 import { encryptedTable } from './encrypted-table';
 import { WardenFunction } from './warden-function';
 
@@ -127,7 +128,7 @@ export class WardenMember extends Construct {
       const keyUse = 'memberKey' in check ? check.memberKey : undefined;
       if (keyUse) remediatorStatements.push(new iam.PolicyStatement({ actions: [...keyUse.remediatorActions], resources: [this.key.keyArn] }));
       const remediator = new WardenFunction(this, `Remediator-${check.id}`, {
-        entry: `remediators/${check.id}.ts`,
+        entry: writeCheckEntry(check, 'remediator'),
         description: `Warden remediator for ${check.id}: ${check.fix}`.slice(0, 256),
         roleName: Fn.join('', [REMEDIATOR_ROLE_PREFIX, check.id, '-', Aws.REGION]),
         statements: remediatorStatements,
@@ -137,7 +138,7 @@ export class WardenMember extends Construct {
       acknowledgeCatalogueWildcards(remediator, check.id, [...check.permissions.remediate, ...check.permissions.detect, ...policyPermissionsOf(check, props.policy)]);
       this.remediators[check.id] = remediator;
       const detector = new WardenFunction(this, `Detector-${check.id}`, {
-        entry: `detectors/${check.id}.ts`,
+        entry: writeCheckEntry(check, 'detector'),
         description: `Warden detector for ${check.id} (read-only)`,
         statements: [
           ...catalogueStatements(check.permissions.detect),

@@ -7,6 +7,8 @@ import 'aws-sdk-client-mock-jest';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { AuditStore } from '../../../core/audit/audit-store';
+import { getCheck } from '../../../core/catalogue';
+import { writeCheckEntry } from '../../../stacks/constructs/check-entries';
 import { eventFixture } from '../../support/events';
 import { apiFixture } from '../../support/fixtures';
 
@@ -58,7 +60,8 @@ describe('Lambda entry points', () => {
     wafv2.on(GetWebACLForResourceCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
     const silence = jest.spyOn(console, 'info').mockImplementation(() => undefined);
-    const { handler } = jest.requireActual<DetectorEntry>('../../../functions/detectors/apigateway-stage-waf');
+    // The entry `cdk synth` generates for the check from its catalogue entry.
+    const { handler } = jest.requireActual<DetectorEntry>(writeCheckEntry(getCheck('apigateway-stage-waf'), 'detector'));
     const event = eventFixture('cloudtrail-apigateway-create-stage');
     const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:warden-detector' };
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import { CATALOGUE } from '../core/catalogue';
 import { loadPolicyFile } from '../core/policy/parse-policy';
+import { writeCheckEntry } from '../stacks/constructs/check-entries';
 
 const ROOT = join(__dirname, '..');
 
@@ -29,6 +31,8 @@ function entries(): string[] {
     }
   };
   walk(join(ROOT, 'functions'));
+  // Each check's detector and remediator entries, generated from its catalogue entry as `cdk synth` does.
+  for (const check of CATALOGUE) for (const role of ['detector', 'remediator'] as const) found.push(writeCheckEntry(check, role));
   return found.sort();
 }
 
@@ -36,7 +40,7 @@ function entries(): string[] {
 function sdkClients(entry: string): string[] {
   const text = readFileSync(entry, 'utf8');
   const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((match) => `${match[2]}#${match[1]}`);
-  if (entry.includes('/detectors/')) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
+  if (/\/detector-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
   if (text.includes("from './hub-clients'")) {
     direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
   }

@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../core/catalogue';
 import type { Mode } from '../core/catalogue';
 import type { PathCounts } from './workflow';
 
@@ -26,7 +27,7 @@ export const WORKLOAD = {
   cloudTrailEvents: 1_000,
   configItemChanges: 1_000,
   sweepsPerCheck: 30,
-  checks: 4,
+  checks: CATALOGUE.length,
   findings: { auto: 10, approval: 4, ticket: 4, report: 2 } satisfies Record<Mode, number>,
   detectorMsPerEvent: 300,
   sweepMsPerRun: 5_000,

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { replayClients } from '../cli/simulate/replay-clients';
 import { loadSnapshot } from '../cli/simulate/snapshot';
-import type { CheckId } from '../core/catalogue';
+import { loadEvents } from '../cli/simulate/load-events';
+import { CATALOGUE, type CheckId } from '../core/catalogue';
+import { routeEvent } from '../core/events/event-patterns';
+import { extractResources } from '../core/events/extract-resources';
 import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { loadPolicyFile } from '../core/policy/parse-policy';
 import { detectResource } from '../detectors/detect';
@@ -10,13 +13,17 @@ import { remediatorFor } from '../remediators/index';
 
 const ROOT = join(__dirname, '..');
 
-/** A noncompliant resource per check from the example snapshot. */
-const SAMPLES: Record<CheckId, string> = {
-  'dynamodb-table-encryption': 'arn:aws:dynamodb:us-east-1:111122223333:table/orders',
-  'apigateway-stage-throttling': 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
-  'apigateway-stage-waf': 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
-  'lambda-function-env-secrets': 'arn:aws:lambda:us-east-1:111122223333:function:checkout',
-};
+/** A resource per check: the first of the example events that Warden's rules route to the check names it. */
+function samples(): [CheckId, string][] {
+  const found = new Map<CheckId, string>();
+  for (const { event } of loadEvents(join(ROOT, 'examples/events'), ROOT).events) {
+    for (const check of routeEvent(event)) {
+      const ref = found.has(check) ? undefined : extractResources(event, check).refs[0];
+      if (ref) found.set(check, ref.resourceArn);
+    }
+  }
+  return CATALOGUE.filter((check) => found.has(check.id)).map((check) => [check.id, found.get(check.id)!]);
+}
 
 /** Events evaluated per second per check, warm: fetch (recorded SDK responses), evaluate, decide, plan. */
 export async function benchDetectors(iterations = 400): Promise<Record<CheckId, number>> {
@@ -24,7 +31,7 @@ export async function benchDetectors(iterations = 400): Promise<Record<CheckId, 
   const clients = replayClients(snapshot);
   const policy = loadPolicyFile(join(ROOT, 'examples/policy.yaml')).policy;
   const rates = {} as Record<CheckId, number>;
-  for (const [check, resourceArn] of Object.entries(SAMPLES) as [CheckId, string][]) {
+  for (const [check, resourceArn] of samples()) {
     const remediator = remediatorFor(check);
     const deps = {
       detector: DETECTORS[check],

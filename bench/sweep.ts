@@ -4,8 +4,13 @@ import { Readable } from 'node:stream';
 import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
 import { sweep } from '../detectors/detect';
-import { dynamodbTableEncryptionDetector } from '../detectors/dynamodb-table-encryption';
-import { dynamodbTableEncryptionRemediator } from '../remediators/dynamodb-table-encryption';
+import { CATALOGUE } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import { DETECTORS } from '../detectors/index';
+import { remediatorFor } from '../remediators/index';
+
+/** The sweep measured is that of the check on DynamoDB tables: the mock below is DynamoDB's API. */
+const TABLE_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::DynamoDB::Table')!;
 
 export interface SweepBench {
   readonly tables: number;
@@ -59,18 +64,19 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
     },
   };
   const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, retryMode: 'adaptive', maxAttempts: 10, requestHandler });
-  const policy = parsePolicy('version: 1\nchecks: { dynamodb-table-encryption: { mode: report } }\n', 'bench.yaml').policy;
+  const policy = parsePolicy(`version: 1\nchecks: { ${TABLE_CHECK.id}: { mode: report } }\n`, 'bench.yaml').policy;
   const started = performance.now();
   let failedResources = 0;
   try {
     await sweep(
       { account: '111122223333', region: 'us-east-1' },
       {
-        detector: dynamodbTableEncryptionDetector,
-        clients: { dynamodb: client, kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) },
+        detector: DETECTORS[TABLE_CHECK.id],
+        // The detector uses only the clients its check declares; the others are never touched.
+        clients: { dynamodb: client, kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) } as unknown as AwsClients,
         policy,
         organizationalUnits: [],
-        plan: (finding, settings) => dynamodbTableEncryptionRemediator.plan(finding, settings, {}),
+        plan: (finding, settings) => remediatorFor(TABLE_CHECK.id).plan(finding, settings, {}),
         startWorkflow: () => Promise.resolve('started'),
         log: SILENT_LOG,
         metrics: { count: (name, value = 1) => void (name === 'SweepResourceFailed' ? (failedResources += value) : NO_COUNTERS.count(name)) },

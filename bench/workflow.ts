@@ -1,4 +1,4 @@
-import type { Mode } from '../core/catalogue';
+import { CATALOGUE, type CheckId, type Mode } from '../core/catalogue';
 import type { WorkflowInput } from '../core/workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../statemachines/audit-states';
 import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
@@ -22,17 +22,12 @@ const DEFINITION = buildWorkflowDefinition({
   partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'counter',
-  remediatorFunctionArns: {
-    'dynamodb-table-encryption': ARN('a'),
-    'apigateway-stage-throttling': ARN('b'),
-    'apigateway-stage-waf': ARN('c'),
-    'lambda-function-env-secrets': ARN('d'),
-  },
+  remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, ARN(`warden-remediator-${check.id}`)])) as Record<CheckId, string>,
 });
 
 function input(mode: Mode): WorkflowInput {
   return {
-    finding: { check: 'dynamodb-table-encryption', account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t', findingId: 'f'.repeat(40), reason: 'r', evidence: {}, tags: {}, detectedAt: '2026-11-20T10:00:00Z', trigger: { kind: 'cloudtrail' } },
+    finding: { check: CATALOGUE[0].id, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t', findingId: 'f'.repeat(40), reason: 'r', evidence: {}, tags: {}, detectedAt: '2026-11-20T10:00:00Z', trigger: { kind: 'cloudtrail' } },
     decision: { mode, dryRun: false, exempt: false, approvalTimeoutSeconds: 3600, maxAutoFixesPerHour: 10, decidedBy: 'defaults', expiredExemptions: [], settings: {}, budget: { window: '2026-11-20T10', expiresAt: 0 } },
     plan: { calls: [], notes: [] },
   };

@@ -10,7 +10,7 @@ export interface Decision {
   readonly exemption?: MatchedExemption;
   readonly approvalTimeoutSeconds: number;
   readonly maxAutoFixesPerHour: number;
-  /** The policy rule that decided (e.g. `overrides[1].checks.apigateway-stage-waf`). */
+  /** The policy rule that decided (e.g. `overrides[1].checks.<check-id>`). */
   readonly decidedBy: string;
   readonly expiredExemptions: readonly MatchedExemption[];
   /** The check's resolved settings, for the remediator. */

@@ -27,7 +27,7 @@ Flags:
 
 Examples:
   warden scan --region eu-west-1
-  AWS_PROFILE=audit warden scan --checks lambda-function-env-secrets --json
+  AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json
 
 Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage error.`,
   async run(args, io) {

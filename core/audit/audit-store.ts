@@ -170,7 +170,7 @@ export class AuditStore {
     return (await this.queryAll(this.rangeQuery('byAccount', account, range))).map(fromItem);
   }
 
-  /** Records of one check in one state, e.g. every FAILED of apigateway-stage-waf. */
+  /** Records of one check in one state, e.g. every FAILED of one check. */
   async byCheckAndState(check: string, state: string, range: TimeRange = {}): Promise<AuditRecord[]> {
     return (await this.queryAll(this.rangeQuery('byCheckState', `${check}#${state}`, range))).map(fromItem);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { apiGatewayStages } from '../events/cloudtrail-resources';
+import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';
 import type { CheckDefinition } from './types';
-
-export const STAGE_ARN_TEMPLATE = 'arn:{partition}:apigateway:{region}::/restapis/*/stages/*';
 
 export const apigatewayStageThrottling = {
   id: 'apigateway-stage-throttling',
@@ -10,14 +10,14 @@ export const apigatewayStageThrottling = {
     'the REST API stage has no */* throttling (rate and burst limits), or its limits are above the policy maximums',
   fix: 'UpdateStage patching /*/*/throttling/rateLimit and /*/*/throttling/burstLimit; undo restores the previous values',
   resourceType: 'AWS::ApiGateway::Stage',
-  cloudTrail: [{ eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'] }],
+  cloudTrail: [{ eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages }],
   configResourceType: 'AWS::ApiGateway::Stage',
   clients: { detect: ['apigateway'], remediate: ['apigateway'] },
   permissions: {
     detect: [
       {
         actions: ['apigateway:GET'],
-        resources: ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'],
+        resources: [...STAGE_LISTING_TEMPLATES],
       },
     ],
     remediate: [{ actions: ['apigateway:GET', 'apigateway:PATCH'], resources: [STAGE_ARN_TEMPLATE] }],

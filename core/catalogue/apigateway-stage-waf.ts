@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { apiGatewayStages, wafv2Stages } from '../events/cloudtrail-resources';
 import { regionName, webAclArn } from '../policy/formats';
-import { STAGE_ARN_TEMPLATE } from './apigateway-stage-throttling';
+import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';
 
 const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
@@ -19,8 +20,8 @@ export const apigatewayStageWaf = {
   fix: "AssociateWebACL with the policy's web ACL for the region (or the baseline ACL of the member stack); undo is DisassociateWebACL",
   resourceType: 'AWS::ApiGateway::Stage',
   cloudTrail: [
-    { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'] },
-    { eventSource: 'wafv2.amazonaws.com', eventNames: ['DisassociateWebACL'] },
+    { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages },
+    { eventSource: 'wafv2.amazonaws.com', eventNames: ['DisassociateWebACL'], resources: wafv2Stages },
   ],
   configResourceType: 'AWS::ApiGateway::Stage',
   clients: { detect: ['apigateway', 'wafv2'], remediate: ['apigateway', 'wafv2'] },
@@ -28,7 +29,7 @@ export const apigatewayStageWaf = {
     detect: [
       {
         actions: ['apigateway:GET'],
-        resources: ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'],
+        resources: [...STAGE_LISTING_TEMPLATES],
       },
       { actions: ['wafv2:GetWebACLForResource'], resources: [WEB_ACL, STAGE_ARN_TEMPLATE] },
       // GetWebACLForResource also needs wafv2:GetWebACL on the web ACL a stage already has.

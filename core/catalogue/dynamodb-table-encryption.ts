@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dynamodbTables } from '../events/cloudtrail-resources';
 import { kmsKeyReference } from '../policy/formats';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer, PermissionStatement } from './types';
 
@@ -16,6 +17,7 @@ export const dynamodbTableEncryption = {
     {
       eventSource: 'dynamodb.amazonaws.com',
       eventNames: ['CreateTable', 'UpdateTable', 'RestoreTableFromBackup', 'RestoreTableToPointInTime', 'ImportTable'],
+      resources: dynamodbTables,
     },
   ],
   configResourceType: 'AWS::DynamoDB::Table',

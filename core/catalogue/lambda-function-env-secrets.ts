@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lambdaFunctions } from '../events/cloudtrail-resources';
 import { kmsKeyReference } from '../policy/formats';
 import type { CheckDefinition } from './types';
 
@@ -22,6 +23,7 @@ export const lambdaFunctionEnvSecrets = {
     {
       eventSource: 'lambda.amazonaws.com',
       eventNames: ['CreateFunction20150331', 'UpdateFunctionConfiguration20150331v2'],
+      resources: lambdaFunctions,
     },
   ],
   configResourceType: 'AWS::Lambda::Function',

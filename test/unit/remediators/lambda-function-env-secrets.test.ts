@@ -13,7 +13,7 @@ import 'aws-sdk-client-mock-jest';
 import { lambdaFunctionEnvSecretsDetector as detector } from '../../../detectors/lambda-function-env-secrets';
 import { FatalRemediationError, RetryableRemediationError, VerificationFailedError } from '../../../remediators/errors';
 import { lambdaFunctionEnvSecretsRemediator as remediator } from '../../../remediators/lambda-function-env-secrets';
-import { readPolicyFor } from '../../../remediators/lambda-function-env-secrets-plan';
+import { readPolicyFor } from '../../../remediators/lambda-function-env-secrets/plan';
 import { apiFixture, CANARY, expectNoCanary } from '../../support/fixtures';
 import { findingFor, NO_WAIT } from '../../support/findings';
 

@@ -1,5 +1,5 @@
 import { approvalMessage, SLACK_LIMITS } from '../../../remediators/slack/approval-message';
-import { planEnvSecrets } from '../../../remediators/lambda-function-env-secrets-plan';
+import { planEnvSecrets } from '../../../remediators/lambda-function-env-secrets/plan';
 import { APPROVALS_MAX_BODY_BYTES } from '../../../stacks/constructs/approvals-api';
 import { resourcesOfType, synthesizedTemplates } from '../../support/cloud-assembly';
 import { awsShape } from '../../support/fixtures';

@@ -1,8 +1,8 @@
-import type { CheckSettings } from '../core/catalogue';
-import { AWS_MANAGED_SECRETS_KEY, WARDEN_SECRET_PREFIX, WARDEN_SECRETS_KEY } from '../core/catalogue/lambda-function-env-secrets';
-import type { Finding } from '../core/finding';
-import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
-import type { PlannedCall, RemediationPlan } from './remediator';
+import type { CheckSettings } from '../../core/catalogue';
+import { AWS_MANAGED_SECRETS_KEY, WARDEN_SECRET_PREFIX, WARDEN_SECRETS_KEY } from '../../core/catalogue/lambda-function-env-secrets';
+import type { Finding } from '../../core/finding';
+import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
+import type { PlannedCall, RemediationPlan } from '../remediator';
 
 /*
  * The pure half of the Lambda environment fix: names, policies and the plan. Kept apart from apply/undo

@@ -13,9 +13,9 @@ import {
   ResourceExistsException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { lambdaFunctionEnvSecretsDetector as detector } from '../detectors/lambda-function-env-secrets';
-import type { SecretMatch } from '../detectors/secret-scanner/scan-variables';
-import { FatalRemediationError, RetryableRemediationError } from './errors';
+import { lambdaFunctionEnvSecretsDetector as detector } from '../../detectors/lambda-function-env-secrets';
+import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
+import { FatalRemediationError, RetryableRemediationError } from '../errors';
 import {
   type EnvSecretsUndo,
   FUNCTION_TAG,
@@ -25,9 +25,9 @@ import {
   readPolicyFor,
   SECRET_ARN_SUFFIX,
   secretNameFor,
-} from './lambda-function-env-secrets-plan';
-import type { Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
+} from './plan';
+import type { Remediator } from '../remediator';
+import { fetchSettled, verifyWithDetector } from '../../detectors/fetch-settled';
 
 /** Creates the secret, or refreshes Warden's own secret of that name left by an interrupted run. */
 async function storeSecret(secretsManager: SecretsManagerClient, input: { name: string; value: string; functionArn: string; kmsKey: string }): Promise<string> {

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../../core/aws/clients';
-import type { CheckId } from '../../core/catalogue';
+import { type CheckId, evidenceItemsOf } from '../../core/catalogue';
 import { awsErrorName, errorMessage } from '../../core/errors';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
@@ -68,7 +68,7 @@ export async function scanAccount(input: {
         });
         if (captured) {
           const { finding, decision, plan } = captured;
-          const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string }[]).map((match) => match.name) : undefined;
+          const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
           results.push({
             check,
             resourceArn: ref.resourceArn,

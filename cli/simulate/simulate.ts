@@ -1,4 +1,4 @@
-import { CHECK_IDS, type CheckId } from '../../core/catalogue';
+import { CHECK_IDS, type CheckId, evidenceItemsOf } from '../../core/catalogue';
 import { partitionOf } from '../../core/aws/arns';
 import { AuditStore } from '../../core/audit/audit-store';
 import { verifyChain } from '../../core/audit/verify-chain';
@@ -11,7 +11,6 @@ import type { WorkflowInput } from '../../core/workflow-input';
 import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables';
 import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
 import type { TerminalState } from '../../statemachines/audit-states';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
@@ -113,7 +112,7 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
               continue;
             }
             const { finding, decision, plan } = workflowInput;
-            const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as SecretMatch[]).map((match) => match.name) : undefined;
+            const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
             const common = {
               check,
               resourceArn: ref.resourceArn,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EvidenceItems } from './types';
 import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
@@ -26,3 +27,9 @@ export * from './types';
 
 /** The check-specific settings of one check, with defaults applied. */
 export type CheckSettings<Id extends CheckId = CheckId> = z.output<Extract<Check, { id: Id }>['settings']>;
+
+/** The evidence items of a finding its check shows people (none if the check declares none). */
+export function evidenceItemsOf(finding: { readonly check: string; readonly evidence: Readonly<Record<string, unknown>> }): EvidenceItems | undefined {
+  const check = isCheckId(finding.check) ? getCheck(finding.check) : undefined;
+  return check && 'evidenceItems' in check ? check.evidenceItems(finding.evidence) : undefined;
+}

@@ -27,6 +27,10 @@ export const lambdaFunctionEnvSecrets = {
     },
   ],
   configResourceType: 'AWS::Lambda::Function',
+  evidenceItems: (evidence: Readonly<Record<string, unknown>>) => ({
+    label: 'Flagged variables',
+    items: (Array.isArray(evidence['flagged']) ? (evidence['flagged'] as { name: string; rule: string; fingerprint?: string }[]) : []).map(({ name, rule, fingerprint }) => ({ name, detail: rule, ...(fingerprint ? { fingerprint } : {}) })),
+  }),
   memberKey: {
     alias: WARDEN_SECRETS_KEY,
     // CreateSecret with Warden's key needs data keys from it; verify reads the value back.

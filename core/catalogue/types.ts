@@ -61,6 +61,13 @@ export interface MemberKeyUse {
   readonly accountPrincipals?: { readonly sid: string; readonly actions: readonly string[]; readonly conditions: ConditionBlock };
 }
 
+/** Items of a finding's evidence a person is shown: names and rules, never values. */
+export interface EvidenceItems {
+  /** What the items are, e.g. `Flagged variables`. */
+  readonly label: string;
+  readonly items: readonly { readonly name: string; readonly detail: string; readonly fingerprint?: string }[];
+}
+
 /** The CloudTrail calls that can make a resource of this check noncompliant. */
 export interface CloudTrailTrigger {
   readonly eventSource: string;
@@ -107,6 +114,11 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * from its checks-level settings: one ACL per member template, so overrides cannot vary it.
    */
   readonly memberWebAcl?: (settings: z.output<Settings>) => { readonly name: string; readonly rateLimitPer5Minutes: number; readonly countCommonRules: readonly string[] };
+  /**
+   * The items of its evidence a person is shown (names, never values), e.g. the variables it flagged:
+   * Slack, tickets and the CLI list them without knowing the evidence's shape.
+   */
+  readonly evidenceItems?: (evidence: Readonly<Record<string, unknown>>) => EvidenceItems;
   /** What the check needs of the member stack's key. */
   readonly memberKey?: MemberKeyUse;
   /** Settings that pass the schema but can never work together, found in each layer that sets them. */

@@ -1,3 +1,4 @@
+import { evidenceItemsOf } from '../../core/catalogue';
 import type { WorkflowInput } from '../../core/workflow-input';
 import { code, escapeMrkdwn } from './mrkdwn';
 
@@ -58,7 +59,8 @@ function fittedList(title: string, items: readonly string[], budget: number): st
 export function approvalMessage({ approvalId, account, region, input, approvers, expiresAt }: ApprovalMessageInput) {
   const { finding, plan, decision } = input;
   const calls = plan.calls.map((call) => `• ${fitted(`${call.client}.${call.operation}`, 120)}`);
-  const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string; rule: string }[]) : [];
+  const evidence = evidenceItemsOf(finding);
+  const flagged = evidence?.items ?? [];
   const notes = plan.notes.map((note) => `_${fitted(note, 400)}_`);
   const text = `Warden asks to fix ${finding.check} on ${finding.resourceArn}`;
   return {
@@ -75,7 +77,7 @@ export function approvalMessage({ approvalId, account, region, input, approvers,
         ],
       },
       ...(flagged.length > 0
-        ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList(`*Flagged variables* (${flagged.length}, names only)`, flagged.map((match) => `• ${fitted(match.name, 120, code)} (${fitted(match.rule, 80)})`), BUDGET.list) } }]
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList(`*${evidence?.label ?? 'Evidence'}* (${flagged.length}, names only)`, flagged.map((item) => `• ${fitted(item.name, 120, code)} (${fitted(item.detail, 80)})`), BUDGET.list) } }]
         : []),
       { type: 'section', text: { type: 'mrkdwn', text: fittedList(`*Planned change* (${plan.calls.length} calls)`, calls.length > 0 ? calls : ['• (none)'], BUDGET.list) } },
       ...(notes.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList('*What breaks, and who must act*', notes, BUDGET.notes) } }] : []),

@@ -1,3 +1,4 @@
+import { evidenceItemsOf } from '../../core/catalogue';
 import { MalformedEventError } from '../../core/events/errors';
 import { parseEnvelope } from '../../core/events/extract-resources';
 import { redact } from '../../core/redact';
@@ -41,11 +42,11 @@ export interface TicketContent {
 /** What is wrong, where, why it was not auto-fixed, the planned fix, and how to exempt. Never a secret value. */
 export function ticketContent(request: TicketRequest): TicketContent {
   const { finding, decision, plan } = request.input;
-  const flagged = Array.isArray(finding.evidence['flagged']) ? (finding.evidence['flagged'] as { name: string; rule: string; fingerprint: string }[]) : [];
+  const flagged = evidenceItemsOf(finding)?.items ?? [];
   return {
     title: `[Warden] ${finding.check}: ${finding.resourceArn}`.slice(0, 250),
     sections: [
-      { heading: 'What is wrong', lines: [finding.reason, ...flagged.map((match) => `${match.name}: ${match.rule} (fingerprint ${match.fingerprint})`)] },
+      { heading: 'What is wrong', lines: [finding.reason, ...flagged.map((item) => `${item.name}: ${item.detail}${item.fingerprint ? ` (fingerprint ${item.fingerprint})` : ''}`)] },
       { heading: 'Where', lines: [`Resource: ${finding.resourceArn}`, `Account: ${request.account}`, `Region: ${request.region}`, `Finding: ${finding.findingId}`, `Workflow execution: ${request.executionArn}`] },
       { heading: 'Why it was not fixed automatically', lines: [`${request.reason} (mode ${decision.mode}${decision.dryRun ? ', dry run' : ''}, decided by ${decision.decidedBy})`] },
       { heading: 'Planned fix', lines: [...plan.calls.map((call) => `${call.client}.${call.operation} ${JSON.stringify(call.input)}`), ...plan.notes] },

@@ -1,5 +1,5 @@
 import corpus from '../test/fixtures/secret-corpus/corpus.json';
-import { type CorpusScore, scoreCorpus } from '../detectors/secret-scanner/measure-corpus';
+import { type CorpusScore, scoreCorpus } from './measure-corpus';
 
 export type ScannerBench = CorpusScore;
 

@@ -1,6 +1,6 @@
 import { CATALOGUE, type CheckId, type Mode } from '../core/catalogue';
 import type { WorkflowInput } from '../core/workflow-input';
-import { AUDIT_DETAIL_TYPE } from '../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE } from '../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
 import { runLocally } from '../statemachines/run-locally';
 

@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { AuditStore } from '../core/audit/audit-store';
 import { ApprovalStore } from '../remediators/slack/approval-store';
-import { callbackDeliverer } from '../remediators/slack/deliver-decision';
+import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { type SweepResult, sweepApprovals } from '../remediators/slack/sweep-approvals';
 import { hubClients } from './hub-clients';
 import { observability, requiredEnv } from './runtime';

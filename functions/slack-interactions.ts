@@ -1,7 +1,7 @@
 import { AuditStore } from '../core/audit/audit-store';
 import { ApprovalStore } from '../remediators/slack/approval-store';
 import { approverCheck, postToResponseUrl } from '../remediators/slack/approvers';
-import { callbackDeliverer } from '../remediators/slack/deliver-decision';
+import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { handleInteraction } from '../remediators/slack/handle-interaction';
 import { hubClients, lazySlack, requiredSecrets, slackConfig } from './hub-clients';
 import { embeddedPolicy, observability, requiredEnv } from './runtime';

@@ -1,7 +1,7 @@
 import { AuditStore } from '../core/audit/audit-store';
 import type { Policy } from '../core/policy/schema';
 import type { SecretValues } from '../core/secrets/secret-values';
-import { callbackDeliverer } from '../remediators/slack/deliver-decision';
+import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { openTicket } from '../remediators/tickets/open-ticket';
 import { githubProvider, jiraProvider, type TicketProvider, webhookProvider } from '../remediators/tickets/providers';
 import { parseTicketRequest } from '../remediators/tickets/ticket-request';

@@ -1,7 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Policy } from '../core/policy/schema';
-import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { WardenHub } from './constructs/warden-hub';
 import { WardenMember } from './constructs/warden-member';
 
@@ -19,6 +18,5 @@ export class StandaloneStack extends Stack {
       organizationalUnitPath: '',
       delivererRoleArns: this.hub.delivererRoles.map((role) => role.roleArn),
     });
-    acknowledgeNagFindings(this);
   }
 }

@@ -1,6 +1,6 @@
 import { CATALOGUE, type CheckId } from '../core/catalogue';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../remediators/errors';
-import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, TICKET_DETAIL_TYPE, type TerminalState } from './audit-states';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, TICKET_DETAIL_TYPE, type TerminalState } from '../core/events/bus-contract';
 
 /** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
 export interface WorkflowResources {

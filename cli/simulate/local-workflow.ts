@@ -1,7 +1,7 @@
 import type { AuditStore } from '../../core/audit/audit-store';
 import { recordFromEvent } from '../../core/audit/audit-writer';
 import type { WorkflowInput } from '../../core/workflow-input';
-import { AUDIT_DETAIL_TYPE, TERMINAL_STATES, type TerminalState } from '../../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE, TERMINAL_STATES, type TerminalState } from '../../core/events/bus-contract';
 import { buildWorkflowDefinition, type WorkflowResources } from '../../statemachines/remediation-workflow';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { runLocally } from '../../statemachines/run-locally';

@@ -12,7 +12,7 @@ import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
-import type { TerminalState } from '../../statemachines/audit-states';
+import type { TerminalState } from '../../core/events/bus-contract';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
 import { createAuditTable, startLocalDynamoDb } from '../local-dynamodb';
 import type { InputProblem, LoadedEvent } from './load-events';

@@ -1,7 +1,7 @@
 import { parseEnvelope } from '../events/extract-resources';
 import { MalformedEventError } from '../events/errors';
 import { redact } from '../redact';
-import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE } from '../../statemachines/audit-states';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE } from '../events/bus-contract';
 import type { NewRecord } from './audit-store';
 
 const str = (value: unknown, field: string): string => {

@@ -39,8 +39,3 @@ export function parseStageArn(arn: string): { region: string; restApiId: string;
   if (!match) return undefined;
   return { region: match[1] as string, restApiId: match[2] as string, stageName: match[3] as string };
 }
-
-/** Fills `{partition}`, `{region}` and `{account}` in a catalogue ARN template. */
-export function renderArnTemplate(template: string, env: { partition: string; region: string; account: string }): string {
-  return template.replaceAll('{partition}', env.partition).replaceAll('{region}', env.region).replaceAll('{account}', env.account);
-}

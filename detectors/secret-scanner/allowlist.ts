@@ -47,13 +47,6 @@ export function notSecretReason(value: string, minLength: number): string | unde
   const entry = NOT_SECRET.find((candidate) => candidate.pattern.test(trimmed));
   if (entry) return entry.id;
   if (isCredentialFreeUrl(trimmed)) return 'url-without-credentials';
-  if (/^[{[]/.test(trimmed)) {
-    try {
-      JSON.parse(trimmed);
-      return undefined; // JSON can carry secrets inside; let the rules look at it.
-    } catch {
-      return undefined;
-    }
-  }
+  // Anything else, JSON included (it can carry secrets inside), is for the rules to judge.
   return undefined;
 }

@@ -22,7 +22,7 @@ import type { WorkflowInput } from '../../core/workflow-input';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
-import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../core/events/bus-contract';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { runLocally } from '../../statemachines/run-locally';

@@ -1,7 +1,8 @@
 import type { NewRecord } from '../../core/audit/audit-store';
 import type { Counters, Log } from '../../core/observability';
 import type { Approval, ApprovalStore } from './approval-store';
-import { approvalResult, type Delivery, DeliveryFailedError } from './deliver-decision';
+import { type Delivery, DeliveryFailedError } from '../../core/callbacks/task-callback';
+import { approvalResult } from './deliver-decision';
 
 /** What the hub itself records about an approval, next to the workflow's own records. */
 export const HUB_APPROVAL_STATES = {

@@ -16,8 +16,3 @@ export function verifySlackSignature(rawBody: string, timestamp: string | undefi
   const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given) ? 'valid' : 'mismatch';
 }
-
-/** Signs a body as Slack does (for tests and local tooling). */
-export function signSlackRequest(rawBody: string, timestamp: number, signingSecret: string): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
-}

@@ -1,6 +1,6 @@
 import type { AuditStore } from '../../core/audit/audit-store';
 import type { Counters, Log } from '../../core/observability';
-import type { Delivery } from '../slack/deliver-decision';
+import type { Delivery } from '../../core/callbacks/task-callback';
 import { TicketProviderError } from './http';
 import type { OpenedTicket, TicketProvider } from './providers';
 import { type TicketRequest, ticketContent } from './ticket-request';

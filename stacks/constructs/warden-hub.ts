@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { AUDIT_INDEXES } from '../../core/audit/audit-table';
 import { secretName } from '../../core/policy/formats';
 import type { Policy } from '../../core/policy/schema';
-import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../statemachines/audit-states';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../core/events/bus-contract';
 import { ApprovalsApi } from './approvals-api';
 import { acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny, wardenMetric } from './alarm-on-any';

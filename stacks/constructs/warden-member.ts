@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
-import { AUDIT_SOURCE } from '../../statemachines/audit-states';
+import { AUDIT_SOURCE } from '../../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny } from './alarm-on-any';

@@ -13,7 +13,7 @@ import type { WorkflowInput } from '../../core/workflow-input';
 import { apigatewayStageThrottlingDetector as detector } from '../../detectors/apigateway-stage-throttling';
 import { detectResource } from '../../detectors/detect';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../remediators/apigateway-stage-throttling';
-import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { runLocally } from '../../statemachines/run-locally';

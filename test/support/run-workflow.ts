@@ -1,5 +1,5 @@
 import type { WorkflowInput } from '../../core/workflow-input';
-import { AUDIT_DETAIL_TYPE } from '../../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE } from '../../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { runLocally } from '../../statemachines/run-locally';
 

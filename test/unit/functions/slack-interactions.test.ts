@@ -3,7 +3,7 @@ import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../
 import { AuditStore } from '../../../core/audit/audit-store';
 import { type Approval, ApprovalStore, LEASE_MS } from '../../../remediators/slack/approval-store';
 import { newApprovalId } from '../../../remediators/slack/request-approval';
-import { signSlackRequest } from '../../../remediators/slack/signature';
+import { signSlackRequest } from '../../support/slack-signature';
 import { awsShape } from '../../support/fixtures';
 import { loopbackServer, type Received, type Responder } from '../../support/loopback';
 

@@ -13,7 +13,7 @@ import { apigatewayStageThrottlingDetector } from '../../../detectors/apigateway
 import { detectResource } from '../../../detectors/detect';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../../remediators/apigateway-stage-throttling';
 import type { Finding } from '../../../core/finding';
-import { AUDIT_DETAIL_TYPE } from '../../../statemachines/audit-states';
+import { AUDIT_DETAIL_TYPE } from '../../../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../../../statemachines/remediation-workflow';
 import { type LocalTaskHandler, runLocally } from '../../../statemachines/run-locally';
 import { apiFixture } from '../../support/fixtures';

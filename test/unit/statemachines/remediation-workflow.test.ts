@@ -1,4 +1,4 @@
-import { TERMINAL_STATES } from '../../../statemachines/audit-states';
+import { TERMINAL_STATES } from '../../../core/events/bus-contract';
 import { DEFINITION, runWorkflow, taskError } from '../../support/run-workflow';
 import { workflowInput } from '../../support/workflow-input';
 

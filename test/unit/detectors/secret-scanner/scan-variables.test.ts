@@ -1,5 +1,5 @@
 import corpus from '../../../fixtures/secret-corpus/corpus.json';
-import { scoreCorpus } from '../../../../detectors/secret-scanner/measure-corpus';
+import { scoreCorpus } from '../../../../bench/measure-corpus';
 import { scanVariables, secretRule } from '../../../../detectors/secret-scanner/scan-variables';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
 

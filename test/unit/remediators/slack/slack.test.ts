@@ -7,7 +7,7 @@ import 'aws-sdk-client-mock-jest';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
 import { ApprovalStore } from '../../../../remediators/slack/approval-store';
 import { approverCheck } from '../../../../remediators/slack/approvers';
-import { callbackDeliverer } from '../../../../remediators/slack/deliver-decision';
+import { callbackDeliverer } from '../../../../core/callbacks/task-callback';
 import { code, escapeMrkdwn } from '../../../../remediators/slack/mrkdwn';
 import { requestApproval } from '../../../../remediators/slack/request-approval';
 import { verifySlackSignature } from '../../../../remediators/slack/signature';

@@ -1,4 +1,4 @@
-import { secretRule } from './scan-variables';
+import { secretRule } from '../detectors/secret-scanner/scan-variables';
 
 export interface LabelledValue {
   readonly name: string;

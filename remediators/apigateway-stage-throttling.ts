@@ -3,7 +3,7 @@ import { parseStageArn } from '../core/aws/arns';
 import { apigatewayStageThrottlingDetector as detector } from '../detectors/apigateway-stage-throttling';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
+import { defineRemediator } from './define-remediator';
 
 /** API Gateway's value for "no limit" on a method setting. */
 const UNLIMITED = '-1';
@@ -58,8 +58,9 @@ function stageOf(arn: string) {
   return stage;
 }
 
-export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-throttling', 'apigateway', StageThrottlingUndo> = {
+export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-throttling', 'apigateway', StageThrottlingUndo> = defineRemediator({
   check: 'apigateway-stage-throttling',
+  detector,
 
   plan(finding, settings) {
     const { restApiId, stageName } = stageOf(finding.resourceArn);
@@ -71,14 +72,11 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
     };
   },
 
-  async apply(finding, settings, clients) {
+  async fix({ state, evaluation }, finding, settings, clients) {
     const { restApiId, stageName } = stageOf(finding.resourceArn);
-    const state = await fetchSettled(detector, finding, settings, clients);
-    if (!state) throw new FatalRemediationError(`stage ${restApiId}/${stageName} no longer exists`);
-    if ((await detector.evaluate(state, settings)).status !== 'NON_COMPLIANT') return { changed: false };
     const all = state.methodSettings['*/*'];
     // The methods as they are now, not as the finding saw them: those over the limits get them too.
-    const methods = methodsOverLimit((await detector.evaluate(state, settings)).evidence);
+    const methods = methodsOverLimit(evaluation.evidence);
     const undo: StageThrottlingUndo = {
       restApiId,
       stageName,
@@ -90,7 +88,6 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
     return { changed: true, undo };
   },
 
-  verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async undo(record, clients) {
     const methods = Object.entries(record.previousMethods ?? {}).flatMap(([method, previous]): PatchOperation[] => [
@@ -103,4 +100,4 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
       patchOperations: [...patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)), ...methods],
     });
   },
-};
+});

@@ -4,7 +4,7 @@ import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { RemediationContext, Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
+import { defineRemediator } from './define-remediator';
 
 export interface StageWafUndo {
   readonly stageArn: string;
@@ -54,8 +54,9 @@ export async function findBaselineWebAcl(wafv2: WAFV2Client): Promise<string | u
   return undefined;
 }
 
-export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'apigateway' | 'wafv2', StageWafUndo> = {
+export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'apigateway' | 'wafv2', StageWafUndo> = defineRemediator({
   check: 'apigateway-stage-waf',
+  detector,
 
   plan(finding, settings, context) {
     const webAclArn = resolveWebAcl(settings, finding.region, context);
@@ -69,11 +70,8 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     };
   },
 
-  async apply(finding, settings, clients, context) {
+  async fix(_now, finding, settings, clients, context) {
     const webAclArn = webAclFor(settings, finding.region, context);
-    const state = await fetchSettled(detector, finding, settings, clients);
-    if (!state) throw new FatalRemediationError(`stage ${finding.resourceArn} no longer exists`);
-    if ((await detector.evaluate(state, settings)).status !== 'NON_COMPLIANT') return { changed: false };
     try {
       await clients.wafv2.send(new AssociateWebACLCommand({ WebACLArn: webAclArn, ResourceArn: finding.resourceArn }));
     } catch (error) {
@@ -85,7 +83,6 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     return { changed: true, undo: { stageArn: finding.resourceArn, webAclArn } };
   },
 
-  verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async discoverContext(clients) {
     const baselineWebAclArn = await findBaselineWebAcl(clients.wafv2);
@@ -95,4 +92,4 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
   async undo(record, clients) {
     await clients.wafv2.send(new DisassociateWebACLCommand({ ResourceArn: record.stageArn }));
   },
-};
+});

@@ -3,7 +3,7 @@ import { DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { dynamodbTableEncryptionDetector as detector } from '../detectors/dynamodb-table-encryption';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
 import type { Remediator } from './remediator';
-import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
+import { defineRemediator } from './define-remediator';
 
 /** The AWS managed key: selected by leaving KMSMasterKeyId out. */
 const AWS_MANAGED_KEY = 'alias/aws/dynamodb';
@@ -22,8 +22,9 @@ function tableNameOf(arn: string): string {
   return arn.slice(arn.indexOf(':table/') + ':table/'.length);
 }
 
-export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encryption', 'dynamodb' | 'kms', TableEncryptionUndo> = {
+export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encryption', 'dynamodb' | 'kms', TableEncryptionUndo> = defineRemediator({
   check: 'dynamodb-table-encryption',
+  detector,
 
   plan(finding, settings) {
     return {
@@ -32,10 +33,7 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
     };
   },
 
-  async apply(finding, settings, clients) {
-    const state = await fetchSettled(detector, finding, settings, clients);
-    if (!state) throw new FatalRemediationError(`table ${finding.resourceArn} no longer exists`);
-    if ((await detector.evaluate(state, settings)).status !== 'NON_COMPLIANT') return { changed: false };
+  async fix({ state }, finding, settings, clients) {
     if (settings.kmsKey !== AWS_MANAGED_KEY) {
       try {
         await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
@@ -59,11 +57,10 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
     return { changed: true, undo };
   },
 
-  verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async undo(record, clients) {
     const specification: SSESpecification =
       record.previous.kind === 'AWS_OWNED' ? { Enabled: false } : { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: record.previous.kmsKeyArn };
     await clients.dynamodb.send(new UpdateTableCommand({ TableName: record.tableName, SSESpecification: specification }));
   },
-};
+});

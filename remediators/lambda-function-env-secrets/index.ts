@@ -27,7 +27,7 @@ import {
   secretNameFor,
 } from './plan';
 import type { Remediator } from '../remediator';
-import { fetchSettled, verifyWithDetector } from '../../detectors/fetch-settled';
+import { defineRemediator } from '../define-remediator';
 
 /** Creates the secret, or refreshes Warden's own secret of that name left by an interrupted run. */
 async function storeSecret(secretsManager: SecretsManagerClient, input: { name: string; value: string; functionArn: string; kmsKey: string }): Promise<string> {
@@ -64,16 +64,13 @@ function retryableLambdaError(error: unknown, functionArn: string): unknown {
   return error;
 }
 
-export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env-secrets', 'lambda' | 'secretsManager', EnvSecretsUndo> = {
+export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env-secrets', 'lambda' | 'secretsManager', EnvSecretsUndo> = defineRemediator({
   check: 'lambda-function-env-secrets',
+  detector,
 
   plan: planEnvSecrets,
 
-  async apply(finding, settings, clients) {
-    const state = await fetchSettled(detector, finding, settings, clients);
-    if (!state) throw new FatalRemediationError(`function ${finding.resourceArn} no longer exists`);
-    const evaluation = await detector.evaluate(state, settings);
-    if (evaluation.status !== 'NON_COMPLIANT') return { changed: false };
+  async fix({ state, evaluation }, _finding, settings, clients) {
     if (!state.role) throw new FatalRemediationError(`function ${state.functionArn} has no execution role`);
     const flagged = evaluation.evidence['flagged'] as SecretMatch[];
     const variables: Record<string, string> = { ...state.variables };
@@ -102,7 +99,6 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
     return { changed: true, undo: { functionArn: state.functionArn, moved } };
   },
 
-  verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
 
   async undo(record, clients) {
     const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: record.functionArn }));
@@ -121,4 +117,4 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
       throw retryableLambdaError(error, record.functionArn);
     }
   },
-};
+});

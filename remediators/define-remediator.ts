@@ -1,0 +1,47 @@
+import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { AwsClients } from '../core/aws/clients';
+import type { Evaluation, Finding } from '../core/finding';
+import type { Detector, FetchedState } from '../detectors/detector';
+import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
+import { FatalRemediationError } from './errors';
+import type { ApplyResult, RemediationContext, Remediator } from './remediator';
+
+/** What a check's remediator writes itself; the skeleton does the rest. */
+export interface RemediatorParts<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients, Undo, DetectorClients extends Clients = Clients> {
+  readonly check: Id;
+  /** The check's detector (it may need fewer clients): apply re-reads and re-judges with it, and verify is its verdict. */
+  readonly detector: Detector<Id, State, DetectorClients>;
+  readonly plan: Remediator<Id, Clients, Undo>['plan'];
+  /**
+   * The fix, called only for a resource that exists, has settled, and is still noncompliant now (not
+   * only when the finding was made), with the state and the verdict as they are now.
+   */
+  fix(now: { readonly state: State; readonly evaluation: Evaluation }, finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, context: RemediationContext): Promise<ApplyResult<Undo>>;
+  readonly undo: Remediator<Id, Clients, Undo>['undo'];
+  readonly discoverContext?: Remediator<Id, Clients, Undo>['discoverContext'];
+}
+
+/**
+ * A remediator from its parts. Every remediator applies the same way: read the resource until it settles,
+ * refuse if it is gone, do nothing if it is compliant by now, else fix; and verifies the same way: the
+ * detector must judge the resource compliant after the fix.
+ */
+export function defineRemediator<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients, Undo, DetectorClients extends Clients = Clients>(
+  parts: RemediatorParts<Id, State, Clients, Undo, DetectorClients>,
+): Remediator<Id, Clients, Undo> {
+  const { detector } = parts;
+  return {
+    check: parts.check,
+    plan: parts.plan,
+    async apply(finding, settings, clients, context) {
+      const state = await fetchSettled(detector, finding, settings, clients);
+      if (!state) throw new FatalRemediationError(`${finding.resourceArn} no longer exists`);
+      const evaluation = await detector.evaluate(state, settings);
+      if (evaluation.status !== 'NON_COMPLIANT') return { changed: false };
+      return parts.fix({ state, evaluation }, finding, settings, clients, context);
+    },
+    verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
+    undo: parts.undo,
+    ...(parts.discoverContext ? { discoverContext: parts.discoverContext } : {}),
+  };
+}

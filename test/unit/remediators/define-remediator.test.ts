@@ -1,0 +1,81 @@
+import type { AwsClients } from '../../../core/aws/clients';
+import type { Evaluation } from '../../../core/finding';
+import type { Detector, FetchedState } from '../../../detectors/detector';
+import { VerificationFailedError } from '../../../detectors/errors';
+import { defineRemediator } from '../../../remediators/define-remediator';
+import { FatalRemediationError } from '../../../remediators/errors';
+import type { Remediator } from '../../../remediators/remediator';
+import { findingFor } from '../../support/findings';
+
+/** The skeleton every remediator is built on: the same preamble before the fix, the same verify after it. */
+
+interface State extends FetchedState {
+  readonly compliant: boolean;
+  readonly busy: number;
+}
+const CHECK = 'dynamodb-table-encryption' as const;
+const ARN = 'arn:aws:dynamodb:us-east-1:111122223333:table/orders';
+const clients = {} as Pick<AwsClients, 'dynamodb' | 'kms'>;
+const settings = { kmsKey: 'alias/aws/dynamodb', requireCustomerManagedKey: false };
+
+function fakeDetector(states: (State | undefined)[]): Detector<typeof CHECK, State, 'dynamodb' | 'kms'> {
+  const detector: Detector<typeof CHECK, State, 'dynamodb' | 'kms'> = {
+    check: CHECK,
+    fetch: () => Promise.resolve(states.length > 1 ? states.shift() : states[0]),
+    transitioning: (state) => state.busy > 0,
+    evaluate: (state): Promise<Evaluation> => Promise.resolve(state.compliant ? { status: 'COMPLIANT', reason: 'ok', evidence: {} } : { status: 'NON_COMPLIANT', reason: 'not encrypted', evidence: { now: true } }),
+    list: async function* () {},
+  };
+  return detector;
+}
+const state = (compliant: boolean, busy = 0): State => ({ tags: {}, compliant, busy });
+
+function remediatorWith(states: (State | undefined)[]) {
+  const fixes: unknown[] = [];
+  const remediator: Remediator<typeof CHECK, 'dynamodb' | 'kms', { before: string }> = defineRemediator({
+    check: CHECK,
+    detector: fakeDetector(states),
+    plan: () => ({ calls: [], notes: [] }),
+    fix: (now) => {
+      fixes.push(now);
+      return Promise.resolve({ changed: true, undo: { before: 'x' } });
+    },
+    undo: () => Promise.resolve(),
+  });
+  return { remediator, fixes };
+}
+
+describe('defineRemediator', () => {
+  const finding = findingFor({ check: CHECK, account: '111122223333', region: 'us-east-1', resourceArn: ARN }, { reason: 'not encrypted', evidence: {} });
+
+  it('refuses a resource that is gone', async () => {
+    const { remediator, fixes } = remediatorWith([undefined]);
+    await expect(remediator.apply(finding, settings, clients, {})).rejects.toThrow(new FatalRemediationError(`${ARN} no longer exists`));
+    expect(fixes).toEqual([]);
+  });
+
+  it('changes nothing on a resource that is compliant by now', async () => {
+    const { remediator, fixes } = remediatorWith([state(true)]);
+    await expect(remediator.apply(finding, settings, clients, {})).resolves.toEqual({ changed: false });
+    expect(fixes).toEqual([]);
+  });
+
+  it('fixes with the state and the verdict as they are now, once the resource has settled', async () => {
+    const { remediator, fixes } = remediatorWith([state(false, 1), state(false)]);
+    jest.useFakeTimers();
+    try {
+      const applied = remediator.apply(finding, settings, clients, {});
+      await jest.advanceTimersByTimeAsync(5_000);
+      await expect(applied).resolves.toEqual({ changed: true, undo: { before: 'x' } });
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(fixes).toEqual([{ state: state(false), evaluation: expect.objectContaining({ status: 'NON_COMPLIANT', evidence: { now: true } }) }]);
+  });
+
+  it('verifies with the detector: still noncompliant is a failure', async () => {
+    const { remediator } = remediatorWith([state(false)]);
+    await expect(remediator.verify(finding, settings, clients, { attempts: 1, delayMs: 0 })).rejects.toThrow(VerificationFailedError);
+    await expect(remediatorWith([state(true)]).remediator.verify(finding, settings, clients, { attempts: 1, delayMs: 0 })).resolves.toMatchObject({ status: 'COMPLIANT' });
+  });
+});

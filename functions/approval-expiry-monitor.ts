@@ -4,9 +4,10 @@ import { ApprovalStore } from '../remediators/slack/approval-store';
 import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { type SweepResult, sweepApprovals } from '../remediators/slack/sweep-approvals';
 import { hubClients } from './hub-clients';
-import { observability, requiredEnv } from './runtime';
+import { lambdaHandler, observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log, counters } = observability('warden-approval-expiry');
+const tools = observability('warden-approval-expiry');
+const { tracer, log, counters } = tools;
 const clients = hubClients(tracer);
 const store = new ApprovalStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE'));
 const deps = {
@@ -18,12 +19,8 @@ const deps = {
 };
 
 /** Every 15 minutes: approvals that expire within the hour (the metric behind the alarm), and stale deliveries completed. */
-export async function handler(): Promise<SweepResult> {
-  try {
-    const result = await sweepApprovals(store, deps, new Date());
-    metrics.addMetric('ApprovalsNearingExpiry', MetricUnit.Count, result.nearingExpiry);
-    return result;
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = lambdaHandler(tools, async (): Promise<SweepResult> => {
+  const result = await sweepApprovals(store, deps, new Date());
+  tools.metrics.addMetric('ApprovalsNearingExpiry', MetricUnit.Count, result.nearingExpiry);
+  return result;
+});

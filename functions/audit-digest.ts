@@ -1,19 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditDigests } from '../core/audit/audit-digest';
-import { observability, requiredEnv } from './runtime';
+import { lambdaHandler, observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log, counters } = observability('warden-audit-digest');
+const tools = observability('warden-audit-digest');
+const { tracer, log, counters } = tools;
 const digests = new AuditDigests(DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] }))), requiredEnv('WARDEN_AUDIT_TABLE'));
 
 /** Hourly: chains the heads of the findings that moved in each hour since the last digest. */
-export async function handler(): Promise<{ periods: string[] }> {
-  try {
-    const periods = await digests.writeUpTo(new Date());
-    counters.count('AuditDigestsWritten', periods.length);
-    log.info('audit digests written', { periods });
-    return { periods };
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = lambdaHandler(tools, async (): Promise<{ periods: string[] }> => {
+  const periods = await digests.writeUpTo(new Date());
+  counters.count('AuditDigestsWritten', periods.length);
+  log.info('audit digests written', { periods });
+  return { periods };
+});

@@ -3,16 +3,17 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditStore } from '../core/audit/audit-store';
 import { recordFromEvent } from '../core/audit/audit-writer';
 import { MalformedEventError } from '../core/events/errors';
-import { observability, requiredEnv } from './runtime';
+import { lambdaHandler, observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log, counters } = observability('warden-audit-writer');
+const tools = observability('warden-audit-writer');
+const { tracer, log, counters } = tools;
 const store = new AuditStore(
   DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] })), { marshallOptions: { removeUndefinedValues: true } }),
   requiredEnv('WARDEN_AUDIT_TABLE'),
 );
 
 /** The hub's audit writer: appends each workflow audit event to the hash-chained audit table. */
-export async function handler(event: unknown): Promise<void> {
+export const handler = lambdaHandler(tools, async (event: unknown): Promise<void> => {
   try {
     const record = await store.append(recordFromEvent(event, new Date()));
     counters.count('AuditRecordAppended');
@@ -24,7 +25,5 @@ export async function handler(event: unknown): Promise<void> {
       counters.count('MalformedAuditEvent');
     }
     throw error;
-  } finally {
-    metrics.publishStoredMetrics();
   }
-}
+});

@@ -8,7 +8,7 @@ import type { Detector, FetchedState } from '../detectors/detector';
 import { FindingEpisodes } from '../detectors/finding-episodes';
 import { workflowStarter } from '../detectors/start-workflow';
 import type { RemediationPlan } from '../remediators/remediator';
-import { embeddedPolicy, lambdaClientConfig, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
+import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
 
 /**
  * A detector Lambda: thin wiring of clients, policy and observability around `handleDetectorEvent`.
@@ -19,7 +19,8 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
   plan: (finding: Finding, settings: CheckSettings<Id>, context: { baselineWebAclArn?: string }) => RemediationPlan,
   clients: Pick<AwsClients, Clients>,
 ) {
-  const { logger, metrics, tracer, log, counters } = observability(`warden-detector-${detector.check}`);
+  const tools = observability(`warden-detector-${detector.check}`);
+  const { tracer, log, counters } = tools;
   const region = requiredEnv('AWS_REGION');
   const sfn = tracer.captureAWSv3Client(new SFNClient(lambdaClientConfig()));
   const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
@@ -38,14 +39,9 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     metrics: counters,
     now: () => new Date(),
   };
-  return async (event: unknown, lambdaContext: { invokedFunctionArn: string }): Promise<DetectionSummary> => {
+  return lambdaHandler(tools, (event: unknown, lambdaContext): Promise<DetectionSummary> => {
     // The function's own ARN names the account the sweep lists resources in.
     const account = lambdaContext.invokedFunctionArn.split(':')[4] ?? '';
-    try {
-      return await handleDetectorEvent(event, { ...deps, scope: { account, region } });
-    } finally {
-      metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  };
+    return handleDetectorEvent(event, { ...deps, scope: { account, region } });
+  });
 }

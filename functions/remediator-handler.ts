@@ -2,7 +2,7 @@ import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import type { ApplyResult, Remediator } from '../remediators/remediator';
-import { observability, tracedClients } from './runtime';
+import { lambdaHandler, observability, tracedClients } from './runtime';
 
 export interface RemediatorEvent<Id extends CheckId> {
   readonly action: 'apply' | 'verify';
@@ -15,10 +15,11 @@ export interface RemediatorEvent<Id extends CheckId> {
  * StillTransitioningError, ...) as the Lambda error type, which the workflow's Retry and Catch match.
  */
 export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsClients, Undo>(remediator: Remediator<Id, Clients, Undo>, clients: Pick<AwsClients, Clients>) {
-  const { metrics, tracer, log, counters } = observability(`warden-remediator-${remediator.check}`);
+  const tools = observability(`warden-remediator-${remediator.check}`);
+  const { tracer, log, counters } = tools;
   const traced = tracedClients(tracer, clients);
   const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
-  return async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation> => {
+  return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation> => {
     try {
       const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn };
       if (event.action === 'verify') {
@@ -33,8 +34,6 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
     } catch (error) {
       counters.count('RemediationError');
       throw error;
-    } finally {
-      metrics.publishStoredMetrics();
     }
-  };
+  });
 }

@@ -4,9 +4,10 @@ import { approverCheck, postToResponseUrl } from '../remediators/slack/approvers
 import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { handleInteraction } from '../remediators/slack/handle-interaction';
 import { hubClients, lazySlack, requiredSecrets, slackConfig } from './hub-clients';
-import { embeddedPolicy, observability, requiredEnv } from './runtime';
+import { embeddedPolicy, lambdaHandler, observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log, counters } = observability('warden-slack-interactions');
+const tools = observability('warden-slack-interactions');
+const { tracer, log, counters } = tools;
 const clients = hubClients(tracer);
 const config = slackConfig(embeddedPolicy());
 const slack = lazySlack(clients.secrets, config.botToken);
@@ -32,13 +33,9 @@ interface ProxyEvent {
 }
 
 /** API Gateway (REST, Lambda proxy) → Slack interaction handling. */
-export async function handler(event: ProxyEvent): Promise<{ statusCode: number; body: string }> {
-  try {
-    await secretsReady();
-    const rawBody = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-    const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-    return await handleInteraction({ method: event.httpMethod ?? '', rawBody, headers }, deps);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = lambdaHandler(tools, async (event: ProxyEvent): Promise<{ statusCode: number; body: string }> => {
+  await secretsReady();
+  const rawBody = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  return handleInteraction({ method: event.httpMethod ?? '', rawBody, headers }, deps);
+});

@@ -7,9 +7,10 @@ import { githubProvider, jiraProvider, type TicketProvider, webhookProvider } fr
 import { parseTicketRequest } from '../remediators/tickets/ticket-request';
 import { TicketStore } from '../remediators/tickets/ticket-store';
 import { hubClients, requiredSecrets } from './hub-clients';
-import { embeddedPolicy, observability, requiredEnv } from './runtime';
+import { embeddedPolicy, lambdaHandler, observability, requiredEnv } from './runtime';
 
-const { metrics, tracer, log, counters } = observability('warden-ticket-opener');
+const tools = observability('warden-ticket-opener');
+const { tracer, log, counters } = tools;
 const clients = hubClients(tracer);
 const tickets = embeddedPolicy().tickets;
 const credentialReference = tickets?.jira?.credentials ?? tickets?.github?.token ?? tickets?.webhook?.signingSecret;
@@ -37,11 +38,7 @@ const deps = {
 };
 
 /** Opens (or reuses) the ticket for each 'Warden Ticket Requested' event on the hub bus. */
-export async function handler(event: unknown): Promise<{ ticketKey: string }> {
-  try {
-    await secretsReady();
-    return await openTicket(parseTicketRequest(event), deps);
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-}
+export const handler = lambdaHandler(tools, async (event: unknown): Promise<{ ticketKey: string }> => {
+  await secretsReady();
+  return openTicket(parseTicketRequest(event), deps);
+});

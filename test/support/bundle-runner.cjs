@@ -30,7 +30,19 @@ const report = (result) => process.stdout.write(`\nBUNDLE-RESULT ${JSON.stringif
     report({ loaded: true, handlerType: typeof handler });
     return;
   }
-  const context = { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:bundle-test', awsRequestId: 'bundle-test', ...JSON.parse(contextJson || '{}') };
+  // The context the Node.js runtime passes, as Powertools reads it (request id, function name, cold start).
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'bundle-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:bundle-test',
+    memoryLimitInMB: '256',
+    awsRequestId: 'bundle-test',
+    logGroupName: '/aws/lambda/bundle-test',
+    logStreamName: '2026/12/02/[$LATEST]bundle-test',
+    getRemainingTimeInMillis: () => 60_000,
+    ...JSON.parse(contextJson || '{}'),
+  };
   try {
     const result = await handler(JSON.parse(eventJson), context);
     report({ loaded: true, handlerType: 'function', result });

@@ -11,14 +11,16 @@ import { getCheck } from '../../../core/catalogue';
 import { writeCheckEntry } from '../../../stacks/constructs/check-entries';
 import { eventFixture } from '../../support/events';
 import { apiFixture } from '../../support/fixtures';
+import { lambdaContext } from '../../support/lambda-context';
+import type { Context } from 'aws-lambda';
 
 /**
  * The Lambda entry points as Lambda loads them: module initialisation from environment variables,
  * then one invocation. SDK calls are mocked, except DynamoDB, which goes to dynalite.
  */
 // Entry points initialise at load time, so they are required inside the tests, after the environment is set.
-type DetectorEntry = { handler: (event: unknown, context: { invokedFunctionArn: string }) => Promise<unknown> };
-type AuditWriterEntry = { handler: (event: unknown) => Promise<void> };
+type DetectorEntry = { handler: (event: unknown, context: Context) => Promise<unknown> };
+type AuditWriterEntry = { handler: (event: unknown, context: Context) => Promise<void> };
 
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
@@ -63,7 +65,7 @@ describe('Lambda entry points', () => {
     // The entry `cdk synth` generates for the check from its catalogue entry.
     const { handler } = jest.requireActual<DetectorEntry>(writeCheckEntry(getCheck('apigateway-stage-waf'), 'detector'));
     const event = eventFixture('cloudtrail-apigateway-create-stage');
-    const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:warden-detector' };
+    const context = lambdaContext('warden-detector');
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { duplicate: 1 } });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
@@ -76,7 +78,8 @@ describe('Lambda entry points', () => {
   it('audit writer: appends a hash-chained record with the account from the envelope', async () => {
     const silence = jest.spyOn(console, 'info').mockImplementation(() => undefined);
     const { handler } = jest.requireActual<AuditWriterEntry>('../../../functions/audit-writer');
-    await handler({
+    await handler(
+      {
       version: '0',
       id: 'e1',
       'detail-type': 'Warden Audit Record',
@@ -86,7 +89,9 @@ describe('Lambda entry points', () => {
       time: '2026-11-20T10:00:00Z',
       resources: [],
       detail: { state: 'DETECTED', findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x', time: '2026-11-20T10:00:00Z' },
-    });
+      },
+      lambdaContext('warden-audit-writer'),
+    );
     const store = new AuditStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint })), 'audit');
     expect(await store.findingHistory('f1')).toEqual([expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null })]);
     silence.mockRestore();

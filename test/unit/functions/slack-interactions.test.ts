@@ -4,7 +4,9 @@ import { AuditStore } from '../../../core/audit/audit-store';
 import { type Approval, ApprovalStore, LEASE_MS } from '../../../remediators/slack/approval-store';
 import { newApprovalId } from '../../../remediators/slack/request-approval';
 import { signSlackRequest } from '../../support/slack-signature';
+import type { Context } from 'aws-lambda';
 import { awsShape } from '../../support/fixtures';
+import { lambdaContext } from '../../support/lambda-context';
 import { loopbackServer, type Received, type Responder } from '../../support/loopback';
 
 /*
@@ -29,6 +31,10 @@ function loadEntryPoint<T extends object>(name: string): T {
   return jest.requireActual<T>(`../../../functions/${name}`);
 }
 
+type Entry = { handler: (event: unknown, context: Context) => Promise<never> };
+/** The entry's handler, invoked as Lambda does: with the event and a context. */
+const invoked = (entry: Entry, functionName: string) => (event: unknown) => entry.handler(event, lambdaContext(functionName));
+
 type TaskAnswer = 'ok' | 'gone' | 'drop' | 'refuse';
 let dynamo: LocalDynamoDb;
 let aws: Awaited<ReturnType<typeof loopbackServer>>;
@@ -36,7 +42,7 @@ let taskAnswers: TaskAnswer[] = [];
 let secrets: Record<string, string>;
 const responses: { url: string; body: Record<string, unknown> }[] = [];
 let handler: (event: unknown) => Promise<{ statusCode: number; body: string }>;
-let sweep: () => Promise<unknown>;
+let sweep: (event?: unknown) => Promise<unknown>;
 let approvals: ApprovalStore;
 let audit: AuditStore;
 
@@ -93,8 +99,8 @@ beforeAll(async () => {
     responses.push({ url: input instanceof Request ? input.url : input.toString(), body: JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as Record<string, unknown> });
     return Promise.resolve(new Response('ok'));
   });
-  ({ handler } = loadEntryPoint<{ handler: typeof handler }>('slack-interactions'));
-  ({ handler: sweep } = loadEntryPoint<{ handler: typeof sweep }>('approval-expiry-monitor'));
+  handler = invoked(loadEntryPoint<Entry>('slack-interactions'), 'warden-slack-interactions');
+  sweep = invoked(loadEntryPoint<Entry>('approval-expiry-monitor'), 'warden-approval-sweep');
 });
 
 afterAll(async () => {
@@ -316,9 +322,9 @@ describe('secrets at start', () => {
     secrets['warden/slack-signing'] = blank;
     try {
       jest.resetModules();
-      const fresh = loadEntryPoint<{ handler: typeof handler }>('slack-interactions');
+      const fresh = invoked(loadEntryPoint<Entry>('slack-interactions'), 'warden-slack-interactions');
       const signedWithBlank = proxyEvent(form(payload()), { secret: blank });
-      await expect(fresh.handler(signedWithBlank)).rejects.toThrow('secret warden/slack-signing is empty');
+      await expect(fresh(signedWithBlank)).rejects.toThrow('secret warden/slack-signing is empty');
       expect(taskResults()).toEqual([]);
     } finally {
       secrets['warden/slack-signing'] = saved;
@@ -335,10 +341,10 @@ describe('secrets at start', () => {
     process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
     try {
       jest.resetModules();
-      const logging = loadEntryPoint<{ handler: typeof handler }>('slack-interactions');
-      await logging.handler(proxyEvent(form(payload({ user: { id: 'U0NOTALLOWED' } }))));
-      await logging.handler(proxyEvent(form(payload()), { secret: 'wrong' }));
-      await logging.handler(proxyEvent(form(payload())));
+      const logging = invoked(loadEntryPoint<Entry>('slack-interactions'), 'warden-slack-interactions');
+      await logging(proxyEvent(form(payload({ user: { id: 'U0NOTALLOWED' } }))));
+      await logging(proxyEvent(form(payload()), { secret: 'wrong' }));
+      await logging(proxyEvent(form(payload())));
     } finally {
       process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
       for (const spy of spies) spy.mockRestore();

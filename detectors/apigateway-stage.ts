@@ -1,4 +1,4 @@
-import { type APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { type APIGatewayClient, GetStageCommand, GetStagesCommand, NotFoundException, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
 import { parseStageArn, stageArn } from '../core/aws/arns';
 import type { CheckId } from '../core/catalogue';
 import type { ResourceRef } from '../core/finding';
@@ -45,9 +45,7 @@ export async function fetchStage(apigateway: APIGatewayClient, arn: string): Pro
 
 /** Every REST API stage in the region, paginated. */
 export async function* listStages(apigateway: APIGatewayClient, check: CheckId, scope: { account: string; region: string }): AsyncIterable<ResourceRef> {
-  let position: string | undefined;
-  do {
-    const page = await apigateway.send(new GetRestApisCommand({ position, limit: 500 }));
+  for await (const page of paginateGetRestApis({ client: apigateway, pageSize: 500 }, {})) {
     for (const api of page.items ?? []) {
       if (!api.id) continue;
       const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
@@ -55,6 +53,5 @@ export async function* listStages(apigateway: APIGatewayClient, check: CheckId, 
         if (stage.stageName) yield { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) };
       }
     }
-    position = page.position;
-  } while (position);
+  }
 }

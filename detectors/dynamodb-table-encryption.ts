@@ -1,4 +1,4 @@
-import { DescribeTableCommand, ListTablesCommand, ListTagsOfResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTagsOfResourceCommand, paginateListTables, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { tableArn } from '../core/aws/arns';
 import type { Evaluation } from '../core/finding';
@@ -69,13 +69,10 @@ export const dynamodbTableEncryptionDetector: Detector<'dynamodb-table-encryptio
   },
 
   async *list(clients, { account, region }) {
-    let start: string | undefined;
-    do {
-      const page = await clients.dynamodb.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for await (const page of paginateListTables({ client: clients.dynamodb }, {})) {
       for (const name of page.TableNames ?? []) {
         yield { check: 'dynamodb-table-encryption' as const, account, region, resourceArn: tableArn(region, account, name) };
       }
-      start = page.LastEvaluatedTableName;
-    } while (start);
+    }
   },
 };

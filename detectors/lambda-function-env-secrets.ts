@@ -1,4 +1,4 @@
-import { GetFunctionConfigurationCommand, ListFunctionsCommand, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, ListTagsCommand, paginateListFunctions, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { functionArn } from '../core/aws/arns';
 import type { Evaluation } from '../core/finding';
 import type { Detector, FetchedState } from './detector';
@@ -73,14 +73,11 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
   },
 
   async *list(clients, { account, region }) {
-    let marker: string | undefined;
-    do {
-      const page = await clients.lambda.send(new ListFunctionsCommand({ Marker: marker, MaxItems: 50 }));
+    for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 50 }, {})) {
       for (const fn of page.Functions ?? []) {
         const arn = fn.FunctionArn ?? (fn.FunctionName ? functionArn(region, account, fn.FunctionName) : undefined);
         if (arn) yield { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn };
       }
-      marker = page.NextMarker;
-    } while (marker);
+    }
   },
 };

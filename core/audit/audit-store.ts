@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WardenError } from '../errors';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
 import { AUDIT_INDEXES, findingKey, LATEST, PENDING, periodOf, recordSortKey } from './audit-table';
@@ -123,12 +123,7 @@ export class AuditStore {
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of paginateQuery({ client: this.client }, input)) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -178,14 +173,8 @@ export class AuditStore {
   /** Every finding id in the trail (one projection item each), for `warden audit verify`. */
   async findingIds(): Promise<string[]> {
     const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, FilterExpression: 'sk = :latest', ExpressionAttributeValues: { ':latest': LATEST }, ProjectionExpression: 'pk', ExclusiveStartKey: start }),
-      );
-      ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const scan = { TableName: this.tableName, FilterExpression: 'sk = :latest', ExpressionAttributeValues: { ':latest': LATEST }, ProjectionExpression: 'pk' };
+    for await (const page of paginateScan({ client: this.client }, scan)) ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
     return ids.sort();
   }
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 export type ApprovalState = 'PENDING' | 'DELIVERING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'UNCONFIRMED';
 
@@ -211,20 +211,13 @@ export class ApprovalStore {
   async needingAttention(withinSeconds: number, now: Date): Promise<{ nearingExpiry: Approval[]; staleLeases: Approval[] }> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
     const found: Approval[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'attribute_exists(taskToken) AND ((#state = :pending AND expiresAt BETWEEN :now AND :soon) OR (#state = :delivering AND leaseUntil < :nowMs))',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds, ':nowMs': now.getTime() },
-          ExclusiveStartKey: start,
-        }),
-      );
-      found.push(...((page.Items ?? []) as Approval[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const scan = {
+      TableName: this.tableName,
+      FilterExpression: 'attribute_exists(taskToken) AND ((#state = :pending AND expiresAt BETWEEN :now AND :soon) OR (#state = :delivering AND leaseUntil < :nowMs))',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds, ':nowMs': now.getTime() },
+    };
+    for await (const page of paginateScan({ client: this.client }, scan)) found.push(...((page.Items ?? []) as Approval[]));
     return { nearingExpiry: found.filter((approval) => approval.state === 'PENDING'), staleLeases: found.filter((approval) => approval.state === 'DELIVERING') };
   }
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WardenError } from '../errors';
+import { redact } from '../redact';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
 import { AUDIT_INDEXES, findingKey, LATEST, PENDING, periodOf, recordSortKey } from './audit-table';
 
@@ -44,8 +45,11 @@ export class AuditStore {
   /**
    * Appends a record after the finding's last one, chaining hashes. The put is conditional on the key
    * being new, so nothing is ever overwritten; a concurrent append makes it retry with the next number.
+   * Every writer comes through here (the audit writer, the ticket opener, the Slack endpoint, the sweep,
+   * `warden undo`), so every record is redacted the same way, once, before it is sealed.
    */
-  async append(record: NewRecord, attempts = 5): Promise<AuditRecord> {
+  async append(unredacted: NewRecord, attempts = 5): Promise<AuditRecord> {
+    const record = redact(unredacted);
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       const last = await this.lastRecord(record.findingId);
       const sealed = seal({ ...record, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null });

@@ -89,6 +89,13 @@ describe('audit store (dynalite)', () => {
     sent.mockRestore();
   });
 
+  it('redacts every record it appends, whoever writes it (a ticket failure quoting a provider, an undo)', async () => {
+    const sealed = await store.append(record('f9', 'TICKET_FAILED', '2026-11-20T10:00:00.000Z', { details: { error: `provider said: ${CANARY.stripe}`, token: 'opaque-session-token' } }));
+    expect(sealed.details).toEqual({ error: '[REDACTED]', token: '[REDACTED]' });
+    expectNoCanary(await store.findingHistory('f9'));
+    expect(verifyChain(await store.findingHistory('f9'), await store.latest('f9'))).toEqual([]);
+  });
+
   it('detects an edited record', async () => {
     await store.append(record('f1', 'DETECTED', '2026-11-20T10:00:00.000Z'));
     await store.append(record('f1', 'REJECTED', '2026-11-20T10:01:00.000Z', { actor: 'slack:U0123ABCD9' }));

@@ -39,7 +39,9 @@ function entries(): string[] {
 /** The AWS SDK clients an entry constructs, directly or through its handler factory. */
 function sdkClients(entry: string): string[] {
   const text = readFileSync(entry, 'utf8');
-  const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((match) => `${match[2]}#${match[1]}`);
+  const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map(
+    (match) => `${match[2]}#${match[1]}`,
+  );
   if (/\/detector-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
   if (text.includes("from './hub-clients'")) {
     direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
@@ -49,7 +51,19 @@ function sdkClients(entry: string): string[] {
 
 function bundle(entry: string, outfile: string, define: Record<string, string>): number {
   // As the stacks bundle them: the AWS SDK is external (the nodejs24.x runtime provides it).
-  buildSync({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', mainFields: ['module', 'main'], external: ['@aws-sdk/*'], define, logLevel: 'silent' });
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    define,
+    logLevel: 'silent',
+  });
   return statSync(outfile).size;
 }
 

@@ -52,7 +52,12 @@ export function costPerAccount(counts: Record<Mode, PathCounts>, withBaselineWeb
   const auditRecords = sum((c) => c.auditRecords);
   const invocations = detectorInvocations + remediatorInvocations + auditRecords;
   const gbSeconds =
-    ((w.cloudTrailEvents + w.configItemChanges) * w.detectorMsPerEvent + w.sweepsPerCheck * w.checks * w.sweepMsPerRun + remediatorInvocations * w.remediatorMsPerInvocation + auditRecords * 100) / 1000 * w.memoryGb;
+    (((w.cloudTrailEvents + w.configItemChanges) * w.detectorMsPerEvent +
+      w.sweepsPerCheck * w.checks * w.sweepMsPerRun +
+      remediatorInvocations * w.remediatorMsPerInvocation +
+      auditRecords * 100) /
+      1000) *
+    w.memoryGb;
   const transitions = sum((c) => c.transitions);
   // Each event is put on the member bus and delivered once more to the hub bus.
   const events = sum((c) => c.events) * 2;
@@ -60,13 +65,26 @@ export function costPerAccount(counts: Record<Mode, PathCounts>, withBaselineWeb
   const lines: CostLine[] = [
     { item: 'Lambda requests', quantity: invocations, usd: (invocations / 1e6) * PRICES.lambdaPerMillionRequests },
     { item: 'Lambda compute (GB-s, arm64)', quantity: gbSeconds, usd: gbSeconds * PRICES.lambdaArmPerGbSecond },
-    { item: 'Step Functions state transitions', quantity: transitions, usd: (transitions / 1000) * PRICES.stepFunctionsStandardPerThousandTransitions },
+    {
+      item: 'Step Functions state transitions',
+      quantity: transitions,
+      usd: (transitions / 1000) * PRICES.stepFunctionsStandardPerThousandTransitions,
+    },
     { item: 'EventBridge custom events', quantity: events, usd: (events / 1e6) * PRICES.eventBridgeCustomEventsPerMillion },
     { item: 'DynamoDB writes (audit, counter)', quantity: writes, usd: (writes / 1e6) * PRICES.dynamodbOnDemandPerMillionWrites },
     { item: 'KMS key (member)', quantity: 1, usd: PRICES.kmsKeyPerMonth },
     { item: 'CloudWatch alarms', quantity: 2, usd: 2 * PRICES.cloudwatchAlarmPerMonth },
-    { item: 'CloudWatch Logs ingestion (GB)', quantity: (invocations * w.logBytesPerInvocation) / 1e9, usd: ((invocations * w.logBytesPerInvocation) / 1e9) * PRICES.cloudwatchLogsPerGbIngested },
+    {
+      item: 'CloudWatch Logs ingestion (GB)',
+      quantity: (invocations * w.logBytesPerInvocation) / 1e9,
+      usd: ((invocations * w.logBytesPerInvocation) / 1e9) * PRICES.cloudwatchLogsPerGbIngested,
+    },
   ];
-  if (withBaselineWebAcl) lines.push({ item: 'WAF baseline web ACL + 4 rules (before request charges)', quantity: 1, usd: PRICES.wafWebAclPerMonth + 4 * PRICES.wafRulePerMonth });
+  if (withBaselineWebAcl)
+    lines.push({
+      item: 'WAF baseline web ACL + 4 rules (before request charges)',
+      quantity: 1,
+      usd: PRICES.wafWebAclPerMonth + 4 * PRICES.wafRulePerMonth,
+    });
   return { lines, total: lines.reduce((total, line) => total + line.usd, 0) };
 }

@@ -31,12 +31,18 @@ async function main(): Promise<void> {
   out('## Detector throughput, warm, recorded SDK responses (events evaluated per second)');
   const detectors = await benchDetectors();
   results['detectors'] = detectors;
-  table(['check', 'events/s'], Object.entries(detectors).map(([check, rate]) => [check, Math.round(rate)]));
+  table(
+    ['check', 'events/s'],
+    Object.entries(detectors).map(([check, rate]) => [check, Math.round(rate)]),
+  );
 
   out('## Secret scanner on the labelled corpus (test/fixtures/secret-corpus)');
   const scanner = await benchSecretScanner();
   results['secretScanner'] = scanner;
-  table(['values', 'precision', 'recall', 'values/s'], [[scanner.values, scanner.precision.toFixed(3), scanner.recall.toFixed(3), Math.round(scanner.valuesPerSecond)]]);
+  table(
+    ['values', 'precision', 'recall', 'values/s'],
+    [[scanner.values, scanner.precision.toFixed(3), scanner.recall.toFixed(3), Math.round(scanner.valuesPerSecond)]],
+  );
 
   out('## Workflow per finding, from local executions of the real definition');
   const workflow = await benchWorkflow();
@@ -49,7 +55,19 @@ async function main(): Promise<void> {
   out('## Sweep against a mocked DynamoDB API throttling at 100 calls/s');
   const sweep = await benchSweep();
   results['sweep'] = sweep;
-  table(['tables', 'seconds', 'resources/s', 'fraction of API limit', 'throttled calls', 'failed resources'], [[sweep.tables, sweep.seconds.toFixed(1), sweep.resourcesPerSecond.toFixed(1), sweep.fractionOfLimit.toFixed(2), sweep.throttledCalls, sweep.failedResources]]);
+  table(
+    ['tables', 'seconds', 'resources/s', 'fraction of API limit', 'throttled calls', 'failed resources'],
+    [
+      [
+        sweep.tables,
+        sweep.seconds.toFixed(1),
+        sweep.resourcesPerSecond.toFixed(1),
+        sweep.fractionOfLimit.toFixed(2),
+        sweep.throttledCalls,
+        sweep.failedResources,
+      ],
+    ],
+  );
 
   out('## Chaos: 200 findings end to end with 20% of AWS calls failing (test/chaos, against moto)');
   const chaos = await benchChaos();
@@ -58,17 +76,33 @@ async function main(): Promise<void> {
     const httpFaults = Object.values(chaos.httpFaults).reduce((sum, count) => sum + count, 0);
     table(
       ['findings', 'AWS calls', 'HTTP faults', 'workflow faults', 'terminal records', 'changed twice', 'REMEDIATED without undo', 'seconds'],
-      [[chaos.findings, chaos.awsCalls, `${httpFaults} ${JSON.stringify(chaos.httpFaults)}`, chaos.workflowFaults, JSON.stringify(chaos.terminal), chaos.changedTwice.length, chaos.remediatedWithoutUndo.length, chaos.seconds.toFixed(1)]],
+      [
+        [
+          chaos.findings,
+          chaos.awsCalls,
+          `${httpFaults} ${JSON.stringify(chaos.httpFaults)}`,
+          chaos.workflowFaults,
+          JSON.stringify(chaos.terminal),
+          chaos.changedTwice.length,
+          chaos.remediatedWithoutUndo.length,
+          chaos.seconds.toFixed(1),
+        ],
+      ],
     );
   } else out('skipped: moto_server not found (pip install "moto[server]")\n');
 
   out(`## Cost per member account per month (prices: ${PRICES.asOf})`);
-  out(`Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}.`);
+  out(
+    `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}.`,
+  );
   out();
   const withAcl = costPerAccount(workflow, true);
   const withoutAcl = costPerAccount(workflow, false);
   results['cost'] = { prices: PRICES, workload: WORKLOAD, withBaselineWebAcl: withAcl, withoutBaselineWebAcl: withoutAcl };
-  table(['item', 'quantity', 'USD'], withAcl.lines.map((line) => [line.item, Number(line.quantity.toFixed(3)), line.usd.toFixed(4)]));
+  table(
+    ['item', 'quantity', 'USD'],
+    withAcl.lines.map((line) => [line.item, Number(line.quantity.toFixed(3)), line.usd.toFixed(4)]),
+  );
   out(`Total: $${withAcl.total.toFixed(2)} with the baseline web ACL, $${withoutAcl.total.toFixed(2)} without.`);
 
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

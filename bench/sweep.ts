@@ -34,7 +34,9 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
   let succeeded = 0;
   let throttled = 0;
   const respond = (statusCode: number, body: unknown) =>
-    Promise.resolve({ response: { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) } });
+    Promise.resolve({
+      response: { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) },
+    });
   // The mock sits where HTTP would: the SDK serialises, signs, deserialises and retries as against AWS.
   const requestHandler = {
     handle(request: { headers: Record<string, string>; body?: unknown }) {
@@ -63,7 +65,13 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
       return respond(200, { Tags: [] });
     },
   };
-  const client = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, retryMode: 'adaptive', maxAttempts: 10, requestHandler });
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    retryMode: 'adaptive',
+    maxAttempts: 10,
+    requestHandler,
+  });
   const policy = parsePolicy(`version: 1\nchecks: { ${TABLE_CHECK.id}: { mode: report } }\n`, 'bench.yaml').policy;
   const started = performance.now();
   let failedResources = 0;
@@ -73,7 +81,10 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
       {
         detector: DETECTORS[TABLE_CHECK.id],
         // The detector uses only the clients its check declares; the others are never touched.
-        clients: { dynamodb: client, kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }) } as unknown as AwsClients,
+        clients: {
+          dynamodb: client,
+          kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
+        } as unknown as AwsClients,
         policy,
         organizationalUnits: [],
         plan: (finding, settings) => remediatorFor(TABLE_CHECK.id).plan(finding, settings, {}),
@@ -87,5 +98,13 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
     // failures are counted above
   }
   const seconds = (performance.now() - started) / 1000;
-  return { tables, limitPerSecond: limit, seconds, resourcesPerSecond: tables / seconds, fractionOfLimit: succeeded / seconds / limit, throttledCalls: throttled, failedResources };
+  return {
+    tables,
+    limitPerSecond: limit,
+    seconds,
+    resourcesPerSecond: tables / seconds,
+    fractionOfLimit: succeeded / seconds / limit,
+    throttledCalls: throttled,
+    failedResources,
+  };
 }

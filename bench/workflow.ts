@@ -27,8 +27,29 @@ const DEFINITION = buildWorkflowDefinition({
 
 function input(mode: Mode): WorkflowInput {
   return {
-    finding: { check: CATALOGUE[0].id, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t', findingId: 'f'.repeat(40), reason: 'r', evidence: {}, tags: {}, detectedAt: '2026-11-20T10:00:00Z', trigger: { kind: 'cloudtrail' } },
-    decision: { mode, dryRun: false, exempt: false, approvalTimeoutSeconds: 3600, maxAutoFixesPerHour: 10, decidedBy: 'defaults', expiredExemptions: [], settings: {}, budget: { window: '2026-11-20T10', expiresAt: 0 } },
+    finding: {
+      check: CATALOGUE[0].id,
+      account: '111122223333',
+      region: 'us-east-1',
+      resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t',
+      findingId: 'f'.repeat(40),
+      reason: 'r',
+      evidence: {},
+      tags: {},
+      detectedAt: '2026-11-20T10:00:00Z',
+      trigger: { kind: 'cloudtrail' },
+    },
+    decision: {
+      mode,
+      dryRun: false,
+      exempt: false,
+      approvalTimeoutSeconds: 3600,
+      maxAutoFixesPerHour: 10,
+      decidedBy: 'defaults',
+      expiredExemptions: [],
+      settings: {},
+      budget: { window: '2026-11-20T10', expiresAt: 0 },
+    },
     plan: { calls: [], notes: [] },
   };
 }
@@ -55,7 +76,11 @@ export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
         return Promise.resolve({ Payload: { evidence: {} } });
       };
     }
-    const run = await runLocally(DEFINITION, input(mode), handlers, { executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:f', now: new Date(), taskToken: 't' });
+    const run = await runLocally(DEFINITION, input(mode), handlers, {
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:f',
+      now: new Date(),
+      taskToken: 't',
+    });
     counts.transitions = run.transitions;
     result[mode] = counts;
   }

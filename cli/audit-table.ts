@@ -32,7 +32,11 @@ export async function auditStoreFor(table: string | undefined, region: string | 
 }
 
 /** The audit store and the digest chain of the same table. */
-export async function auditStoresFor(table: string | undefined, region: string | undefined, io: CommandIo): Promise<{ store: AuditStore; digests: AuditDigests }> {
+export async function auditStoresFor(
+  table: string | undefined,
+  region: string | undefined,
+  io: CommandIo,
+): Promise<{ store: AuditStore; digests: AuditDigests }> {
   const config = region ? { region } : {};
   const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(new CloudFormationClient(config)));
   if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);

@@ -25,14 +25,26 @@ export const apigatewayStageThrottlingDetector: Detector<'apigateway-stage-throt
     const judge = (where: string, rate: number | undefined, burst: number | undefined) => {
       const named = where === '*/*' ? '' : `${where} `;
       return [
-        rate === undefined ? `no ${where} rate limit` : rate > settings.rateLimit ? `${named}rate limit ${rate} above ${settings.rateLimit}` : undefined,
-        burst === undefined ? `no ${where} burst limit` : burst > settings.burstLimit ? `${named}burst limit ${burst} above ${settings.burstLimit}` : undefined,
+        rate === undefined
+          ? `no ${where} rate limit`
+          : rate > settings.rateLimit
+            ? `${named}rate limit ${rate} above ${settings.rateLimit}`
+            : undefined,
+        burst === undefined
+          ? `no ${where} burst limit`
+          : burst > settings.burstLimit
+            ? `${named}burst limit ${burst} above ${settings.burstLimit}`
+            : undefined,
       ].filter((problem): problem is string => problem !== undefined);
     };
     // A method's own settings replace */* for that method: higher limits, or none, let it past the stage's.
     const methodsOverLimit = Object.entries(state.methodSettings)
       .filter(([method]) => method !== '*/*')
-      .map(([method, setting]) => ({ method, rateLimit: limit(setting.throttlingRateLimit) ?? null, burstLimit: limit(setting.throttlingBurstLimit) ?? null }))
+      .map(([method, setting]) => ({
+        method,
+        rateLimit: limit(setting.throttlingRateLimit) ?? null,
+        burstLimit: limit(setting.throttlingBurstLimit) ?? null,
+      }))
       .filter((method) => judge(method.method, method.rateLimit ?? undefined, method.burstLimit ?? undefined).length > 0)
       .sort((a, b) => a.method.localeCompare(b.method));
     const evidence = {

@@ -29,7 +29,11 @@ export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageW
   async evaluate(state): Promise<Evaluation> {
     const stage = `${state.restApiId}/${state.stageName}`;
     if (state.apiType === 'HTTP') {
-      return { status: 'NOT_APPLICABLE', reason: `stage ${stage} belongs to an HTTP API, which AWS WAF cannot protect directly`, evidence: { stage } };
+      return {
+        status: 'NOT_APPLICABLE',
+        reason: `stage ${stage} belongs to an HTTP API, which AWS WAF cannot protect directly`,
+        evidence: { stage },
+      };
     }
     if (!state.associatedWebAclArn) {
       return { status: 'NON_COMPLIANT', reason: `stage ${stage} has no AWS WAF web ACL`, evidence: { stage, webAclArn: null } };

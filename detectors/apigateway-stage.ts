@@ -44,7 +44,11 @@ export async function fetchStage(apigateway: APIGatewayClient, arn: string): Pro
 }
 
 /** Every REST API stage in the region, paginated. */
-export async function* listStages(apigateway: APIGatewayClient, check: CheckId, scope: { account: string; region: string }): AsyncIterable<ResourceRef> {
+export async function* listStages(
+  apigateway: APIGatewayClient,
+  check: CheckId,
+  scope: { account: string; region: string },
+): AsyncIterable<ResourceRef> {
   for await (const page of paginateGetRestApis({ client: apigateway, pageSize: 500 }, {})) {
     for (const api of page.items ?? []) {
       if (!api.id) continue;

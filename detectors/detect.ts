@@ -43,7 +43,8 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
 }
 
 /** Errors that mean "try again later" or "fix Warden's permissions": logged with context, then rethrown. */
-const RETHROWN_WITH_CONTEXT = /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|ThrottlingException|Throttling|TooManyRequestsException|RequestLimitExceeded)$/;
+const RETHROWN_WITH_CONTEXT =
+  /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|ThrottlingException|Throttling|TooManyRequestsException|RequestLimitExceeded)$/;
 
 /** Reads, judges and, when noncompliant, starts the remediation workflow for one resource. */
 export async function detectResource<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
@@ -67,7 +68,14 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     }
     const name = awsErrorName(error) ?? '';
     if (RETHROWN_WITH_CONTEXT.test(name)) {
-      deps.log.error('cannot read resource', { check: ref.check, resourceArn: ref.resourceArn, account: ref.account, region: ref.region, error: name, message: errorMessage(error) });
+      deps.log.error('cannot read resource', {
+        check: ref.check,
+        resourceArn: ref.resourceArn,
+        account: ref.account,
+        region: ref.region,
+        error: name,
+        message: errorMessage(error),
+      });
       deps.metrics.count(name.startsWith('AccessDenied') || name === 'UnauthorizedOperation' ? 'AccessDenied' : 'Throttled');
     }
     throw error;
@@ -78,7 +86,13 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   const apiArn = state.resourceArn ?? ref.resourceArn;
   const reported = parseArn(apiArn);
   if (reported && ((reported.account !== '' && reported.account !== ref.account) || (reported.region !== '' && reported.region !== ref.region))) {
-    deps.log.error('resource outside the detector scope refused', { check: ref.check, eventArn: ref.resourceArn, apiArn, account: ref.account, region: ref.region });
+    deps.log.error('resource outside the detector scope refused', {
+      check: ref.check,
+      eventArn: ref.resourceArn,
+      apiArn,
+      account: ref.account,
+      region: ref.region,
+    });
     deps.metrics.count('ForeignResource');
     return { outcome: 'refused' };
   }
@@ -106,9 +120,19 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
   const decision = decisionOf(resolved, context.now);
   const input: WorkflowInput = notEvaluated
-    ? { finding, decision: { ...decision, mode: 'report', decidedBy: 'not evaluated' }, plan: { calls: [], notes: [`Not evaluated: ${evaluation.reason}. Let the detector's role decrypt with that key (kms:Decrypt through Lambda) so Warden can judge it.`] } }
+    ? {
+        finding,
+        decision: { ...decision, mode: 'report', decidedBy: 'not evaluated' },
+        plan: {
+          calls: [],
+          notes: [
+            `Not evaluated: ${evaluation.reason}. Let the detector's role decrypt with that key (kms:Decrypt through Lambda) so Warden can judge it.`,
+          ],
+        },
+      }
     : { finding, decision, plan: deps.plan(finding, resolved.settings) };
-  for (const expired of resolved.expiredExemptions) deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
+  for (const expired of resolved.expiredExemptions)
+    deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
   const outcome = await deps.startWorkflow(input);
   deps.metrics.count(outcome === 'started' ? 'WorkflowStarted' : 'DuplicateFinding');
   deps.log.info(outcome === 'started' ? 'noncompliant: workflow started' : 'noncompliant: workflow already running for this finding', {
@@ -167,14 +191,20 @@ export async function sweep<Id extends CheckId, State extends FetchedState, Clie
     try {
       return (await detectResource(ref as ResourceRef & { check: Id }, { kind: 'sweep' }, deps)).outcome;
     } catch (error) {
-      deps.log.error('sweep: resource failed', { check: ref.check, resourceArn: ref.resourceArn, error: awsErrorName(error) ?? 'Error', message: errorMessage(error) });
+      deps.log.error('sweep: resource failed', {
+        check: ref.check,
+        resourceArn: ref.resourceArn,
+        error: awsErrorName(error) ?? 'Error',
+        message: errorMessage(error),
+      });
       deps.metrics.count('SweepResourceFailed');
       return 'failed' as const;
     }
   });
   const summary: DetectionSummary = { kind: 'sweep', outcomes: tally(outcomes) };
   deps.log.info('sweep finished', { ...scope, check: deps.detector.check, ...summary.outcomes });
-  if (summary.outcomes.failed) throw new Error(`sweep of ${deps.detector.check} in ${scope.account}/${scope.region}: ${summary.outcomes.failed} resources failed`);
+  if (summary.outcomes.failed)
+    throw new Error(`sweep of ${deps.detector.check} in ${scope.account}/${scope.region}: ${summary.outcomes.failed} resources failed`);
   return summary;
 }
 
@@ -193,7 +223,12 @@ export async function handleDetectorEvent<Id extends CheckId, State extends Fetc
   } catch (error) {
     if (error instanceof MalformedEventError) {
       const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-      deps.log.error('malformed event', { eventId: envelope['id'], detailType: envelope['detail-type'], source: envelope['source'], problem: error.message });
+      deps.log.error('malformed event', {
+        eventId: envelope['id'],
+        detailType: envelope['detail-type'],
+        source: envelope['source'],
+        problem: error.message,
+      });
       deps.metrics.count('MalformedEvent');
     }
     throw error;

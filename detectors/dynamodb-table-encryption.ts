@@ -43,7 +43,14 @@ export const dynamodbTableEncryptionDetector: Detector<'dynamodb-table-encryptio
     }
     const { Tags } = await clients.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn ?? ref.resourceArn }));
     const tags = Object.fromEntries((Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
-    return { ...(table.TableArn ? { resourceArn: table.TableArn } : {}), tableName: table.TableName ?? tableName(ref.resourceArn), tableStatus: table.TableStatus, ...(sse ? { sse } : {}), ...(keyManager ? { keyManager } : {}), tags };
+    return {
+      ...(table.TableArn ? { resourceArn: table.TableArn } : {}),
+      tableName: table.TableName ?? tableName(ref.resourceArn),
+      tableStatus: table.TableStatus,
+      ...(sse ? { sse } : {}),
+      ...(keyManager ? { keyManager } : {}),
+      tags,
+    };
   },
 
   transitioning(state) {
@@ -63,7 +70,11 @@ export const dynamodbTableEncryptionDetector: Detector<'dynamodb-table-encryptio
       return { status: 'NON_COMPLIANT', reason: `table ${state.tableName} is encrypted with the AWS owned key, not a KMS key`, evidence };
     }
     if (settings.requireCustomerManagedKey && state.keyManager === 'AWS') {
-      return { status: 'NON_COMPLIANT', reason: `table ${state.tableName} uses an AWS managed key; policy requires a customer managed key`, evidence };
+      return {
+        status: 'NON_COMPLIANT',
+        reason: `table ${state.tableName} uses an AWS managed key; policy requires a customer managed key`,
+        evidence,
+      };
     }
     return { status: 'COMPLIANT', reason: `table ${state.tableName} is encrypted with a KMS key`, evidence };
   },

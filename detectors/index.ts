@@ -12,4 +12,6 @@ function detectorOf(check: CheckId): AnyDetector {
 }
 
 /** Every detector by check id, from the catalogue (for the CLI; a Lambda's generated entry imports only its own). */
-export const DETECTORS: Readonly<Record<CheckId, AnyDetector>> = Object.fromEntries(CATALOGUE.map((check) => [check.id, detectorOf(check.id)])) as Record<CheckId, AnyDetector>;
+export const DETECTORS: Readonly<Record<CheckId, AnyDetector>> = Object.fromEntries(
+  CATALOGUE.map((check) => [check.id, detectorOf(check.id)]),
+) as Record<CheckId, AnyDetector>;

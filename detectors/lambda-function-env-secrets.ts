@@ -60,7 +60,11 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
       return {
         status: 'NOT_EVALUATED',
         reason: `function ${state.functionName}: environment not evaluated: it is encrypted with ${key}, which the detector may not decrypt (${state.environmentError})`,
-        evidence: { functionName: state.functionName, notEvaluated: state.environmentError, ...(state.kmsKeyArn ? { kmsKeyArn: state.kmsKeyArn } : {}) },
+        evidence: {
+          functionName: state.functionName,
+          notEvaluated: state.environmentError,
+          ...(state.kmsKeyArn ? { kmsKeyArn: state.kmsKeyArn } : {}),
+        },
       };
     }
     const flagged = await scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables });

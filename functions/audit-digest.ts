@@ -5,7 +5,10 @@ import { lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-audit-digest');
 const { tracer, log, counters } = tools;
-const digests = new AuditDigests(DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] }))), requiredEnv('WARDEN_AUDIT_TABLE'));
+const digests = new AuditDigests(
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] }))),
+  requiredEnv('WARDEN_AUDIT_TABLE'),
+);
 
 /** Hourly: chains the heads of the findings that moved in each hour since the last digest. */
 export const handler = lambdaHandler(tools, async (): Promise<{ periods: string[] }> => {

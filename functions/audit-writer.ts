@@ -8,7 +8,9 @@ import { lambdaHandler, observability, requiredEnv } from './runtime';
 const tools = observability('warden-audit-writer');
 const { tracer, log, counters } = tools;
 const store = new AuditStore(
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] })), { marshallOptions: { removeUndefinedValues: true } }),
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] })), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
   requiredEnv('WARDEN_AUDIT_TABLE'),
 );
 
@@ -21,7 +23,12 @@ export const handler = lambdaHandler(tools, async (event: unknown): Promise<void
   } catch (error) {
     if (error instanceof MalformedEventError) {
       const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-      log.error('malformed audit event', { eventId: envelope['id'], detailType: envelope['detail-type'], account: envelope['account'], problem: error.message });
+      log.error('malformed audit event', {
+        eventId: envelope['id'],
+        detailType: envelope['detail-type'],
+        account: envelope['account'],
+        problem: error.message,
+      });
       counters.count('MalformedAuditEvent');
     }
     throw error;

@@ -10,7 +10,9 @@ import type { Policy } from '../core/policy/schema';
 export function hubClients(tracer: { captureAWSv3Client<T>(client: T): T }) {
   const region = process.env['AWS_REGION'];
   return {
-    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region })), { marshallOptions: { removeUndefinedValues: true } }),
+    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region })), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
     secrets: new SecretValues(tracer.captureAWSv3Client(new SecretsManagerClient({ region }))),
     sts: tracer.captureAWSv3Client(new STSClient({ region })),
   };

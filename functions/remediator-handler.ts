@@ -14,7 +14,10 @@ export interface RemediatorEvent<Id extends CheckId> {
  * A remediator Lambda, invoked by the workflow. Errors keep their class name (RetryableRemediationError,
  * StillTransitioningError, ...) as the Lambda error type, which the workflow's Retry and Catch match.
  */
-export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsClients, Undo>(remediator: Remediator<Id, Clients, Undo>, clients: Pick<AwsClients, Clients>) {
+export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsClients, Undo>(
+  remediator: Remediator<Id, Clients, Undo>,
+  clients: Pick<AwsClients, Clients>,
+) {
   const tools = observability(`warden-remediator-${remediator.check}`);
   const { tracer, log, counters } = tools;
   const traced = tracedClients(tracer, clients);

@@ -27,7 +27,10 @@ export function observability(serviceName: string) {
  * (Powertools' middy middleware would need @middy/core, ESM-only since v5, which the tests' CommonJS
  * loader cannot require; its decorators need classes. These are the calls both make.)
  */
-export function lambdaHandler<Event, Result>(tools: ReturnType<typeof observability>, handler: (event: Event, context: Context) => Promise<Result>): (event: Event, context: Context) => Promise<Result> {
+export function lambdaHandler<Event, Result>(
+  tools: ReturnType<typeof observability>,
+  handler: (event: Event, context: Context) => Promise<Result>,
+): (event: Event, context: Context) => Promise<Result> {
   return async (event, context) => {
     tools.logger.addContext(context);
     tools.metrics.captureColdStartMetric(context?.functionName);

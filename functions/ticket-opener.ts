@@ -22,8 +22,10 @@ async function providerFor(config: Policy['tickets'], secrets: SecretValues): Pr
     const { email, apiToken } = await secrets.getJson(config.jira.credentials, ['email', 'apiToken']);
     return jiraProvider({ baseUrl: config.jira.baseUrl, project: config.jira.project, issueType: config.jira.issueType, email, apiToken });
   }
-  if (config?.provider === 'github' && config.github) return githubProvider({ repository: config.github.repository, token: await secrets.get(config.github.token), labels: config.github.labels });
-  if (config?.provider === 'webhook' && config.webhook) return webhookProvider({ url: config.webhook.url, signingSecret: await secrets.get(config.webhook.signingSecret) });
+  if (config?.provider === 'github' && config.github)
+    return githubProvider({ repository: config.github.repository, token: await secrets.get(config.github.token), labels: config.github.labels });
+  if (config?.provider === 'webhook' && config.webhook)
+    return webhookProvider({ url: config.webhook.url, signingSecret: await secrets.get(config.webhook.signingSecret) });
   throw new Error('the policy configures no ticket provider');
 }
 

@@ -1,4 +1,11 @@
-import { type APIGatewayClient, ConflictException, type PatchOperation, TooManyRequestsException, UpdateStageCommand, type UpdateStageCommandInput } from '@aws-sdk/client-api-gateway';
+import {
+  type APIGatewayClient,
+  ConflictException,
+  type PatchOperation,
+  TooManyRequestsException,
+  UpdateStageCommand,
+  type UpdateStageCommandInput,
+} from '@aws-sdk/client-api-gateway';
 import { parseStageArn } from '../core/aws/arns';
 import { apigatewayStageThrottlingDetector as detector } from '../detectors/apigateway-stage-throttling';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
@@ -46,7 +53,9 @@ async function updateStage(apigateway: APIGatewayClient, input: UpdateStageComma
     await apigateway.send(new UpdateStageCommand(input));
   } catch (error) {
     if (error instanceof ConflictException || error instanceof TooManyRequestsException) {
-      throw new RetryableRemediationError(`stage ${input.restApiId}/${input.stageName} is being changed concurrently: ${error.name}`, { cause: error });
+      throw new RetryableRemediationError(`stage ${input.restApiId}/${input.stageName} is being changed concurrently: ${error.name}`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -65,10 +74,21 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
   plan(finding, settings) {
     const { restApiId, stageName } = stageOf(finding.resourceArn);
     const methods = methodsOverLimit(finding.evidence).map((method) => method.method);
-    const where = methods.length > 0 ? `the stage and ${methods.length} method${methods.length === 1 ? '' : 's'} with limits of their own (${methods.join(', ')})` : 'the stage';
+    const where =
+      methods.length > 0
+        ? `the stage and ${methods.length} method${methods.length === 1 ? '' : 's'} with limits of their own (${methods.join(', ')})`
+        : 'the stage';
     return {
-      calls: [{ client: 'APIGateway', operation: 'UpdateStage', input: { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit), methods) } }],
-      notes: [`Clients of ${where} above ${settings.rateLimit} requests/s (burst ${settings.burstLimit}) will get 429 Too Many Requests. Other method settings are untouched.`],
+      calls: [
+        {
+          client: 'APIGateway',
+          operation: 'UpdateStage',
+          input: { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit), methods) },
+        },
+      ],
+      notes: [
+        `Clients of ${where} above ${settings.rateLimit} requests/s (burst ${settings.burstLimit}) will get 429 Too Many Requests. Other method settings are untouched.`,
+      ],
     };
   },
 
@@ -82,12 +102,25 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
       stageName,
       previousRateLimit: all?.throttlingRateLimit ?? null,
       previousBurstLimit: all?.throttlingBurstLimit ?? null,
-      ...(methods.length > 0 ? { previousMethods: Object.fromEntries(methods.map((method) => [method.method, { rateLimit: method.rateLimit, burstLimit: method.burstLimit }])) } : {}),
+      ...(methods.length > 0
+        ? {
+            previousMethods: Object.fromEntries(
+              methods.map((method) => [method.method, { rateLimit: method.rateLimit, burstLimit: method.burstLimit }]),
+            ),
+          }
+        : {}),
     };
-    await updateStage(clients.apigateway, { restApiId, stageName, patchOperations: patch(String(settings.rateLimit), String(settings.burstLimit), methods.map((method) => method.method)) });
+    await updateStage(clients.apigateway, {
+      restApiId,
+      stageName,
+      patchOperations: patch(
+        String(settings.rateLimit),
+        String(settings.burstLimit),
+        methods.map((method) => method.method),
+      ),
+    });
     return { changed: true, undo };
   },
-
 
   async undo(record, clients) {
     const methods = Object.entries(record.previousMethods ?? {}).flatMap(([method, previous]): PatchOperation[] => [

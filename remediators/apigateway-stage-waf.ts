@@ -1,4 +1,11 @@
-import { AssociateWebACLCommand, DisassociateWebACLCommand, ListWebACLsCommand, WAFNonexistentItemException, WAFUnavailableEntityException, type WAFV2Client } from '@aws-sdk/client-wafv2';
+import {
+  AssociateWebACLCommand,
+  DisassociateWebACLCommand,
+  ListWebACLsCommand,
+  WAFNonexistentItemException,
+  WAFUnavailableEntityException,
+  type WAFV2Client,
+} from '@aws-sdk/client-wafv2';
 import { BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../core/catalogue/apigateway-stage-waf';
 import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
@@ -23,7 +30,9 @@ export function resolveWebAcl(settings: CheckSettings<'apigateway-stage-waf'>, r
 
 /** What the baseline web ACL will block, for the approval, the ticket and `simulate`. */
 export function baselineBlocks(settings: CheckSettings<'apigateway-stage-waf'>): string {
-  const counted = settings.baselineEnforceSizeAndUserAgentRules ? '' : ` (${COUNTED_COMMON_RULES.join(' and ')}, which block bodies over 8 KB and requests without a User-Agent, only count until the policy enforces them)`;
+  const counted = settings.baselineEnforceSizeAndUserAgentRules
+    ? ''
+    : ` (${COUNTED_COMMON_RULES.join(' and ')}, which block bodies over 8 KB and requests without a User-Agent, only count until the policy enforces them)`;
   return (
     `The ${BASELINE_WEB_ACL_NAME} web ACL will answer 403 Forbidden to requests that AWS's Common Rule Set${counted}, Known Bad Inputs or Amazon IP reputation rules match, ` +
     `and to more than ${settings.baselineRateLimit} requests in 5 minutes from one IP address. Check its sampled requests after the change; the stage owner must ask for an exception if legitimate clients are blocked.`
@@ -66,7 +75,11 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     const baseline = webAclArn === context.baselineWebAclArn;
     return {
       calls: [{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: webAclArn, ResourceArn: finding.resourceArn } }],
-      notes: [baseline ? baselineBlocks(settings) : 'Requests the web ACL blocks will get 403 Forbidden. Review its rules for APIs with unusual traffic; the stage owner must ask for exceptions there.'],
+      notes: [
+        baseline
+          ? baselineBlocks(settings)
+          : 'Requests the web ACL blocks will get 403 Forbidden. Review its rules for APIs with unusual traffic; the stage owner must ask for exceptions there.',
+      ],
     };
   },
 
@@ -76,13 +89,13 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
       await clients.wafv2.send(new AssociateWebACLCommand({ WebACLArn: webAclArn, ResourceArn: finding.resourceArn }));
     } catch (error) {
       // WAF does not see a stage for a short while after it is created.
-      if (error instanceof WAFUnavailableEntityException) throw new RetryableRemediationError(`WAF cannot see ${finding.resourceArn} yet`, { cause: error });
+      if (error instanceof WAFUnavailableEntityException)
+        throw new RetryableRemediationError(`WAF cannot see ${finding.resourceArn} yet`, { cause: error });
       if (error instanceof WAFNonexistentItemException) throw new FatalRemediationError(`web ACL ${webAclArn} does not exist`, { cause: error });
       throw error;
     }
     return { changed: true, undo: { stageArn: finding.resourceArn, webAclArn } };
   },
-
 
   async discoverContext(clients) {
     const baselineWebAclArn = await findBaselineWebAcl(clients.wafv2);

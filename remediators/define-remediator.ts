@@ -7,7 +7,13 @@ import { FatalRemediationError } from './errors';
 import type { ApplyResult, RemediationContext, Remediator } from './remediator';
 
 /** What a check's remediator writes itself; the skeleton does the rest. */
-export interface RemediatorParts<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients, Undo, DetectorClients extends Clients = Clients> {
+export interface RemediatorParts<
+  Id extends CheckId,
+  State extends FetchedState,
+  Clients extends keyof AwsClients,
+  Undo,
+  DetectorClients extends Clients = Clients,
+> {
   readonly check: Id;
   /** The check's detector (it may need fewer clients): apply re-reads and re-judges with it, and verify is its verdict. */
   readonly detector: Detector<Id, State, DetectorClients>;
@@ -16,7 +22,13 @@ export interface RemediatorParts<Id extends CheckId, State extends FetchedState,
    * The fix, called only for a resource that exists, has settled, and is still noncompliant now (not
    * only when the finding was made), with the state and the verdict as they are now.
    */
-  fix(now: { readonly state: State; readonly evaluation: Evaluation }, finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, context: RemediationContext): Promise<ApplyResult<Undo>>;
+  fix(
+    now: { readonly state: State; readonly evaluation: Evaluation },
+    finding: Finding,
+    settings: CheckSettings<Id>,
+    clients: Pick<AwsClients, Clients>,
+    context: RemediationContext,
+  ): Promise<ApplyResult<Undo>>;
   readonly undo: Remediator<Id, Clients, Undo>['undo'];
   readonly discoverContext?: Remediator<Id, Clients, Undo>['discoverContext'];
 }
@@ -26,9 +38,13 @@ export interface RemediatorParts<Id extends CheckId, State extends FetchedState,
  * refuse if it is gone, do nothing if it is compliant by now, else fix; and verifies the same way: the
  * detector must judge the resource compliant after the fix.
  */
-export function defineRemediator<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients, Undo, DetectorClients extends Clients = Clients>(
-  parts: RemediatorParts<Id, State, Clients, Undo, DetectorClients>,
-): Remediator<Id, Clients, Undo> {
+export function defineRemediator<
+  Id extends CheckId,
+  State extends FetchedState,
+  Clients extends keyof AwsClients,
+  Undo,
+  DetectorClients extends Clients = Clients,
+>(parts: RemediatorParts<Id, State, Clients, Undo, DetectorClients>): Remediator<Id, Clients, Undo> {
   const { detector } = parts;
   return {
     check: parts.check,

@@ -28,7 +28,13 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
 
   plan(finding, settings) {
     return {
-      calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: tableNameOf(finding.resourceArn), SSESpecification: targetSpecification(settings.kmsKey) } }],
+      calls: [
+        {
+          client: 'DynamoDB',
+          operation: 'UpdateTable',
+          input: { TableName: tableNameOf(finding.resourceArn), SSESpecification: targetSpecification(settings.kmsKey) },
+        },
+      ],
       notes: ['Encryption changes in the background; the table stays available. Reads and writes are unaffected.'],
     };
   },
@@ -38,7 +44,8 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
       try {
         await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
       } catch (error) {
-        if (error instanceof NotFoundException) throw new FatalRemediationError(`KMS key ${settings.kmsKey} does not exist in ${finding.region}`, { cause: error });
+        if (error instanceof NotFoundException)
+          throw new FatalRemediationError(`KMS key ${settings.kmsKey} does not exist in ${finding.region}`, { cause: error });
         throw error;
       }
     }
@@ -56,7 +63,6 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
     }
     return { changed: true, undo };
   },
-
 
   async undo(record, clients) {
     const specification: SSESpecification =

@@ -28,7 +28,11 @@ export function remediatorFor(check: CheckId): AnyRemediator {
  * `Remediator.discoverContext`). An error `notKnownHere` accepts (no permission, not recorded) leaves
  * that part out: the plans then say what is missing.
  */
-export async function discoverRemediationContext(clients: AwsClients, checks: readonly CheckId[], notKnownHere: (error: unknown) => boolean): Promise<RemediationContext> {
+export async function discoverRemediationContext(
+  clients: AwsClients,
+  checks: readonly CheckId[],
+  notKnownHere: (error: unknown) => boolean,
+): Promise<RemediationContext> {
   let context: RemediationContext = {};
   for (const check of checks) {
     try {

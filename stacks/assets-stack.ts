@@ -16,7 +16,12 @@ export class AssetsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StackProps & { hubAccount: string; region: string; organizationId: string }) {
     super(scope, id, { ...props, env: { account: props.hubAccount, region: props.region } });
-    const logs = new s3.Bucket(this, 'AccessLogs', { encryption: s3.BucketEncryption.S3_MANAGED, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, removalPolicy: RemovalPolicy.RETAIN });
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.bucket = new s3.Bucket(this, 'Assets', {
       bucketName: `${assetBucketPrefix(props.hubAccount)}-${props.region}`,
       encryption: s3.BucketEncryption.S3_MANAGED,

@@ -46,7 +46,13 @@ export class HubStack extends Stack {
     });
     // One target per OU, so each account learns the OU it was deployed through (for OU overrides).
     for (const ou of deployment.organizationalUnits) {
-      this.stackSet.addTarget(StackSetTarget.fromOrganizationalUnits({ regions: [...deployment.regions], organizationalUnits: [ou], parameterOverrides: { OrganizationalUnitPath: ou } }));
+      this.stackSet.addTarget(
+        StackSetTarget.fromOrganizationalUnits({
+          regions: [...deployment.regions],
+          organizationalUnits: [ou],
+          parameterOverrides: { OrganizationalUnitPath: ou },
+        }),
+      );
     }
     // Member delivery roles trust the hub roles by ARN: those must exist before any stack instance.
     for (const role of this.hub.delivererRoles) this.stackSet.node.addDependency(role);
@@ -57,16 +63,26 @@ export class HubStack extends Stack {
   private acknowledgeAssetPublisher(): void {
     const publisher = this.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!publisher) return;
-    const why = "CDK's BucketDeployment (used by cdk-stacksets) copies the member template's Lambda code from the hub's bootstrap bucket into the per-region asset buckets";
-    for (const id of ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'AwsSolutions-L1']) {
+    const why =
+      "CDK's BucketDeployment (used by cdk-stacksets) copies the member template's Lambda code from the hub's bootstrap bucket into the per-region asset buckets";
+    for (const id of [
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-L1',
+    ]) {
       Validations.of(publisher).acknowledge({ id, reason: `${why}; its role and runtime are managed by aws-cdk-lib` });
     }
     for (const action of ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']) {
-      Validations.of(publisher).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `${why}: CDK's action group, scoped to those buckets only` });
+      Validations.of(publisher).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason: `${why}: CDK's action group, scoped to those buckets only`,
+      });
     }
     const buckets = [`cdk-hnb659fds-assets-${this.account}-${this.region}`, ...this.memberStack.assetBucketNames];
     for (const bucket of buckets) {
-      Validations.of(publisher).acknowledge({ id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`, reason: `${why}: objects of that one bucket` });
+      Validations.of(publisher).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/*]`,
+        reason: `${why}: objects of that one bucket`,
+      });
     }
   }
 }

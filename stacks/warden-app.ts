@@ -20,11 +20,21 @@ export function defineWardenStacks(app: App, policy: Policy): WardenStacks {
   let result: WardenStacks = { standalone, assets: [], skipped: 'the policy has no deployment section' };
   if (deployment?.organizationId) {
     const organizationId = deployment.organizationId;
-    const assets = deployment.regions.map((region) => new AssetsStack(app, `Warden-Assets-${region}`, { hubAccount: deployment.hubAccount, region, organizationId }));
-    const hub = new HubStack(app, 'Warden-Hub', { env: { account: deployment.hubAccount, region: deployment.regions[0] }, policy, deployment: { ...deployment, organizationId } });
+    const assets = deployment.regions.map(
+      (region) => new AssetsStack(app, `Warden-Assets-${region}`, { hubAccount: deployment.hubAccount, region, organizationId }),
+    );
+    const hub = new HubStack(app, 'Warden-Hub', {
+      env: { account: deployment.hubAccount, region: deployment.regions[0] },
+      policy,
+      deployment: { ...deployment, organizationId },
+    });
     result = { standalone, assets, hub };
   } else if (deployment) {
-    result = { standalone, assets: [], skipped: 'deployment.organizationId is required to deploy to an organization (it restricts the hub bus and the code buckets)' };
+    result = {
+      standalone,
+      assets: [],
+      skipped: 'deployment.organizationId is required to deploy to an organization (it restricts the hub bus and the code buckets)',
+    };
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return result;

@@ -1,6 +1,13 @@
 import { CATALOGUE, type CheckId } from '../core/catalogue';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../remediators/errors';
-import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, REJECTED_ERROR, TICKET_DETAIL_TYPE, type TerminalState } from '../core/events/bus-contract';
+import {
+  APPROVAL_DETAIL_TYPE,
+  AUDIT_DETAIL_TYPE,
+  AUDIT_SOURCE,
+  REJECTED_ERROR,
+  TICKET_DETAIL_TYPE,
+  type TerminalState,
+} from '../core/events/bus-contract';
 
 /** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
 export interface WorkflowResources {
@@ -16,7 +23,12 @@ type State = Record<string, unknown>;
 
 const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
 const EVENTS_TRANSIENT = ['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'States.Http.Socket'];
-const DYNAMODB_TRANSIENT = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.ThrottlingException', 'DynamoDB.InternalServerErrorException', 'DynamoDB.RequestLimitExceeded'];
+const DYNAMODB_TRANSIENT = [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.ThrottlingException',
+  'DynamoDB.InternalServerErrorException',
+  'DynamoDB.RequestLimitExceeded',
+];
 
 const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) => ({
   ErrorEquals: errors,
@@ -39,7 +51,13 @@ function putEvent(resources: WorkflowResources, detailType: string, detail: Reco
 }
 
 /** A PutEvents task that appends one audit record (the hub writer takes the account from the envelope). */
-function recordState(state: string, resources: WorkflowResources, next: string | undefined, extra: Record<string, string> = {}, catchTo: string = FAILED): State {
+function recordState(
+  state: string,
+  resources: WorkflowResources,
+  next: string | undefined,
+  extra: Record<string, string> = {},
+  catchTo: string = FAILED,
+): State {
   return {
     Type: 'Task',
     Resource: integration(resources, 'events:putEvents'),
@@ -70,7 +88,15 @@ function terminal(state: TerminalState, resources: WorkflowResources, extra: Rec
 }
 
 /** A PutEvents task to the hub that waits for the hub to call back with the task token. */
-function callbackState(detailType: string, resources: WorkflowResources, detail: Record<string, string>, timeout: Record<string, unknown>, resultPath: string, next: string, catches: readonly State[]): State {
+function callbackState(
+  detailType: string,
+  resources: WorkflowResources,
+  detail: Record<string, string>,
+  timeout: Record<string, unknown>,
+  resultPath: string,
+  next: string,
+  catches: readonly State[],
+): State {
   return {
     Type: 'Task',
     Resource: integration(resources, 'events:putEvents.waitForTaskToken'),
@@ -204,7 +230,11 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       'Record REJECTED': terminal('REJECTED', resources, { 'rejection.$': '$.rejection' }),
       'Record EXPIRED': terminal('EXPIRED', resources, {}, 'Ticket expired approval'),
       'Ticket expired approval': ticketRequest(resources, 'approval expired without a decision', undefined),
-      'Ticket request failed': { Type: 'Fail', Error: 'Warden.TicketRequestFailed', Cause: 'the terminal record was written; the ticket request could not be sent' },
+      'Ticket request failed': {
+        Type: 'Fail',
+        Error: 'Warden.TicketRequestFailed',
+        Cause: 'the terminal record was written; the ticket request could not be sent',
+      },
       Remediate: {
         Type: 'Choice',
         Choices: CATALOGUE.map((check) => ({ Variable: '$.finding.check', StringEquals: check.id, Next: `Apply ${check.id}` })),
@@ -212,7 +242,15 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       },
       ...applyStates,
       'Record REMEDIATED': terminal('REMEDIATED', resources, afterRemediation),
-      'Open ticket': callbackState(TICKET_DETAIL_TYPE, resources, { reason: 'mode ticket' }, { TimeoutSeconds: 3600 }, '$.ticket', 'Record TICKETED', []),
+      'Open ticket': callbackState(
+        TICKET_DETAIL_TYPE,
+        resources,
+        { reason: 'mode ticket' },
+        { TimeoutSeconds: 3600 },
+        '$.ticket',
+        'Record TICKETED',
+        [],
+      ),
       'Record TICKETED': terminal('TICKETED', resources, { 'ticket.$': '$.ticket' }),
       [FAILED]: { ...recordState('FAILED', resources, 'Ticket failure', { 'approval.$': '$.approval', 'error.$': '$.error' }, 'Remediation failed') },
       'Ticket failure': ticketRequest(resources, 'remediation failed', 'Remediation failed'),
@@ -226,7 +264,13 @@ function ticketRequest(resources: WorkflowResources, reason: string, next: strin
   return {
     Type: 'Task',
     Resource: integration(resources, 'events:putEvents'),
-    Parameters: putEvent(resources, TICKET_DETAIL_TYPE, { reason, 'executionArn.$': '$$.Execution.Id', 'finding.$': '$.finding', 'decision.$': '$.decision', 'plan.$': '$.plan' }),
+    Parameters: putEvent(resources, TICKET_DETAIL_TYPE, {
+      reason,
+      'executionArn.$': '$$.Execution.Id',
+      'finding.$': '$.finding',
+      'decision.$': '$.decision',
+      'plan.$': '$.plan',
+    }),
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],
     // After a terminal record: a failure here must not write a second one, so it ends the execution as failed.

@@ -26,11 +26,18 @@ const validated = new Set<string>();
  * Runs a workflow definition with aws-local-stepfunctions, every Task answered by `handlers`. The one
  * place that adapts the definition and the context object to that runner.
  */
-export async function runLocally(definition: Record<string, unknown>, input: unknown, handlers: Readonly<Record<string, LocalTaskHandler>>, options: LocalRunOptions): Promise<LocalRun> {
+export async function runLocally(
+  definition: Record<string, unknown>,
+  input: unknown,
+  handlers: Readonly<Record<string, LocalTaskHandler>>,
+  options: LocalRunOptions,
+): Promise<LocalRun> {
   const local = localDefinition(definition, input);
   // The key is taken before the runner sees the definition (it may add fields to it).
   const key = JSON.stringify(local);
-  const machine = new StateMachine(local as never, { validationOptions: validated.has(key) ? { noValidate: true } : { checkArn: true, checkPaths: true } });
+  const machine = new StateMachine(local as never, {
+    validationOptions: validated.has(key) ? { noValidate: true } : { checkArn: true, checkPaths: true },
+  });
   validated.add(key);
   const execution = machine.run(input as never, {
     overrides: {

@@ -12,7 +12,9 @@ function printRecords(records: readonly AuditRecord[], json: boolean, io: Parame
   }
   const paint = painter(io.stdout, io.env);
   for (const record of records) {
-    io.stdout.write(`${record.time}  ${paint.bold(record.state.padEnd(20))} ${record.check}  ${record.resourceArn}  ${paint.dim(`${record.account} ${record.actor} ${record.findingId}#${record.seq}`)}\n`);
+    io.stdout.write(
+      `${record.time}  ${paint.bold(record.state.padEnd(20))} ${record.check}  ${record.resourceArn}  ${paint.dim(`${record.account} ${record.actor} ${record.findingId}#${record.seq}`)}\n`,
+    );
   }
   io.stdout.write(`${records.length} records\n`);
 }
@@ -52,14 +54,20 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
       json: { type: 'boolean', default: false },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
-    const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter((value) => value !== undefined);
+    const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter(
+      (value) => value !== undefined,
+    );
     if (chosen.length !== 1) throw new UsageError('choose exactly one of --finding, --resource, --account, --pending, --check with --state');
     if ((values.check === undefined) !== (values.state === undefined)) throw new UsageError('--check and --state go together');
     const store = await auditStoreFor(values.table, values.region, io);
     const range = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) };
     if (values.pending) {
       const pending = await store.pendingApprovals();
-      io.stdout.write(values.json ? `${JSON.stringify(pending, null, 2)}\n` : `${pending.map((entry) => `${entry.pendingSince}  ${entry.check}  ${entry.resourceArn}  ${entry.account} ${entry.findingId}`).join('\n')}\n${pending.length} pending approvals\n`);
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify(pending, null, 2)}\n`
+          : `${pending.map((entry) => `${entry.pendingSince}  ${entry.check}  ${entry.resourceArn}  ${entry.account} ${entry.findingId}`).join('\n')}\n${pending.length} pending approvals\n`,
+      );
       return EXIT_OK;
     }
     const records = values.finding
@@ -91,7 +99,12 @@ Examples:
 
 Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage error.`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { table: { type: 'string' }, region: { type: 'string' }, finding: { type: 'string' }, json: { type: 'boolean', default: false } });
+    const { values, positionals } = parseFlags(args, {
+      table: { type: 'string' },
+      region: { type: 'string' },
+      finding: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
     const { store, digests: digestStore } = await auditStoresFor(values.table, values.region, io);
     const digests = values.finding ? [] : await digestStore.all();
@@ -108,11 +121,14 @@ Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage e
     }
     const digestProblems = verifyDigests(digests, (findingId) => histories.get(findingId) ?? [], new Date());
     const total = problems.length + digestProblems.length;
-    if (values.json) io.stdout.write(`${JSON.stringify({ findings: findings.length, records, digests: digests.length, problems, digestProblems }, null, 2)}\n`);
+    if (values.json)
+      io.stdout.write(`${JSON.stringify({ findings: findings.length, records, digests: digests.length, problems, digestProblems }, null, 2)}\n`);
     else {
       for (const problem of problems) io.stdout.write(`TAMPERED ${problem.findingId} #${problem.seq} ${problem.problem}: ${problem.detail}\n`);
       for (const problem of digestProblems) io.stdout.write(`TAMPERED ${problem.subject} ${problem.problem}: ${problem.detail}\n`);
-      io.stdout.write(`${findings.length} findings, ${records} records, ${digests.length} digests: ${total === 0 ? 'every chain intact' : `${total} problems`}\n`);
+      io.stdout.write(
+        `${findings.length} findings, ${records} records, ${digests.length} digests: ${total === 0 ? 'every chain intact' : `${total} problems`}\n`,
+      );
     }
     return total === 0 ? EXIT_OK : EXIT_FINDINGS;
   },

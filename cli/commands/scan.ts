@@ -67,14 +67,18 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
       const paint = painter(io.stdout, io.env);
       for (const result of results) {
         if (result.status === 'NON_COMPLIANT') {
-          io.stdout.write(`${paint.red('✗')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`);
+          io.stdout.write(
+            `${paint.red('✗')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`,
+          );
         } else if (result.status === 'NOT_EVALUATED') {
           io.stdout.write(`${paint.yellow('?')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n`);
         } else if (result.status === 'ERROR') {
           io.stdout.write(`${paint.yellow('!')} ${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
         }
       }
-      io.stdout.write(`${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${results.filter((result) => result.status === 'ERROR').length} errors\n`);
+      io.stdout.write(
+        `${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${results.filter((result) => result.status === 'ERROR').length} errors\n`,
+      );
     }
     return noncompliant.length + notEvaluated.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

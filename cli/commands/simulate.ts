@@ -48,7 +48,8 @@ invalid, 2 usage error.`,
     const snapshot = loadSnapshot(resolve(io.cwd, values.snapshot));
     const { events, problems } = loadEvents(resolve(io.cwd, values.events), io.cwd);
     const simulation = await simulate({ events, problems, snapshot, policy, now: new Date() });
-    if (values.json) io.stdout.write(`${JSON.stringify({ results: simulation.results, errors: simulation.errors, audit: simulation.audit }, null, 2)}\n`);
+    if (values.json)
+      io.stdout.write(`${JSON.stringify({ results: simulation.results, errors: simulation.errors, audit: simulation.audit }, null, 2)}\n`);
     else io.stdout.write(formatSimulation(simulation, painter(io.stdout, io.env)));
     return simulation.errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

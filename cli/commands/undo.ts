@@ -8,7 +8,7 @@ import { remediatorFor } from '../../remediators/index';
 
 export const undoCommand: Command = {
   name: 'undo',
-  summary: "roll back a remediation from its audit record, and record the rollback",
+  summary: 'roll back a remediation from its audit record, and record the rollback',
   help: `Usage: warden undo <finding-id> [--table t] [--region r] [--profile p]
 
 Reads the finding's REMEDIATED record from the audit trail, runs the remediator's undo with your

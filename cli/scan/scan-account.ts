@@ -51,21 +51,25 @@ export async function scanAccount(input: {
     for await (const ref of detector.list(input.clients, { account: input.account, region: input.region })) {
       try {
         let captured: WorkflowInput | undefined;
-        const { outcome } = await detectResource(ref, { kind: 'manual' }, {
-          detector,
-          clients: input.clients,
-          policy: input.policy,
-          organizationalUnits: [],
-          plan: (finding, settings) => remediator.plan(finding, settings as never, context),
-          startWorkflow: (workflow) => {
-            captured = workflow;
-            return Promise.resolve('started');
+        const { outcome } = await detectResource(
+          ref,
+          { kind: 'manual' },
+          {
+            detector,
+            clients: input.clients,
+            policy: input.policy,
+            organizationalUnits: [],
+            plan: (finding, settings) => remediator.plan(finding, settings as never, context),
+            startWorkflow: (workflow) => {
+              captured = workflow;
+              return Promise.resolve('started');
+            },
+            log: SILENT_LOG,
+            metrics: NO_COUNTERS,
+            now: () => input.now,
+            poll: { attempts: 3, delayMs: 2_000 },
           },
-          log: SILENT_LOG,
-          metrics: NO_COUNTERS,
-          now: () => input.now,
-          poll: { attempts: 3, delayMs: 2_000 },
-        });
+        );
         if (captured) {
           const { finding, decision, plan } = captured;
           const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);

@@ -7,20 +7,28 @@ type Paint = ReturnType<typeof painter>;
 export function formatSimulation(simulation: Simulation, paint: Paint): string {
   const lines: string[] = [];
   for (const result of simulation.results) {
-    lines.push(paint.bold(`event ${result.event}`) + paint.dim(` (${result.file}) → ${result.checks.length > 0 ? result.checks.join(', ') : 'no Warden rule matches'}`));
+    lines.push(
+      paint.bold(`event ${result.event}`) +
+        paint.dim(` (${result.file}) → ${result.checks.length > 0 ? result.checks.join(', ') : 'no Warden rule matches'}`),
+    );
     for (const finding of result.findings) {
       if (finding.status !== 'NON_COMPLIANT' && finding.status !== 'NOT_EVALUATED') {
         lines.push(`  ${paint.green('✓')} ${finding.check}  ${finding.resourceArn}  ${paint.dim(finding.status)}`);
         continue;
       }
       const mark = finding.status === 'NOT_EVALUATED' ? paint.yellow('?') : paint.red('✗');
-      lines.push(`  ${mark} ${finding.check}  ${finding.resourceArn}  ${finding.status === 'NOT_EVALUATED' ? paint.yellow(finding.status) : paint.red(finding.status)}`);
+      lines.push(
+        `  ${mark} ${finding.check}  ${finding.resourceArn}  ${finding.status === 'NOT_EVALUATED' ? paint.yellow(finding.status) : paint.red(finding.status)}`,
+      );
       lines.push(`      why:      ${finding.reason ?? ''}`);
       if (finding.flagged) lines.push(`      flagged:  ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`);
-      const decision = finding.exemptBy ? `exempt by ${finding.exemptBy}` : `${paint.cyan(finding.mode ?? '')} ${paint.dim(`by ${finding.decidedBy ?? ''}`)}`;
+      const decision = finding.exemptBy
+        ? `exempt by ${finding.exemptBy}`
+        : `${paint.cyan(finding.mode ?? '')} ${paint.dim(`by ${finding.decidedBy ?? ''}`)}`;
       lines.push(`      decision: ${decision} → ${paint.yellow(finding.outcome ?? '')} ${paint.dim('(dry run)')}`);
       if (finding.duplicateOf) lines.push(`      duplicate of finding ${finding.duplicateOf}: no second execution`);
-      else if (!finding.exemptBy) for (const call of finding.plannedCalls ?? []) lines.push(`      would call ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
+      else if (!finding.exemptBy)
+        for (const call of finding.plannedCalls ?? []) lines.push(`      would call ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
       lines.push(paint.dim(`      finding ${finding.findingId ?? ''}`));
     }
   }

@@ -26,7 +26,9 @@ function eventFiles(path: string, cwd: string): string[] {
     stats = statSync(path);
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : errorMessage(error);
-    throw new InputError(`events ${relative(cwd, path) || path}: ${code === 'ENOENT' ? 'ENOENT: no such file or directory' : code}`, { cause: error });
+    throw new InputError(`events ${relative(cwd, path) || path}: ${code === 'ENOENT' ? 'ENOENT: no such file or directory' : code}`, {
+      cause: error,
+    });
   }
   if (!stats.isDirectory()) return [path];
   return readdirSync(path)
@@ -50,7 +52,10 @@ export function loadEvents(path: string, cwd: string): { events: LoadedEvent[]; 
     }
     const items = Array.isArray(data) ? data.map((event: unknown, index) => ({ event, index })) : [{ event: data, index: undefined }];
     for (const { event, index } of items) {
-      const id = typeof event === 'object' && event !== null && typeof (event as Record<string, unknown>)['id'] === 'string' ? ((event as Record<string, unknown>)['id'] as string) : undefined;
+      const id =
+        typeof event === 'object' && event !== null && typeof (event as Record<string, unknown>)['id'] === 'string'
+          ? ((event as Record<string, unknown>)['id'] as string)
+          : undefined;
       try {
         parseEnvelope(event);
         events.push({ file, ...(index !== undefined ? { index } : {}), event: event as Record<string, unknown> });

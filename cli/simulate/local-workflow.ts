@@ -25,7 +25,17 @@ export async function runDryRun(
       if ((TERMINAL_STATES as readonly string[]).includes(state)) terminal = state as TerminalState;
       await context.store.append(
         recordFromEvent(
-          { version: '0', id: `${input.finding.findingId}-${state}`, 'detail-type': event.detailType, source: event.source, account: context.account, region: context.region, time: context.now.toISOString(), resources: [], detail: event.detail },
+          {
+            version: '0',
+            id: `${input.finding.findingId}-${state}`,
+            'detail-type': event.detailType,
+            source: event.source,
+            account: context.account,
+            region: context.region,
+            time: context.now.toISOString(),
+            resources: [],
+            detail: event.detail,
+          },
           context.now,
         ),
       );

@@ -57,7 +57,13 @@ export interface Simulation {
  * against the snapshot's recorded responses, the policy decides, and the real workflow definition runs
  * locally in dry run, writing its audit records to a local DynamoDB (dynalite).
  */
-export async function simulate(input: { events: readonly LoadedEvent[]; problems: readonly InputProblem[]; snapshot: Snapshot; policy: Policy; now: Date }): Promise<Simulation> {
+export async function simulate(input: {
+  events: readonly LoadedEvent[];
+  problems: readonly InputProblem[];
+  snapshot: Snapshot;
+  policy: Policy;
+  now: Date;
+}): Promise<Simulation> {
   const { snapshot, policy, now } = input;
   const clients = replayClients(snapshot);
   const partition = partitionOf(snapshot.region);
@@ -69,7 +75,10 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
     eventBusArn: `arn:${partition}:events:${snapshot.region}:${snapshot.account}:event-bus/warden`,
     counterTableName: 'warden-blast-radius',
     remediatorFunctionArns: Object.fromEntries(
-      CHECK_RULES.map((rule) => [rule.check, `arn:${partition}:lambda:${snapshot.region}:${snapshot.account}:function:warden-remediator-${rule.check}`]),
+      CHECK_RULES.map((rule) => [
+        rule.check,
+        `arn:${partition}:lambda:${snapshot.region}:${snapshot.account}:function:warden-remediator-${rule.check}`,
+      ]),
     ) as Record<CheckId, string>,
   };
   const local = await startLocalDynamoDb();
@@ -92,21 +101,25 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
           for (const ref of ownResources(extracted, snapshot)) {
             let started: WorkflowInput | undefined;
             const remediator = remediatorFor(check);
-            const { outcome, input: workflowInput } = await detectResource(ref, { kind, id: triggerId }, {
-              detector: DETECTORS[check],
-              clients,
-              policy,
-              organizationalUnits: snapshot.organizationalUnits,
-              plan: (finding, settings) => remediator.plan(finding, settings as never, { baselineWebAclArn }),
-              startWorkflow: (workflow) => {
-                started = workflow;
-                return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+            const { outcome, input: workflowInput } = await detectResource(
+              ref,
+              { kind, id: triggerId },
+              {
+                detector: DETECTORS[check],
+                clients,
+                policy,
+                organizationalUnits: snapshot.organizationalUnits,
+                plan: (finding, settings) => remediator.plan(finding, settings as never, { baselineWebAclArn }),
+                startWorkflow: (workflow) => {
+                  started = workflow;
+                  return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+                },
+                log: SILENT_LOG,
+                metrics: NO_COUNTERS,
+                now: () => now,
+                poll: { attempts: 1, delayMs: 0 },
               },
-              log: SILENT_LOG,
-              metrics: NO_COUNTERS,
-              now: () => now,
-              poll: { attempts: 1, delayMs: 0 },
-            });
+            );
             if (!workflowInput || !started) {
               findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
               continue;
@@ -139,7 +152,12 @@ export async function simulate(input: { events: readonly LoadedEvent[]; problems
         }
         results.push({ event: eventId, file: loaded.file, checks, findings });
       } catch (error) {
-        errors.push({ file: loaded.file, ...(loaded.index !== undefined ? { index: loaded.index } : {}), event: eventId, error: errorMessage(error) });
+        errors.push({
+          file: loaded.file,
+          ...(loaded.index !== undefined ? { index: loaded.index } : {}),
+          event: eventId,
+          error: errorMessage(error),
+        });
       }
     }
     let chainsVerified = true;

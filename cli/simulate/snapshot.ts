@@ -14,7 +14,10 @@ const snapshotSchema = z.strictObject({
   /** Optional: the member stack's baseline web ACL in this account and region. */
   baselineWebAclArn: z.string().optional(),
   organizationalUnits: z.array(z.string()).default([]),
-  responses: z.record(z.string().regex(/^[A-Za-z0-9]+\.[A-Za-z0-9]+$/, 'expected "<Client>.<Operation>", e.g. "DynamoDB.DescribeTable"'), z.array(recorded)),
+  responses: z.record(
+    z.string().regex(/^[A-Za-z0-9]+\.[A-Za-z0-9]+$/, 'expected "<Client>.<Operation>", e.g. "DynamoDB.DescribeTable"'),
+    z.array(recorded),
+  ),
 });
 
 export type Snapshot = z.output<typeof snapshotSchema>;

@@ -36,7 +36,9 @@ const HOUR_MS = 3600_000;
 const nextPeriod = (period: string): string => periodOf(new Date(Date.parse(`${period}:00:00.000Z`) + HOUR_MS));
 
 export function hashDigest(digest: Omit<Digest, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson({ period: digest.period, page: digest.page, heads: digest.heads, prevHash: digest.prevHash })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ period: digest.period, page: digest.page, heads: digest.heads, prevHash: digest.prevHash }))
+    .digest('hex');
 }
 
 /** The digest chain in the audit table: one small write per hour, whatever the volume of records. */
@@ -54,13 +56,25 @@ export class AuditDigests {
 
   /** Every digest, oldest first. */
   async all(): Promise<Digest[]> {
-    const items = await this.queryAll({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DIGEST_KEY }, ConsistentRead: true });
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': DIGEST_KEY },
+      ConsistentRead: true,
+    });
     return items.map(({ period, page, heads, prevHash, hash }) => ({ period, page, heads, prevHash, hash }) as Digest);
   }
 
   private async newest(): Promise<Digest | undefined> {
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DIGEST_KEY }, ScanIndexForward: false, Limit: 1, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': DIGEST_KEY },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
     );
     return Items?.[0] as Digest | undefined;
   }
@@ -68,7 +82,13 @@ export class AuditDigests {
   /** The heads of the findings whose chain last moved in `period`. */
   async headsMovedIn(period: string): Promise<Head[]> {
     const { partitionKey } = AUDIT_INDEXES.byHeadPeriod;
-    const items = await this.queryAll({ TableName: this.tableName, IndexName: 'byHeadPeriod', KeyConditionExpression: '#period = :period', ExpressionAttributeNames: { '#period': partitionKey }, ExpressionAttributeValues: { ':period': period } });
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'byHeadPeriod',
+      KeyConditionExpression: '#period = :period',
+      ExpressionAttributeNames: { '#period': partitionKey },
+      ExpressionAttributeValues: { ':period': period },
+    });
     return items.map((item) => `${String(item['pk']).replace('FINDING#', '')}:${Number(item['lastSeq'])}:${String(item['lastHash'])}`).sort();
   }
 
@@ -84,13 +104,20 @@ export class AuditDigests {
     const written: string[] = [];
     while (period <= last && written.length < MAX_PERIODS_PER_RUN) {
       const heads = await this.headsMovedIn(period);
-      const pages = heads.length === 0 ? [[]] : Array.from({ length: Math.ceil(heads.length / PAGE_SIZE) }, (_, index) => heads.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
+      const pages =
+        heads.length === 0
+          ? [[]]
+          : Array.from({ length: Math.ceil(heads.length / PAGE_SIZE) }, (_, index) => heads.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
       for (const [index, pageHeads] of pages.entries()) {
         const unsealed = { period, page: index + 1, heads: pageHeads, prevHash: previous?.hash ?? null };
         const digest: Digest = { ...unsealed, hash: hashDigest(unsealed) };
         try {
           await this.client.send(
-            new PutCommand({ TableName: this.tableName, Item: { pk: DIGEST_KEY, sk: `${digestSortKey(period)}#${String(digest.page).padStart(3, '0')}`, ...digest }, ConditionExpression: 'attribute_not_exists(pk)' }),
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { pk: DIGEST_KEY, sk: `${digestSortKey(period)}#${String(digest.page).padStart(3, '0')}`, ...digest },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
           );
           previous = digest;
         } catch (error) {
@@ -110,31 +137,74 @@ export class AuditDigests {
  * digest no older than `staleAfterHours`), then every head a digest lists against the finding's records:
  * a finding with no records left was deleted whole; a listed record that is gone or differs is reported.
  */
-export function verifyDigests(digests: readonly Digest[], historyOf: (findingId: string) => readonly AuditRecord[], now: Date, staleAfterHours = 3): DigestProblem[] {
+export function verifyDigests(
+  digests: readonly Digest[],
+  historyOf: (findingId: string) => readonly AuditRecord[],
+  now: Date,
+  staleAfterHours = 3,
+): DigestProblem[] {
   const problems: DigestProblem[] = [];
   let previous: Digest | undefined;
-  if (digests[0] && digests[0].prevHash !== null) problems.push({ problem: 'digest-missing', subject: digests[0].period, detail: `the digests before ${digests[0].period} are missing (it names a predecessor)` });
+  if (digests[0] && digests[0].prevHash !== null)
+    problems.push({
+      problem: 'digest-missing',
+      subject: digests[0].period,
+      detail: `the digests before ${digests[0].period} are missing (it names a predecessor)`,
+    });
   for (const digest of digests) {
     const { hash, ...unsealed } = digest;
-    if (hashDigest(unsealed) !== hash) problems.push({ problem: 'digest-edited', subject: digest.period, detail: `the digest of ${digest.period} (page ${digest.page}) does not match its hash` });
-    if (previous && digest.prevHash !== previous.hash) problems.push({ problem: 'digest-broken-link', subject: digest.period, detail: `the digest of ${digest.period} does not follow the digest of ${previous.period}` });
+    if (hashDigest(unsealed) !== hash)
+      problems.push({
+        problem: 'digest-edited',
+        subject: digest.period,
+        detail: `the digest of ${digest.period} (page ${digest.page}) does not match its hash`,
+      });
+    if (previous && digest.prevHash !== previous.hash)
+      problems.push({
+        problem: 'digest-broken-link',
+        subject: digest.period,
+        detail: `the digest of ${digest.period} does not follow the digest of ${previous.period}`,
+      });
     if (previous && digest.period !== previous.period && digest.period !== nextPeriod(previous.period)) {
-      problems.push({ problem: 'digest-missing', subject: digest.period, detail: `the digests from ${nextPeriod(previous.period)} to before ${digest.period} are missing` });
+      problems.push({
+        problem: 'digest-missing',
+        subject: digest.period,
+        detail: `the digests from ${nextPeriod(previous.period)} to before ${digest.period} are missing`,
+      });
     }
     previous = digest;
   }
   const newest = digests.at(-1);
   if (newest && Date.parse(`${newest.period}:00:00.000Z`) + (staleAfterHours + 1) * HOUR_MS < now.getTime()) {
-    problems.push({ problem: 'digest-missing', subject: newest.period, detail: `no digest after ${newest.period}: the newest digests were deleted, or the digest job stopped` });
+    problems.push({
+      problem: 'digest-missing',
+      subject: newest.period,
+      detail: `no digest after ${newest.period}: the newest digests were deleted, or the digest job stopped`,
+    });
   }
   for (const digest of digests) {
     for (const head of digest.heads) {
       const [findingId = '', seqText = '', listedHash = ''] = head.split(':');
       const records = historyOf(findingId);
       const record = records.find((entry) => entry.seq === Number(seqText));
-      if (records.length === 0) problems.push({ problem: 'deleted-finding', subject: findingId, detail: `finding ${findingId} is in the digest of ${digest.period} (record ${seqText}) but the table holds none of its records` });
-      else if (!record) problems.push({ problem: 'missing', subject: findingId, detail: `record ${seqText} of finding ${findingId}, listed in the digest of ${digest.period}, is gone` });
-      else if (record.hash !== listedHash) problems.push({ problem: 'edited', subject: findingId, detail: `record ${seqText} of finding ${findingId} differs from the one the digest of ${digest.period} lists` });
+      if (records.length === 0)
+        problems.push({
+          problem: 'deleted-finding',
+          subject: findingId,
+          detail: `finding ${findingId} is in the digest of ${digest.period} (record ${seqText}) but the table holds none of its records`,
+        });
+      else if (!record)
+        problems.push({
+          problem: 'missing',
+          subject: findingId,
+          detail: `record ${seqText} of finding ${findingId}, listed in the digest of ${digest.period}, is gone`,
+        });
+      else if (record.hash !== listedHash)
+        problems.push({
+          problem: 'edited',
+          subject: findingId,
+          detail: `record ${seqText} of finding ${findingId} differs from the one the digest of ${digest.period} lists`,
+        });
     }
   }
   return problems;

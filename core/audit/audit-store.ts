@@ -1,5 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan, PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { WardenError } from '../errors';
 import { redact } from '../redact';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
@@ -79,30 +88,32 @@ export class AuditStore {
 
   private async updateLatest(record: AuditRecord): Promise<void> {
     const pending = record.state === 'APPROVAL_REQUESTED';
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: findingKey(record.findingId), sk: LATEST },
-        UpdateExpression: pending
-          ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period, pending = :pending, pendingSince = :time'
-          : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period REMOVE pending, pendingSince',
-        ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
-        ExpressionAttributeNames: { '#state': 'state', '#check': 'check' },
-        ExpressionAttributeValues: {
-          ':seq': record.seq,
-          ':hash': record.hash,
-          ':state': record.state,
-          ':account': record.account,
-          ':check': record.check,
-          ':arn': record.resourceArn,
-          ':period': periodOf(this.now()),
-          ...(pending ? { ':pending': PENDING, ':time': record.time } : {}),
-        },
-      }),
-    ).catch((error: unknown) => {
-      // A later record already moved the projection on: nothing to do.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.client
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: findingKey(record.findingId), sk: LATEST },
+          UpdateExpression: pending
+            ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period, pending = :pending, pendingSince = :time'
+            : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period REMOVE pending, pendingSince',
+          ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
+          ExpressionAttributeNames: { '#state': 'state', '#check': 'check' },
+          ExpressionAttributeValues: {
+            ':seq': record.seq,
+            ':hash': record.hash,
+            ':state': record.state,
+            ':account': record.account,
+            ':check': record.check,
+            ':arn': record.resourceArn,
+            ':period': periodOf(this.now()),
+            ...(pending ? { ':pending': PENDING, ':time': record.time } : {}),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        // A later record already moved the projection on: nothing to do.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async lastRecord(findingId: string): Promise<AuditRecord | undefined> {
@@ -121,7 +132,9 @@ export class AuditStore {
 
   /** The projection item: last sequence number and hash of a finding. */
   async latest(findingId: string): Promise<{ lastSeq: number; lastHash: string; state: string } | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: findingKey(findingId), sk: LATEST }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: findingKey(findingId), sk: LATEST }, ConsistentRead: true }),
+    );
     return Item ? (Item as { lastSeq: number; lastHash: string; state: string }) : undefined;
   }
 
@@ -144,7 +157,8 @@ export class AuditStore {
 
   private rangeQuery(index: keyof typeof AUDIT_INDEXES, partition: string, range: TimeRange): QueryCommandInput {
     const { partitionKey, sortKey } = AUDIT_INDEXES[index];
-    const bounds = range.from && range.to ? ' AND #sort BETWEEN :from AND :to' : range.from ? ' AND #sort >= :from' : range.to ? ' AND #sort <= :to' : '';
+    const bounds =
+      range.from && range.to ? ' AND #sort BETWEEN :from AND :to' : range.from ? ' AND #sort >= :from' : range.to ? ' AND #sort <= :to' : '';
     return {
       TableName: this.tableName,
       IndexName: index,
@@ -177,8 +191,14 @@ export class AuditStore {
   /** Every finding id in the trail (one projection item each), for `warden audit verify`. */
   async findingIds(): Promise<string[]> {
     const ids: string[] = [];
-    const scan = { TableName: this.tableName, FilterExpression: 'sk = :latest', ExpressionAttributeValues: { ':latest': LATEST }, ProjectionExpression: 'pk' };
-    for await (const page of paginateScan({ client: this.client }, scan)) ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
+    const scan = {
+      TableName: this.tableName,
+      FilterExpression: 'sk = :latest',
+      ExpressionAttributeValues: { ':latest': LATEST },
+      ProjectionExpression: 'pk',
+    };
+    for await (const page of paginateScan({ client: this.client }, scan))
+      ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
     return ids.sort();
   }
 

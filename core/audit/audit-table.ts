@@ -39,7 +39,10 @@ export const AUDIT_TABLE_KEYS = {
     { AttributeName: 'pk', KeyType: 'HASH' },
     { AttributeName: 'sk', KeyType: 'RANGE' },
   ],
-  AttributeDefinitions: ['pk', 'sk', 'resourceArn', 'account', 'checkState', 'sortTime', 'pending', 'pendingSince', 'headPeriod'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+  AttributeDefinitions: ['pk', 'sk', 'resourceArn', 'account', 'checkState', 'sortTime', 'pending', 'pendingSince', 'headPeriod'].map((name) => ({
+    AttributeName: name,
+    AttributeType: 'S',
+  })),
   GlobalSecondaryIndexes: Object.entries(AUDIT_INDEXES).map(([IndexName, { partitionKey, sortKey }]) => ({
     IndexName,
     KeySchema: [

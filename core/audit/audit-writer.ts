@@ -41,7 +41,20 @@ export function recordFromEvent(event: unknown, now: Date): NewRecord {
     });
   }
   if (envelope['detail-type'] !== AUDIT_DETAIL_TYPE) throw new MalformedEventError(`not an audit event: ${envelope['detail-type']}`);
-  const { findingId, check, resourceArn, state, actor, time, executionArn, before, after, region: _region, account: _claimedAccount, ...details } = detail;
+  const {
+    findingId,
+    check,
+    resourceArn,
+    state,
+    actor,
+    time,
+    executionArn,
+    before,
+    after,
+    region: _region,
+    account: _claimedAccount,
+    ...details
+  } = detail;
   return redact({
     findingId: str(findingId, 'findingId'),
     account: envelope.account,

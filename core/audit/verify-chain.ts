@@ -21,14 +21,27 @@ export function verifyChain(records: readonly AuditRecord[], latest?: { lastSeq:
     }
     const expectedSeq = (previous?.seq ?? 0) + 1;
     if (record.seq !== expectedSeq) {
-      problems.push({ findingId: record.findingId, seq: expectedSeq, problem: 'missing', detail: `records ${expectedSeq}..${record.seq - 1} are missing` });
+      problems.push({
+        findingId: record.findingId,
+        seq: expectedSeq,
+        problem: 'missing',
+        detail: `records ${expectedSeq}..${record.seq - 1} are missing`,
+      });
     } else if (record.prevHash !== (previous?.hash ?? null)) {
-      problems.push({ findingId: record.findingId, seq: record.seq, problem: 'broken-link', detail: `record ${record.seq} does not follow record ${expectedSeq - 1}` });
+      problems.push({
+        findingId: record.findingId,
+        seq: record.seq,
+        problem: 'broken-link',
+        detail: `record ${record.seq} does not follow record ${expectedSeq - 1}`,
+      });
     }
     previous = record;
   }
   if (latest && previous && (latest.lastSeq !== previous.seq || latest.lastHash !== previous.hash)) {
-    const detail = latest.lastSeq === previous.seq ? `the last record ${previous.seq} is not the one the projection names (its hash differs)` : `the last record should be ${latest.lastSeq}, found ${previous.seq}`;
+    const detail =
+      latest.lastSeq === previous.seq
+        ? `the last record ${previous.seq} is not the one the projection names (its hash differs)`
+        : `the last record should be ${latest.lastSeq}, found ${previous.seq}`;
     problems.push({ findingId: previous.findingId, seq: latest.lastSeq, problem: 'truncated', detail });
   }
   return problems;

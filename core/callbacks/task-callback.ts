@@ -42,17 +42,23 @@ export class DeliveryFailedError extends DeliveryError {
 }
 
 /** A refusal Step Functions answered (4xx): the result was not taken. */
-const refusedByService = (error: unknown): boolean => error instanceof SFNServiceException && error.$fault === 'client' && error.$metadata.httpStatusCode !== undefined;
+const refusedByService = (error: unknown): boolean =>
+  error instanceof SFNServiceException && error.$fault === 'client' && error.$metadata.httpStatusCode !== undefined;
 
 /**
  * Sends a callback result to a member account's workflow, by assuming that account's delivery role.
  * Returns `gone` when the workflow had stopped waiting.
  */
 export function callbackDeliverer(sts: STSClient, sessionName: string) {
-  return async (delivery: Delivery, result: { output: Record<string, unknown> } | { error: string; cause: string }): Promise<'delivered' | 'gone'> => {
+  return async (
+    delivery: Delivery,
+    result: { output: Record<string, unknown> } | { error: string; cause: string },
+  ): Promise<'delivered' | 'gone'> => {
     let credentials: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } | undefined;
     try {
-      ({ Credentials: credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: deliveryRoleArn(delivery.account, delivery.region), RoleSessionName: sessionName, DurationSeconds: 900 })));
+      ({ Credentials: credentials } = await sts.send(
+        new AssumeRoleCommand({ RoleArn: deliveryRoleArn(delivery.account, delivery.region), RoleSessionName: sessionName, DurationSeconds: 900 }),
+      ));
     } catch (error) {
       throw new DeliveryFailedError(`could not assume the delivery role of ${delivery.account}`, false, { cause: error });
     }
@@ -70,7 +76,11 @@ export function callbackDeliverer(sts: STSClient, sessionName: string) {
       return 'delivered';
     } catch (error) {
       if (GONE.has((error as { name?: string }).name ?? '')) return 'gone';
-      throw new DeliveryFailedError(`the task result for ${delivery.account} ${delivery.region} failed: ${(error as { name?: string }).name ?? 'Error'}`, !refusedByService(error), { cause: error });
+      throw new DeliveryFailedError(
+        `the task result for ${delivery.account} ${delivery.region} failed: ${(error as { name?: string }).name ?? 'Error'}`,
+        !refusedByService(error),
+        { cause: error },
+      );
     } finally {
       sfn.destroy();
     }

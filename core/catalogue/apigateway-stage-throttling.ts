@@ -6,11 +6,12 @@ import type { CheckDefinition } from './types';
 export const apigatewayStageThrottling = {
   id: 'apigateway-stage-throttling',
   title: 'API Gateway REST API stages are throttled',
-  noncompliantWhen:
-    'the REST API stage has no */* throttling (rate and burst limits), or its limits are above the policy maximums',
+  noncompliantWhen: 'the REST API stage has no */* throttling (rate and burst limits), or its limits are above the policy maximums',
   fix: 'UpdateStage patching /*/*/throttling/rateLimit and /*/*/throttling/burstLimit; undo restores the previous values',
   resourceType: 'AWS::ApiGateway::Stage',
-  cloudTrail: [{ eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages }],
+  cloudTrail: [
+    { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages },
+  ],
   configResourceType: 'AWS::ApiGateway::Stage',
   clients: { detect: ['apigateway'], remediate: ['apigateway'] },
   permissions: {
@@ -31,13 +32,7 @@ export const apigatewayStageThrottling = {
         .max(10_000)
         .default(100)
         .describe('Maximum steady-state requests per second for */*; the fix sets this value.'),
-      burstLimit: z
-        .number()
-        .int()
-        .positive()
-        .max(5_000)
-        .default(200)
-        .describe('Maximum burst (token bucket size) for */*; the fix sets this value.'),
+      burstLimit: z.number().int().positive().max(5_000).default(200).describe('Maximum burst (token bucket size) for */*; the fix sets this value.'),
     })
     .describe('API Gateway stage throttling settings'),
 } as const satisfies CheckDefinition;

@@ -57,17 +57,33 @@ export const apigatewayStageWaf = {
     if (typeof webAcl === 'string' && webAcl !== 'baseline') {
       // One ARN names one region's ACL: applied to a stage elsewhere, AssociateWebACL fails.
       const elsewhere = layer.regions.filter((region) => region !== regionOf(webAcl));
-      return elsewhere.length > 0 ? [{ path, severity: 'error', message: `this web ACL is in ${regionOf(webAcl)} and cannot protect stages in ${elsewhere.join(', ')}: use a map of region to web ACL ARN` }] : [];
+      return elsewhere.length > 0
+        ? [
+            {
+              path,
+              severity: 'error',
+              message: `this web ACL is in ${regionOf(webAcl)} and cannot protect stages in ${elsewhere.join(', ')}: use a map of region to web ACL ARN`,
+            },
+          ]
+        : [];
     }
     if (typeof webAcl !== 'object' || webAcl === null) return [];
     const map = webAcl as Record<string, string>;
     return [
       ...Object.entries(map)
         .filter(([region, arn]) => regionOf(arn) !== region)
-        .map(([region]): CheckPolicyProblem => ({ path: [...path, region], severity: 'error', message: `a web ACL must be in the region of the stages it protects (${region})` })),
+        .map(([region]): CheckPolicyProblem => ({
+          path: [...path, region],
+          severity: 'error',
+          message: `a web ACL must be in the region of the stages it protects (${region})`,
+        })),
       ...(layer.atChecksLevel ? layer.regions : [])
         .filter((region) => !(region in map))
-        .map((region): CheckPolicyProblem => ({ path, severity: 'warning', message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL` })),
+        .map((region): CheckPolicyProblem => ({
+          path,
+          severity: 'warning',
+          message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL`,
+        })),
     ];
   },
   defaultMode: 'approval',
@@ -85,7 +101,9 @@ export const apigatewayStageWaf = {
         .min(100)
         .max(2_000_000_000)
         .default(2000)
-        .describe('Requests per 5 minutes from one IP address above which the baseline web ACL blocks (read from checks only: one ACL per member template).'),
+        .describe(
+          'Requests per 5 minutes from one IP address above which the baseline web ACL blocks (read from checks only: one ACL per member template).',
+        ),
       baselineEnforceSizeAndUserAgentRules: z
         .boolean()
         .default(false)

@@ -4,4 +4,9 @@
 export const STAGE_ARN_TEMPLATE = 'arn:{partition}:apigateway:{region}::/restapis/*/stages/*';
 
 /** What listing the region's REST API stages reads: the APIs, their stages, each stage and its tags. */
-export const STAGE_LISTING_TEMPLATES = ['arn:{partition}:apigateway:{region}::/restapis', 'arn:{partition}:apigateway:{region}::/restapis/*/stages', STAGE_ARN_TEMPLATE, 'arn:{partition}:apigateway:{region}::/tags/*'] as const;
+export const STAGE_LISTING_TEMPLATES = [
+  'arn:{partition}:apigateway:{region}::/restapis',
+  'arn:{partition}:apigateway:{region}::/restapis/*/stages',
+  STAGE_ARN_TEMPLATE,
+  'arn:{partition}:apigateway:{region}::/tags/*',
+] as const;

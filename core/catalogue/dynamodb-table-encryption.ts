@@ -28,9 +28,7 @@ export const dynamodbTableEncryption = {
       { actions: ['dynamodb:ListTables'], resources: ['*'] },
       { actions: ['kms:DescribeKey'], resources: [KEY] },
     ],
-    remediate: [
-      { actions: ['dynamodb:DescribeTable', 'dynamodb:UpdateTable'], resources: [TABLE] },
-    ],
+    remediate: [{ actions: ['dynamodb:DescribeTable', 'dynamodb:UpdateTable'], resources: [TABLE] }],
   },
   policyPermissions: (settings: Record<string, unknown>): PermissionStatement[] => {
     const kmsKey = String(settings['kmsKey']);
@@ -38,14 +36,24 @@ export const dynamodbTableEncryption = {
     if (kmsKey.startsWith('alias/aws/')) return [];
     // Only the policy's key: by ARN, by key id, or by the alias the policy names (kms:ResourceAliases).
     const key = kmsKey.startsWith('arn:') ? kmsKey : kmsKey.startsWith('alias/') ? KEY : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
-    const byAlias: Record<string, Record<string, string>> = kmsKey.startsWith('alias/') ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } } : {};
+    const byAlias: Record<string, Record<string, string>> = kmsKey.startsWith('alias/')
+      ? { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } }
+      : {};
     return [
       // apply checks the key exists before it asks DynamoDB to use it.
       { actions: ['kms:DescribeKey'], resources: [key], ...(Object.keys(byAlias).length > 0 ? { conditions: byAlias } : {}) },
       {
         // What DynamoDB's encryption guide lists for the caller that moves a table to a customer managed key:
         // DynamoDB uses the key, and creates its grant, in the caller's name.
-        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        actions: [
+          'kms:CreateGrant',
+          'kms:Decrypt',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+        ],
         resources: [key],
         conditions: { ...byAlias, StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
       },

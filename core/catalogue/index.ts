@@ -29,7 +29,10 @@ export * from './types';
 export type CheckSettings<Id extends CheckId = CheckId> = z.output<Extract<Check, { id: Id }>['settings']>;
 
 /** The evidence items of a finding its check shows people (none if the check declares none). */
-export function evidenceItemsOf(finding: { readonly check: string; readonly evidence: Readonly<Record<string, unknown>> }): EvidenceItems | undefined {
+export function evidenceItemsOf(finding: {
+  readonly check: string;
+  readonly evidence: Readonly<Record<string, unknown>>;
+}): EvidenceItems | undefined {
   const check = isCheckId(finding.check) ? getCheck(finding.check) : undefined;
   return check && 'evidenceItems' in check ? check.evidenceItems(finding.evidence) : undefined;
 }

@@ -29,7 +29,9 @@ export const lambdaFunctionEnvSecrets = {
   configResourceType: 'AWS::Lambda::Function',
   evidenceItems: (evidence: Readonly<Record<string, unknown>>) => ({
     label: 'Flagged variables',
-    items: (Array.isArray(evidence['flagged']) ? (evidence['flagged'] as { name: string; rule: string; fingerprint?: string }[]) : []).map(({ name, rule, fingerprint }) => ({ name, detail: rule, ...(fingerprint ? { fingerprint } : {}) })),
+    items: (Array.isArray(evidence['flagged']) ? (evidence['flagged'] as { name: string; rule: string; fingerprint?: string }[]) : []).map(
+      ({ name, rule, fingerprint }) => ({ name, detail: rule, ...(fingerprint ? { fingerprint } : {}) }),
+    ),
   }),
   memberKey: {
     alias: WARDEN_SECRETS_KEY,
@@ -40,7 +42,10 @@ export const lambdaFunctionEnvSecrets = {
     accountPrincipals: {
       sid: 'ReadWardenSecretsViaSecretsManager',
       actions: ['kms:Decrypt'],
-      conditions: { StringEquals: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com' }, StringLike: { 'kms:EncryptionContext:SecretARN': WARDEN_SECRET } },
+      conditions: {
+        StringEquals: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:SecretARN': WARDEN_SECRET },
+      },
     },
   },
   clients: { detect: ['lambda'], remediate: ['lambda', 'secretsManager'] },

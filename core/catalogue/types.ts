@@ -113,7 +113,11 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * The web ACL this check needs in every member account and region (what `webAcl: baseline` names),
    * from its checks-level settings: one ACL per member template, so overrides cannot vary it.
    */
-  readonly memberWebAcl?: (settings: z.output<Settings>) => { readonly name: string; readonly rateLimitPer5Minutes: number; readonly countCommonRules: readonly string[] };
+  readonly memberWebAcl?: (settings: z.output<Settings>) => {
+    readonly name: string;
+    readonly rateLimitPer5Minutes: number;
+    readonly countCommonRules: readonly string[];
+  };
   /**
    * The items of its evidence a person is shown (names, never values), e.g. the variables it flagged:
    * Slack, tickets and the CLI list them without knowing the evidence's shape.

@@ -32,7 +32,11 @@ export function policyReference(): string {
     row(['key', 'meaning', 'default']),
     row(['---', '---', '---']),
     ...Object.entries(commonSettingsShape).map(([key, field]) =>
-      row([`\`${key}\``, field.description ?? '', typeof defaults[key] === 'string' && key === 'mode' ? String(defaults[key]) : `\`${JSON.stringify(defaults[key])}\``]),
+      row([
+        `\`${key}\``,
+        field.description ?? '',
+        typeof defaults[key] === 'string' && key === 'mode' ? String(defaults[key]) : `\`${JSON.stringify(defaults[key])}\``,
+      ]),
     ),
   ];
   const perCheck = CATALOGUE.flatMap((check) => [
@@ -41,7 +45,9 @@ export function policyReference(): string {
     '',
     row(['key', 'meaning', 'default']),
     row(['---', '---', '---']),
-    ...Object.entries(check.settings.shape).map(([key, field]) => row([`\`${key}\``, (field as z.ZodType).description ?? '', defaultOf(field as z.ZodType)])),
+    ...Object.entries(check.settings.shape).map(([key, field]) =>
+      row([`\`${key}\``, (field as z.ZodType).description ?? '', defaultOf(field as z.ZodType)]),
+    ),
   ]);
   return [
     '### Checks',

@@ -23,7 +23,8 @@ export const dynamodbTables: CloudTrailResources = ({ request, response, region,
 
 /** API Gateway: the REST API stage a call creates or changes; an HTTP API's stage (v2) is named so the detector can judge it not applicable. */
 export const apiGatewayStages: CloudTrailResources = ({ request, region }) => {
-  const stageName = str(request['stageName']) ?? str(obj(request['createStageInput'])['stageName']) ?? str(obj(request['createDeploymentInput'])['stageName']);
+  const stageName =
+    str(request['stageName']) ?? str(obj(request['createStageInput'])['stageName']) ?? str(obj(request['createDeploymentInput'])['stageName']);
   const apiId = str(request['restApiId']);
   if (apiId && stageName) return [stageArn(region, apiId, stageName)];
   const httpApiId = str(request['apiId']);

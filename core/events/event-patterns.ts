@@ -60,7 +60,11 @@ export interface CheckRules {
 }
 
 /** The rule patterns of every check, as the member stack synthesizes them. */
-export const CHECK_RULES: readonly CheckRules[] = CATALOGUE.map((check) => ({ check: check.id, cloudTrail: cloudTrailPattern(check), config: configPattern(check) }));
+export const CHECK_RULES: readonly CheckRules[] = CATALOGUE.map((check) => ({
+  check: check.id,
+  cloudTrail: cloudTrailPattern(check),
+  config: configPattern(check),
+}));
 
 /** The checks whose rules EventBridge would deliver this event to. */
 export function routeEvent(event: unknown, rules: readonly CheckRules[] = CHECK_RULES): CheckId[] {

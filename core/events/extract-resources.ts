@@ -37,7 +37,13 @@ export interface ExtractedResources {
  */
 function deploymentWithoutStage(detail: Record<string, unknown>): boolean {
   const request = obj(detail['requestParameters']);
-  return detail['eventSource'] === 'apigateway.amazonaws.com' && detail['eventName'] === 'CreateDeployment' && str(request['restApiId']) !== undefined && str(request['stageName']) === undefined && str(obj(request['createDeploymentInput'])['stageName']) === undefined;
+  return (
+    detail['eventSource'] === 'apigateway.amazonaws.com' &&
+    detail['eventName'] === 'CreateDeployment' &&
+    str(request['restApiId']) !== undefined &&
+    str(request['stageName']) === undefined &&
+    str(obj(request['createDeploymentInput'])['stageName']) === undefined
+  );
 }
 
 /**
@@ -47,7 +53,9 @@ function deploymentWithoutStage(detail: Record<string, unknown>): boolean {
 export function ownResources(extracted: ExtractedResources, scope: { readonly account: string; readonly region: string }): readonly ResourceRef[] {
   const foreign = extracted.refs.filter((ref) => ref.account !== scope.account || ref.region !== scope.region);
   if (extracted.source.account !== scope.account || extracted.source.region !== scope.region) {
-    throw new ForeignEventError(`event ${extracted.eventId} comes from ${extracted.source.account}/${extracted.source.region}, outside ${scope.account}/${scope.region}`);
+    throw new ForeignEventError(
+      `event ${extracted.eventId} comes from ${extracted.source.account}/${extracted.source.region}, outside ${scope.account}/${scope.region}`,
+    );
   }
   if (foreign.length > 0) {
     const where = foreign.map((ref) => `${ref.resourceArn} (${ref.account}/${ref.region})`).join(', ');
@@ -90,12 +98,25 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
     const account = str(detail['recipientAccountId']) ?? envelope.account;
     // The check's own trigger for this event source says where the record names its resources.
     const trigger = kind.cloudTrail.find((entry) => entry.eventSource === detail['eventSource']);
-    const arns = trigger ? [...trigger.resources({ request: obj(detail['requestParameters']), response: obj(detail['responseElements']), region, account })] : [];
+    const arns = trigger
+      ? [...trigger.resources({ request: obj(detail['requestParameters']), response: obj(detail['responseElements']), region, account })]
+      : [];
     if (arns.length === 0 && deploymentWithoutStage(detail)) {
-      return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: [], source, noResourceBecause: 'CreateDeployment without stageName changes no stage (CreateStage or UpdateStage will follow)' };
+      return {
+        kind: 'cloudtrail',
+        eventId: str(detail['eventID']) ?? envelope.id,
+        refs: [],
+        source,
+        noResourceBecause: 'CreateDeployment without stageName changes no stage (CreateStage or UpdateStage will follow)',
+      };
     }
     if (arns.length === 0) throw new MalformedEventError(`CloudTrail ${String(detail['eventName'])} event names no resource of ${check}`);
-    return { kind: 'cloudtrail', eventId: str(detail['eventID']) ?? envelope.id, refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })), source };
+    return {
+      kind: 'cloudtrail',
+      eventId: str(detail['eventID']) ?? envelope.id,
+      refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })),
+      source,
+    };
   }
   if (envelope['detail-type'] === CONFIG_DETAIL_TYPE) {
     // The oversized variant carries only a summary; either way the detector reads the API.

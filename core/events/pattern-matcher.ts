@@ -46,7 +46,17 @@ function numericMatches(conditions: readonly unknown[], value: unknown): boolean
     const operator = conditions[index];
     const operand = conditions[index + 1] as number;
     const ok =
-      operator === '=' ? value === operand : operator === '<' ? value < operand : operator === '<=' ? value <= operand : operator === '>' ? value > operand : operator === '>=' ? value >= operand : undefined;
+      operator === '='
+        ? value === operand
+        : operator === '<'
+          ? value < operand
+          : operator === '<='
+            ? value <= operand
+            : operator === '>'
+              ? value > operand
+              : operator === '>='
+                ? value >= operand
+                : undefined;
     if (ok === undefined) throw new EventPatternError(`unknown numeric operator ${String(operator)}`);
     if (!ok) return false;
   }
@@ -57,7 +67,7 @@ function numericMatches(conditions: readonly unknown[], value: unknown): boolean
 function stringOperation(kind: string, operand: unknown, value: unknown): boolean {
   if (typeof value !== 'string') return false;
   if (isObject(operand) && typeof operand['equals-ignore-case'] === 'string') {
-    const expected = (operand['equals-ignore-case']).toLowerCase();
+    const expected = operand['equals-ignore-case'].toLowerCase();
     const actual = value.toLowerCase();
     return kind === 'prefix' ? actual.startsWith(expected) : kind === 'suffix' ? actual.endsWith(expected) : actual === expected;
   }

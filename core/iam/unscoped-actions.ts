@@ -17,7 +17,9 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, string>> = {
   'logs:ListLogDeliveries': 'Step Functions execution logging: log deliveries have no resource type in IAM',
   'logs:PutResourcePolicy': 'Step Functions execution logging: CloudWatch Logs resource policies are account-wide',
   'logs:DescribeResourcePolicies': 'Step Functions execution logging: CloudWatch Logs resource policies are account-wide',
-  'states:SendTaskSuccess': 'task callbacks accept only "*" (no resource type in IAM); the task token itself names the execution, and only the hub holds it',
-  'states:SendTaskFailure': 'task callbacks accept only "*" (no resource type in IAM); the task token itself names the execution, and only the hub holds it',
+  'states:SendTaskSuccess':
+    'task callbacks accept only "*" (no resource type in IAM); the task token itself names the execution, and only the hub holds it',
+  'states:SendTaskFailure':
+    'task callbacks accept only "*" (no resource type in IAM); the task token itself names the execution, and only the hub holds it',
   'logs:DescribeLogGroups': 'Step Functions execution logging: listing log groups has no resource scope',
 };

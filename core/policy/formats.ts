@@ -11,7 +11,10 @@ export const accountId = z
 
 export const organizationalUnitId = z
   .string({ error: 'expected an organizational unit id like ou-abcd-12345678' })
-  .regex(/^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/, 'expected an organizational unit id like ou-abcd-12345678 (or a root id like r-abcd)');
+  .regex(
+    /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/,
+    'expected an organizational unit id like ou-abcd-12345678 (or a root id like r-abcd)',
+  );
 
 export const organizationId = z
   .string({ error: 'expected an organization id like o-a1b2c3d4e5' })
@@ -59,10 +62,7 @@ export const policyDate = z
 export const SECRET_REFERENCE_PATTERN = /^secret:([A-Za-z0-9/_+=.@-]{1,512})$/;
 export const secretReference = z
   .string({ error: 'expected a Secrets Manager reference like secret:warden/slack-bot' })
-  .regex(
-    SECRET_REFERENCE_PATTERN,
-    'expected a Secrets Manager reference like secret:warden/slack-bot; write the secret\'s name, never its value',
-  );
+  .regex(SECRET_REFERENCE_PATTERN, "expected a Secrets Manager reference like secret:warden/slack-bot; write the secret's name, never its value");
 
 /** The Secrets Manager name inside `secret:<name>`. */
 export function secretName(reference: string): string {
@@ -91,16 +91,14 @@ export const kmsKeyReference = z
     'expected a KMS key: alias/<name>, a key id or a key ARN',
   );
 
-export const httpsUrl = z
-  .string({ error: 'expected an https:// URL' })
-  .refine((text) => {
-    try {
-      const url = new URL(text);
-      return url.protocol === 'https:' && url.username === '' && url.password === '';
-    } catch {
-      return false;
-    }
-  }, 'expected an https:// URL without credentials in it');
+export const httpsUrl = z.string({ error: 'expected an https:// URL' }).refine((text) => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}, 'expected an https:// URL without credentials in it');
 
 export const slackChannelId = z
   .string({ error: 'expected a Slack channel id like C0123456789' })

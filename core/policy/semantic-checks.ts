@@ -125,7 +125,7 @@ function checkExemptions(policy: Policy, now: Date): SemanticProblem[] {
 /** Every section of the policy that sets `check`'s own settings, with the regions each can apply to. */
 function settingsLayersOf(policy: Policy, check: CheckId): CheckSettingsLayer[] {
   const deployed = policy.deployment?.regions ?? [];
-  const section = (checks: Policy['checks'] | undefined) => (checks?.[check] ?? undefined);
+  const section = (checks: Policy['checks'] | undefined) => checks?.[check] ?? undefined;
   const base = section(policy.checks);
   return [
     ...(base ? [{ path: ['checks', check], own: base, base: {}, regions: deployed, atChecksLevel: true }] : []),

@@ -44,7 +44,8 @@ export class SecretValues {
     const object = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
     for (const field of fields) {
       const entry = object[field];
-      if (typeof entry !== 'string' || entry.trim().length === 0) throw new SecretUnavailableError(`secret ${secretName(reference)} lacks the field "${field}" (a non-empty string)`);
+      if (typeof entry !== 'string' || entry.trim().length === 0)
+        throw new SecretUnavailableError(`secret ${secretName(reference)} lacks the field "${field}" (a non-empty string)`);
     }
     return object as Record<Field, string>;
   }

@@ -12,7 +12,8 @@ const NOT_SECRET: readonly { readonly id: string; readonly pattern: RegExp }[] =
   { id: 'template-placeholder', pattern: /^(\$\{[^}]+\}|\$\([^)]+\)|<[^>]+>|\{\{[^}]+\}\}|%[A-Z_]+%)$/ },
   {
     id: 'placeholder-word',
-    pattern: /^(changeme|change[-_]?me|replace[-_]?me|your[-_a-z]*[-_]here|fill[-_]?me[-_]?in|todo|tbd|none|null|nil|undefined|placeholder|example|dummy|test|secret|password|your[-_a-z]*(key|token|secret|password)[-_a-z]*|x{3,}|\*{3,}|redacted|masked|not[-_]?set)$/i,
+    pattern:
+      /^(changeme|change[-_]?me|replace[-_]?me|your[-_a-z]*[-_]here|fill[-_]?me[-_]?in|todo|tbd|none|null|nil|undefined|placeholder|example|dummy|test|secret|password|your[-_a-z]*(key|token|secret|password)[-_a-z]*|x{3,}|\*{3,}|redacted|masked|not[-_]?set)$/i,
   },
   { id: 'region', pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/ },
   { id: 'email', pattern: /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/ },

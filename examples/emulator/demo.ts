@@ -55,7 +55,15 @@ async function run(): Promise<number> {
     // Warden's own tables are KMS-encrypted, as the stacks create them.
     const encrypted = { SSESpecification: { Enabled: true, SSEType: 'KMS' as const } };
     await createAuditTable(dynamodb, AUDIT_TABLE, encrypted);
-    await dynamodb.send(new CreateTableCommand({ ...encrypted, TableName: 'warden-blast-radius', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    await dynamodb.send(
+      new CreateTableCommand({
+        ...encrypted,
+        TableName: 'warden-blast-radius',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }),
+    );
     const audit = new AuditStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), AUDIT_TABLE);
     const clients = createAwsClients({ region: REGION });
     const context = await discoverRemediationContext(clients, CHECK_IDS, () => false);
@@ -65,13 +73,30 @@ async function run(): Promise<number> {
       partition,
       eventBusArn: `arn:${partition}:events:${REGION}:${account.account}:event-bus/warden`,
       counterTableName: 'warden-blast-radius',
-      remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, `arn:${partition}:lambda:${REGION}:${account.account}:function:warden-remediator-${check.id}`])) as Record<CheckId, string>,
+      remediatorFunctionArns: Object.fromEntries(
+        CATALOGUE.map((check) => [check.id, `arn:${partition}:lambda:${REGION}:${account.account}:function:warden-remediator-${check.id}`]),
+      ) as Record<CheckId, string>,
     });
     const handlers = localTaskHandlers(definition, {
       async putEvent(event) {
         if (event.detailType !== AUDIT_DETAIL_TYPE) return;
         const now = new Date();
-        await audit.append(recordFromEvent({ version: '0', id: `demo-${now.getTime()}`, 'detail-type': event.detailType, source: event.source, account: account.account, region: REGION, time: now.toISOString(), resources: [], detail: event.detail }, now));
+        await audit.append(
+          recordFromEvent(
+            {
+              version: '0',
+              id: `demo-${now.getTime()}`,
+              'detail-type': event.detailType,
+              source: event.source,
+              account: account.account,
+              region: REGION,
+              time: now.toISOString(),
+              resources: [],
+              detail: event.detail,
+            },
+            now,
+          ),
+        );
       },
       updateItem: (parameters) => dynamodb.send(new UpdateItemCommand(parameters as unknown as UpdateItemCommandInput)),
       async invoke(payload) {
@@ -87,28 +112,38 @@ async function run(): Promise<number> {
       const detector = DETECTORS[check.id];
       for await (const ref of detector.list(clients, { account: account.account, region: REGION })) {
         let workflow: WorkflowInput | undefined;
-        await detectResource(ref, { kind: 'manual', id: 'demo' }, {
-          detector,
-          clients,
-          policy,
-          organizationalUnits: [],
-          plan: (finding, settings) => remediatorFor(check.id).plan(finding, settings as never, context),
-          startWorkflow: (input) => {
-            workflow = input;
-            return Promise.resolve('started');
+        await detectResource(
+          ref,
+          { kind: 'manual', id: 'demo' },
+          {
+            detector,
+            clients,
+            policy,
+            organizationalUnits: [],
+            plan: (finding, settings) => remediatorFor(check.id).plan(finding, settings as never, context),
+            startWorkflow: (input) => {
+              workflow = input;
+              return Promise.resolve('started');
+            },
+            log: SILENT_LOG,
+            metrics: NO_COUNTERS,
+            now: () => new Date(),
           },
-          log: SILENT_LOG,
-          metrics: NO_COUNTERS,
-          now: () => new Date(),
-        });
+        );
         if (!workflow) continue;
         const { finding, plan, decision } = workflow;
-        await runLocally(definition, workflow, handlers, { executionArn: `arn:${partition}:states:${REGION}:${account.account}:execution:warden-remediation:${finding.findingId}-1`, now: new Date() });
+        await runLocally(definition, workflow, handlers, {
+          executionArn: `arn:${partition}:states:${REGION}:${account.account}:execution:warden-remediation:${finding.findingId}-1`,
+          now: new Date(),
+        });
         const history = await audit.findingHistory(finding.findingId);
         const terminal = history.find((record) => (TERMINAL_STATES as readonly string[]).includes(record.state));
-        out(`\n  ${terminal?.state ?? 'NO TERMINAL RECORD'}  ${check.id}  ${ref.resourceArn}  (mode ${decision.mode}, decided by ${decision.decidedBy})`);
+        out(
+          `\n  ${terminal?.state ?? 'NO TERMINAL RECORD'}  ${check.id}  ${ref.resourceArn}  (mode ${decision.mode}, decided by ${decision.decidedBy})`,
+        );
         out(`    found: ${finding.reason}`);
-        for (const call of plan.calls) out(`    ${terminal?.state === 'REMEDIATED' ? 'called' : 'would call'}: ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
+        for (const call of plan.calls)
+          out(`    ${terminal?.state === 'REMEDIATED' ? 'called' : 'would call'}: ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
         if (terminal?.state === 'REMEDIATED') {
           const state = await detector.fetch(ref, clients, workflow.decision.settings as never);
           const after = state ? await detector.evaluate(state, workflow.decision.settings as never) : undefined;
@@ -128,11 +163,19 @@ async function run(): Promise<number> {
       await main(['undo', fix.findingId, '--table', AUDIT_TABLE, '--region', REGION], io);
       const detector = DETECTORS[fix.check];
       const settings = CATALOGUE.find((entry) => entry.id === fix.check)!.settings.parse({});
-      const state = await detector.fetch({ check: fix.check, account: account.account, region: REGION, resourceArn: fix.resourceArn }, clients, settings);
+      const state = await detector.fetch(
+        { check: fix.check, account: account.account, region: REGION, resourceArn: fix.resourceArn },
+        clients,
+        settings,
+      );
       out(`  ${fix.check}: ${state ? (await detector.evaluate(state, settings)).status : 'gone'} again, as before Warden`);
     }
-    const leaked = (await audit.findingHistory(remediated.find((fix) => fix.check === 'lambda-function-env-secrets')?.findingId ?? '')).some((record) => JSON.stringify(record).includes(CANARY_SECRET));
-    out(`\nThe planted secret value appears in the audit trail: ${leaked ? 'YES (a defect)' : 'no'}. ${remediated.length} fixes applied, verified, recorded and undone.`);
+    const leaked = (await audit.findingHistory(remediated.find((fix) => fix.check === 'lambda-function-env-secrets')?.findingId ?? '')).some(
+      (record) => JSON.stringify(record).includes(CANARY_SECRET),
+    );
+    out(
+      `\nThe planted secret value appears in the audit trail: ${leaked ? 'YES (a defect)' : 'no'}. ${remediated.length} fixes applied, verified, recorded and undone.`,
+    );
     return leaked ? 1 : 0;
   } finally {
     await moto.stop();

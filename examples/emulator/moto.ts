@@ -72,7 +72,12 @@ export async function startMoto(): Promise<Moto> {
 
 /** The standard SDK configuration that points a process at the emulator (no real credentials). */
 export function emulatorEnvironment(moto: Moto, region: string): Record<string, string> {
-  return { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: region, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'emulator-secret-key' };
+  return {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'emulator-secret-key',
+  };
 }
 
 /** Points the AWS SDK of this process at the emulator. */

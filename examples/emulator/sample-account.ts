@@ -1,4 +1,12 @@
-import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+  UpdateStageCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -58,18 +66,34 @@ export async function provisionSampleAccount(region: string) {
     }),
   );
   const visibility = { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'acl' };
-  const baseline = await wafv2.send(new CreateWebACLCommand({ Name: 'warden-baseline', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }));
-  const teamAcl = await wafv2.send(new CreateWebACLCommand({ Name: 'team-acl', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }));
+  const baseline = await wafv2.send(
+    new CreateWebACLCommand({ Name: 'warden-baseline', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }),
+  );
+  const teamAcl = await wafv2.send(
+    new CreateWebACLCommand({ Name: 'team-acl', Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility, Rules: [] }),
+  );
   await wafv2.send(new AssociateWebACLCommand({ WebACLArn: teamAcl.Summary?.ARN, ResourceArn: stageArn(region, restApiId, 'guarded') }));
 
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: 'checkout-role',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
   const fn = (name: string, variables: Record<string, string>) =>
-    lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs24.x', Role: role.Role?.Arn, Handler: 'index.handler', Code: { ZipFile: EMPTY_ZIP }, Environment: { Variables: variables } }));
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs24.x',
+        Role: role.Role?.Arn,
+        Handler: 'index.handler',
+        Code: { ZipFile: EMPTY_ZIP },
+        Environment: { Variables: variables },
+      }),
+    );
   const checkout = await fn('checkout', { STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
   const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' });
 

@@ -30,7 +30,10 @@ import type { Remediator } from '../remediator';
 import { defineRemediator } from '../define-remediator';
 
 /** Creates the secret, or refreshes Warden's own secret of that name left by an interrupted run. */
-async function storeSecret(secretsManager: SecretsManagerClient, input: { name: string; value: string; functionArn: string; kmsKey: string }): Promise<string> {
+async function storeSecret(
+  secretsManager: SecretsManagerClient,
+  input: { name: string; value: string; functionArn: string; kmsKey: string },
+): Promise<string> {
   try {
     const created = await secretsManager.send(
       new CreateSecretCommand({
@@ -59,62 +62,73 @@ async function storeSecret(secretsManager: SecretsManagerClient, input: { name: 
 }
 
 function retryableLambdaError(error: unknown, functionArn: string): unknown {
-  if (error instanceof PreconditionFailedException) return new RetryableRemediationError(`${functionArn} changed concurrently (RevisionId mismatch)`, { cause: error });
+  if (error instanceof PreconditionFailedException)
+    return new RetryableRemediationError(`${functionArn} changed concurrently (RevisionId mismatch)`, { cause: error });
   if (error instanceof ResourceConflictException) return new RetryableRemediationError(`${functionArn} has an update in progress`, { cause: error });
   return error;
 }
 
-export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env-secrets', 'lambda' | 'secretsManager', EnvSecretsUndo> = defineRemediator({
-  check: 'lambda-function-env-secrets',
-  detector,
+export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env-secrets', 'lambda' | 'secretsManager', EnvSecretsUndo> =
+  defineRemediator({
+    check: 'lambda-function-env-secrets',
+    detector,
 
-  plan: planEnvSecrets,
+    plan: planEnvSecrets,
 
-  async fix({ state, evaluation }, _finding, settings, clients) {
-    if (!state.role) throw new FatalRemediationError(`function ${state.functionArn} has no execution role`);
-    const flagged = evaluation.evidence['flagged'] as SecretMatch[];
-    const variables: Record<string, string> = { ...state.variables };
-    const moved: MovedVariable[] = [];
-    for (const { name } of flagged) {
-      const target = `${name}${SECRET_ARN_SUFFIX}`;
-      if (target in variables) throw new FatalRemediationError(`${state.functionName} already has a variable ${target}`);
-      const secretArn = await storeSecret(clients.secretsManager, {
-        name: secretNameFor(state.functionName, name),
-        value: state.variables[name] ?? '',
-        functionArn: state.functionArn,
-        kmsKey: settings.kmsKey,
-      });
-      await clients.secretsManager.send(new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: readPolicyFor(state.role), BlockPublicPolicy: true }));
-      delete variables[name];
-      variables[target] = secretArn;
-      moved.push({ name, secretArn });
-    }
-    try {
-      await clients.lambda.send(
-        new UpdateFunctionConfigurationCommand({ FunctionName: state.functionArn, RevisionId: state.revisionId, Environment: { Variables: variables } }),
-      );
-    } catch (error) {
-      throw retryableLambdaError(error, state.functionArn);
-    }
-    return { changed: true, undo: { functionArn: state.functionArn, moved } };
-  },
+    async fix({ state, evaluation }, _finding, settings, clients) {
+      if (!state.role) throw new FatalRemediationError(`function ${state.functionArn} has no execution role`);
+      const flagged = evaluation.evidence['flagged'] as SecretMatch[];
+      const variables: Record<string, string> = { ...state.variables };
+      const moved: MovedVariable[] = [];
+      for (const { name } of flagged) {
+        const target = `${name}${SECRET_ARN_SUFFIX}`;
+        if (target in variables) throw new FatalRemediationError(`${state.functionName} already has a variable ${target}`);
+        const secretArn = await storeSecret(clients.secretsManager, {
+          name: secretNameFor(state.functionName, name),
+          value: state.variables[name] ?? '',
+          functionArn: state.functionArn,
+          kmsKey: settings.kmsKey,
+        });
+        await clients.secretsManager.send(
+          new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: readPolicyFor(state.role), BlockPublicPolicy: true }),
+        );
+        delete variables[name];
+        variables[target] = secretArn;
+        moved.push({ name, secretArn });
+      }
+      try {
+        await clients.lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: state.functionArn,
+            RevisionId: state.revisionId,
+            Environment: { Variables: variables },
+          }),
+        );
+      } catch (error) {
+        throw retryableLambdaError(error, state.functionArn);
+      }
+      return { changed: true, undo: { functionArn: state.functionArn, moved } };
+    },
 
-
-  async undo(record, clients) {
-    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: record.functionArn }));
-    const variables: Record<string, string> = { ...(config.Environment?.Variables ?? {}) };
-    for (const { name, secretArn } of record.moved) {
-      const { SecretString } = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-      if (SecretString === undefined) throw new FatalRemediationError(`secret ${secretArn} has no string value`);
-      variables[name] = SecretString;
-      delete variables[`${name}${SECRET_ARN_SUFFIX}`];
-    }
-    try {
-      await clients.lambda.send(
-        new UpdateFunctionConfigurationCommand({ FunctionName: record.functionArn, RevisionId: config.RevisionId, Environment: { Variables: variables } }),
-      );
-    } catch (error) {
-      throw retryableLambdaError(error, record.functionArn);
-    }
-  },
-});
+    async undo(record, clients) {
+      const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: record.functionArn }));
+      const variables: Record<string, string> = { ...(config.Environment?.Variables ?? {}) };
+      for (const { name, secretArn } of record.moved) {
+        const { SecretString } = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+        if (SecretString === undefined) throw new FatalRemediationError(`secret ${secretArn} has no string value`);
+        variables[name] = SecretString;
+        delete variables[`${name}${SECRET_ARN_SUFFIX}`];
+      }
+      try {
+        await clients.lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: record.functionArn,
+            RevisionId: config.RevisionId,
+            Environment: { Variables: variables },
+          }),
+        );
+      } catch (error) {
+        throw retryableLambdaError(error, record.functionArn);
+      }
+    },
+  });

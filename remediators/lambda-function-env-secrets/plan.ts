@@ -29,7 +29,9 @@ const CODE_NOTE =
 /** Who must act so the function can decrypt its secrets, when the key is not one Warden can vouch for. */
 function keyNote(kmsKey: string): string[] {
   if (kmsKey === AWS_MANAGED_SECRETS_KEY || kmsKey === WARDEN_SECRETS_KEY) return [];
-  return [`The secrets are encrypted with ${kmsKey}: its key policy must allow the function's role kms:Decrypt through Secrets Manager, or the function cannot read them. The key's owner must grant it.`];
+  return [
+    `The secrets are encrypted with ${kmsKey}: its key policy must allow the function's role kms:Decrypt through Secrets Manager, or the function cannot read them. The key's owner must grant it.`,
+  ];
 }
 
 export function secretNameFor(functionName: string, variable: string): string {
@@ -40,7 +42,9 @@ export function secretNameFor(functionName: string, variable: string): string {
 export function readPolicyFor(roleArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
+    Statement: [
+      { Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: roleArn }, Action: 'secretsmanager:GetSecretValue', Resource: '*' },
+    ],
   });
 }
 
@@ -74,14 +78,24 @@ export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda
     {
       client: 'SecretsManager',
       operation: 'PutResourcePolicy',
-      input: { SecretId: secretNameFor(functionName, match.name), ResourcePolicy: readPolicyFor('<function execution role>'), BlockPublicPolicy: true },
+      input: {
+        SecretId: secretNameFor(functionName, match.name),
+        ResourcePolicy: readPolicyFor('<function execution role>'),
+        BlockPublicPolicy: true,
+      },
     },
   ]);
-  const variables = Object.fromEntries(flagged.map((match) => [`${match.name}${SECRET_ARN_SUFFIX}`, `<ARN of ${secretNameFor(functionName, match.name)}>`]));
+  const variables = Object.fromEntries(
+    flagged.map((match) => [`${match.name}${SECRET_ARN_SUFFIX}`, `<ARN of ${secretNameFor(functionName, match.name)}>`]),
+  );
   calls.push({
     client: 'Lambda',
     operation: 'UpdateFunctionConfiguration',
-    input: { FunctionName: finding.resourceArn, RevisionId: '<current revision>', Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } } },
+    input: {
+      FunctionName: finding.resourceArn,
+      RevisionId: '<current revision>',
+      Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } },
+    },
   });
   return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`, ...keyNote(settings.kmsKey)] };
 }

@@ -77,13 +77,38 @@ export function approvalMessage({ approvalId, account, region, input, approvers,
         ],
       },
       ...(flagged.length > 0
-        ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList(`*${evidence?.label ?? 'Evidence'}* (${flagged.length}, names only)`, flagged.map((item) => `• ${fitted(item.name, 120, code)} (${fitted(item.detail, 80)})`), BUDGET.list) } }]
+        ? [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: fittedList(
+                  `*${evidence?.label ?? 'Evidence'}* (${flagged.length}, names only)`,
+                  flagged.map((item) => `• ${fitted(item.name, 120, code)} (${fitted(item.detail, 80)})`),
+                  BUDGET.list,
+                ),
+              },
+            },
+          ]
         : []),
-      { type: 'section', text: { type: 'mrkdwn', text: fittedList(`*Planned change* (${plan.calls.length} calls)`, calls.length > 0 ? calls : ['• (none)'], BUDGET.list) } },
-      ...(notes.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList('*What breaks, and who must act*', notes, BUDGET.notes) } }] : []),
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: fittedList(`*Planned change* (${plan.calls.length} calls)`, calls.length > 0 ? calls : ['• (none)'], BUDGET.list),
+        },
+      },
+      ...(notes.length > 0
+        ? [{ type: 'section', text: { type: 'mrkdwn', text: fittedList('*What breaks, and who must act*', notes, BUDGET.notes) } }]
+        : []),
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Approvers: ${fittedList('', approvers.map(approverMention), BUDGET.context).trim().replaceAll('\n', ' ')} · expires <!date^${Math.floor(expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${expiresAt.toISOString()}> · finding ${code(finding.findingId)}` }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Approvers: ${fittedList('', approvers.map(approverMention), BUDGET.context).trim().replaceAll('\n', ' ')} · expires <!date^${Math.floor(expiresAt.getTime() / 1000)}^{date_short_pretty} {time}|${expiresAt.toISOString()}> · finding ${code(finding.findingId)}`,
+          },
+        ],
       },
       {
         type: 'actions',
@@ -98,7 +123,12 @@ export function approvalMessage({ approvalId, account, region, input, approvers,
 }
 
 /** The message after a decision: who decided and when; no buttons. */
-export function decidedMessage(original: ReturnType<typeof approvalMessage>['blocks'] | undefined, decision: 'APPROVED' | 'REJECTED', userId: string, at: Date) {
+export function decidedMessage(
+  original: ReturnType<typeof approvalMessage>['blocks'] | undefined,
+  decision: 'APPROVED' | 'REJECTED',
+  userId: string,
+  at: Date,
+) {
   const verdict = decision === 'APPROVED' ? ':white_check_mark: Approved' : ':no_entry: Rejected';
   const blocks = (original ?? []).filter((block) => (block as { type: string }).type !== 'actions');
   return {

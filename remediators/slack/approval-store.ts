@@ -76,7 +76,9 @@ export class ApprovalStore {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval.executionArn) }, ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval.executionArn) }, ConsistentRead: true }),
+      );
       stored = { ...approval, approvalId: String(Item?.['ref']) };
       first = false;
     }
@@ -116,7 +118,14 @@ export class ApprovalStore {
       approvalId,
       'SET #state = :delivering, leaseUntil = :lease, decision = :decision, decidedBy = :actor, decidedAt = :at',
       'expiresAt > :now AND #state = :pending',
-      { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': Math.floor(now.getTime() / 1000), ':decision': decision, ':actor': actor, ':at': now.toISOString() },
+      {
+        ':pending': 'PENDING',
+        ':delivering': 'DELIVERING',
+        ':now': Math.floor(now.getTime() / 1000),
+        ':decision': decision,
+        ':actor': actor,
+        ':at': now.toISOString(),
+      },
       from,
       now,
     );
@@ -131,10 +140,24 @@ export class ApprovalStore {
    * undefined. Even past expiry: the decision was taken in time and may have reached the workflow.
    */
   async takeOver(approvalId: string, from: SlackBinding | undefined, now: Date): Promise<Approval | undefined> {
-    return this.conditionalClaim(approvalId, 'SET leaseUntil = :lease, uncertain = :true', '#state = :delivering AND leaseUntil < :nowMs', { ':delivering': 'DELIVERING', ':true': true, ':nowMs': now.getTime() }, from, now);
+    return this.conditionalClaim(
+      approvalId,
+      'SET leaseUntil = :lease, uncertain = :true',
+      '#state = :delivering AND leaseUntil < :nowMs',
+      { ':delivering': 'DELIVERING', ':true': true, ':nowMs': now.getTime() },
+      from,
+      now,
+    );
   }
 
-  private async conditionalClaim(approvalId: string, update: string, stateCondition: string, values: Record<string, unknown>, from: SlackBinding | undefined, now: Date): Promise<Approval | undefined> {
+  private async conditionalClaim(
+    approvalId: string,
+    update: string,
+    stateCondition: string,
+    values: Record<string, unknown>,
+    from: SlackBinding | undefined,
+    now: Date,
+  ): Promise<Approval | undefined> {
     const binding = from ? ` AND slackChannel = :channel AND slackTs = :ts${from.team ? ' AND slackTeam = :team' : ''}` : '';
     try {
       const { Attributes } = await this.client.send(
@@ -144,7 +167,11 @@ export class ApprovalStore {
           UpdateExpression: update,
           ConditionExpression: `attribute_exists(taskToken)${binding} AND ${stateCondition}`,
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ...values, ':lease': now.getTime() + LEASE_MS, ...(from ? { ':channel': from.channel, ':ts': from.ts, ...(from.team ? { ':team': from.team } : {}) } : {}) },
+          ExpressionAttributeValues: {
+            ...values,
+            ':lease': now.getTime() + LEASE_MS,
+            ...(from ? { ':channel': from.channel, ':ts': from.ts, ...(from.team ? { ':team': from.team } : {}) } : {}),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -159,9 +186,14 @@ export class ApprovalStore {
     const approval = await this.get(approvalId);
     if (!approval) return { refused: 'unknown' };
     if (from && !approval.slackChannel) return { refused: 'unbound', approval };
-    if (from && (approval.slackChannel !== from.channel || approval.slackTs !== from.ts || (from.team !== undefined && approval.slackTeam !== from.team))) return { refused: 'foreign-channel', approval };
+    if (
+      from &&
+      (approval.slackChannel !== from.channel || approval.slackTs !== from.ts || (from.team !== undefined && approval.slackTeam !== from.team))
+    )
+      return { refused: 'foreign-channel', approval };
     if (approval.state === 'DELIVERING') return { refused: 'in-flight', approval };
-    if (approval.state === 'PENDING' || approval.expiresAt <= Math.floor(now.getTime() / 1000) || approval.state === 'EXPIRED') return { refused: 'expired', approval };
+    if (approval.state === 'PENDING' || approval.expiresAt <= Math.floor(now.getTime() / 1000) || approval.state === 'EXPIRED')
+      return { refused: 'expired', approval };
     return { refused: 'decided', approval };
   }
 
@@ -213,11 +245,21 @@ export class ApprovalStore {
     const found: Approval[] = [];
     const scan = {
       TableName: this.tableName,
-      FilterExpression: 'attribute_exists(taskToken) AND ((#state = :pending AND expiresAt BETWEEN :now AND :soon) OR (#state = :delivering AND leaseUntil < :nowMs))',
+      FilterExpression:
+        'attribute_exists(taskToken) AND ((#state = :pending AND expiresAt BETWEEN :now AND :soon) OR (#state = :delivering AND leaseUntil < :nowMs))',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':now': nowSeconds, ':soon': nowSeconds + withinSeconds, ':nowMs': now.getTime() },
+      ExpressionAttributeValues: {
+        ':pending': 'PENDING',
+        ':delivering': 'DELIVERING',
+        ':now': nowSeconds,
+        ':soon': nowSeconds + withinSeconds,
+        ':nowMs': now.getTime(),
+      },
     };
     for await (const page of paginateScan({ client: this.client }, scan)) found.push(...((page.Items ?? []) as Approval[]));
-    return { nearingExpiry: found.filter((approval) => approval.state === 'PENDING'), staleLeases: found.filter((approval) => approval.state === 'DELIVERING') };
+    return {
+      nearingExpiry: found.filter((approval) => approval.state === 'PENDING'),
+      staleLeases: found.filter((approval) => approval.state === 'DELIVERING'),
+    };
   }
 }

@@ -4,7 +4,12 @@
  */
 export const APPROVER_GROUP_CACHE_MS = 60_000;
 
-export function approverCheck(approvers: readonly string[], listGroup: (groupId: string) => Promise<readonly string[]>, ttlMs = APPROVER_GROUP_CACHE_MS, now: () => number = Date.now) {
+export function approverCheck(
+  approvers: readonly string[],
+  listGroup: (groupId: string) => Promise<readonly string[]>,
+  ttlMs = APPROVER_GROUP_CACHE_MS,
+  now: () => number = Date.now,
+) {
   const users = new Set(approvers.filter((id) => !id.startsWith('S')));
   const groups = approvers.filter((id) => id.startsWith('S'));
   let members: { ids: Set<string>; until: number } | undefined;
@@ -21,6 +26,11 @@ export function approverCheck(approvers: readonly string[], listGroup: (groupId:
 
 /** POSTs a message to a Slack response_url (update the original, or an ephemeral reply). */
 export async function postToResponseUrl(url: string, message: Record<string, unknown>): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(2_000) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+    signal: AbortSignal.timeout(2_000),
+  });
   if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }

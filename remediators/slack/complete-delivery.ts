@@ -55,10 +55,14 @@ export async function completeDelivery(approval: Approval, deps: DeliveryDeps, n
   const actor = approval.decidedBy;
   if (!decision || !actor) throw new DeliveryFailedError(`approval ${approval.approvalId} is DELIVERING without a decision`, false);
   const decidedAt = approval.decidedAt ? new Date(approval.decidedAt) : now;
-  const record = (state: string, details: Record<string, unknown>) => deps.audit.append(approvalRecord(approval, state, actor, now, { decision, completedBy: by, ...details }));
+  const record = (state: string, details: Record<string, unknown>) =>
+    deps.audit.append(approvalRecord(approval, state, actor, now, { decision, completedBy: by, ...details }));
   let answer: 'delivered' | 'gone';
   try {
-    answer = await deps.deliver({ account: approval.account, region: approval.region, taskToken: approval.taskToken }, approvalResult(decision, actor, decidedAt));
+    answer = await deps.deliver(
+      { account: approval.account, region: approval.region, taskToken: approval.taskToken },
+      approvalResult(decision, actor, decidedAt),
+    );
   } catch (error) {
     const ambiguous = !(error instanceof DeliveryFailedError) || error.ambiguous;
     const errorName = (error as { name?: string }).name ?? 'Error';

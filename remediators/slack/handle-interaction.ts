@@ -56,7 +56,8 @@ interface Action {
   readonly messageBlocks?: unknown[];
 }
 
-const record = (value: unknown): Record<string, unknown> | undefined => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /**
  * Parses the form-encoded body as Slack sends a button click, and nothing else: exactly one field,
@@ -82,7 +83,8 @@ function parseAction(rawBody: string, responseUrlPrefix: string): Action | undef
   const messageTs = container?.['message_ts'];
   const responseUrl = payload['response_url'];
   if (!action || typeof userId !== 'string' || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return undefined;
-  if ((team !== null && (typeof team !== 'string' || !SLACK_ID.test(team))) || typeof channel !== 'string' || !SLACK_ID.test(channel)) return undefined;
+  if ((team !== null && (typeof team !== 'string' || !SLACK_ID.test(team))) || typeof channel !== 'string' || !SLACK_ID.test(channel))
+    return undefined;
   if (typeof messageTs !== 'string' || !/^\d{1,12}\.\d{1,8}$/.test(messageTs)) return undefined;
   if (action['action_id'] !== APPROVE_ACTION && action['action_id'] !== REJECT_ACTION) return undefined;
   if (typeof action['value'] !== 'string' || !APPROVAL_ID.test(action['value'])) return undefined;
@@ -115,8 +117,10 @@ const mention = (actor: string | undefined) => (actor?.startsWith('slack:') ? `<
 /** What each refused click is told: only what really happened. */
 const REFUSAL_TEXT: Partial<Record<Rejection, (approval?: Approval) => string>> = {
   'unauthorized-user': () => 'You are not one of the approvers for Warden remediations; nothing was changed.',
-  expired: (approval) => `This approval request has expired; Warden changed nothing. The workflow goes on as the policy says for an expired approval: the audit trail of finding \`${approval?.findingId ?? 'unknown'}\` shows what it did.`,
-  'already-decided': (approval) => `This request was already decided by ${mention(approval?.decidedBy)} (${approval?.state ?? 'decided'}); your click changed nothing.`,
+  expired: (approval) =>
+    `This approval request has expired; Warden changed nothing. The workflow goes on as the policy says for an expired approval: the audit trail of finding \`${approval?.findingId ?? 'unknown'}\` shows what it did.`,
+  'already-decided': (approval) =>
+    `This request was already decided by ${mention(approval?.decidedBy)} (${approval?.state ?? 'decided'}); your click changed nothing.`,
   'in-flight': (approval) => `The decision by ${mention(approval?.decidedBy)} is being delivered right now; your click changed nothing.`,
 };
 
@@ -137,22 +141,44 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   };
   if (request.method.toUpperCase() !== 'POST') return refuse('method-not-allowed', 405, { method: request.method.slice(0, 16) });
   if (Buffer.byteLength(request.rawBody) > MAX_BODY_BYTES) return refuse('body-too-large', 413);
-  const verdict = verifySlackSignature(request.rawBody, request.headers['x-slack-request-timestamp'], request.headers['x-slack-signature'], await deps.signingSecret(), Math.floor(now.getTime() / 1000));
-  if (verdict !== 'valid') return refuse(verdict === 'stale' ? 'stale-timestamp' : verdict === 'missing' ? 'missing-signature' : 'bad-signature', 401);
+  const verdict = verifySlackSignature(
+    request.rawBody,
+    request.headers['x-slack-request-timestamp'],
+    request.headers['x-slack-signature'],
+    await deps.signingSecret(),
+    Math.floor(now.getTime() / 1000),
+  );
+  if (verdict !== 'valid')
+    return refuse(verdict === 'stale' ? 'stale-timestamp' : verdict === 'missing' ? 'missing-signature' : 'bad-signature', 401);
 
   const action = parseAction(request.rawBody, deps.responseUrlPrefix);
   if (!action) return refuse('malformed', 400);
   const actor = `slack:${action.userId}`;
   const tell = (text: string) => deps.respond(action.responseUrl, { response_type: 'ephemeral', replace_original: false, text });
   const refuseKnown = async (reason: Rejection, statusCode: number, approval: Approval | undefined): Promise<InteractionResponse> => {
-    if (approval) await deps.audit.append(approvalRecord(approval, HUB_APPROVAL_STATES.refused, actor, now, { reason, clicked: action.decision, team: action.team ?? null, channel: action.channel, messageTs: action.messageTs }));
+    if (approval)
+      await deps.audit.append(
+        approvalRecord(approval, HUB_APPROVAL_STATES.refused, actor, now, {
+          reason,
+          clicked: action.decision,
+          team: action.team ?? null,
+          channel: action.channel,
+          messageTs: action.messageTs,
+        }),
+      );
     const text = REFUSAL_TEXT[reason]?.(approval);
     if (text) await tell(text);
     return refuse(reason, statusCode, { user: action.userId, findingId: approval?.findingId });
   };
 
   if (!(await deps.isApprover(action.userId))) return refuseKnown('unauthorized-user', 200, await deps.store.get(action.approvalId));
-  const claim = await deps.store.claim(action.approvalId, action.decision, actor, { ...(action.team ? { team: action.team } : {}), channel: action.channel, ts: action.messageTs }, now);
+  const claim = await deps.store.claim(
+    action.approvalId,
+    action.decision,
+    actor,
+    { ...(action.team ? { team: action.team } : {}), channel: action.channel, ts: action.messageTs },
+    now,
+  );
   if ('refused' in claim) {
     const [reason, status] = CLAIM_REFUSALS[claim.refused];
     return refuseKnown(reason, status, claim.approval);
@@ -170,12 +196,17 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
     return refuse('expired', 200, { user: action.userId, findingId: approval.findingId });
   }
   if (outcome === 'unconfirmed') {
-    await tell(`Warden could not confirm that the decision by ${mention(approval.decidedBy)} reached the workflow before it stopped waiting. Nothing more will be sent; the audit trail of finding \`${approval.findingId}\` shows what the workflow did.`);
+    await tell(
+      `Warden could not confirm that the decision by ${mention(approval.decidedBy)} reached the workflow before it stopped waiting. Nothing more will be sent; the audit trail of finding \`${approval.findingId}\` shows what the workflow did.`,
+    );
     return { statusCode: 200, body: '' };
   }
   const decision = approval.decision ?? action.decision;
   const decider = approval.decidedBy?.replace(/^slack:/, '') ?? action.userId;
-  if (claim.takenOver && approval.decidedBy !== actor) await tell(`An earlier decision by ${mention(approval.decidedBy)} had not been delivered; Warden delivered that one (${decision}), not your click.`);
+  if (claim.takenOver && approval.decidedBy !== actor)
+    await tell(
+      `An earlier decision by ${mention(approval.decidedBy)} had not been delivered; Warden delivered that one (${decision}), not your click.`,
+    );
   await deps.respond(action.responseUrl, decidedMessage(action.messageBlocks as never, decision, decider, now));
   return { statusCode: 200, body: '' };
 }

@@ -10,7 +10,13 @@ import { approvalMessage } from './approval-message';
 
 /** The part of @slack/web-api's WebClient the notifier uses. */
 export interface SlackPoster {
-  chat: { postMessage(args: { channel: string; text: string; blocks: unknown[] }): Promise<{ ok?: boolean; ts?: string; channel?: string; message?: { team?: string } }> };
+  chat: {
+    postMessage(args: {
+      channel: string;
+      text: string;
+      blocks: unknown[];
+    }): Promise<{ ok?: boolean; ts?: string; channel?: string; message?: { team?: string } }>;
+  };
   auth: { test(): Promise<{ team_id?: string }> };
 }
 
@@ -41,7 +47,13 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   const envelope = parseEnvelope(event);
   const detail = envelope.detail as Record<string, unknown> & { taskToken?: unknown; executionArn?: unknown; finding?: WorkflowInput['finding'] };
   const input = { finding: detail.finding, decision: detail['decision'], plan: detail['plan'] } as WorkflowInput;
-  if (typeof detail.taskToken !== 'string' || typeof detail.executionArn !== 'string' || !input.finding?.findingId || !input.plan || !input.decision) {
+  if (
+    typeof detail.taskToken !== 'string' ||
+    typeof detail.executionArn !== 'string' ||
+    !input.finding?.findingId ||
+    !input.plan ||
+    !input.decision
+  ) {
     throw new MalformedEventError('approval request lacks taskToken, executionArn, finding, decision or plan');
   }
   const now = deps.now();
@@ -65,15 +77,29 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
     return 'duplicate';
   }
   // A repeated request whose first attempt stored the approval but never bound a posted message posts it now.
-  if (!created.first) deps.log.warn('approval stored but never posted: posting it now', { executionArn: detail.executionArn, findingId: input.finding.findingId });
-  const message = approvalMessage({ approvalId, account: envelope.account, region: envelope.region, input, approvers: deps.config.approvers, expiresAt });
+  if (!created.first)
+    deps.log.warn('approval stored but never posted: posting it now', { executionArn: detail.executionArn, findingId: input.finding.findingId });
+  const message = approvalMessage({
+    approvalId,
+    account: envelope.account,
+    region: envelope.region,
+    input,
+    approvers: deps.config.approvers,
+    expiresAt,
+  });
   const slack = await deps.slack();
   const posted = await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });
   // Bound to where it was posted: a click on a copy in another workspace or channel is refused.
   const team = posted.message?.team ?? (await slack.auth.test()).team_id;
-  if (!posted.channel || !posted.ts || !team) throw new SlackPostError(`Slack accepted the approval request for ${input.finding.findingId} but returned no team, channel or ts`);
+  if (!posted.channel || !posted.ts || !team)
+    throw new SlackPostError(`Slack accepted the approval request for ${input.finding.findingId} but returned no team, channel or ts`);
   await deps.store.bind(approvalId, { team, channel: posted.channel, ts: posted.ts });
   deps.metrics.count('ApprovalRequested');
-  deps.log.info('approval requested in Slack', { findingId: input.finding.findingId, check: input.finding.check, account: envelope.account, expiresAt: expiresAt.toISOString() });
+  deps.log.info('approval requested in Slack', {
+    findingId: input.finding.findingId,
+    check: input.finding.check,
+    account: envelope.account,
+    expiresAt: expiresAt.toISOString(),
+  });
   return 'posted';
 }

@@ -15,7 +15,13 @@ export interface SweepResult {
  */
 export async function sweepApprovals(store: ApprovalStore, deps: DeliveryDeps, now: Date): Promise<SweepResult> {
   const { nearingExpiry, staleLeases } = await store.needingAttention(3600, now);
-  for (const approval of nearingExpiry) deps.log.warn('approval nearing expiry', { findingId: approval.findingId, account: approval.account, check: approval.check, expiresAt: approval.expiresAt });
+  for (const approval of nearingExpiry)
+    deps.log.warn('approval nearing expiry', {
+      findingId: approval.findingId,
+      account: approval.account,
+      check: approval.check,
+      expiresAt: approval.expiresAt,
+    });
   const recovered: Record<string, number> = {};
   for (const stale of staleLeases) {
     // Someone else (a click) may have taken it over since the scan: then it is theirs.

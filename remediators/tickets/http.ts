@@ -87,5 +87,7 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
       await sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? backoff);
     }
   }
-  throw new TicketProviderError(`${host} refused the ticket${last.status ? ` (HTTP ${last.status})` : ' (no response)'}`, last.status, { cause: last.cause });
+  throw new TicketProviderError(`${host} refused the ticket${last.status ? ` (HTTP ${last.status})` : ' (no response)'}`, last.status, {
+    cause: last.cause,
+  });
 }

@@ -38,7 +38,12 @@ export async function openTicket(request: TicketRequest, deps: OpenTicketDeps): 
       await deps.store.release(finding.findingId);
       deps.metrics.count('TicketFailed');
       const status = error instanceof TicketProviderError ? error.status : undefined;
-      deps.log.error('ticket could not be opened', { findingId: finding.findingId, account: request.account, status, error: (error as { name?: string }).name });
+      deps.log.error('ticket could not be opened', {
+        findingId: finding.findingId,
+        account: request.account,
+        status,
+        error: (error as { name?: string }).name,
+      });
       await deps.audit.append({
         findingId: finding.findingId,
         account: request.account,
@@ -51,7 +56,11 @@ export async function openTicket(request: TicketRequest, deps: OpenTicketDeps): 
         executionArn: request.executionArn,
         details: { reason: request.reason, error: error instanceof Error ? error.message : 'unknown', ...(status ? { status } : {}) },
       });
-      if (request.taskToken) await deps.deliver({ account: request.account, region: request.region, taskToken: request.taskToken }, { error: 'Warden.TicketFailed', cause: 'the ticket provider refused or kept failing' });
+      if (request.taskToken)
+        await deps.deliver(
+          { account: request.account, region: request.region, taskToken: request.taskToken },
+          { error: 'Warden.TicketFailed', cause: 'the ticket provider refused or kept failing' },
+        );
       throw error;
     }
     await deps.store.opened(finding.findingId, ticket);
@@ -63,7 +72,10 @@ export async function openTicket(request: TicketRequest, deps: OpenTicketDeps): 
     deps.log.info('finding already has a ticket', { findingId: finding.findingId, ticketKey: ticket.ticketKey });
   }
   if (request.taskToken) {
-    await deps.deliver({ account: request.account, region: request.region, taskToken: request.taskToken }, { output: { ticketKey: ticket.ticketKey, url: ticket.url ?? '' } });
+    await deps.deliver(
+      { account: request.account, region: request.region, taskToken: request.taskToken },
+      { output: { ticketKey: ticket.ticketKey, url: ticket.url ?? '' } },
+    );
   }
   return ticket;
 }

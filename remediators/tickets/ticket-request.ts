@@ -46,10 +46,31 @@ export function ticketContent(request: TicketRequest): TicketContent {
   return {
     title: `[Warden] ${finding.check}: ${finding.resourceArn}`.slice(0, 250),
     sections: [
-      { heading: 'What is wrong', lines: [finding.reason, ...flagged.map((item) => `${item.name}: ${item.detail}${item.fingerprint ? ` (fingerprint ${item.fingerprint})` : ''}`)] },
-      { heading: 'Where', lines: [`Resource: ${finding.resourceArn}`, `Account: ${request.account}`, `Region: ${request.region}`, `Finding: ${finding.findingId}`, `Workflow execution: ${request.executionArn}`] },
-      { heading: 'Why it was not fixed automatically', lines: [`${request.reason} (mode ${decision.mode}${decision.dryRun ? ', dry run' : ''}, decided by ${decision.decidedBy})`] },
-      { heading: 'Planned fix', lines: [...plan.calls.map((call) => `${call.client}.${call.operation} ${JSON.stringify(call.input)}`), ...plan.notes] },
+      {
+        heading: 'What is wrong',
+        lines: [
+          finding.reason,
+          ...flagged.map((item) => `${item.name}: ${item.detail}${item.fingerprint ? ` (fingerprint ${item.fingerprint})` : ''}`),
+        ],
+      },
+      {
+        heading: 'Where',
+        lines: [
+          `Resource: ${finding.resourceArn}`,
+          `Account: ${request.account}`,
+          `Region: ${request.region}`,
+          `Finding: ${finding.findingId}`,
+          `Workflow execution: ${request.executionArn}`,
+        ],
+      },
+      {
+        heading: 'Why it was not fixed automatically',
+        lines: [`${request.reason} (mode ${decision.mode}${decision.dryRun ? ', dry run' : ''}, decided by ${decision.decidedBy})`],
+      },
+      {
+        heading: 'Planned fix',
+        lines: [...plan.calls.map((call) => `${call.client}.${call.operation} ${JSON.stringify(call.input)}`), ...plan.notes],
+      },
       {
         heading: 'How to exempt',
         lines: [

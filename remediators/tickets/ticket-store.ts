@@ -31,7 +31,8 @@ export class TicketStore {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { approvalId: key(findingId) }, ConsistentRead: true }));
-    if (Item && typeof Item['ticketKey'] === 'string') return { existing: { ticketKey: Item['ticketKey'], ...(typeof Item['url'] === 'string' ? { url: Item['url'] } : {}) } };
+    if (Item && typeof Item['ticketKey'] === 'string')
+      return { existing: { ticketKey: Item['ticketKey'], ...(typeof Item['url'] === 'string' ? { url: Item['url'] } : {}) } };
     return 'in-flight';
   }
 
@@ -50,7 +51,12 @@ export class TicketStore {
   /** Gives the claim back after a failure, so a later request can try again. */
   async release(findingId: string): Promise<void> {
     await this.client.send(
-      new UpdateCommand({ TableName: this.tableName, Key: { approvalId: key(findingId) }, UpdateExpression: 'SET claimedAt = :zero', ExpressionAttributeValues: { ':zero': 0 } }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { approvalId: key(findingId) },
+        UpdateExpression: 'SET claimedAt = :zero',
+        ExpressionAttributeValues: { ':zero': 0 },
+      }),
     );
   }
 }

@@ -14,6 +14,11 @@ export function alarmOnAny(scope: Construct, id: string, description: string, me
 }
 
 /** A metric the functions publish through Powertools (EMF) in the Warden namespace. */
-export function wardenMetric(metricName: string, service: string, statistic: 'Sum' | 'Maximum', period: Duration = Duration.minutes(5)): cloudwatch.Metric {
+export function wardenMetric(
+  metricName: string,
+  service: string,
+  statistic: 'Sum' | 'Maximum',
+  period: Duration = Duration.minutes(5),
+): cloudwatch.Metric {
   return new cloudwatch.Metric({ namespace: 'Warden', metricName, dimensionsMap: { service }, period, statistic });
 }

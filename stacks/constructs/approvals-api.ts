@@ -49,11 +49,17 @@ export class ApprovalsApi extends Construct {
       });
     // Slack's interaction payloads carry the whole message and can pass the Common Rule Set's 8 KB body
     // rule: it only counts here, and the ACL's own 16 KB size rule bounds the body instead.
-    const webAcl = new BaselineWebAcl(this, 'Waf', { name: 'warden-approvals', rateLimitPer5Minutes: 300, maxBodyBytes: APPROVALS_MAX_BODY_BYTES, countCommonRules: ['SizeRestrictions_BODY'] });
+    const webAcl = new BaselineWebAcl(this, 'Waf', {
+      name: 'warden-approvals',
+      rateLimitPer5Minutes: 300,
+      maxBodyBytes: APPROVALS_MAX_BODY_BYTES,
+      countCommonRules: ['SizeRestrictions_BODY'],
+    });
     new wafv2.CfnWebACLAssociation(this, 'WafAssociation', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: webAcl.webAcl.attrArn });
     this.url = this.api.urlForPath('/slack/interactions');
 
-    const why = 'Slack cannot use IAM or Cognito: every request is authenticated by its Slack signature (HMAC-SHA256 over the raw body, 5-minute window), verified in constant time before anything else';
+    const why =
+      'Slack cannot use IAM or Cognito: every request is authenticated by its Slack signature (HMAC-SHA256 over the raw body, 5-minute window), verified in constant time before anything else';
     Validations.of(this.api).acknowledge({ id: 'AwsSolutions-APIG4', reason: why });
     Validations.of(this.api).acknowledge({ id: 'AwsSolutions-COG4', reason: why });
     Validations.of(this.api).acknowledge({

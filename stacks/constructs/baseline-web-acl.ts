@@ -56,7 +56,14 @@ export class BaselineWebAcl extends Construct {
                 name: 'MaxBodySize',
                 priority: MANAGED_GROUPS.length + 1,
                 action: { block: {} },
-                statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: props.maxBodyBytes, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+                statement: {
+                  sizeConstraintStatement: {
+                    fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+                    comparisonOperator: 'GT',
+                    size: props.maxBodyBytes,
+                    textTransformations: [{ priority: 0, type: 'NONE' }],
+                  },
+                },
                 visibilityConfig: visibility('MaxBodySize'),
               },
             ]

@@ -12,7 +12,9 @@ export function filledConditions(conditions: ConditionBlock): Record<string, Rec
   return Object.fromEntries(
     Object.entries(conditions).map(([operator, keys]) => [
       operator,
-      Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, typeof value === 'string' ? filledTemplate(value) : value.map(filledTemplate)])),
+      Object.fromEntries(
+        Object.entries(keys).map(([key, value]) => [key, typeof value === 'string' ? filledTemplate(value) : value.map(filledTemplate)]),
+      ),
     ]),
   );
 }

@@ -44,7 +44,9 @@ export class WardenFunction extends Construct {
       description: props.description,
     });
     for (const statement of props.statements) this.role.addToPolicy(statement);
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    );
     // Lambda sends failed asynchronous events to the dead-letter queue as the function's role.
     props.deadLetterQueue?.encryptionMasterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.function = new NodejsFunction(this, 'Function', {

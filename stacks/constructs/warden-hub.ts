@@ -42,7 +42,11 @@ export class WardenHub extends Construct {
 
   constructor(scope: Construct, id: string, props: WardenHubProps) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', { description: 'Warden hub data: audit trail, approvals, dead letters', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Warden hub data: audit trail, approvals, dead letters',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: 'warden-hub' });
     if (props.organizationId) {
       this.bus.addToResourcePolicy(
@@ -65,9 +69,19 @@ export class WardenHub extends Construct {
       });
     }
 
-    this.approvalsTable = encryptedTable(this, 'Approvals', { key: this.key, partitionKey: 'approvalId', timeToLiveAttribute: 'expiresAt', keep: true });
+    this.approvalsTable = encryptedTable(this, 'Approvals', {
+      key: this.key,
+      partitionKey: 'approvalId',
+      timeToLiveAttribute: 'expiresAt',
+      keep: true,
+    });
 
-    const deadLetters = new sqs.Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14), encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true });
+    const deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+    });
     this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
     const tableAndIndexes = [this.auditTable.tableArn, `${this.auditTable.tableArn}/index/*`];
     this.auditWriter = new WardenFunction(this, 'AuditWriter', {
@@ -77,14 +91,17 @@ export class WardenHub extends Construct {
       deadLetterQueue: deadLetters,
       statements: [
         // Records are put with attribute_not_exists; UpdateItem only ever touches the per-finding LATEST projection.
-        new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: tableAndIndexes }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          resources: tableAndIndexes,
+        }),
         new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
       ],
     });
     acknowledgeUnscoped(this.auditWriter);
     Validations.of(this.auditWriter).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.auditTable.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
-      reason: 'the audit writer queries the audit table\'s own indexes (one per access pattern) and nothing else',
+      reason: "the audit writer queries the audit table's own indexes (one per access pattern) and nothing else",
     });
     const digest = new WardenFunction(this, 'AuditDigest', {
       entry: 'audit-digest.ts',
@@ -99,12 +116,18 @@ export class WardenHub extends Construct {
       ],
     });
     acknowledgeUnscoped(digest);
-    new events.Rule(this, 'AuditDigestSchedule', { description: 'Warden: chain the last hour of the audit trail', schedule: events.Schedule.cron({ minute: '5' }), targets: [new targets.LambdaFunction(digest.function)] });
+    new events.Rule(this, 'AuditDigestSchedule', {
+      description: 'Warden: chain the last hour of the audit trail',
+      schedule: events.Schedule.cron({ minute: '5' }),
+      targets: [new targets.LambdaFunction(digest.function)],
+    });
     new events.Rule(this, 'AuditRecords', {
       eventBus: this.bus,
       description: 'Warden audit records and approval requests from every member workflow',
       eventPattern: { source: [AUDIT_SOURCE], detailType: [AUDIT_DETAIL_TYPE, APPROVAL_DETAIL_TYPE] },
-      targets: [new targets.LambdaFunction(this.auditWriter.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new targets.LambdaFunction(this.auditWriter.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+      ],
     });
     alarmOnAny(
       this,
@@ -120,8 +143,10 @@ export class WardenHub extends Construct {
   /** Slack notifier and interaction API, and the ticket opener, as the policy asks for them. */
   private approvalFunctions(props: WardenHubProps, deadLetters: sqs.IQueue): void {
     const { policy, organizationId } = props;
-    const secretArn = (reference: string) => `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretName(reference)}-??????`;
-    const readSecrets = (references: string[]) => new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: references.map(secretArn) });
+    const secretArn = (reference: string) =>
+      `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretName(reference)}-??????`;
+    const readSecrets = (references: string[]) =>
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: references.map(secretArn) });
     // Member accounts' delivery roles; in an organization, only roles of the organization.
     const assumeDelivery = new iam.PolicyStatement({
       actions: ['sts:AssumeRole'],
@@ -129,9 +154,15 @@ export class WardenHub extends Construct {
       ...(organizationId ? { conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } } } : {}),
     });
     const hubData = new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] });
-    const approvals = new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.approvalsTable.tableArn] });
+    const approvals = new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [this.approvalsTable.tableArn],
+    });
     // What AuditStore.append needs: the finding's last record (Query, GetItem), the put, the head update.
-    const appendAudit = new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.auditTable.tableArn] });
+    const appendAudit = new iam.PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      resources: [this.auditTable.tableArn],
+    });
     const slack = policy.approvals?.slack;
     if (slack) {
       const notifier = new WardenFunction(this, 'SlackNotifier', {
@@ -168,23 +199,40 @@ export class WardenHub extends Construct {
         roleName: APPROVAL_SWEEP_ROLE_NAME,
         timeout: Duration.minutes(2),
         environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName, WARDEN_AUDIT_TABLE: this.auditTable.tableName },
-        statements: [new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [this.approvalsTable.tableArn] }), hubData, assumeDelivery, appendAudit],
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+            resources: [this.approvalsTable.tableArn],
+          }),
+          hubData,
+          assumeDelivery,
+          appendAudit,
+        ],
       });
       acknowledgeDelivery(monitor);
       this.delivererRoles.push(monitor.role);
       this.delivererRoleNames.push(APPROVAL_SWEEP_ROLE_NAME);
-      new events.Rule(this, 'ApprovalExpirySchedule', { description: 'Warden: check approvals nearing expiry', schedule: events.Schedule.rate(Duration.minutes(15)), targets: [new targets.LambdaFunction(monitor.function)] });
+      new events.Rule(this, 'ApprovalExpirySchedule', {
+        description: 'Warden: check approvals nearing expiry',
+        schedule: events.Schedule.rate(Duration.minutes(15)),
+        targets: [new targets.LambdaFunction(monitor.function)],
+      });
       alarmOnAny(
         this,
         'ApprovalsNearingExpiry',
         'Approval requests will expire within the hour without a decision (they then become tickets)',
         wardenMetric('ApprovalsNearingExpiry', 'warden-approval-expiry', 'Maximum', Duration.minutes(15)),
       );
-      new CfnOutput(this, 'SlackInteractivityUrl', { value: this.approvalsApi.url, description: "Paste into the Slack app's Interactivity Request URL" });
+      new CfnOutput(this, 'SlackInteractivityUrl', {
+        value: this.approvalsApi.url,
+        description: "Paste into the Slack app's Interactivity Request URL",
+      });
     }
     const tickets = policy.tickets;
     if (tickets && tickets.provider !== 'none') {
-      const credentials = [tickets.jira?.credentials, tickets.github?.token, tickets.webhook?.signingSecret].filter((reference): reference is string => reference !== undefined);
+      const credentials = [tickets.jira?.credentials, tickets.github?.token, tickets.webhook?.signingSecret].filter(
+        (reference): reference is string => reference !== undefined,
+      );
       const opener = new WardenFunction(this, 'TicketOpener', {
         entry: 'ticket-opener.ts',
         description: 'Warden: opens one ticket per finding (Jira, GitHub or webhook) and hands the key back',
@@ -193,13 +241,7 @@ export class WardenHub extends Construct {
         timeout: Duration.minutes(2),
         deadLetterQueue: deadLetters,
         environment: { WARDEN_APPROVALS_TABLE: this.approvalsTable.tableName, WARDEN_AUDIT_TABLE: this.auditTable.tableName },
-        statements: [
-          approvals,
-          hubData,
-          readSecrets(credentials),
-          assumeDelivery,
-          appendAudit,
-        ],
+        statements: [approvals, hubData, readSecrets(credentials), assumeDelivery, appendAudit],
       });
       acknowledgeDelivery(opener);
       this.delivererRoles.push(opener.role);
@@ -210,7 +252,12 @@ export class WardenHub extends Construct {
         eventPattern: { source: [AUDIT_SOURCE], detailType: [TICKET_DETAIL_TYPE] },
         targets: [new targets.LambdaFunction(opener.function, { deadLetterQueue: deadLetters, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
       });
-      alarmOnAny(this, 'TicketFailures', 'A ticket could not be opened (recorded as TICKET_FAILED in the audit trail)', wardenMetric('TicketFailed', 'warden-ticket-opener', 'Sum'));
+      alarmOnAny(
+        this,
+        'TicketFailures',
+        'A ticket could not be opened (recorded as TICKET_FAILED in the audit trail)',
+        wardenMetric('TicketFailed', 'warden-ticket-opener', 'Sum'),
+      );
     }
   }
 }
@@ -221,8 +268,12 @@ function acknowledgeDelivery(fn: WardenFunction): void {
   for (const account of ['*', '<AWS::AccountId>']) {
     Validations.of(fn).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::${account}:role/warden-approval-delivery-*]`,
-      reason: 'assumes only the warden-approval-delivery-<region> role of the account whose workflow waits (organization accounts only), which may only send task results to that workflow',
+      reason:
+        'assumes only the warden-approval-delivery-<region> role of the account whose workflow waits (organization accounts only), which may only send task results to that workflow',
     });
   }
-  Validations.of(fn).acknowledge({ id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:warden/slack-bot-??????]', reason: 'Secrets Manager appends a random 6-character suffix to secret ARNs; this matches exactly one named secret' });
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:warden/slack-bot-??????]',
+    reason: 'Secrets Manager appends a random 6-character suffix to secret ARNs; this matches exactly one named secret',
+  });
 }

@@ -53,7 +53,8 @@ function checksLevelSettings(check: Check, policy: Policy): Record<string, unkno
 }
 
 function policyPermissionsOf(check: Check, policy: Policy): PermissionStatement[] {
-  const permissions: ((settings: Record<string, unknown>) => readonly PermissionStatement[]) | undefined = 'policyPermissions' in check ? check.policyPermissions : undefined;
+  const permissions: ((settings: Record<string, unknown>) => readonly PermissionStatement[]) | undefined =
+    'policyPermissions' in check ? check.policyPermissions : undefined;
   if (!permissions) return [];
   const own = (section: object | undefined) => ownSettings(check, section);
   const base = own(policy.checks[check.id]);
@@ -135,7 +136,11 @@ export class WardenMember extends Construct {
         timeout: Duration.minutes(5),
         environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
       });
-      acknowledgeCatalogueWildcards(remediator, check.id, [...check.permissions.remediate, ...check.permissions.detect, ...policyPermissionsOf(check, props.policy)]);
+      acknowledgeCatalogueWildcards(remediator, check.id, [
+        ...check.permissions.remediate,
+        ...check.permissions.detect,
+        ...policyPermissionsOf(check, props.policy),
+      ]);
       this.remediators[check.id] = remediator;
       const detector = new WardenFunction(this, `Detector-${check.id}`, {
         entry: writeCheckEntry(check, 'detector'),
@@ -159,10 +164,26 @@ export class WardenMember extends Construct {
       });
       acknowledgeCatalogueWildcards(detector, check.id, check.permissions.detect);
       this.detectors[check.id] = detector;
-      const target = new targets.LambdaFunction(detector.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 4, maxEventAge: Duration.hours(2) });
-      new events.Rule(this, `CloudTrail-${check.id}`, { description: `Warden ${check.id}: CloudTrail calls`, eventPattern: cloudTrailPattern(check), targets: [target] });
-      new events.Rule(this, `Config-${check.id}`, { description: `Warden ${check.id}: AWS Config item changes`, eventPattern: configPattern(check), targets: [target] });
-      new events.Rule(this, `Sweep-${check.id}`, { description: `Warden ${check.id}: daily sweep`, schedule: events.Schedule.cron({ minute: '17', hour: '3' }), targets: [target] });
+      const target = new targets.LambdaFunction(detector.function, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 4,
+        maxEventAge: Duration.hours(2),
+      });
+      new events.Rule(this, `CloudTrail-${check.id}`, {
+        description: `Warden ${check.id}: CloudTrail calls`,
+        eventPattern: cloudTrailPattern(check),
+        targets: [target],
+      });
+      new events.Rule(this, `Config-${check.id}`, {
+        description: `Warden ${check.id}: AWS Config item changes`,
+        eventPattern: configPattern(check),
+        targets: [target],
+      });
+      new events.Rule(this, `Sweep-${check.id}`, {
+        description: `Warden ${check.id}: daily sweep`,
+        schedule: events.Schedule.cron({ minute: '17', hour: '3' }),
+        targets: [target],
+      });
     }
 
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
@@ -170,13 +191,24 @@ export class WardenMember extends Construct {
       partition: Aws.PARTITION,
       eventBusArn,
       counterTableName: counters.tableName,
-      remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, this.remediators[check.id].function.functionArn])) as Record<CheckId, string>,
+      remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, this.remediators[check.id].function.functionArn])) as Record<
+        CheckId,
+        string
+      >,
     });
-    const role = new iam.Role(this, 'WorkflowRole', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'Warden remediation workflow' });
+    const role = new iam.Role(this, 'WorkflowRole', {
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
+      description: 'Warden remediation workflow',
+    });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBusArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [counters.tableArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: CATALOGUE.map((check) => this.remediators[check.id].function.functionArn) }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: CATALOGUE.map((check) => this.remediators[check.id].function.functionArn),
+      }),
+    );
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineName: STATE_MACHINE_NAME,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -220,7 +252,12 @@ export class WardenMember extends Construct {
     const failed = this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });
     alarmOnAny(this, 'FailedRemediations', 'Warden remediation executions failed (each is recorded as FAILED and ticketed)', failed);
     const deadLetters = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
-    alarmOnAny(this, 'DeadLettersAlarm', 'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue', deadLetters);
+    alarmOnAny(
+      this,
+      'DeadLettersAlarm',
+      'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue',
+      deadLetters,
+    );
     const errors = CATALOGUE.map((check) => this.detectors[check.id].function.metricErrors({ period: Duration.minutes(5), label: check.id }));
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: Fn.join('-', ['warden', Aws.REGION]),

@@ -25,7 +25,8 @@ function environmentOf(fn: SynthesizedFunction): Record<string, string> {
   );
 }
 
-const run = (fn: SynthesizedFunction, endpoint: string, event?: unknown): Promise<BundleOutcome> => runBundle(fn, { endpoint, region: REGION, environment: environmentOf(fn), event });
+const run = (fn: SynthesizedFunction, endpoint: string, event?: unknown): Promise<BundleOutcome> =>
+  runBundle(fn, { endpoint, region: REGION, environment: environmentOf(fn), event });
 
 /** One bundle per distinct asset (the standalone and member templates deploy the same code). */
 const functions = [...new Map(synthesizedFunctions().map((fn) => [fn.assetDir, fn])).values()];
@@ -74,7 +75,9 @@ const settingsOf = (check: string) => {
 
 const awsError = (type: string, message: string) => ({ status: 400, headers: { 'x-amzn-errortype': type }, body: { __type: type, message } });
 const target = (request: Received) => String(request.headers['x-amz-target'] ?? `${request.method} ${request.path}`);
-const table = (status: string) => ({ Table: { TableName: 'orders', TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`, TableStatus: status } });
+const table = (status: string) => ({
+  Table: { TableName: 'orders', TableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`, TableStatus: status },
+});
 
 interface Scenario {
   readonly check: string;
@@ -104,9 +107,11 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
       resourceArn: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`,
       respond: (request) => {
         const operation = target(request);
-        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod')) return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
+        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod'))
+          return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
         if (operation.endsWith('.GetWebACLForResource')) return { body: {} };
-        if (operation.endsWith('.AssociateWebACL')) return awsError('WAFUnavailableEntityException', 'AWS WAF could not perform the operation because your resource is being created');
+        if (operation.endsWith('.AssociateWebACL'))
+          return awsError('WAFUnavailableEntityException', 'AWS WAF could not perform the operation because your resource is being created');
         return awsError('UnknownOperationException', operation);
       },
     },
@@ -116,8 +121,10 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
       resourceArn: `arn:aws:apigateway:${REGION}::/restapis/a1b2c3d4e5/stages/prod`,
       respond: (request) => {
         const operation = target(request);
-        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod')) return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
-        if (operation.startsWith('PATCH /restapis/a1b2c3d4e5/stages/prod')) return { ...awsError('ConflictException', 'Unable to complete operation due to concurrent modification'), status: 409 };
+        if (operation.startsWith('GET /restapis/a1b2c3d4e5/stages/prod'))
+          return { body: { stageName: 'prod', deploymentId: 'abc123', methodSettings: {} } };
+        if (operation.startsWith('PATCH /restapis/a1b2c3d4e5/stages/prod'))
+          return { ...awsError('ConflictException', 'Unable to complete operation due to concurrent modification'), status: 409 };
         return awsError('UnknownOperationException', operation);
       },
     },
@@ -160,7 +167,9 @@ describe('every deployed bundle', () => {
 
   it.each(functions.map((fn) => [fn.path, fn] as const))('%s contains no aws-cdk-lib, test code or fixture', (_path, fn) => {
     const map = JSON.parse(readFileSync(join(fn.assetDir, 'index.js.map'), 'utf8')) as { sources: string[] };
-    const offenders = map.sources.filter((source) => /node_modules\/(aws-cdk-lib|constructs|cdk-nag|aws-sdk-client-mock|jest)\/|(^|\/)test\/|fixtures\/|\.test\.ts$/.test(source));
+    const offenders = map.sources.filter((source) =>
+      /node_modules\/(aws-cdk-lib|constructs|cdk-nag|aws-sdk-client-mock|jest)\/|(^|\/)test\/|fixtures\/|\.test\.ts$/.test(source),
+    );
     expect(offenders).toEqual([]);
     expect(map.sources.length).toBeGreaterThan(0);
   });
@@ -174,11 +183,17 @@ describe('error names the workflow retries on', () => {
     for (const name of names) expect(Object.keys(SCENARIOS)).toContain(name);
   });
 
-  const cases = Object.entries(SCENARIOS).flatMap(([name, scenarios]) => scenarios.map((scenario) => [name, scenario.check, scenario.why, scenario] as const));
+  const cases = Object.entries(SCENARIOS).flatMap(([name, scenarios]) =>
+    scenarios.map((scenario) => [name, scenario.check, scenario.why, scenario] as const),
+  );
   // Failed before the error classes carried literal names: minified, they arrived as 'qi', 'an', ...
   it.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
     aws.setResponder(scenario.respond);
-    const outcome = await run(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
+    const outcome = await run(remediatorOf(check), aws.url, {
+      action: 'apply',
+      finding: finding(check, scenario.resourceArn),
+      settings: settingsOf(check),
+    });
     expect(outcome.error?.name).toBe(name);
   });
 });

@@ -1,4 +1,11 @@
-import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { stageArn } from '../../core/aws/arns';
@@ -41,10 +48,21 @@ describeWithEmulator('duplicate event storms', () => {
     await apigateway.send(new PutMethodCommand({ restApiId, resourceId: items[0]?.id, httpMethod: 'GET', authorizationType: 'NONE' }));
     await apigateway.send(new PutIntegrationCommand({ restApiId, resourceId: items[0]?.id, httpMethod: 'GET', type: 'MOCK' }));
     for (const stageName of ['storm', 'during', 'lost']) await apigateway.send(new CreateDeploymentCommand({ restApiId, stageName }));
-    await new DynamoDBClient(direct).send(new CreateTableCommand({ TableName: 'counters', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    await new DynamoDBClient(direct).send(
+      new CreateTableCommand({
+        TableName: 'counters',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }),
+    );
     sfnDirect = new SFNClient(direct);
     ({ stateMachineArn = '' } = await sfnDirect.send(
-      new CreateStateMachineCommand({ name: 'warden-remediation', roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/warden-workflow`, definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Pass', End: true } } }) }),
+      new CreateStateMachineCommand({
+        name: 'warden-remediation',
+        roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/warden-workflow`,
+        definition: JSON.stringify({ StartAt: 'Wait', States: { Wait: { Type: 'Pass', End: true } } }),
+      }),
     ));
   }, 60_000);
 
@@ -58,7 +76,11 @@ describeWithEmulator('duplicate event storms', () => {
     const clients = createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' });
     const sfn = new SFNClient({ region: REGION, requestHandler: { requestTimeout: 1_000, throwOnRequestTimeout: true }, maxAttempts: 6 });
     const dynamodb = new DynamoDBClient({ region: REGION, requestHandler: { requestTimeout: 1_000, throwOnRequestTimeout: true }, maxAttempts: 6 });
-    const policy = parsePolicy('version: 1\ndefaults: { maxAutoFixesPerHour: 100 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n', 'storm.yaml', NOW).policy;
+    const policy = parsePolicy(
+      'version: 1\ndefaults: { maxAutoFixesPerHour: 100 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n',
+      'storm.yaml',
+      NOW,
+    ).policy;
     return {
       clients,
       deps: {
@@ -66,7 +88,8 @@ describeWithEmulator('duplicate event storms', () => {
         clients,
         policy,
         organizationalUnits: [],
-        plan: (finding: Parameters<typeof remediator.plan>[0], settings: Parameters<typeof remediator.plan>[1]) => remediator.plan(finding, settings, {}),
+        plan: (finding: Parameters<typeof remediator.plan>[0], settings: Parameters<typeof remediator.plan>[1]) =>
+          remediator.plan(finding, settings, {}),
         startWorkflow: workflowStarter(sfn, stateMachineArn, new FindingEpisodes(dynamodb, 'counters'), () => NOW),
         log: SILENT_LOG,
         metrics: NO_COUNTERS,
@@ -78,7 +101,13 @@ describeWithEmulator('duplicate event storms', () => {
 
   const eventFor = (stageName: string, index: number) => {
     const event = eventFixture('cloudtrail-apigateway-update-stage-by-pipeline') as Record<string, unknown> & { detail: Record<string, unknown> };
-    return { ...event, id: `storm-${stageName}-${index}`, account: MOTO_ACCOUNT, region: REGION, detail: { ...event.detail, awsRegion: REGION, recipientAccountId: MOTO_ACCOUNT, requestParameters: { restApiId, stageName } } };
+    return {
+      ...event,
+      id: `storm-${stageName}-${index}`,
+      account: MOTO_ACCOUNT,
+      region: REGION,
+      detail: { ...event.detail, awsRegion: REGION, recipientAccountId: MOTO_ACCOUNT, requestParameters: { restApiId, stageName } },
+    };
   };
 
   // Lambda runs the detector in up to ten containers at once; each takes events one at a time.
@@ -94,7 +123,9 @@ describeWithEmulator('duplicate event storms', () => {
         for (let event = queue.shift(); event; event = queue.shift()) summaries.push(await handleDetectorEvent(event, deps));
       }),
     );
-    return summaries.flatMap((summary) => Object.entries(summary.outcomes ?? {}).flatMap(([outcome, times]) => Array<ResourceOutcome>(Number(times)).fill(outcome as ResourceOutcome)));
+    return summaries.flatMap((summary) =>
+      Object.entries(summary.outcomes ?? {}).flatMap(([outcome, times]) => Array<ResourceOutcome>(Number(times)).fill(outcome as ResourceOutcome)),
+    );
   }
 
   const executions = async () => {
@@ -122,13 +153,28 @@ describeWithEmulator('duplicate event storms', () => {
     // The fix lands; events about it keep coming.
     const arn = stageArn(REGION, restApiId, 'during');
     const { clients } = containers[0]!;
-    const finding = { check: 'apigateway-stage-throttling' as const, account: MOTO_ACCOUNT, region: REGION, resourceArn: arn, findingId: 'x', reason: '', evidence: {}, tags: {}, detectedAt: NOW.toISOString(), trigger: { kind: 'manual' as const } };
+    const finding = {
+      check: 'apigateway-stage-throttling' as const,
+      account: MOTO_ACCOUNT,
+      region: REGION,
+      resourceArn: arn,
+      findingId: 'x',
+      reason: '',
+      evidence: {},
+      tags: {},
+      detectedAt: NOW.toISOString(),
+      trigger: { kind: 'manual' as const },
+    };
     const applied = await remediator.apply(finding, { rateLimit: 100, burstLimit: 200 }, clients, {});
     expect(applied.changed).toBe(true);
     const after = await deliver('during', 50);
     expect(after.every((outcome) => outcome === 'compliant')).toBe(true);
     expect((await executions()).size).toBe(running);
-    const patches = new Set(proxy.forwarded.filter((request) => request.method === 'PATCH' && request.path.endsWith('/stages/during') && request.status < 300).map((request) => request.invocationId));
+    const patches = new Set(
+      proxy.forwarded
+        .filter((request) => request.method === 'PATCH' && request.path.endsWith('/stages/during') && request.status < 300)
+        .map((request) => request.invocationId),
+    );
     expect(patches.size).toBe(1);
   });
 

@@ -66,7 +66,8 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     return { evaluation, finding, plan, applied, remediator };
   }
 
-  const verify = (check: CheckId, finding: ReturnType<typeof findingFor>) => log.as(`Remediator-${check}`, () => remediatorFor(check).verify(finding, settingsOf(check), clients, NO_WAIT));
+  const verify = (check: CheckId, finding: ReturnType<typeof findingFor>) =>
+    log.as(`Remediator-${check}`, () => remediatorFor(check).verify(finding, settingsOf(check), clients, NO_WAIT));
   const undo = (check: CheckId, record: unknown) => log.as(`Remediator-${check}`, () => remediatorFor(check).undo(record, clients));
 
   describe('lists every resource of each check', () => {
@@ -75,7 +76,12 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       await log.as(`Detector-${check}`, async () => {
         for await (const found of DETECTORS[check].list(clients, { account: account.account, region: REGION })) listed.push(found.resourceArn);
       });
-      const expected = { 'dynamodb-table-encryption': account.tables, 'apigateway-stage-throttling': account.stages, 'apigateway-stage-waf': account.stages, 'lambda-function-env-secrets': account.functions }[check];
+      const expected = {
+        'dynamodb-table-encryption': account.tables,
+        'apigateway-stage-throttling': account.stages,
+        'apigateway-stage-waf': account.stages,
+        'lambda-function-env-secrets': account.functions,
+      }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
   });
@@ -85,7 +91,10 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
 
     it('judges the table on the AWS owned key noncompliant and the KMS-encrypted one compliant', async () => {
       expect(await judge(check, account.tables.noncompliant)).toMatchObject({ status: 'NON_COMPLIANT', evidence: { sseType: 'AWS_OWNED' } });
-      expect(await judge(check, account.tables.compliant)).toMatchObject({ status: 'COMPLIANT', evidence: { sseType: 'KMS', kmsKeyArn: account.keyArn } });
+      expect(await judge(check, account.tables.compliant)).toMatchObject({
+        status: 'COMPLIANT',
+        evidence: { sseType: 'KMS', kmsKeyArn: account.keyArn },
+      });
     });
 
     it('sends UpdateTable with the SSE specification; moto accepts it but does not reflect it (an emulator gap), so verify cannot pass there', async () => {
@@ -174,7 +183,9 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(secretArn).toMatch(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
       expect((await probe.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString).toBe(CANARY_SECRET);
       const { ResourcePolicy } = await probe.secretsManager.send(new GetResourcePolicyCommand({ SecretId: secretArn }));
-      expect(JSON.parse(ResourcePolicy ?? '{}')).toMatchObject({ Statement: [expect.objectContaining({ Effect: 'Allow', Principal: { AWS: account.roleArn }, Action: 'secretsmanager:GetSecretValue' })] });
+      expect(JSON.parse(ResourcePolicy ?? '{}')).toMatchObject({
+        Statement: [expect.objectContaining({ Effect: 'Allow', Principal: { AWS: account.roleArn }, Action: 'secretsmanager:GetSecretValue' })],
+      });
       expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
       await undo(check, applied.undo);
       const restored = await probe.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'checkout' }));

@@ -7,7 +7,12 @@ const ROOT = join(__dirname, '..', '..');
 describeWithEmulator('npm run demo:emulator', () => {
   it('fixes, verifies, records and undoes real changes in the emulator, and leaks no secret', () => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', 'emulator', 'demo.ts')], { cwd: ROOT, env: clean, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'examples', 'emulator', 'demo.ts')], {
+      cwd: ROOT,
+      env: clean,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     for (const check of ['apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets']) {

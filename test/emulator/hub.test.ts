@@ -29,7 +29,11 @@ const HUB_FILE = 'Warden-Hub.template.json';
 const HUB_REGION = 'us-east-1';
 const MEMBER = { account: '444455556666', region: 'eu-west-1' };
 const OBSERVED_REQUESTS = join(__dirname, '..', 'fixtures', 'iam', 'observed-hub-requests.json');
-const CANARY = { botToken: 'xoxb-CANARY-hub-bot-token-0000', signingSecret: 'CANARY-hub-signing-secret-0123456789', jiraToken: 'CANARY-hub-jira-api-token' };
+const CANARY = {
+  botToken: 'xoxb-CANARY-hub-bot-token-0000',
+  signingSecret: 'CANARY-hub-signing-secret-0123456789',
+  jiraToken: 'CANARY-hub-jira-api-token',
+};
 const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAA-HUB-TASK-TOKEN';
 const GROUP_MEMBER = 'U0GROUPMEMBER1';
 const TEAM = 'T01B5M3VC1X';
@@ -44,13 +48,16 @@ const hubFunction = (name: string): SynthesizedFunction => {
 
 /** Slack's Web API, its response URLs and Jira, as they answer. */
 function saasAnswer(request: Received) {
-  if (request.path.startsWith('/slack.com/api/chat.postMessage')) return { body: { ok: true, channel: CHANNEL, ts: '1763632800.000100', message: { type: 'message', team: TEAM, ts: '1763632800.000100' } } };
+  if (request.path.startsWith('/slack.com/api/chat.postMessage'))
+    return { body: { ok: true, channel: CHANNEL, ts: '1763632800.000100', message: { type: 'message', team: TEAM, ts: '1763632800.000100' } } };
   if (request.path.startsWith('/slack.com/api/usergroups.users.list')) return { body: { ok: true, users: [GROUP_MEMBER] } };
   if (request.path.startsWith('/slack.com/api/')) return { body: { ok: true } };
   if (request.path.startsWith('/hooks.slack.com/')) return { headers: { 'content-type': 'text/html' }, body: 'ok' };
   if (request.path.startsWith('/example.atlassian.net/rest/api/3/search/jql')) return { body: { issues: [], isLast: true } };
-  if (request.path === '/example.atlassian.net/rest/api/3/issue' && request.body.includes('refused-by-jira')) return { status: 400, body: { errorMessages: ['Field customfield_10010 is required.'] } };
-  if (request.path === '/example.atlassian.net/rest/api/3/issue') return { status: 201, body: { id: '10042', key: 'SEC-42', self: 'https://example.atlassian.net/rest/api/3/issue/10042' } };
+  if (request.path === '/example.atlassian.net/rest/api/3/issue' && request.body.includes('refused-by-jira'))
+    return { status: 400, body: { errorMessages: ['Field customfield_10010 is required.'] } };
+  if (request.path === '/example.atlassian.net/rest/api/3/issue')
+    return { status: 201, body: { id: '10042', key: 'SEC-42', self: 'https://example.atlassian.net/rest/api/3/issue/10042' } };
   return { status: 404, body: { message: `no fake for ${request.method} ${request.path}` } };
 }
 
@@ -76,7 +83,10 @@ const finding = (functionName = 'checkout', findingId = '0123456789abcdef0123456
   evidence: { functionName, flagged: [{ name: 'STRIPE_SECRET_KEY', rule: 'format:stripe-key', fingerprint: 'a1b2' }] },
 });
 const executionArn = `arn:aws:states:${MEMBER.region}:${MEMBER.account}:execution:warden-remediation:hub-test`;
-const plan = { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: { FunctionName: 'checkout' } }], notes: ["The function's code must read each moved value"] };
+const plan = {
+  calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: { FunctionName: 'checkout' } }],
+  notes: ["The function's code must read each moved value"],
+};
 
 describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () => {
   let moto: Moto;
@@ -130,7 +140,9 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     const secrets = new SecretsManagerClient({ region: HUB_REGION });
     await secrets.send(new CreateSecretCommand({ Name: 'warden/slack-bot', SecretString: CANARY.botToken }));
     await secrets.send(new CreateSecretCommand({ Name: 'warden/slack-signing', SecretString: CANARY.signingSecret }));
-    await secrets.send(new CreateSecretCommand({ Name: 'warden/jira', SecretString: JSON.stringify({ email: 'warden@example.com', apiToken: CANARY.jiraToken }) }));
+    await secrets.send(
+      new CreateSecretCommand({ Name: 'warden/jira', SecretString: JSON.stringify({ email: 'warden@example.com', apiToken: CANARY.jiraToken }) }),
+    );
     secrets.destroy();
   }
 
@@ -166,11 +178,32 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
 
   it('the notifier stores the approval with its task token and posts the request to Slack', async () => {
     const input = workflowInput({ mode: 'approval', approvalTimeoutSeconds: 3600 }, 'lambda-function-env-secrets');
-    const outcome = await invoke('SlackNotifier', envelope(APPROVAL_DETAIL_TYPE, { taskToken: TASK_TOKEN, executionArn, expiresInSeconds: 3600, finding: finding(), decision: input.decision, plan }));
+    const outcome = await invoke(
+      'SlackNotifier',
+      envelope(APPROVAL_DETAIL_TYPE, {
+        taskToken: TASK_TOKEN,
+        executionArn,
+        expiresInSeconds: 3600,
+        finding: finding(),
+        decision: input.decision,
+        plan,
+      }),
+    );
     expect(outcome).toMatchObject({ loaded: true, result: 'posted' });
     const approvalId = approvalIdPosted();
     expect(approvalId).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await items('HubApprovals')).toEqual(expect.arrayContaining([expect.objectContaining({ approvalId, taskToken: TASK_TOKEN, state: 'PENDING', account: MEMBER.account, slackTeam: TEAM, slackChannel: CHANNEL })]));
+    expect(await items('HubApprovals')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          approvalId,
+          taskToken: TASK_TOKEN,
+          state: 'PENDING',
+          account: MEMBER.account,
+          slackTeam: TEAM,
+          slackChannel: CHANNEL,
+        }),
+      ]),
+    );
   });
 
   it('the interaction endpoint takes a signed approval from a user group member, claims it and delivers it through the member role', async () => {
@@ -183,7 +216,12 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
       container: { type: 'message', message_ts: '1763632800.000100', channel_id: CHANNEL, is_ephemeral: false },
       actions: [{ action_id: 'warden_approve', value: approvalId, type: 'button' }],
       response_url: 'https://hooks.slack.com/actions/T1/1/abc',
-      message: { blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'request' } }, { type: 'actions', elements: [] }] },
+      message: {
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: 'request' } },
+          { type: 'actions', elements: [] },
+        ],
+      },
     };
     const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
     const timestamp = Math.floor(Date.now() / 1000);
@@ -191,19 +229,42 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
       body,
       isBase64Encoded: false,
       httpMethod: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Request-Timestamp': String(timestamp), 'X-Slack-Signature': signSlackRequest(body, timestamp, CANARY.signingSecret) },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Slack-Request-Timestamp': String(timestamp),
+        'X-Slack-Signature': signSlackRequest(body, timestamp, CANARY.signingSecret),
+      },
     });
     expect(outcome).toMatchObject({ loaded: true, result: { statusCode: 200 } });
-    expect(await items('HubApprovals')).toEqual(expect.arrayContaining([expect.objectContaining({ approvalId, state: 'APPROVED', decidedBy: `slack:${GROUP_MEMBER}` })]));
+    expect(await items('HubApprovals')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ approvalId, state: 'APPROVED', decidedBy: `slack:${GROUP_MEMBER}` })]),
+    );
     const delivered = proxy.calls.filter((call) => call.operation === 'SendTaskSuccess');
-    expect(delivered).toEqual([expect.objectContaining({ caller: `assumed:arn:aws:iam::${MEMBER.account}:role/warden-approval-delivery-${MEMBER.region}`, input: expect.objectContaining({ taskToken: TASK_TOKEN }) })]);
+    expect(delivered).toEqual([
+      expect.objectContaining({
+        caller: `assumed:arn:aws:iam::${MEMBER.account}:role/warden-approval-delivery-${MEMBER.region}`,
+        input: expect.objectContaining({ taskToken: TASK_TOKEN }),
+      }),
+    ]);
     expect(saas.received.some((request) => request.path === '/hooks.slack.com/actions/T1/1/abc')).toBe(true);
-    expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'APPROVAL_DELIVERED', actor: `slack:${GROUP_MEMBER}` })]));
+    expect(await items('HubAuditTrail')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ state: 'APPROVAL_DELIVERED', actor: `slack:${GROUP_MEMBER}` })]),
+    );
   });
 
   it('the ticket opener opens the Jira issue, keeps its key for the finding and resumes the workflow', async () => {
     const input = workflowInput({ mode: 'ticket' }, 'lambda-function-env-secrets');
-    const outcome = await invoke('TicketOpener', envelope(TICKET_DETAIL_TYPE, { reason: 'mode ticket', executionArn, taskToken: `${TASK_TOKEN}-ticket`, finding: finding(), decision: input.decision, plan }));
+    const outcome = await invoke(
+      'TicketOpener',
+      envelope(TICKET_DETAIL_TYPE, {
+        reason: 'mode ticket',
+        executionArn,
+        taskToken: `${TASK_TOKEN}-ticket`,
+        finding: finding(),
+        decision: input.decision,
+        plan,
+      }),
+    );
     expect(outcome).toMatchObject({ loaded: true, result: { ticketKey: 'SEC-42' } });
     expect(await items('HubApprovals')).toEqual(expect.arrayContaining([expect.objectContaining({ ticketKey: 'SEC-42' })]));
     expect(proxy.calls.filter((call) => call.operation === 'SendTaskSuccess').at(-1)).toMatchObject({ input: { taskToken: `${TASK_TOKEN}-ticket` } });
@@ -212,21 +273,55 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
   it('a ticket Jira refuses is recorded in the audit trail and fails the waiting task', async () => {
     const input = workflowInput({ mode: 'ticket' }, 'lambda-function-env-secrets');
     const refused = finding('refused-by-jira', 'fedcba9876543210fedcba9876543210fedcba98');
-    const outcome = await invoke('TicketOpener', envelope(TICKET_DETAIL_TYPE, { reason: 'mode ticket', executionArn: `${executionArn}-2`, taskToken: `${TASK_TOKEN}-refused`, finding: refused, decision: input.decision, plan }));
+    const outcome = await invoke(
+      'TicketOpener',
+      envelope(TICKET_DETAIL_TYPE, {
+        reason: 'mode ticket',
+        executionArn: `${executionArn}-2`,
+        taskToken: `${TASK_TOKEN}-refused`,
+        finding: refused,
+        decision: input.decision,
+        plan,
+      }),
+    );
     expect(outcome.error?.name).toBe('TicketProviderError');
-    expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'TICKET_FAILED', findingId: refused.findingId, account: MEMBER.account })]));
-    expect(proxy.calls.filter((call) => call.operation === 'SendTaskFailure')).toEqual([expect.objectContaining({ input: expect.objectContaining({ taskToken: `${TASK_TOKEN}-refused`, error: 'Warden.TicketFailed' }) })]);
+    expect(await items('HubAuditTrail')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ state: 'TICKET_FAILED', findingId: refused.findingId, account: MEMBER.account })]),
+    );
+    expect(proxy.calls.filter((call) => call.operation === 'SendTaskFailure')).toEqual([
+      expect.objectContaining({ input: expect.objectContaining({ taskToken: `${TASK_TOKEN}-refused`, error: 'Warden.TicketFailed' }) }),
+    ]);
   });
 
   it('the audit writer appends a workflow audit event to the chain', async () => {
-    const outcome = await invoke('AuditWriter', envelope(AUDIT_DETAIL_TYPE, { findingId: finding().findingId, check: 'lambda-function-env-secrets', resourceArn: finding().resourceArn, state: 'TICKETED', executionArn, time: new Date().toISOString() }));
+    const outcome = await invoke(
+      'AuditWriter',
+      envelope(AUDIT_DETAIL_TYPE, {
+        findingId: finding().findingId,
+        check: 'lambda-function-env-secrets',
+        resourceArn: finding().resourceArn,
+        state: 'TICKETED',
+        executionArn,
+        time: new Date().toISOString(),
+      }),
+    );
     expect(outcome).toMatchObject({ loaded: true });
     expect(outcome.error).toBeUndefined();
     expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'TICKETED', account: MEMBER.account })]));
   });
 
   it('the digest job chains the last hour of the audit trail', async () => {
-    const outcome = await invoke('AuditDigest', { version: '0', id: 'evt-digest', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, region: HUB_REGION, time: new Date().toISOString(), resources: [], detail: {} });
+    const outcome = await invoke('AuditDigest', {
+      version: '0',
+      id: 'evt-digest',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: MOTO_ACCOUNT,
+      region: HUB_REGION,
+      time: new Date().toISOString(),
+      resources: [],
+      detail: {},
+    });
     expect(outcome).toMatchObject({ loaded: true, result: { periods: [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d$/)] } });
     expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ pk: 'DIGEST', prevHash: null })]));
   });
@@ -235,11 +330,38 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     // An approval claimed two minutes ago by a function that died before it delivered.
     const approvalsTable = [...tableNames.entries()].find(([logicalId]) => logicalId.startsWith('HubApprovals'))![1];
     const store = new ApprovalStore(DynamoDBDocumentClient.from(dynamodb), approvalsTable);
-    const stale = { approvalId: newApprovalId(), taskToken: `${TASK_TOKEN}-stale`, account: MEMBER.account, region: MEMBER.region, executionArn: `${executionArn}-stale`, findingId: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd', check: 'apigateway-stage-waf', resourceArn: `arn:aws:apigateway:${MEMBER.region}::/restapis/a1b2c3d4e5/stages/prod`, expiresAt: Math.floor(Date.now() / 1000) + 1800, state: 'PENDING' as const };
+    const stale = {
+      approvalId: newApprovalId(),
+      taskToken: `${TASK_TOKEN}-stale`,
+      account: MEMBER.account,
+      region: MEMBER.region,
+      executionArn: `${executionArn}-stale`,
+      findingId: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd',
+      check: 'apigateway-stage-waf',
+      resourceArn: `arn:aws:apigateway:${MEMBER.region}::/restapis/a1b2c3d4e5/stages/prod`,
+      expiresAt: Math.floor(Date.now() / 1000) + 1800,
+      state: 'PENDING' as const,
+    };
     await store.create(stale);
     await store.bind(stale.approvalId, { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' });
-    await store.claim(stale.approvalId, 'APPROVED', `slack:${GROUP_MEMBER}`, { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' }, new Date(Date.now() - 2 * LEASE_MS));
-    const outcome = await invoke('ApprovalExpiryMonitor', { version: '0', id: 'evt-schedule', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, region: HUB_REGION, time: new Date().toISOString(), resources: [], detail: {} });
+    await store.claim(
+      stale.approvalId,
+      'APPROVED',
+      `slack:${GROUP_MEMBER}`,
+      { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' },
+      new Date(Date.now() - 2 * LEASE_MS),
+    );
+    const outcome = await invoke('ApprovalExpiryMonitor', {
+      version: '0',
+      id: 'evt-schedule',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: MOTO_ACCOUNT,
+      region: HUB_REGION,
+      time: new Date().toISOString(),
+      resources: [],
+      detail: {},
+    });
     expect(outcome).toMatchObject({ loaded: true, result: { nearingExpiry: 0, recovered: { delivered: 1 } } });
     expect(await store.get(stale.approvalId)).toMatchObject({ state: 'APPROVED' });
     expect(proxy.calls.filter((call) => call.operation === 'SendTaskSuccess').at(-1)).toMatchObject({ input: { taskToken: `${TASK_TOKEN}-stale` } });
@@ -263,6 +385,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
     if (process.env['WARDEN_UPDATE_OBSERVED_REQUESTS'] === '1') writeFileSync(OBSERVED_REQUESTS, `${JSON.stringify(observed, null, 2)}\n`);
     const recorded = JSON.parse(readFileSync(OBSERVED_REQUESTS, 'utf8')) as unknown;
     expect(observed).toEqual(recorded);
-    for (const name of ['AuditWriter', 'AuditDigest', 'SlackNotifier', 'SlackInteractions', 'TicketOpener', 'ApprovalExpiryMonitor']) expect(Object.keys(observed)).toContain(name);
+    for (const name of ['AuditWriter', 'AuditDigest', 'SlackNotifier', 'SlackInteractions', 'TicketOpener', 'ApprovalExpiryMonitor'])
+      expect(Object.keys(observed)).toContain(name);
   });
 });

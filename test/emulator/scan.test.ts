@@ -13,7 +13,11 @@ const REGION = 'eu-west-1';
 function runCli(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'warden.js'), ...args], { cwd: ROOT, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'warden.js'), ...args], {
+      cwd: ROOT,
+      env: { ...clean, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -57,9 +61,12 @@ describeWithEmulator('warden scan --json against the AWS emulator', () => {
   });
 
   // Failed while scan planned without the account's baseline web ACL: ERROR ("no web ACL for eu-west-1").
-  it('apigateway-stage-waf: the stage without a web ACL is NON_COMPLIANT, with the account\'s baseline ACL in its plan', () => {
+  it("apigateway-stage-waf: the stage without a web ACL is NON_COMPLIANT, with the account's baseline ACL in its plan", () => {
     const stage = results.find((result) => result.check === 'apigateway-stage-waf' && result.resourceArn === account.stages.noncompliant);
-    expect(stage).toMatchObject({ status: 'NON_COMPLIANT', plannedCalls: [{ operation: 'AssociateWebACL', input: { WebACLArn: account.baselineWebAclArn } }] });
+    expect(stage).toMatchObject({
+      status: 'NON_COMPLIANT',
+      plannedCalls: [{ operation: 'AssociateWebACL', input: { WebACLArn: account.baselineWebAclArn } }],
+    });
   });
 
   it('apigateway-stage-waf: the protected stage is COMPLIANT', () => {

@@ -21,19 +21,34 @@ const MEMBER_FILE = Object.keys(TEMPLATES).find((file) => file.endsWith('.stacks
 const MEMBER = TEMPLATES[MEMBER_FILE]!;
 const HUB_FILE = 'Warden-Hub.template.json';
 const HUB = TEMPLATES[HUB_FILE]!;
-const MEMBER_TARGET: DeploymentTarget = { partition: 'aws', region: 'eu-west-1', account: '444455556666', parameters: { OrganizationalUnitPath: 'r-a1b2,ou-a1b2-prod1234' } };
+const MEMBER_TARGET: DeploymentTarget = {
+  partition: 'aws',
+  region: 'eu-west-1',
+  account: '444455556666',
+  parameters: { OrganizationalUnitPath: 'r-a1b2,ou-a1b2-prod1234' },
+};
 const HUB_TARGET: DeploymentTarget = { partition: 'aws', region: 'us-east-1', account: '111122223333' };
 const ORGANIZATION = 'o-a1b2c3d4e5';
 const ALLOWED = 'Allowed';
 
 const OBSERVED = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'observed-requests.json'), 'utf8')) as Record<string, IamRequest[]>;
 const MANAGED_KEY_POLICY = (target: DeploymentTarget): PolicyDocument => {
-  const { _source: _where, ...policy } = JSON.parse(filled(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'aws-managed-key-policy-secretsmanager.json'), 'utf8'), target)) as PolicyDocument & { _source: string };
+  const { _source: _where, ...policy } = JSON.parse(
+    filled(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'aws-managed-key-policy-secretsmanager.json'), 'utf8'), target),
+  ) as PolicyDocument & { _source: string };
   return policy;
 };
 const DEFAULT_KEY_POLICY = (target: DeploymentTarget): PolicyDocument => ({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:${target.partition}:iam::${target.account}:root` }, Action: 'kms:*', Resource: '*' }],
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${target.partition}:iam::${target.account}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
 });
 
 /** Warden's member key, resolved: its ARN and the key policy the template gives it. */
@@ -49,22 +64,49 @@ function wardenKey(target: DeploymentTarget) {
 /** The KMS key a request names (an alias or an ARN), with the key policy AWS evaluates with it. */
 function kmsKey(resource: string, target: DeploymentTarget): { arn: string; policy: PolicyDocument } {
   if (resource.endsWith(':alias/warden-secrets')) return wardenKey(target);
-  if (resource.endsWith(':alias/aws/secretsmanager')) return { arn: `arn:${target.partition}:kms:${target.region}:${target.account}:key/0aws0man-aged-0000-0000-secretsmanagr`, policy: MANAGED_KEY_POLICY(target) };
+  if (resource.endsWith(':alias/aws/secretsmanager'))
+    return {
+      arn: `arn:${target.partition}:kms:${target.region}:${target.account}:key/0aws0man-aged-0000-0000-secretsmanagr`,
+      policy: MANAGED_KEY_POLICY(target),
+    };
   return { arn: resource, policy: DEFAULT_KEY_POLICY(target) };
 }
 
 /** Simulates one observed request of a role, with the key policy for KMS calls. */
-async function decideObserved(role: { arn: string; identityPolicies: PolicyDocument[] }, request: IamRequest, target: DeploymentTarget, keyOf = kmsKey) {
+async function decideObserved(
+  role: { arn: string; identityPolicies: PolicyDocument[] },
+  request: IamRequest,
+  target: DeploymentTarget,
+  keyOf = kmsKey,
+) {
   const resource = filled(request.resource, target);
   const context = Object.fromEntries(Object.entries(request.context ?? {}).map(([key, value]) => [key, filled(value, target)]));
   if (request.action.startsWith('kms:')) {
     const key = keyOf(resource, target);
     const kmsContext = { ...context, 'kms:CallerAccount': target.account };
-    const decision = await simulate({ principal: role.arn, action: request.action, resource: key.arn, resourceAccount: target.account, identityPolicies: role.identityPolicies, resourcePolicy: key.policy, context: kmsContext });
+    const decision = await simulate({
+      principal: role.arn,
+      action: request.action,
+      resource: key.arn,
+      resourceAccount: target.account,
+      identityPolicies: role.identityPolicies,
+      resourcePolicy: key.policy,
+      context: kmsContext,
+    });
     const encryptionContextKeys = decision.ignoredContextKeys.filter((key) => key.startsWith('kms:EncryptionContext:'));
     return { ...decision, conditionsTheTestEvaluated: encryptionContextKeys, keyPolicy: key.policy, kmsContext };
   }
-  return { ...(await simulate({ principal: role.arn, action: request.action, resource, resourceAccount: target.account, identityPolicies: role.identityPolicies, context })), conditionsTheTestEvaluated: [] as string[] };
+  return {
+    ...(await simulate({
+      principal: role.arn,
+      action: request.action,
+      resource,
+      resourceAccount: target.account,
+      identityPolicies: role.identityPolicies,
+      context,
+    })),
+    conditionsTheTestEvaluated: [] as string[],
+  };
 }
 
 describe('every request each member function makes is allowed by its synthesized role', () => {
@@ -75,7 +117,9 @@ describe('every request each member function makes is allowed by its synthesized
     }
   });
 
-  const cases = Object.entries(OBSERVED).flatMap(([caller, requests]) => requests.map((request) => [caller, request.action, request.resource, request] as const));
+  const cases = Object.entries(OBSERVED).flatMap(([caller, requests]) =>
+    requests.map((request) => [caller, request.action, request.resource, request] as const),
+  );
   // wafv2:GetWebACL failed here for the WAF detector and remediator until the catalogue granted it.
   it.each(cases)('%s: %s on %s', (caller, _action, _resource, request) => expectAllowed(caller, request));
 });
@@ -91,29 +135,44 @@ async function expectRoleAllowed(role: SynthesizedRole, request: IamRequest, tar
     // The simulator skips kms:EncryptionContext:<key>; the test evaluates those conditions itself, unless
     // the role's own identity policy (which has no such condition) already allows the request.
     const allowedByIdentity = role.identityPolicies.some((policy) => ignoredConditionsHold(policy, request.action, [], {}));
-    expect(allowedByIdentity || ignoredConditionsHold(decision.keyPolicy, request.action, decision.conditionsTheTestEvaluated, decision.kmsContext)).toBe(true);
+    expect(
+      allowedByIdentity || ignoredConditionsHold(decision.keyPolicy, request.action, decision.conditionsTheTestEvaluated, decision.kmsContext),
+    ).toBe(true);
   }
 }
 
 describe('every request each hub function makes is allowed by its synthesized role', () => {
   // From the hub bundles run against the emulator (test/emulator/hub.test.ts), which names each table
   // after its construct (warden-approvals); here each is the table the template deploys, under the hub key.
-  const OBSERVED_HUB = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'observed-hub-requests.json'), 'utf8')) as Record<string, IamRequest[]>;
+  const OBSERVED_HUB = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'iam', 'observed-hub-requests.json'), 'utf8')) as Record<
+    string,
+    IamRequest[]
+  >;
   const tables = resourcesOfType(HUB, 'AWS::DynamoDB::Table').map(([logicalId, table]) => ({
     emulated: `warden-${String(table.Metadata?.['aws:cdk:path']).split('/').at(-2)?.toLowerCase()}`,
     deployed: String(resolveIntrinsics({ Ref: logicalId }, HUB, HUB_TARGET)),
   }));
   /** The request with each emulated table name (in its ARN and its encryption context) the deployed one. */
   const deployed = (request: IamRequest): IamRequest =>
-    JSON.parse(tables.reduce((text, table) => text.replace(new RegExp(`(?<=table/|")${table.emulated}(?=["/])`, 'g'), table.deployed), JSON.stringify(request))) as IamRequest;
+    JSON.parse(
+      tables.reduce(
+        (text, table) => text.replace(new RegExp(`(?<=table/|")${table.emulated}(?=["/])`, 'g'), table.deployed),
+        JSON.stringify(request),
+      ),
+    ) as IamRequest;
   const hubKey = (resource: string, target: DeploymentTarget) => {
     const keys = resourcesOfType(HUB, 'AWS::KMS::Key');
     if (!resource.endsWith(':key/1234abcd-12ab-34cd-56ef-1234567890ab') || keys.length !== 1) return kmsKey(resource, target);
     const [logicalId, key] = keys[0]!;
-    return { arn: String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, HUB, target)), policy: resolveIntrinsics(key.Properties?.['KeyPolicy'], HUB, target) as PolicyDocument };
+    return {
+      arn: String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, HUB, target)),
+      policy: resolveIntrinsics(key.Properties?.['KeyPolicy'], HUB, target) as PolicyDocument,
+    };
   };
   const memberRoleNamed = (arn: string): SynthesizedRole => {
-    const found = resourcesOfType(MEMBER, 'AWS::IAM::Role').find(([logicalId]) => String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, MEMBER, MEMBER_TARGET)) === arn);
+    const found = resourcesOfType(MEMBER, 'AWS::IAM::Role').find(
+      ([logicalId]) => String(resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] }, MEMBER, MEMBER_TARGET)) === arn,
+    );
     if (!found) throw new Error(`no member role ${arn}`);
     return roleOf(MEMBER_FILE, MEMBER, found[0], MEMBER_TARGET);
   };
@@ -130,11 +189,21 @@ describe('every request each hub function makes is allowed by its synthesized ro
     if (request.action !== 'sts:AssumeRole') return expectRoleAllowed(role, deployed(request), HUB_TARGET, hubKey);
     // The hub role's identity policy and the member role's trust policy both decide.
     const member = memberRoleNamed(filled(request.resource, MEMBER_TARGET));
-    const decision = await simulate({ principal: role.arn, action: request.action, resource: member.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: role.identityPolicies, resourcePolicy: member.trustPolicy, context: { 'aws:ResourceOrgID': ORGANIZATION } });
+    const decision = await simulate({
+      principal: role.arn,
+      action: request.action,
+      resource: member.arn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: role.identityPolicies,
+      resourcePolicy: member.trustPolicy,
+      context: { 'aws:ResourceOrgID': ORGANIZATION },
+    });
     expect(decision.result).toBe(ALLOWED);
   }
 
-  const cases = Object.entries(OBSERVED_HUB).flatMap(([caller, requests]) => requests.map((request) => [caller, request.action, request.resource, request] as const));
+  const cases = Object.entries(OBSERVED_HUB).flatMap(([caller, requests]) =>
+    requests.map((request) => [caller, request.action, request.resource, request] as const),
+  );
   it.each(cases)('%s: %s on %s', (caller, _action, _resource, request) => expectHubAllowed(caller, request));
 
   // The layer can fail: the same recorded request, on a copy of the role without its grant on the hub key.
@@ -142,11 +211,22 @@ describe('every request each hub function makes is allowed by its synthesized ro
     const role = functionRole(HUB_FILE, HUB, '/Hub/ApprovalExpiryMonitor/Function/Resource', HUB_TARGET);
     const withoutKey = {
       ...role,
-      identityPolicies: role.identityPolicies.map((policy) => ({ ...policy, Statement: [policy.Statement].flat().filter((statement) => ![statement.Action].flat().some((action) => String(action).startsWith('kms:'))) })),
+      identityPolicies: role.identityPolicies.map((policy) => ({
+        ...policy,
+        Statement: [policy.Statement].flat().filter((statement) => ![statement.Action].flat().some((action) => String(action).startsWith('kms:'))),
+      })),
     };
     const request = deployed(OBSERVED_HUB['ApprovalExpiryMonitor']!.find((entry) => entry.action === 'kms:Decrypt')!);
     const key = hubKey(filled(request.resource, HUB_TARGET), HUB_TARGET);
-    const decision = await simulate({ principal: role.arn, action: 'kms:Decrypt', resource: key.arn, resourceAccount: HUB_TARGET.account, identityPolicies: withoutKey.identityPolicies, resourcePolicy: key.policy, context: { 'kms:ViaService': `dynamodb.${HUB_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': HUB_TARGET.account } });
+    const decision = await simulate({
+      principal: role.arn,
+      action: 'kms:Decrypt',
+      resource: key.arn,
+      resourceAccount: HUB_TARGET.account,
+      identityPolicies: withoutKey.identityPolicies,
+      resourcePolicy: key.policy,
+      context: { 'kms:ViaService': `dynamodb.${HUB_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': HUB_TARGET.account },
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 });
@@ -157,44 +237,112 @@ describe('a function whose secrets Warden moved can read them', () => {
   const defaultKey = CATALOGUE.find((check) => check.id === 'lambda-function-env-secrets')!.settings.parse({}).kmsKey;
 
   it('GetSecretValue is allowed by the secret resource policy the fix writes, with no identity statement', async () => {
-    const decision = await simulate({ principal: appRole, action: 'secretsmanager:GetSecretValue', resource: secretArn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: JSON.parse(readPolicyFor(appRole)) as PolicyDocument });
+    const decision = await simulate({
+      principal: appRole,
+      action: 'secretsmanager:GetSecretValue',
+      resource: secretArn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [],
+      resourcePolicy: JSON.parse(readPolicyFor(appRole)) as PolicyDocument,
+    });
     expect(decision.result).toBe(ALLOWED);
   });
 
   it('another role of the account is not allowed to read the secret', async () => {
-    const decision = await simulate({ principal: `arn:aws:iam::${MEMBER_TARGET.account}:role/other-app`, action: 'secretsmanager:GetSecretValue', resource: secretArn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: JSON.parse(readPolicyFor(appRole)) as PolicyDocument });
+    const decision = await simulate({
+      principal: `arn:aws:iam::${MEMBER_TARGET.account}:role/other-app`,
+      action: 'secretsmanager:GetSecretValue',
+      resource: secretArn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [],
+      resourcePolicy: JSON.parse(readPolicyFor(appRole)) as PolicyDocument,
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 
   // Failed for alias/warden-secrets while its key policy allowed only the account root (which delegates to
   // IAM, and no application role has kms:Decrypt): ImplicitlyDenied.
-  it.each([[defaultKey], ['alias/warden-secrets']])("kms:Decrypt through Secrets Manager on the secret's key (%s) is allowed for the function's role", async (keyAlias) => {
-    const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:${keyAlias}`, MEMBER_TARGET);
-    const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': MEMBER_TARGET.account, 'kms:EncryptionContext:SecretARN': secretArn };
-    const decision = await simulate({ principal: appRole, action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: key.policy, context });
-    expect(decision.result).toBe(ALLOWED);
-    // The simulator skips kms:EncryptionContext:<key>: the test evaluates it on the key policy itself.
-    expect(ignoredConditionsHold(key.policy, 'kms:Decrypt', decision.ignoredContextKeys.filter((name) => name.startsWith('kms:EncryptionContext:')), context)).toBe(true);
-  });
+  it.each([[defaultKey], ['alias/warden-secrets']])(
+    "kms:Decrypt through Secrets Manager on the secret's key (%s) is allowed for the function's role",
+    async (keyAlias) => {
+      const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:${keyAlias}`, MEMBER_TARGET);
+      const context = {
+        'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`,
+        'kms:CallerAccount': MEMBER_TARGET.account,
+        'kms:EncryptionContext:SecretARN': secretArn,
+      };
+      const decision = await simulate({
+        principal: appRole,
+        action: 'kms:Decrypt',
+        resource: key.arn,
+        resourceAccount: MEMBER_TARGET.account,
+        identityPolicies: [],
+        resourcePolicy: key.policy,
+        context,
+      });
+      expect(decision.result).toBe(ALLOWED);
+      // The simulator skips kms:EncryptionContext:<key>: the test evaluates it on the key policy itself.
+      expect(
+        ignoredConditionsHold(
+          key.policy,
+          'kms:Decrypt',
+          decision.ignoredContextKeys.filter((name) => name.startsWith('kms:EncryptionContext:')),
+          context,
+        ),
+      ).toBe(true);
+    },
+  );
 
   it("Warden's key lets no one decrypt a secret that is not Warden's, even through Secrets Manager", async () => {
     const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:alias/warden-secrets`, MEMBER_TARGET);
-    const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': MEMBER_TARGET.account, 'kms:EncryptionContext:SecretARN': secretArn.replace('secret:warden/', 'secret:payments/') };
-    const decision = await simulate({ principal: appRole, action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: key.policy, context });
+    const context = {
+      'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`,
+      'kms:CallerAccount': MEMBER_TARGET.account,
+      'kms:EncryptionContext:SecretARN': secretArn.replace('secret:warden/', 'secret:payments/'),
+    };
+    const decision = await simulate({
+      principal: appRole,
+      action: 'kms:Decrypt',
+      resource: key.arn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [],
+      resourcePolicy: key.policy,
+      context,
+    });
     const encryptionContext = decision.ignoredContextKeys.filter((name) => name.startsWith('kms:EncryptionContext:'));
     expect(decision.result !== ALLOWED || !ignoredConditionsHold(key.policy, 'kms:Decrypt', encryptionContext, context)).toBe(true);
   });
 
   it("a principal of another account cannot use Warden's key, even through Secrets Manager", async () => {
     const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:alias/warden-secrets`, MEMBER_TARGET);
-    const context = { 'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`, 'kms:CallerAccount': '999988887777', 'kms:EncryptionContext:SecretARN': secretArn };
-    const decision = await simulate({ principal: 'arn:aws:iam::999988887777:role/intruder', action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }], resourcePolicy: key.policy, context });
+    const context = {
+      'kms:ViaService': `secretsmanager.${MEMBER_TARGET.region}.amazonaws.com`,
+      'kms:CallerAccount': '999988887777',
+      'kms:EncryptionContext:SecretARN': secretArn,
+    };
+    const decision = await simulate({
+      principal: 'arn:aws:iam::999988887777:role/intruder',
+      action: 'kms:Decrypt',
+      resource: key.arn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] }],
+      resourcePolicy: key.policy,
+      context,
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 
   it('kms:Decrypt on the key outside Secrets Manager is refused', async () => {
     const key = kmsKey(`arn:aws:kms:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:${defaultKey}`, MEMBER_TARGET);
-    const decision = await simulate({ principal: appRole, action: 'kms:Decrypt', resource: key.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [], resourcePolicy: key.policy, context: { 'kms:CallerAccount': MEMBER_TARGET.account } });
+    const decision = await simulate({
+      principal: appRole,
+      action: 'kms:Decrypt',
+      resource: key.arn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [],
+      resourcePolicy: key.policy,
+      context: { 'kms:CallerAccount': MEMBER_TARGET.account },
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 });
@@ -203,37 +351,86 @@ describe('the hub delivers decisions through each member delivery role', () => {
   const deliveryId = resourcesOfType(MEMBER, 'AWS::IAM::Role').find(([id]) => id.startsWith('MemberApprovalDelivery'))![0];
   const delivery = roleOf(MEMBER_FILE, MEMBER, deliveryId, MEMBER_TARGET);
 
-  it.each(['/SlackInteractions/Function/Resource', '/TicketOpener/Function/Resource'])('the hub role of %s may assume it (its identity policy and the role trust both allow)', async (suffix) => {
-    const hubRole = functionRole(HUB_FILE, HUB, suffix, HUB_TARGET);
-    const decision = await simulate({ principal: hubRole.arn, action: 'sts:AssumeRole', resource: delivery.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: hubRole.identityPolicies, resourcePolicy: delivery.trustPolicy, context: { 'aws:ResourceOrgID': ORGANIZATION } });
-    expect(decision.result).toBe(ALLOWED);
-  });
+  it.each(['/SlackInteractions/Function/Resource', '/TicketOpener/Function/Resource'])(
+    'the hub role of %s may assume it (its identity policy and the role trust both allow)',
+    async (suffix) => {
+      const hubRole = functionRole(HUB_FILE, HUB, suffix, HUB_TARGET);
+      const decision = await simulate({
+        principal: hubRole.arn,
+        action: 'sts:AssumeRole',
+        resource: delivery.arn,
+        resourceAccount: MEMBER_TARGET.account,
+        identityPolicies: hubRole.identityPolicies,
+        resourcePolicy: delivery.trustPolicy,
+        context: { 'aws:ResourceOrgID': ORGANIZATION },
+      });
+      expect(decision.result).toBe(ALLOWED);
+    },
+  );
 
   it('the hub role may not assume a role of that name in an account outside the organization', async () => {
     const hubRole = functionRole(HUB_FILE, HUB, '/SlackInteractions/Function/Resource', HUB_TARGET);
     const outside = delivery.arn.replace(MEMBER_TARGET.account, '999988887777');
-    const permissiveTrust: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: hubRole.arn }, Action: 'sts:AssumeRole' }] };
-    const decision = await simulate({ principal: hubRole.arn, action: 'sts:AssumeRole', resource: outside, resourceAccount: '999988887777', identityPolicies: hubRole.identityPolicies, resourcePolicy: permissiveTrust, context: { 'aws:ResourceOrgID': 'o-zzzzzzzzzz' } });
+    const permissiveTrust: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { AWS: hubRole.arn }, Action: 'sts:AssumeRole' }],
+    };
+    const decision = await simulate({
+      principal: hubRole.arn,
+      action: 'sts:AssumeRole',
+      resource: outside,
+      resourceAccount: '999988887777',
+      identityPolicies: hubRole.identityPolicies,
+      resourcePolicy: permissiveTrust,
+      context: { 'aws:ResourceOrgID': 'o-zzzzzzzzzz' },
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 
   it('a role of the same name in another account may not', async () => {
     const foreign = `arn:aws:iam::999988887777:role/warden-slack-interactions`;
-    const decision = await simulate({ principal: foreign, action: 'sts:AssumeRole', resource: delivery.arn, resourceAccount: MEMBER_TARGET.account, identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }], resourcePolicy: delivery.trustPolicy });
+    const decision = await simulate({
+      principal: foreign,
+      action: 'sts:AssumeRole',
+      resource: delivery.arn,
+      resourceAccount: MEMBER_TARGET.account,
+      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] }],
+      resourcePolicy: delivery.trustPolicy,
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 
-  it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])('the delivery role may call %s (task tokens have no resource type)', async (action) => {
-    const decision = await simulate({ principal: delivery.arn, action, resource: '*', resourceAccount: MEMBER_TARGET.account, identityPolicies: delivery.identityPolicies });
-    expect(decision.result).toBe(ALLOWED);
-  });
+  it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])(
+    'the delivery role may call %s (task tokens have no resource type)',
+    async (action) => {
+      const decision = await simulate({
+        principal: delivery.arn,
+        action,
+        resource: '*',
+        resourceAccount: MEMBER_TARGET.account,
+        identityPolicies: delivery.identityPolicies,
+      });
+      expect(decision.result).toBe(ALLOWED);
+    },
+  );
 
   it('the delivery role may do nothing else with the workflow', async () => {
     const machine = `arn:aws:states:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:stateMachine:warden-remediation`;
     const execution = `arn:aws:states:${MEMBER_TARGET.region}:${MEMBER_TARGET.account}:execution:warden-remediation:0123456789abcdef-1`;
-    const requests = [['states:StartExecution', machine], ['states:StopExecution', execution], ['states:UpdateStateMachine', machine], ['states:DeleteStateMachine', machine]] as const;
+    const requests = [
+      ['states:StartExecution', machine],
+      ['states:StopExecution', execution],
+      ['states:UpdateStateMachine', machine],
+      ['states:DeleteStateMachine', machine],
+    ] as const;
     for (const [action, resource] of requests) {
-      const decision = await simulate({ principal: delivery.arn, action, resource, resourceAccount: MEMBER_TARGET.account, identityPolicies: delivery.identityPolicies });
+      const decision = await simulate({
+        principal: delivery.arn,
+        action,
+        resource,
+        resourceAccount: MEMBER_TARGET.account,
+        identityPolicies: delivery.identityPolicies,
+      });
       expect([action, decision.result]).toEqual([action, 'ImplicitlyDenied']);
     }
   });
@@ -249,12 +446,28 @@ describe('member buses put events on the hub bus, only from the organization', (
   const hubBus = `arn:aws:events:${HUB_TARGET.region}:${HUB_TARGET.account}:event-bus/warden-hub`;
 
   it('a member account of the organization may', async () => {
-    const decision = await simulate({ principal: forward.arn, action: 'events:PutEvents', resource: hubBus, resourceAccount: HUB_TARGET.account, identityPolicies: forward.identityPolicies, resourcePolicy: busPolicy(), context: { 'aws:PrincipalOrgID': ORGANIZATION } });
+    const decision = await simulate({
+      principal: forward.arn,
+      action: 'events:PutEvents',
+      resource: hubBus,
+      resourceAccount: HUB_TARGET.account,
+      identityPolicies: forward.identityPolicies,
+      resourcePolicy: busPolicy(),
+      context: { 'aws:PrincipalOrgID': ORGANIZATION },
+    });
     expect(decision.result).toBe(ALLOWED);
   });
 
   it('an account of another organization may not, even with the same role', async () => {
-    const decision = await simulate({ principal: forward.arn.replace(MEMBER_TARGET.account, '999988887777'), action: 'events:PutEvents', resource: hubBus, resourceAccount: HUB_TARGET.account, identityPolicies: forward.identityPolicies, resourcePolicy: busPolicy(), context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } });
+    const decision = await simulate({
+      principal: forward.arn.replace(MEMBER_TARGET.account, '999988887777'),
+      action: 'events:PutEvents',
+      resource: hubBus,
+      resourceAccount: HUB_TARGET.account,
+      identityPolicies: forward.identityPolicies,
+      resourcePolicy: busPolicy(),
+      context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' },
+    });
     expect(decision.result).not.toBe(ALLOWED);
   });
 });
@@ -290,7 +503,10 @@ describe('detector roles are denied every write action on the resources they jud
     const allowed: string[] = [];
     let tried = 0;
     for (const [service, type, resource] of judged[check]) {
-      const actions = service === 'apigateway' ? ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:POST', 'apigateway:DELETE', 'apigateway:SetWebACL'] : await writeActions(service, type);
+      const actions =
+        service === 'apigateway'
+          ? ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:POST', 'apigateway:DELETE', 'apigateway:SetWebACL']
+          : await writeActions(service, type);
       for (const action of actions) {
         tried += 1;
         const decision = await simulate({ principal: role.arn, action, resource, resourceAccount: account, identityPolicies: role.identityPolicies });

@@ -1,4 +1,12 @@
-import { APIGatewayClient, CreateDeploymentCommand, CreateRestApiCommand, GetResourcesCommand, GetStageCommand, PutIntegrationCommand, PutMethodCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  GetResourcesCommand,
+  GetStageCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable } from '../../cli/local-dynamodb';
@@ -79,11 +87,22 @@ async function provisionStages(apigateway: APIGatewayClient, count: number): Pro
 export async function runChaos(moto: Moto, options: { findings: number; rate: number; seed: number; concurrency?: number }): Promise<ChaosReport> {
   const proxy = await startFaultProxy({ target: moto.endpoint, rate: options.rate, seed: options.seed, holdMs: 1_500 });
   try {
-    const direct = { region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'emulator-secret-key' } };
+    const direct = {
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'emulator-secret-key' },
+    };
     const apigatewayDirect = new APIGatewayClient(direct);
     const dynamodbDirect = new DynamoDBClient(direct);
     const stages = await provisionStages(apigatewayDirect, options.findings);
-    await dynamodbDirect.send(new CreateTableCommand({ TableName: 'counters', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    await dynamodbDirect.send(
+      new CreateTableCommand({
+        TableName: 'counters',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }),
+    );
     await createAuditTable(dynamodbDirect, 'audit');
     const audit = new AuditStore(DynamoDBDocumentClient.from(dynamodbDirect), 'audit');
 
@@ -92,18 +111,29 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
     // that limits a rate) would only slow this run down without changing what it proves.
     Object.assign(process.env, emulatorEnvironment(moto, REGION), { AWS_ENDPOINT_URL: proxy.endpoint });
     const concurrency = options.concurrency ?? 16;
-    const containers = Array.from({ length: concurrency }, () => createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' }));
-    const policy = parsePolicy('version: 1\ndefaults: { maxAutoFixesPerHour: 10000 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n', 'chaos.yaml', NOW).policy;
+    const containers = Array.from({ length: concurrency }, () =>
+      createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' }),
+    );
+    const policy = parsePolicy(
+      'version: 1\ndefaults: { maxAutoFixesPerHour: 10000 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n',
+      'chaos.yaml',
+      NOW,
+    ).policy;
     const definition = buildWorkflowDefinition({
       partition: 'aws',
       eventBusArn: `arn:aws:events:${REGION}:${MOTO_ACCOUNT}:event-bus/warden`,
       counterTableName: 'counters',
-      remediatorFunctionArns: Object.fromEntries(['dynamodb-table-encryption', 'apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets'].map((id) => [id, `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT}:function:warden-remediator-${id}`])) as never,
+      remediatorFunctionArns: Object.fromEntries(
+        ['dynamodb-table-encryption', 'apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets'].map((id) => [
+          id,
+          `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT}:function:warden-remediator-${id}`,
+        ]),
+      ) as never,
     });
 
     // Failures Step Functions reports for its service integrations, from a seeded sequence of its own.
     let state = options.seed ^ 0x5bd1e995;
-    const roll = () => ((state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+    const roll = () => (state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
     let workflowFaults = 0;
     const failBefore = (errors: readonly string[]) => {
       if (roll() >= options.rate) return;
@@ -117,7 +147,17 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
         async putEvent(event) {
           failBefore(['EventBridge.ThrottlingException', 'EventBridge.InternalException']);
           if (event.detailType !== AUDIT_DETAIL_TYPE) return;
-          const envelope = { version: '0', id: 'chaos', 'detail-type': event.detailType, source: event.source, account: MOTO_ACCOUNT, region: REGION, time: NOW.toISOString(), resources: [], detail: event.detail };
+          const envelope = {
+            version: '0',
+            id: 'chaos',
+            'detail-type': event.detailType,
+            source: event.source,
+            account: MOTO_ACCOUNT,
+            region: REGION,
+            time: NOW.toISOString(),
+            resources: [],
+            detail: event.detail,
+          };
           await audit.append(recordFromEvent(envelope, NOW));
         },
         async updateItem(parameters) {
@@ -127,7 +167,10 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
         async invoke(parameters) {
           failBefore(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']);
           const payload = parameters as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
-          const result = payload.action === 'apply' ? await remediator.apply(payload.finding, payload.settings, clients, {}) : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
+          const result =
+            payload.action === 'apply'
+              ? await remediator.apply(payload.finding, payload.settings, clients, {})
+              : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
           // The function did its work, then its invocation failed (the runtime died, the response was lost).
           if (payload.action === 'apply' && roll() < options.rate / 4) {
             workflowFaults += 1;
@@ -144,27 +187,35 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
       const arn = stageArn(REGION, restApiId, stageName);
       let started: WorkflowInput | undefined;
       try {
-        await detectResource({ check: 'apigateway-stage-throttling', account: MOTO_ACCOUNT, region: REGION, resourceArn: arn }, { kind: 'cloudtrail', id: `chaos-${restApiId}-${stageName}` }, {
-          detector,
-          clients,
-          policy,
-          organizationalUnits: [],
-          plan: (finding, settings) => remediator.plan(finding, settings, {}),
-          startWorkflow: (input) => {
-            started = input;
-            return Promise.resolve('started');
+        await detectResource(
+          { check: 'apigateway-stage-throttling', account: MOTO_ACCOUNT, region: REGION, resourceArn: arn },
+          { kind: 'cloudtrail', id: `chaos-${restApiId}-${stageName}` },
+          {
+            detector,
+            clients,
+            policy,
+            organizationalUnits: [],
+            plan: (finding, settings) => remediator.plan(finding, settings, {}),
+            startWorkflow: (input) => {
+              started = input;
+              return Promise.resolve('started');
+            },
+            log: SILENT_LOG,
+            metrics: NO_COUNTERS,
+            now: () => NOW,
           },
-          log: SILENT_LOG,
-          metrics: NO_COUNTERS,
-          now: () => NOW,
-        });
+        );
       } catch (error) {
         failedRuns.push(`${arn}: detection failed: ${(error as Error).name}`);
         return;
       }
       if (!started) return void failedRuns.push(`${arn}: no finding`);
       findingIds.push(started.finding.findingId);
-      const run = await runLocally(definition, started, handlers(clients), { executionArn: `arn:aws:states:${REGION}:${MOTO_ACCOUNT}:execution:warden-remediation:${started.finding.findingId}-1`, now: NOW, skipRetryWaits: true });
+      const run = await runLocally(definition, started, handlers(clients), {
+        executionArn: `arn:aws:states:${REGION}:${MOTO_ACCOUNT}:execution:warden-remediation:${started.finding.findingId}-1`,
+        now: NOW,
+        skipRetryWaits: true,
+      });
       if (run.status !== 'SUCCEEDED') failedRuns.push(`${arn}: ${run.status} ${JSON.stringify(run.error)}`);
     });
 

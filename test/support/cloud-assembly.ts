@@ -57,7 +57,7 @@ export function synthesizedFunctions(): SynthesizedFunction[] {
         path: String(resource.Metadata?.['aws:cdk:path']),
         assetDir: join(dir, String(resource.Metadata?.['aws:asset:path'])),
         handler: String(resource.Properties?.['Handler']),
-        environment: ((resource.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
+        environment: (resource.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
       })),
   );
 }

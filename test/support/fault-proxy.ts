@@ -69,7 +69,14 @@ export async function startFaultProxy(options: FaultProxyOptions) {
         answer.on('end', () => {
           const payload = Buffer.concat(chunks);
           const invocationId = String(incoming.headers['amz-sdk-invocation-id'] ?? '');
-          forwarded.push({ method: incoming.method ?? '', path: incoming.url ?? '', operation, status: answer.statusCode ?? 0, body: body.toString('utf8'), invocationId });
+          forwarded.push({
+            method: incoming.method ?? '',
+            path: incoming.url ?? '',
+            operation,
+            status: answer.statusCode ?? 0,
+            body: body.toString('utf8'),
+            invocationId,
+          });
           if (dropAfter) return response.socket?.destroy();
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           response.end(payload);
@@ -98,7 +105,8 @@ export async function startFaultProxy(options: FaultProxyOptions) {
       }
       if (!enabled || roll >= options.rate) return forward(incoming, body, response, operation, false);
       const read = isRead(incoming, operation);
-      const fault: Fault = kind < 0.3 ? 'throttle' : kind < 0.55 ? 'server-error' : kind < 0.7 ? 'timeout' : kind < 0.85 || !read ? 'drop' : 'drop-after-response';
+      const fault: Fault =
+        kind < 0.3 ? 'throttle' : kind < 0.55 ? 'server-error' : kind < 0.7 ? 'timeout' : kind < 0.85 || !read ? 'drop' : 'drop-after-response';
       faults[fault] += 1;
       if (fault === 'throttle') {
         response.writeHead(429, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'ThrottlingException' });
@@ -106,7 +114,10 @@ export async function startFaultProxy(options: FaultProxyOptions) {
       }
       if (fault === 'server-error') {
         const status = kind < 0.42 ? 500 : 503;
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': status === 500 ? 'InternalFailure' : 'ServiceUnavailable' });
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-errortype': status === 500 ? 'InternalFailure' : 'ServiceUnavailable',
+        });
         return response.end(JSON.stringify({ __type: status === 500 ? 'InternalFailure' : 'ServiceUnavailable', message: 'injected' }));
       }
       if (fault === 'timeout') {

@@ -13,6 +13,9 @@ export default function globalSetup(): void {
   if (process.env['WARDEN_CDK_OUT']) return;
   const outdir = mkdtempSync(join(tmpdir(), 'warden-cdk-out-'));
   const root = join(__dirname, '..', '..');
-  execFileSync(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(join(root, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   process.env['WARDEN_CDK_OUT'] = outdir;
 }

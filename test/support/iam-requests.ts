@@ -50,7 +50,12 @@ const DYNAMODB_DATA = /^(GetItem|PutItem|UpdateItem|DeleteItem|Query|Scan|BatchG
  * key needs that key through Secrets Manager, with aws/secretsmanager when the secret names none; an item
  * operation on a table under a customer managed key needs kms:Decrypt on it through DynamoDB).
  */
-export function iamRequestsOf(call: RecordedCall, account: string, region: string, keys: KnownKeys = { secrets: new Map(), tables: new Map() }): IamRequest[] {
+export function iamRequestsOf(
+  call: RecordedCall,
+  account: string,
+  region: string,
+  keys: KnownKeys = { secrets: new Map(), tables: new Map() },
+): IamRequest[] {
   const t = (arn: string) => templated(arn, account, region);
   const input = call.input;
   const output = obj(call.output);
@@ -60,17 +65,35 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
       const tableArn = (name: string) => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
       // Transactions and batches name their tables per item; IAM authorizes each table, per item action.
       const perItem = [...(Array.isArray(input['TransactItems']) ? (input['TransactItems'] as unknown[]) : [])].flatMap((item) =>
-        Object.entries(obj(item)).map(([kind, body]) => ({ action: `dynamodb:${{ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind] ?? kind}`, table: str(obj(body)['TableName']) ?? '' })),
+        Object.entries(obj(item)).map(([kind, body]) => ({
+          action: `dynamodb:${{ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' }[kind] ?? kind}`,
+          table: str(obj(body)['TableName']) ?? '',
+        })),
       );
       const batch = Object.keys(obj(input['RequestItems'])).map((table) => ({ action: `dynamodb:${call.operation}`, table }));
-      const targets = perItem.length > 0 || batch.length > 0 ? [...perItem, ...batch] : [{ action: `dynamodb:${call.operation}`, table: str(input['TableName']) ?? '' }];
+      const targets =
+        perItem.length > 0 || batch.length > 0
+          ? [...perItem, ...batch]
+          : [{ action: `dynamodb:${call.operation}`, table: str(input['TableName']) ?? '' }];
       return targets.flatMap(({ action, table }) => {
         const arn = t(str(input['ResourceArn']) ?? tableArn(table));
         const index = str(input['IndexName']);
         const key = DYNAMODB_DATA.test(call.operation) ? keys.tables.get(arn) : undefined;
         return [
           { action, resource: index ? `${arn}/index/${index}` : arn },
-          ...(key ? [{ action: 'kms:Decrypt', resource: key, context: { 'kms:ViaService': 'dynamodb.{region}.amazonaws.com', 'kms:EncryptionContext:aws:dynamodb:tableName': table, 'kms:EncryptionContext:aws:dynamodb:subscriberId': '{account}' } }] : []),
+          ...(key
+            ? [
+                {
+                  action: 'kms:Decrypt',
+                  resource: key,
+                  context: {
+                    'kms:ViaService': 'dynamodb.{region}.amazonaws.com',
+                    'kms:EncryptionContext:aws:dynamodb:tableName': table,
+                    'kms:EncryptionContext:aws:dynamodb:subscriberId': '{account}',
+                  },
+                },
+              ]
+            : []),
         ];
       });
     }
@@ -84,7 +107,10 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
       const resourceArn = str(input['ResourceArn']);
       if (call.operation === 'GetWebACLForResource') {
         const associated = str(obj(output['WebACL'])['ARN']);
-        return [{ action: 'wafv2:GetWebACLForResource', resource: t(resourceArn ?? '') }, ...(associated ? [{ action: 'wafv2:GetWebACL', resource: t(associated) }] : [])];
+        return [
+          { action: 'wafv2:GetWebACLForResource', resource: t(resourceArn ?? '') },
+          ...(associated ? [{ action: 'wafv2:GetWebACL', resource: t(associated) }] : []),
+        ];
       }
       if (call.operation === 'AssociateWebACL') {
         return [
@@ -99,7 +125,8 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
           { action: 'apigateway:SetWebACL', resource: t(resourceArn ?? '') },
         ];
       }
-      if (call.operation === 'ListWebACLs') return [{ action: 'wafv2:ListWebACLs', resource: t(`arn:aws:wafv2:${region}:${account}:regional/webacl/*/*`) }];
+      if (call.operation === 'ListWebACLs')
+        return [{ action: 'wafv2:ListWebACLs', resource: t(`arn:aws:wafv2:${region}:${account}:regional/webacl/*/*`) }];
       return [{ action: `wafv2:${call.operation}`, resource: t(str(input['ARN']) ?? resourceArn ?? '*') }];
     }
     case 'Lambda': {
@@ -112,15 +139,22 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
       const id = str(output['ARN']) ?? str(input['SecretId']) ?? str(input['Name']) ?? '';
       const arn = id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}-AbCdEf`;
       const requests: IamRequest[] = [{ action: `secretsmanager:${call.operation}`, resource: t(arn) }];
-      if (call.operation === 'CreateSecret' && Array.isArray(input['Tags'])) requests.push({ action: 'secretsmanager:TagResource', resource: t(arn) });
+      if (call.operation === 'CreateSecret' && Array.isArray(input['Tags']))
+        requests.push({ action: 'secretsmanager:TagResource', resource: t(arn) });
       // Secrets Manager uses the secret's KMS key in the caller's name (kms:ViaService), with the secret's
       // ARN as encryption context: GenerateDataKey to write a value, Decrypt to read one.
       const kmsKey = str(input['KmsKeyId']) ?? keys.secrets.get(t(arn)) ?? 'alias/aws/secretsmanager';
       if (call.operation === 'CreateSecret') keys.secrets.set(t(arn), kmsKey);
       const kmsAction = { CreateSecret: 'kms:GenerateDataKey', PutSecretValue: 'kms:GenerateDataKey', GetSecretValue: 'kms:Decrypt' }[call.operation];
       if (kmsAction) {
-        const keyArn = kmsKey.startsWith('arn:') ? kmsKey : `arn:aws:kms:${region}:${account}:${kmsKey.startsWith('alias/') ? kmsKey : `key/${kmsKey}`}`;
-        requests.push({ action: kmsAction, resource: t(keyArn), context: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com', 'kms:EncryptionContext:SecretARN': t(arn) } });
+        const keyArn = kmsKey.startsWith('arn:')
+          ? kmsKey
+          : `arn:aws:kms:${region}:${account}:${kmsKey.startsWith('alias/') ? kmsKey : `key/${kmsKey}`}`;
+        requests.push({
+          action: kmsAction,
+          resource: t(keyArn),
+          context: { 'kms:ViaService': 'secretsmanager.{region}.amazonaws.com', 'kms:EncryptionContext:SecretARN': t(arn) },
+        });
       }
       return requests;
     }
@@ -134,12 +168,18 @@ export function iamRequestsOf(call: RecordedCall, account: string, region: strin
 }
 
 /** Every distinct IAM request per caller, sorted: what the IAM layer must prove allowed. */
-export function inventoryOf(calls: readonly RecordedCall[], account: string, region: string, known: { tableKeys?: ReadonlyMap<string, string> } = {}): Record<string, IamRequest[]> {
+export function inventoryOf(
+  calls: readonly RecordedCall[],
+  account: string,
+  region: string,
+  known: { tableKeys?: ReadonlyMap<string, string> } = {},
+): Record<string, IamRequest[]> {
   const byCaller = new Map<string, Map<string, IamRequest>>();
   const keys: KnownKeys = { secrets: new Map(), tables: known.tableKeys ?? new Map() };
   for (const call of calls) {
     const requests = byCaller.get(call.caller) ?? new Map<string, IamRequest>();
-    for (const request of iamRequestsOf(call, account, region, keys)) requests.set(`${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`, request);
+    for (const request of iamRequestsOf(call, account, region, keys))
+      requests.set(`${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`, request);
     byCaller.set(call.caller, requests);
   }
   return Object.fromEntries(

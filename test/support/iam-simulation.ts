@@ -46,10 +46,12 @@ async function runOnce(request: SimulatedRequest): Promise<Decision> {
     // The simulator does not split iam-data's comma-separated ARN formats (API Gateway's Stage and Stages
     // list the v1 and v2 forms in one string), so it finds no resource type for a stage ARN. The policies
     // are then evaluated without that validation; the template layer checks the ARN against the format.
-    if (result.errors.message === 'no.resource.types') return { result: runUnsafeSimulation(simulation, {}), ignoredContextKeys: [], unvalidatedResource: true };
+    if (result.errors.message === 'no.resource.types')
+      return { result: runUnsafeSimulation(simulation, {}), ignoredContextKeys: [], unvalidatedResource: true };
     throw new Error(`simulation of ${request.action} on ${request.resource} failed: ${JSON.stringify(result.errors)}`);
   }
-  const ignored = result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((entry) => entry.ignoredContextKeys ?? []);
+  const ignored =
+    result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((entry) => entry.ignoredContextKeys ?? []);
   return { result: result.overallResult, ignoredContextKeys: ignored };
 }
 
@@ -115,10 +117,23 @@ export function functionRole(file: string, template: CfnTemplate, suffix: string
  * skips), for the statements of `policy` that allow `action` and use those keys: does any of them hold
  * for `context`? With no ignored keys: does any statement allow the action at all?
  */
-export function ignoredConditionsHold(policy: PolicyDocument, action: string, ignored: readonly string[], context: Readonly<Record<string, string>>): boolean {
-  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  const allows = (statement: PolicyStatement) => statement.Effect === 'Allow' && asList(statement.Action).some((granted) => glob(granted).test(action));
-  const usesIgnored = (statement: PolicyStatement) => Object.values(statement.Condition ?? {}).some((conditions) => Object.keys(conditions).some((key) => ignored.includes(key)));
+export function ignoredConditionsHold(
+  policy: PolicyDocument,
+  action: string,
+  ignored: readonly string[],
+  context: Readonly<Record<string, string>>,
+): boolean {
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+  const allows = (statement: PolicyStatement) =>
+    statement.Effect === 'Allow' && asList(statement.Action).some((granted) => glob(granted).test(action));
+  const usesIgnored = (statement: PolicyStatement) =>
+    Object.values(statement.Condition ?? {}).some((conditions) => Object.keys(conditions).some((key) => ignored.includes(key)));
   const relevant = asList(policy.Statement).filter((statement) => allows(statement) && (ignored.length === 0 || usesIgnored(statement)));
   // No statement that allows the action uses a skipped key: the simulator's decision stands on its own.
   if (ignored.length > 0 && relevant.length === 0) return true;

@@ -16,7 +16,8 @@ export interface PolicyDocument {
   readonly Statement: PolicyStatement | PolicyStatement[];
 }
 
-export const asList = <T>(value: T | readonly T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? [...(value as T[])] : [value as T]);
+export const asList = <T>(value: T | readonly T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? [...(value as T[])] : [value as T];
 
 /** Where a policy document sits in a template, and what kind of policy it is. */
 export interface LocatedPolicy {
@@ -41,10 +42,20 @@ export function policiesOf(name: string, template: CfnTemplate, target: Deployme
   const refs = (value: unknown) => asList(value as { Ref?: string } | { Ref?: string }[]).flatMap((entry) => (entry.Ref ? [entry.Ref] : []));
   const policies: LocatedPolicy[] = [];
   for (const [id, resource] of resourcesOfType(template, 'AWS::IAM::Policy')) {
-    policies.push({ where: `${name}/${id}`, kind: 'identity', roles: refs(resource.Properties?.['Roles']), document: resolved(resource.Properties?.['PolicyDocument']) });
+    policies.push({
+      where: `${name}/${id}`,
+      kind: 'identity',
+      roles: refs(resource.Properties?.['Roles']),
+      document: resolved(resource.Properties?.['PolicyDocument']),
+    });
   }
   for (const [id, resource] of resourcesOfType(template, 'AWS::IAM::Role')) {
-    policies.push({ where: `${name}/${id}#trust`, kind: 'trust', roles: [id], document: resolved(resource.Properties?.['AssumeRolePolicyDocument']) });
+    policies.push({
+      where: `${name}/${id}#trust`,
+      kind: 'trust',
+      roles: [id],
+      document: resolved(resource.Properties?.['AssumeRolePolicyDocument']),
+    });
     for (const inline of asList(resource.Properties?.['Policies'] as { PolicyDocument: unknown }[] | undefined)) {
       policies.push({ where: `${name}/${id}#inline`, kind: 'identity', roles: [id], document: resolved(inline.PolicyDocument) });
     }

@@ -43,31 +43,58 @@ export async function startRecordingProxy(target: string) {
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
-      const forwarded = httpRequest({ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } }, (answer) => {
-        const parts: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => parts.push(chunk));
-        answer.on('end', () => {
-          const payload = Buffer.concat(parts);
-          record(incoming.headers, incoming.method ?? '', incoming.url ?? '', body.toString('utf8'), answer.statusCode ?? 0, payload.toString('utf8'));
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          response.end(payload);
-        });
-      });
+      const forwarded = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...incoming.headers, host: upstream.host },
+        },
+        (answer) => {
+          const parts: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => parts.push(chunk));
+          answer.on('end', () => {
+            const payload = Buffer.concat(parts);
+            record(
+              incoming.headers,
+              incoming.method ?? '',
+              incoming.url ?? '',
+              body.toString('utf8'),
+              answer.statusCode ?? 0,
+              payload.toString('utf8'),
+            );
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            response.end(payload);
+          });
+        },
+      );
       forwarded.on('error', () => response.socket?.destroy());
       forwarded.end(body);
     });
   });
 
-  function record(headers: Record<string, string | string[] | undefined>, method: string, url: string, body: string, status: number, payload: string): void {
+  function record(
+    headers: Record<string, string | string[] | undefined>,
+    method: string,
+    url: string,
+    body: string,
+    status: number,
+    payload: string,
+  ): void {
     const scope = credentialScope(typeof headers['authorization'] === 'string' ? headers['authorization'] : undefined);
     if (!scope) return;
     const target = typeof headers['x-amz-target'] === 'string' ? headers['x-amz-target'] : undefined;
-    const form = String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? Object.fromEntries(new URLSearchParams(body)) : undefined;
+    const form = String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      ? Object.fromEntries(new URLSearchParams(body))
+      : undefined;
     const operation = target?.split('.').pop() ?? form?.['Action'] ?? `${method} ${url.split('?')[0]}`;
     const input = form ?? json(body);
     const output = target ? json(payload) : {};
     const failed = status >= 400;
-    const errorType = [headers['x-amzn-errortype'], json(payload)['__type'], /<Code>([^<]+)<\/Code>/.exec(payload)?.[1]].find((value): value is string => typeof value === 'string' && value.length > 0);
+    const errorType = [headers['x-amzn-errortype'], json(payload)['__type'], /<Code>([^<]+)<\/Code>/.exec(payload)?.[1]].find(
+      (value): value is string => typeof value === 'string' && value.length > 0,
+    );
     // `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` or `ResourceNotFoundException:http://…`
     const errorName = failed ? (errorType ?? String(status)).replace(/^.*#/, '').replace(/:.*$/, '') : undefined;
     const caller = callers.get(scope.accessKeyId) ?? `unknown:${scope.accessKeyId}`;
@@ -75,7 +102,15 @@ export async function startRecordingProxy(target: string) {
       const accessKeyId = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(payload)?.[1];
       if (accessKeyId) callers.set(accessKeyId, `assumed:${String(input['RoleArn'])}`);
     }
-    calls.push({ caller, client: CLIENTS[scope.service] ?? scope.service, operation, method, path: url.split('?')[0] ?? '', input, ...(failed ? { error: errorName ?? String(status) } : { output }) });
+    calls.push({
+      caller,
+      client: CLIENTS[scope.service] ?? scope.service,
+      operation,
+      method,
+      path: url.split('?')[0] ?? '',
+      input,
+      ...(failed ? { error: errorName ?? String(status) } : { output }),
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -34,7 +34,9 @@ function physical(template: CfnTemplate, logicalId: string, attribute: string | 
     case 'AWS::Events::Rule':
       return attribute === 'Arn' ? arn('events', `rule/${name('Name')}`) : name('Name');
     case 'AWS::KMS::Key':
-      return attribute === 'Arn' ? arn('kms', `key/1234abcd-12ab-34cd-56ef-${logicalId.slice(-12).toLowerCase().padStart(12, '0')}`) : `1234abcd-12ab-34cd-56ef-${logicalId.slice(-12).toLowerCase().padStart(12, '0')}`;
+      return attribute === 'Arn'
+        ? arn('kms', `key/1234abcd-12ab-34cd-56ef-${logicalId.slice(-12).toLowerCase().padStart(12, '0')}`)
+        : `1234abcd-12ab-34cd-56ef-${logicalId.slice(-12).toLowerCase().padStart(12, '0')}`;
     case 'AWS::SQS::Queue':
       if (attribute === 'Arn') return arn('sqs', name('QueueName'));
       if (attribute === 'QueueName') return name('QueueName');
@@ -44,7 +46,9 @@ function physical(template: CfnTemplate, logicalId: string, attribute: string | 
     case 'AWS::StepFunctions::StateMachine':
       return attribute === 'Name' ? name('StateMachineName') : arn('states', `stateMachine:${name('StateMachineName')}`);
     case 'AWS::WAFv2::WebACL':
-      return attribute === 'Arn' ? arn('wafv2', `regional/webacl/${name('Name')}/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`) : 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
+      return attribute === 'Arn'
+        ? arn('wafv2', `regional/webacl/${name('Name')}/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`)
+        : 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
     case 'AWS::Logs::LogGroup':
       return attribute === 'Arn' ? arn('logs', `log-group:${name('LogGroupName')}:*`) : name('LogGroupName');
     case 'AWS::S3::Bucket':

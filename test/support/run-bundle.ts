@@ -50,7 +50,9 @@ export function runBundle(fn: SynthesizedFunction, options: RunBundleOptions): P
   const [, exportName = 'handler'] = fn.handler.split('.');
   const event = options.event === undefined ? [] : [JSON.stringify(options.event), JSON.stringify(options.context ?? {})];
   const args = [RUNNER, fn.assetDir, exportName, ...event];
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'NODE_OPTIONS' && !/_proxy$/i.test(name)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'NODE_OPTIONS' && !/_proxy$/i.test(name)),
+  );
   const env = {
     ...clean,
     ...options.environment,

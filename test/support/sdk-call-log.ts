@@ -43,7 +43,13 @@ export class SdkCallLog {
   instrument<T extends { middlewareStack: unknown }>(client: T): T {
     const stack = client.middlewareStack as MiddlewareStack;
     stack.add(
-      (next: (args: { input: Record<string, unknown>; request?: { method?: string; path?: string } }) => Promise<{ output: Record<string, unknown> }>, context: { clientName?: string; commandName?: string }) =>
+      (
+        next: (args: {
+          input: Record<string, unknown>;
+          request?: { method?: string; path?: string };
+        }) => Promise<{ output: Record<string, unknown> }>,
+        context: { clientName?: string; commandName?: string },
+      ) =>
         async (args: { input: Record<string, unknown>; request?: { method?: string; path?: string } }) => {
           const base = {
             caller: this.caller,

@@ -1,6 +1,9 @@
 import type { Decision, WorkflowInput } from '../../core/workflow-input';
 
-export function workflowInput(decision: Partial<Decision> = {}, check: WorkflowInput['finding']['check'] = 'dynamodb-table-encryption'): WorkflowInput {
+export function workflowInput(
+  decision: Partial<Decision> = {},
+  check: WorkflowInput['finding']['check'] = 'dynamodb-table-encryption',
+): WorkflowInput {
   return {
     finding: {
       check,
@@ -26,6 +29,9 @@ export function workflowInput(decision: Partial<Decision> = {}, check: WorkflowI
       budget: { window: '2026-11-20T10', expiresAt: 1763639999 },
       ...decision,
     },
-    plan: { calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }], notes: [] },
+    plan: {
+      calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }],
+      notes: [],
+    },
   };
 }

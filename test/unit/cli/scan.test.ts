@@ -13,7 +13,9 @@ describe('scanAccount', () => {
     const responses = {
       ...snapshot.responses,
       'DynamoDB.ListTables': [{ input: {}, output: { TableNames: ['orders', 'payments', 'sandbox-scratch'] } }],
-      'Lambda.ListFunctions': [{ input: {}, output: { Functions: [{ FunctionName: 'checkout', FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:checkout' }] } }],
+      'Lambda.ListFunctions': [
+        { input: {}, output: { Functions: [{ FunctionName: 'checkout', FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:checkout' }] } },
+      ],
     };
     const progress: number[] = [];
     const results = await scanAccount({
@@ -60,7 +62,10 @@ describe('warden scan flags', () => {
   };
 
   it('exits 2 on an unknown check or a missing region', async () => {
-    expect(await run(['scan', '--checks', 's3-public', '--region', 'us-east-1'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown check s3-public') });
+    expect(await run(['scan', '--checks', 's3-public', '--region', 'us-east-1'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown check s3-public'),
+    });
     expect(await run(['scan'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no region') });
   });
 

@@ -8,7 +8,12 @@ const ROOT = join(__dirname, '../../..');
 async function run(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {}, cwd: ROOT });
+  const code = await main(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+    cwd: ROOT,
+  });
   return { code, stdout, stderr };
 }
 
@@ -55,7 +60,9 @@ describe('warden simulate', () => {
         dryRun: true,
         mode: 'auto',
         decidedBy: 'checks.dynamodb-table-encryption',
-        plannedCalls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }],
+        plannedCalls: [
+          { client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } },
+        ],
         notes: expect.any(Array),
         outcome: 'REMEDIATED',
       },
@@ -76,7 +83,10 @@ describe('warden simulate', () => {
 
   it('routes a failed call nowhere and judges HTTP API stages not applicable', () => {
     expect(output.results.find((result) => result.event.endsWith('10'))).toMatchObject({ checks: [], findings: [] });
-    expect(output.results.find((result) => result.event.endsWith('07'))?.findings.map((finding) => finding['status'])).toEqual(['NOT_APPLICABLE', 'NOT_APPLICABLE']);
+    expect(output.results.find((result) => result.event.endsWith('07'))?.findings.map((finding) => finding['status'])).toEqual([
+      'NOT_APPLICABLE',
+      'NOT_APPLICABLE',
+    ]);
   });
 
   it('never prints a secret value from the snapshot', () => {
@@ -94,7 +104,16 @@ describe('warden simulate', () => {
   });
 
   it('lists unusable inputs in errors, processes the valid ones beside them, and exits 1', async () => {
-    const result = await run(['simulate', '--events', 'test/fixtures/simulate', '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml', '--json']);
+    const result = await run([
+      'simulate',
+      '--events',
+      'test/fixtures/simulate',
+      '--snapshot',
+      'examples/snapshot.json',
+      '--policy',
+      'examples/policy.yaml',
+      '--json',
+    ]);
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout) as Json;
     expect(json.errors).toEqual([
@@ -122,12 +141,20 @@ describe('warden simulate', () => {
   /** The detail of an own event made to name a resource of another account and region. */
   const forgeDetail = (detail: Record<string, unknown>) => {
     const item = detail['configurationItem'] as Record<string, unknown> | undefined;
-    return { ...detail, recipientAccountId: '999988887777', awsRegion: 'ap-south-1', ...(item ? { configurationItem: { ...item, awsAccountId: '999988887777', awsRegion: 'ap-south-1' } } : {}) };
+    return {
+      ...detail,
+      recipientAccountId: '999988887777',
+      awsRegion: 'ap-south-1',
+      ...(item ? { configurationItem: { ...item, awsAccountId: '999988887777', awsRegion: 'ap-south-1' } } : {}),
+    };
   };
 
   it('plans nothing for events of another account or region: each one is an error, never a finding', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-foreign-'));
-    const examples = readdirSync(join(ROOT, 'examples/events')).map((file) => JSON.parse(readFileSync(join(ROOT, 'examples/events', file), 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> });
+    const examples = readdirSync(join(ROOT, 'examples/events')).map(
+      (file) =>
+        JSON.parse(readFileSync(join(ROOT, 'examples/events', file), 'utf8')) as Record<string, unknown> & { detail: Record<string, unknown> },
+    );
     const foreign = examples.flatMap((event, index) => [
       { ...event, id: `foreign-account-${index}`, account: '999988887777', detail: { ...event.detail, recipientAccountId: '999988887777' } },
       { ...event, id: `foreign-region-${index}`, region: 'eu-west-1', detail: { ...event.detail, awsRegion: 'eu-west-1' } },
@@ -137,7 +164,9 @@ describe('warden simulate', () => {
     writeFileSync(join(dir, 'foreign.json'), JSON.stringify(foreign));
     const result = await run(['simulate', '--events', dir, '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml', '--json']);
     const json = JSON.parse(result.stdout) as Json;
-    const planned = json.results.flatMap((entry) => entry.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT' || (finding['plannedCalls'] as unknown[] | undefined)?.length);
+    const planned = json.results
+      .flatMap((entry) => entry.findings)
+      .filter((finding) => finding['status'] === 'NON_COMPLIANT' || (finding['plannedCalls'] as unknown[] | undefined)?.length);
     expect(planned).toEqual([]);
     const refused = json.errors.filter((error) => String(error['error']).includes('outside 111122223333/us-east-1'));
     expect(refused.length).toBeGreaterThanOrEqual(foreign.length - 2 * 4);
@@ -146,14 +175,35 @@ describe('warden simulate', () => {
 
   it('reports a function it cannot decrypt as NOT_EVALUATED, recorded as reported, with no planned call', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'warden-cmk-'));
-    const snapshot = JSON.parse(readFileSync(join(ROOT, 'examples/snapshot.json'), 'utf8')) as { responses: Record<string, { input: Record<string, unknown>; output: Record<string, unknown> }[]> };
+    const snapshot = JSON.parse(readFileSync(join(ROOT, 'examples/snapshot.json'), 'utf8')) as {
+      responses: Record<string, { input: Record<string, unknown>; output: Record<string, unknown> }[]>;
+    };
     for (const entry of snapshot.responses['Lambda.GetFunctionConfiguration'] ?? []) {
-      entry.output = { ...entry.output, KMSKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab', Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'KMS access was denied' } } };
+      entry.output = {
+        ...entry.output,
+        KMSKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'KMS access was denied' } },
+      };
     }
     writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
-    const result = await run(['simulate', '--events', 'examples/events/08-lambda-create-checkout.json', '--snapshot', join(dir, 'snapshot.json'), '--policy', 'examples/policy.yaml', '--json']);
+    const result = await run([
+      'simulate',
+      '--events',
+      'examples/events/08-lambda-create-checkout.json',
+      '--snapshot',
+      join(dir, 'snapshot.json'),
+      '--policy',
+      'examples/policy.yaml',
+      '--json',
+    ]);
     const [finding] = (JSON.parse(result.stdout) as Json).results.flatMap((entry) => entry.findings);
-    expect(finding).toMatchObject({ check: 'lambda-function-env-secrets', status: 'NOT_EVALUATED', outcome: 'REPORTED', decidedBy: 'not evaluated', plannedCalls: [] });
+    expect(finding).toMatchObject({
+      check: 'lambda-function-env-secrets',
+      status: 'NOT_EVALUATED',
+      outcome: 'REPORTED',
+      decidedBy: 'not evaluated',
+      plannedCalls: [],
+    });
     expect(String(finding?.['reason'])).toContain('environment not evaluated');
   });
 

@@ -22,7 +22,9 @@ describe('error names', () => {
     const problems: string[] = [];
     for (const file of SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir)))) {
       const text = readFileSync(file, 'utf8');
-      for (const match of text.matchAll(/class (\w+) extends \w+Error \{\n {2}override name(?:: string)? = ([^;]+);|class (\w+) extends \w+Error \{/g)) {
+      for (const match of text.matchAll(
+        /class (\w+) extends \w+Error \{\n {2}override name(?:: string)? = ([^;]+);|class (\w+) extends \w+Error \{/g,
+      )) {
         const [, declared, value, bare] = match;
         if (bare) {
           problems.push(`${relative(ROOT, file)}: ${bare} has no literal name`);

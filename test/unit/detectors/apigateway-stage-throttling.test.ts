@@ -21,11 +21,21 @@ async function judge(stage: string, limits = settings) {
 
 describe('apigateway-stage-throttling detector', () => {
   it.each([
-    ['higher limits', { throttlingRateLimit: 5000, throttlingBurstLimit: 10000 }, 'method ~1orders/POST rate limit 5000 above 100, method ~1orders/POST burst limit 10000 above 200'],
-    ['no limits (-1)', { throttlingRateLimit: -1, throttlingBurstLimit: -1 }, 'no method ~1orders/POST rate limit, no method ~1orders/POST burst limit'],
+    [
+      'higher limits',
+      { throttlingRateLimit: 5000, throttlingBurstLimit: 10000 },
+      'method ~1orders/POST rate limit 5000 above 100, method ~1orders/POST burst limit 10000 above 200',
+    ],
+    [
+      'no limits (-1)',
+      { throttlingRateLimit: -1, throttlingBurstLimit: -1 },
+      'no method ~1orders/POST rate limit, no method ~1orders/POST burst limit',
+    ],
   ])('finds a stage noncompliant when one method overrides */* with %s', async (_case, method, reason) => {
     const stage = apiFixture<{ methodSettings: Record<string, unknown> }>('apigateway-get-stage-compliant');
-    apigateway.on(GetStageCommand).resolves({ ...stage, methodSettings: { ...stage.methodSettings, '~1orders/POST': { metricsEnabled: false, ...method } } });
+    apigateway
+      .on(GetStageCommand)
+      .resolves({ ...stage, methodSettings: { ...stage.methodSettings, '~1orders/POST': { metricsEnabled: false, ...method } } });
     const state = await detector.fetch(ref, clients, settings);
     const evaluation = await detector.evaluate(state!, settings);
     expect(evaluation).toMatchObject({ status: 'NON_COMPLIANT', reason: `stage a1b2c3d4e5/dev: ${reason}` });
@@ -79,7 +89,10 @@ describe('apigateway-stage-throttling detector', () => {
   });
 
   it('lists every stage of every REST API across pages', async () => {
-    apigateway.on(GetRestApisCommand).resolvesOnce({ items: [{ id: 'api1' }], position: 'p2' }).resolvesOnce({ items: [{ id: 'api2' }] });
+    apigateway
+      .on(GetRestApisCommand)
+      .resolvesOnce({ items: [{ id: 'api1' }], position: 'p2' })
+      .resolvesOnce({ items: [{ id: 'api2' }] });
     apigateway.on(GetStagesCommand, { restApiId: 'api1' }).resolves({ item: [{ stageName: 'dev' }, { stageName: 'prod' }] });
     apigateway.on(GetStagesCommand, { restApiId: 'api2' }).resolves({ item: [{ stageName: 'v1' }] });
     const arns = [];

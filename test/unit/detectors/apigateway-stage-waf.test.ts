@@ -33,7 +33,11 @@ describe('apigateway-stage-waf detector', () => {
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource-empty'));
     const evaluation = await evaluate();
     expect(wafv2).toHaveReceivedCommandWith(GetWebACLForResourceCommand, { ResourceArn: arn });
-    expect(evaluation).toEqual({ status: 'NON_COMPLIANT', reason: 'stage a1b2c3d4e5/dev has no AWS WAF web ACL', evidence: { stage: 'a1b2c3d4e5/dev', webAclArn: null } });
+    expect(evaluation).toEqual({
+      status: 'NON_COMPLIANT',
+      reason: 'stage a1b2c3d4e5/dev has no AWS WAF web ACL',
+      evidence: { stage: 'a1b2c3d4e5/dev', webAclArn: null },
+    });
   });
 
   it('accepts a stage with a web ACL', async () => {

@@ -45,7 +45,8 @@ function wafDeps(overrides: Partial<DetectionDeps<'apigateway-stage-waf', never,
     clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) },
     policy: POLICY,
     organizationalUnits: [],
-    plan: (finding: WorkflowInput['finding'], settings: CheckSettings<'apigateway-stage-waf'>) => apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
+    plan: (finding: WorkflowInput['finding'], settings: CheckSettings<'apigateway-stage-waf'>) =>
+      apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
     startWorkflow: (input: WorkflowInput) => {
       started.push(input);
       return Promise.resolve('started' as const);
@@ -71,7 +72,10 @@ beforeEach(() => {
 describe('handleDetectorEvent', () => {
   it('starts one workflow named after the finding for a noncompliant stage, with decision and plan', async () => {
     const { deps, started, counts } = wafDeps();
-    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toEqual({
+      kind: 'cloudtrail',
+      outcomes: { started: 1 },
+    });
     expect(started).toHaveLength(1);
     const [input] = started;
     expect(input?.finding).toMatchObject({
@@ -82,7 +86,13 @@ describe('handleDetectorEvent', () => {
       tags: { team: 'payments' },
     });
     expect(input?.decision).toMatchObject({ mode: 'auto', exempt: false, decidedBy: 'checks.apigateway-stage-waf', dryRun: false });
-    expect(input?.plan.calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' } }]);
+    expect(input?.plan.calls).toEqual([
+      {
+        client: 'WAFV2',
+        operation: 'AssociateWebACL',
+        input: { WebACLArn: BASELINE, ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' },
+      },
+    ]);
     expect(counts).toEqual({ WorkflowStarted: 1 });
   });
 
@@ -96,7 +106,9 @@ describe('handleDetectorEvent', () => {
   it('starts nothing for a compliant or a deleted stage', async () => {
     const { deps, started } = wafDeps();
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
-    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({ outcomes: { compliant: 1 } });
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({
+      outcomes: { compliant: 1 },
+    });
     apigateway.on(GetStageCommand).rejects(new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: {} }));
     await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toMatchObject({ outcomes: { deleted: 1 } });
     expect(started).toEqual([]);
@@ -108,7 +120,11 @@ describe('handleDetectorEvent', () => {
     stage.tags['warden:exempt'] = 'load test';
     apigateway.on(GetStageCommand).resolves(stage);
     await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps);
-    expect(started[0]?.decision).toMatchObject({ exempt: true, exemption: { rule: 'exemptions[0]', reason: 'tag warden:exempt: load test' }, decidedBy: 'exemptions[0]' });
+    expect(started[0]?.decision).toMatchObject({
+      exempt: true,
+      exemption: { rule: 'exemptions[0]', reason: 'tag warden:exempt: load test' },
+      decidedBy: 'exemptions[0]',
+    });
   });
 
   it('logs and counts a malformed event, starts nothing, and rethrows it for the dead-letter queue', async () => {
@@ -118,19 +134,37 @@ describe('handleDetectorEvent', () => {
     expect(started).toEqual([]);
     expect(counts).toEqual({ MalformedEvent: 1 });
     expect(lines).toEqual([
-      { level: 'error', message: 'malformed event', attributes: { eventId: 'a1f0c6a8-0001-4c1e-9d1e-000000000005', detailType: 'AWS API Call via CloudTrail', source: 'aws.apigateway', problem: expect.stringContaining('account') } },
+      {
+        level: 'error',
+        message: 'malformed event',
+        attributes: {
+          eventId: 'a1f0c6a8-0001-4c1e-9d1e-000000000005',
+          detailType: 'AWS API Call via CloudTrail',
+          source: 'aws.apigateway',
+          problem: expect.stringContaining('account'),
+        },
+      },
     ]);
   });
 
   it('lets CreateDeployment without a stage name go, counted and logged, neither dead-lettered nor judged', async () => {
     const { deps, started, lines, counts } = wafDeps();
     const fixture = eventFixture('cloudtrail-apigateway-create-deployment') as Record<string, unknown> & { detail: Record<string, unknown> };
-    const event = { ...fixture, detail: { ...fixture.detail, requestParameters: { restApiId: 'a1b2c3d4e5', createDeploymentInput: { description: 'cdk deploy' } } } };
+    const event = {
+      ...fixture,
+      detail: { ...fixture.detail, requestParameters: { restApiId: 'a1b2c3d4e5', createDeploymentInput: { description: 'cdk deploy' } } },
+    };
     await expect(handleDetectorEvent(event, deps)).resolves.toEqual({ kind: 'cloudtrail', outcomes: {} });
     expect(started).toEqual([]);
     expect(apigateway).not.toHaveReceivedAnyCommand();
     expect(counts).toEqual({ EventWithoutResource: 1 });
-    expect(lines).toEqual([{ level: 'info', message: 'event names no resource to judge', attributes: { eventId: expect.any(String), why: expect.stringContaining('CreateDeployment without stageName') } }]);
+    expect(lines).toEqual([
+      {
+        level: 'info',
+        message: 'event names no resource to judge',
+        attributes: { eventId: expect.any(String), why: expect.stringContaining('CreateDeployment without stageName') },
+      },
+    ]);
   });
 
   it.each([
@@ -147,15 +181,29 @@ describe('handleDetectorEvent', () => {
     expect(apigateway).not.toHaveReceivedAnyCommand();
     expect(wafv2).not.toHaveReceivedAnyCommand();
     expect(counts).toEqual({ ForeignEvent: 1 });
-    expect(lines).toEqual([{ level: 'error', message: 'foreign event refused', attributes: { eventId: expect.any(String), problem: expect.stringContaining('outside 111122223333/us-east-1') } }]);
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: 'foreign event refused',
+        attributes: { eventId: expect.any(String), problem: expect.stringContaining('outside 111122223333/us-east-1') },
+      },
+    ]);
   });
 
   it('logs AccessDenied with context and rethrows it for Lambda to retry', async () => {
     const { deps, lines, counts } = wafDeps();
-    apigateway.on(GetStageCommand).rejects(Object.assign(new Error('User is not authorized to perform: apigateway:GET'), { name: 'AccessDeniedException' }));
-    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    apigateway
+      .on(GetStageCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: apigateway:GET'), { name: 'AccessDeniedException' }));
+    await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
     expect(counts).toEqual({ AccessDenied: 1 });
-    expect(lines[0]?.attributes).toMatchObject({ check: 'apigateway-stage-waf', resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod', error: 'AccessDeniedException' });
+    expect(lines[0]?.attributes).toMatchObject({
+      check: 'apigateway-stage-waf',
+      resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+      error: 'AccessDeniedException',
+    });
   });
 
   it('does nothing at all for a disabled check', async () => {
@@ -170,7 +218,9 @@ describe('handleDetectorEvent', () => {
     const { deps, started, counts } = wafDeps();
     apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'api1' }] });
     apigateway.on(GetStagesCommand).resolves({ item: [{ stageName: 'a' }, { stageName: 'b' }, { stageName: 'c' }] });
-    apigateway.on(GetStageCommand, { restApiId: 'api1', stageName: 'b' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    apigateway
+      .on(GetStageCommand, { restApiId: 'api1', stageName: 'b' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
     await expect(handleDetectorEvent(eventFixture('scheduled-sweep'), deps)).rejects.toThrow('1 resources failed');
     expect(started.map((input) => input.finding.resourceArn).sort()).toEqual([
       'arn:aws:apigateway:us-east-1::/restapis/api1/stages/a',
@@ -230,7 +280,12 @@ describe('detectResource names the resource as the API reports it', () => {
     };
     return { deps, started, ...capture };
   };
-  const ref = { check: 'dynamodb-table-encryption' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' };
+  const ref = {
+    check: 'dynamodb-table-encryption' as const,
+    account: '111122223333',
+    region: 'us-east-1',
+    resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders',
+  };
 
   beforeEach(() => {
     dynamodb.reset();
@@ -238,9 +293,13 @@ describe('detectResource names the resource as the API reports it', () => {
   });
 
   it("uses the API's TableArn in the finding", async () => {
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' } });
+    dynamodb
+      .on(DescribeTableCommand)
+      .resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' } });
     const { deps, started } = tableDeps();
-    await expect(detectResource({ ...ref, resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }, { kind: 'manual' }, deps)).resolves.toMatchObject({ outcome: 'started' });
+    await expect(
+      detectResource({ ...ref, resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' }, { kind: 'manual' }, deps),
+    ).resolves.toMatchObject({ outcome: 'started' });
     expect(started[0]?.finding.resourceArn).toBe('arn:aws:dynamodb:us-east-1:111122223333:table/orders');
   });
 
@@ -254,7 +313,9 @@ describe('detectResource names the resource as the API reports it', () => {
   });
 
   it('refuses a resource the API places in another account or region, logged and counted, nothing started', async () => {
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:eu-west-1:999988887777:table/orders' } });
+    dynamodb
+      .on(DescribeTableCommand)
+      .resolves({ Table: { TableName: 'orders', TableStatus: 'ACTIVE', TableArn: 'arn:aws:dynamodb:eu-west-1:999988887777:table/orders' } });
     const { deps, started, counts, lines } = tableDeps();
     await expect(detectResource(ref, { kind: 'manual' }, deps)).resolves.toEqual({ outcome: 'refused' });
     expect(started).toEqual([]);

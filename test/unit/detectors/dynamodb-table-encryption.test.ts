@@ -1,4 +1,10 @@
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, type DescribeKeyCommandOutput, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -8,7 +14,12 @@ import { apiFixture } from '../../support/fixtures';
 const dynamodb = mockClient(DynamoDBClient);
 const kms = mockClient(KMSClient);
 const clients = { dynamodb: new DynamoDBClient({ region: 'us-east-1' }), kms: new KMSClient({ region: 'us-east-1' }) };
-const ref = { check: 'dynamodb-table-encryption' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' };
+const ref = {
+  check: 'dynamodb-table-encryption' as const,
+  account: '111122223333',
+  region: 'us-east-1',
+  resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders',
+};
 const defaults = { kmsKey: 'alias/aws/dynamodb', requireCustomerManagedKey: false };
 
 beforeEach(() => {
@@ -44,7 +55,9 @@ describe('dynamodb-table-encryption detector', () => {
     dynamodb.on(DescribeTableCommand).resolves(apiFixture('dynamodb-describe-table-kms'));
     kms.on(DescribeKeyCommand).resolves(apiFixture('kms-describe-key-aws-managed'));
     const { evaluation } = await judge({ ...defaults, requireCustomerManagedKey: true });
-    expect(kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: 'arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d' });
+    expect(kms).toHaveReceivedCommandWith(DescribeKeyCommand, {
+      KeyId: 'arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
+    });
     expect(evaluation.status).toBe('NON_COMPLIANT');
     expect(evaluation.reason).toContain('AWS managed key');
   });
@@ -63,7 +76,9 @@ describe('dynamodb-table-encryption detector', () => {
   });
 
   it('treats a deleted table as no finding', async () => {
-    dynamodb.on(DescribeTableCommand).rejects(new ResourceNotFoundException({ message: 'Requested resource not found: Table: orders not found', $metadata: {} }));
+    dynamodb
+      .on(DescribeTableCommand)
+      .rejects(new ResourceNotFoundException({ message: 'Requested resource not found: Table: orders not found', $metadata: {} }));
     await expect(detector.fetch(ref, clients, defaults)).resolves.toBeUndefined();
   });
 

@@ -1,4 +1,10 @@
-import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  ListTagsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { lambdaFunctionEnvSecretsDetector as detector } from '../../../detectors/lambda-function-env-secrets';
@@ -29,7 +35,12 @@ describe('lambda-function-env-secrets detector', () => {
     lambda.on(GetFunctionConfigurationCommand, { FunctionName: arn }).resolves({
       ...configuration,
       KMSKeyArn: key,
-      Environment: { Error: { ErrorCode: 'AccessDeniedException', Message: 'Lambda was unable to decrypt the environment variables because KMS access was denied.' } },
+      Environment: {
+        Error: {
+          ErrorCode: 'AccessDeniedException',
+          Message: 'Lambda was unable to decrypt the environment variables because KMS access was denied.',
+        },
+      },
     });
     const state = await detector.fetch(ref, clients, settings);
     const evaluation = await detector.evaluate(state!, settings);
@@ -62,7 +73,10 @@ describe('lambda-function-env-secrets detector', () => {
   });
 
   it('skips ignored variables', async () => {
-    const { evaluation } = await judge('lambda-get-function-configuration-secrets', { ...settings, ignoreVariables: ['DATABASE_URL', 'STRIPE_SECRET_KEY'] });
+    const { evaluation } = await judge('lambda-get-function-configuration-secrets', {
+      ...settings,
+      ignoreVariables: ['DATABASE_URL', 'STRIPE_SECRET_KEY'],
+    });
     expect(evaluation.status).toBe('COMPLIANT');
   });
 
@@ -87,7 +101,10 @@ describe('lambda-function-env-secrets detector', () => {
   });
 
   it('lists functions across pages', async () => {
-    lambda.on(ListFunctionsCommand).resolvesOnce({ Functions: [{ FunctionName: 'a', FunctionArn: `${arn.replace('my-function', 'a')}` }], NextMarker: 'm' }).resolvesOnce({ Functions: [{ FunctionName: 'b' }] });
+    lambda
+      .on(ListFunctionsCommand)
+      .resolvesOnce({ Functions: [{ FunctionName: 'a', FunctionArn: `${arn.replace('my-function', 'a')}` }], NextMarker: 'm' })
+      .resolvesOnce({ Functions: [{ FunctionName: 'b' }] });
     const arns = [];
     for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
     expect(arns).toEqual(['arn:aws:lambda:us-east-1:111122223333:function:a', 'arn:aws:lambda:us-east-1:111122223333:function:b']);

@@ -20,7 +20,14 @@ afterAll(() => local.stop());
 
 async function starter(now: () => Date) {
   tables += 1;
-  await local.client.send(new CreateTableCommand({ TableName: `counters-${tables}`, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: `counters-${tables}`,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
   return workflowStarter(new SFNClient({ region: 'us-east-1' }), STATE_MACHINE, new FindingEpisodes(local.client, `counters-${tables}`), now);
 }
 

@@ -29,9 +29,23 @@ let local: LocalDynamoDb;
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
-  await local.client.send(new CreateTableCommand({ TableName: 'counters', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: 'counters',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
   await createAuditTable(local.client, 'audit');
-  await local.client.send(new CreateTableCommand({ TableName: 'approvals', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: 'approvals',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
+    }),
+  );
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -47,7 +61,14 @@ beforeAll(async () => {
     WARDEN_POLICY_JSON: JSON.stringify({
       version: 1,
       checks: { 'apigateway-stage-waf': { mode: 'auto' } },
-      approvals: { slack: { channel: 'C0123456789', approvers: ['U0123ABCD9'], botToken: 'secret:warden/slack-bot', signingSecret: 'secret:warden/slack-signing' } },
+      approvals: {
+        slack: {
+          channel: 'C0123456789',
+          approvers: ['U0123ABCD9'],
+          botToken: 'secret:warden/slack-bot',
+          signingSecret: 'secret:warden/slack-signing',
+        },
+      },
     }),
   });
 });
@@ -69,7 +90,10 @@ describe('Lambda entry points', () => {
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { started: 1 } });
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { duplicate: 1 } });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
-    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}') as { decision: { mode: string }; plan: { calls: { input: { WebACLArn: string } }[] } };
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}') as {
+      decision: { mode: string };
+      plan: { calls: { input: { WebACLArn: string } }[] };
+    };
     expect(input.decision.mode).toBe('auto');
     expect(input.plan.calls[0]?.input.WebACLArn).toBe(process.env['WARDEN_BASELINE_WEB_ACL_ARN']);
     silence.mockRestore();
@@ -80,20 +104,22 @@ describe('Lambda entry points', () => {
     const { handler } = jest.requireActual<AuditWriterEntry>('../../../functions/audit-writer');
     await handler(
       {
-      version: '0',
-      id: 'e1',
-      'detail-type': 'Warden Audit Record',
-      source: 'warden',
-      account: '444455556666',
-      region: 'eu-west-1',
-      time: '2026-11-20T10:00:00Z',
-      resources: [],
-      detail: { state: 'DETECTED', findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x', time: '2026-11-20T10:00:00Z' },
+        version: '0',
+        id: 'e1',
+        'detail-type': 'Warden Audit Record',
+        source: 'warden',
+        account: '444455556666',
+        region: 'eu-west-1',
+        time: '2026-11-20T10:00:00Z',
+        resources: [],
+        detail: { state: 'DETECTED', findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x', time: '2026-11-20T10:00:00Z' },
       },
       lambdaContext('warden-audit-writer'),
     );
     const store = new AuditStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint })), 'audit');
-    expect(await store.findingHistory('f1')).toEqual([expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null })]);
+    expect(await store.findingHistory('f1')).toEqual([
+      expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null }),
+    ]);
     silence.mockRestore();
   });
   // Slack interactions: test/unit/functions/slack-interactions.test.ts (the hostile-request suite).

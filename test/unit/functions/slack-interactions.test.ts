@@ -53,8 +53,22 @@ function answerAws(request: Received): ReturnType<Responder> {
   const target = String(request.headers['x-amz-target'] ?? '');
   if (target === 'secretsmanager.GetSecretValue') {
     const id = (JSON.parse(request.body) as { SecretId: string }).SecretId;
-    if (!(id in secrets)) return { status: 400, headers: { 'x-amzn-errortype': 'ResourceNotFoundException' }, body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." } };
-    return { body: { ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${id}-AbCdEf`, Name: id, SecretString: secrets[id], VersionId: 'v1', VersionStages: ['AWSCURRENT'], CreatedDate: 1763632800 } };
+    if (!(id in secrets))
+      return {
+        status: 400,
+        headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
+        body: { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+      };
+    return {
+      body: {
+        ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${id}-AbCdEf`,
+        Name: id,
+        SecretString: secrets[id],
+        VersionId: 'v1',
+        VersionStages: ['AWSCURRENT'],
+        CreatedDate: 1763632800,
+      },
+    };
   }
   if (request.body.startsWith('Action=AssumeRole')) {
     return {
@@ -64,10 +78,17 @@ function answerAws(request: Received): ReturnType<Responder> {
   }
   if (target.startsWith('AWSStepFunctions.SendTask')) {
     const answer = taskAnswers.shift() ?? 'ok';
-    if (answer === 'gone') return { status: 400, headers: { 'x-amzn-errortype': 'TaskTimedOut' }, body: { __type: 'com.amazonaws.swf.service.v2.model#TaskTimedOut', message: 'Task Timed Out' } };
-    if (answer === 'refuse') return { status: 400, headers: { 'x-amzn-errortype': 'InvalidOutput' }, body: { __type: 'InvalidOutput', message: 'invalid output' } };
+    if (answer === 'gone')
+      return {
+        status: 400,
+        headers: { 'x-amzn-errortype': 'TaskTimedOut' },
+        body: { __type: 'com.amazonaws.swf.service.v2.model#TaskTimedOut', message: 'Task Timed Out' },
+      };
+    if (answer === 'refuse')
+      return { status: 400, headers: { 'x-amzn-errortype': 'InvalidOutput' }, body: { __type: 'InvalidOutput', message: 'invalid output' } };
     // 'drop': Step Functions took the result, but the answer is lost (a 5xx after the fact).
-    if (answer === 'drop') return { status: 500, headers: { 'x-amzn-errortype': 'InternalFailure' }, body: { __type: 'InternalFailure', message: 'lost' } };
+    if (answer === 'drop')
+      return { status: 500, headers: { 'x-amzn-errortype': 'InternalFailure' }, body: { __type: 'InternalFailure', message: 'lost' } };
     return { body: {} };
   }
   return { status: 400, body: { __type: 'UnknownOperationException', message: target } };
@@ -76,7 +97,14 @@ function answerAws(request: Received): ReturnType<Responder> {
 beforeAll(async () => {
   dynamo = await startLocalDynamoDb();
   aws = await loopbackServer(answerAws);
-  await dynamo.client.send(new CreateTableCommand({ TableName: 'approvals', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  await dynamo.client.send(
+    new CreateTableCommand({
+      TableName: 'approvals',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
+    }),
+  );
   await createAuditTable(dynamo.client, 'audit');
   approvals = new ApprovalStore(dynamo.document, 'approvals');
   audit = new AuditStore(dynamo.document, 'audit');
@@ -92,11 +120,24 @@ beforeAll(async () => {
     WARDEN_AUDIT_TABLE: 'audit',
     POWERTOOLS_DEV: 'false',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-    WARDEN_POLICY_JSON: JSON.stringify({ version: 1, approvals: { slack: { channel: CHANNEL, approvers: [APPROVER, SECOND_APPROVER], botToken: 'secret:warden/slack-bot', signingSecret: 'secret:warden/slack-signing' } } }),
+    WARDEN_POLICY_JSON: JSON.stringify({
+      version: 1,
+      approvals: {
+        slack: {
+          channel: CHANNEL,
+          approvers: [APPROVER, SECOND_APPROVER],
+          botToken: 'secret:warden/slack-bot',
+          signingSecret: 'secret:warden/slack-signing',
+        },
+      },
+    }),
   });
   // Slack's response URLs: the one boundary the handler reaches through fetch.
   jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-    responses.push({ url: input instanceof Request ? input.url : input.toString(), body: JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as Record<string, unknown> });
+    responses.push({
+      url: input instanceof Request ? input.url : input.toString(),
+      body: JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as Record<string, unknown>,
+    });
     return Promise.resolve(new Response('ok'));
   });
   handler = invoked(loadEntryPoint<Entry>('slack-interactions'), 'warden-slack-interactions');
@@ -141,7 +182,9 @@ function payload(overrides: Record<string, unknown> = {}) {
     team: { id: TEAM, domain: 'acme' },
     channel: { id: CHANNEL, name: 'security-approvals' },
     container: { type: 'message', message_ts: POSTED_TS, channel_id: CHANNEL, is_ephemeral: false },
-    actions: [{ action_id: 'warden_approve', block_id: 'warden_decision', value: approval.approvalId, type: 'button', action_ts: '1600857125.000000' }],
+    actions: [
+      { action_id: 'warden_approve', block_id: 'warden_decision', value: approval.approvalId, type: 'button', action_ts: '1600857125.000000' },
+    ],
     response_url: RESPONSE_URL,
     ...overrides,
   };
@@ -149,21 +192,29 @@ function payload(overrides: Record<string, unknown> = {}) {
 const form = (value: unknown) => `payload=${encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value))}`;
 
 /** An API Gateway (REST, Lambda proxy) event for `rawBody`, signed unless told otherwise. */
-function proxyEvent(rawBody: string, options: { method?: string; timestamp?: number; secret?: string; signature?: string | null; base64?: boolean } = {}) {
+function proxyEvent(
+  rawBody: string,
+  options: { method?: string; timestamp?: number; secret?: string; signature?: string | null; base64?: boolean } = {},
+) {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = options.signature === undefined ? signSlackRequest(rawBody, timestamp, options.secret ?? SIGNING_SECRET) : options.signature;
   return {
     resource: '/slack/interactions',
     path: '/slack/interactions',
     httpMethod: options.method ?? 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Slack-Request-Timestamp': String(timestamp), ...(signature === null ? {} : { 'X-Slack-Signature': signature }) },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Slack-Request-Timestamp': String(timestamp),
+      ...(signature === null ? {} : { 'X-Slack-Signature': signature }),
+    },
     isBase64Encoded: options.base64 ?? false,
     body: options.base64 ? Buffer.from(rawBody).toString('base64') : rawBody,
     requestContext: { stage: 'prod', httpMethod: options.method ?? 'POST' },
   };
 }
 
-const hubRecords = async (findingId = approval.findingId) => (await audit.findingHistory(findingId)).map((entry) => ({ state: entry.state, actor: entry.actor, reason: entry.details['reason'] }));
+const hubRecords = async (findingId = approval.findingId) =>
+  (await audit.findingHistory(findingId)).map((entry) => ({ state: entry.state, actor: entry.actor, reason: entry.details['reason'] }));
 
 beforeEach(async () => {
   taskAnswers = [];
@@ -186,26 +237,89 @@ describe('hostile requests: refused, nothing delivered, the audit trail says so'
     ['a v1 signature', () => proxyEvent(form(payload()), { signature: `v1=${'0'.repeat(64)}` }), 401, []],
     ['body over 32 KB', () => proxyEvent(`${form(payload())}&pad=${'x'.repeat(40_000)}`), 413, []],
     ['no payload field', () => proxyEvent('foo=bar'), 400, []],
-    ['the payload field repeated', () => proxyEvent(`${form(payload())}&${form(payload({ actions: [{ action_id: 'warden_reject', value: approval.approvalId }] }))}`), 400, []],
+    [
+      'the payload field repeated',
+      () => proxyEvent(`${form(payload())}&${form(payload({ actions: [{ action_id: 'warden_reject', value: approval.approvalId }] }))}`),
+      400,
+      [],
+    ],
     ['another field next to payload', () => proxyEvent(`${form(payload())}&user=U0ATTACKER1`), 400, []],
     ['payload not JSON', () => proxyEvent(form('{"type": "block_actions",')), 400, []],
     ['payload a JSON array', () => proxyEvent(form([payload()])), 400, []],
     ['view_submission, not block_actions', () => proxyEvent(form(payload({ type: 'view_submission' }))), 400, []],
     ['interactive_message (legacy)', () => proxyEvent(form(payload({ type: 'interactive_message' }))), 400, []],
-    ['approve and reject together', () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: approval.approvalId }, { action_id: 'warden_reject', value: approval.approvalId }] }))), 400, []],
-    ['two approvals in one payload', () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: approval.approvalId }, { action_id: 'warden_approve', value: approval.approvalId }] }))), 400, []],
+    [
+      'approve and reject together',
+      () =>
+        proxyEvent(
+          form(
+            payload({
+              actions: [
+                { action_id: 'warden_approve', value: approval.approvalId },
+                { action_id: 'warden_reject', value: approval.approvalId },
+              ],
+            }),
+          ),
+        ),
+      400,
+      [],
+    ],
+    [
+      'two approvals in one payload',
+      () =>
+        proxyEvent(
+          form(
+            payload({
+              actions: [
+                { action_id: 'warden_approve', value: approval.approvalId },
+                { action_id: 'warden_approve', value: approval.approvalId },
+              ],
+            }),
+          ),
+        ),
+      400,
+      [],
+    ],
     ['no action', () => proxyEvent(form(payload({ actions: [] }))), 400, []],
     ['an unknown action id', () => proxyEvent(form(payload({ actions: [{ action_id: 'delete_everything', value: approval.approvalId }] }))), 400, []],
-    ['an approval id of the wrong shape', () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: '../../etc' }] }))), 400, []],
+    [
+      'an approval id of the wrong shape',
+      () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: '../../etc' }] }))),
+      400,
+      [],
+    ],
     ['no user', () => proxyEvent(form(payload({ user: undefined }))), 400, []],
     ['no team', () => proxyEvent(form(payload({ team: undefined }))), 400, []],
     ['a response_url elsewhere', () => proxyEvent(form(payload({ response_url: 'https://evil.example/hook' }))), 400, []],
     ['an unknown approval id', () => proxyEvent(form(payload({ actions: [{ action_id: 'warden_approve', value: 'A'.repeat(43) }] }))), 403, []],
-    ['a click from another workspace', () => proxyEvent(form(payload({ team: { id: 'T0OTHERTEAM', domain: 'evil' } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
-    ['a click from another channel', () => proxyEvent(form(payload({ channel: { id: 'C0OTHERCHAN', name: 'random' }, container: { message_ts: POSTED_TS, channel_id: 'C0OTHERCHAN' } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
-    ['a click on another message in the same channel', () => proxyEvent(form(payload({ container: { type: 'message', message_ts: '1600857999.000100', channel_id: CHANNEL } }))), 403, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }]],
+    [
+      'a click from another workspace',
+      () => proxyEvent(form(payload({ team: { id: 'T0OTHERTEAM', domain: 'evil' } }))),
+      403,
+      [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }],
+    ],
+    [
+      'a click from another channel',
+      () =>
+        proxyEvent(
+          form(payload({ channel: { id: 'C0OTHERCHAN', name: 'random' }, container: { message_ts: POSTED_TS, channel_id: 'C0OTHERCHAN' } })),
+        ),
+      403,
+      [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }],
+    ],
+    [
+      'a click on another message in the same channel',
+      () => proxyEvent(form(payload({ container: { type: 'message', message_ts: '1600857999.000100', channel_id: CHANNEL } }))),
+      403,
+      [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'foreign-channel' }],
+    ],
     ['no message ts', () => proxyEvent(form(payload({ container: { type: 'message', channel_id: CHANNEL } }))), 400, []],
-    ['a user who is not an approver', () => proxyEvent(form(payload({ user: { id: 'U0NOTALLOWED' } }))), 200, [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'unauthorized-user' }]],
+    [
+      'a user who is not an approver',
+      () => proxyEvent(form(payload({ user: { id: 'U0NOTALLOWED' } }))),
+      200,
+      [{ state: 'APPROVAL_CLICK_REFUSED', reason: 'unauthorized-user' }],
+    ],
   ];
 
   it.each(cases)('refuses %s', async (_name, event, status, records) => {
@@ -217,7 +331,13 @@ describe('hostile requests: refused, nothing delivered, the audit trail says so'
   });
 
   it('tells an unauthenticated caller nothing about which check failed', async () => {
-    const bodies = await Promise.all([proxyEvent(form(payload()), { signature: null }), proxyEvent(form(payload()), { secret: 'x' }), proxyEvent(form(payload()), { timestamp: now() - 3600 })].map((event) => handler(event)));
+    const bodies = await Promise.all(
+      [
+        proxyEvent(form(payload()), { signature: null }),
+        proxyEvent(form(payload()), { secret: 'x' }),
+        proxyEvent(form(payload()), { timestamp: now() - 3600 }),
+      ].map((event) => handler(event)),
+    );
     expect(new Set(bodies.map((response) => `${response.statusCode} ${response.body}`))).toEqual(new Set(['401 refused']));
   });
 
@@ -278,7 +398,13 @@ describe('valid clicks are delivered exactly once', () => {
   });
 
   it('after a crash, the scheduled sweep completes the stale lease and records it', async () => {
-    await approvals.claim(approval.approvalId, 'APPROVED', `slack:${APPROVER}`, { team: TEAM, channel: CHANNEL, ts: POSTED_TS }, new Date(Date.now() - 2 * LEASE_MS));
+    await approvals.claim(
+      approval.approvalId,
+      'APPROVED',
+      `slack:${APPROVER}`,
+      { team: TEAM, channel: CHANNEL, ts: POSTED_TS },
+      new Date(Date.now() - 2 * LEASE_MS),
+    );
     const result = await sweep();
     expect(result).toMatchObject({ recovered: { delivered: 1 } });
     expect(taskResults()).toHaveLength(1);
@@ -292,7 +418,7 @@ describe('valid clicks are delivered exactly once', () => {
     expect((await handler(proxyEvent(form(payload())))).statusCode).toBe(500);
     expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'DELIVERING', uncertain: true });
     // The second click resends the same decision; "gone" now means it may have arrived the first time.
-    expect((await handler(proxyEvent(form(payload({ user: { id: SECOND_APPROVER } })))))).toMatchObject({ statusCode: 200 });
+    expect(await handler(proxyEvent(form(payload({ user: { id: SECOND_APPROVER } }))))).toMatchObject({ statusCode: 200 });
     expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'UNCONFIRMED', decidedBy: `slack:${APPROVER}` });
     const told = String(responses.at(-1)?.body['text']);
     expect(told).toContain('could not confirm');
@@ -304,7 +430,9 @@ describe('valid clicks are delivered exactly once', () => {
     taskAnswers = ['refuse'];
     expect((await handler(proxyEvent(form(payload())))).statusCode).toBe(500);
     expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'PENDING' });
-    expect((await handler(proxyEvent(form(payload({ actions: [{ action_id: 'warden_reject', value: approval.approvalId }] }))))).statusCode).toBe(200);
+    expect((await handler(proxyEvent(form(payload({ actions: [{ action_id: 'warden_reject', value: approval.approvalId }] }))))).statusCode).toBe(
+      200,
+    );
     expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'REJECTED' });
   });
 

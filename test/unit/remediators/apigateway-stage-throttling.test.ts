@@ -8,7 +8,12 @@ import { findingFor, NO_WAIT } from '../../support/findings';
 
 const apigateway = mockClient(APIGatewayClient);
 const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
-const ref = { check: 'apigateway-stage-throttling' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev' };
+const ref = {
+  check: 'apigateway-stage-throttling' as const,
+  account: '111122223333',
+  region: 'us-east-1',
+  resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev',
+};
 const finding = findingFor(ref, { reason: 'stage a1b2c3d4e5/dev: rate limit 500 above 100', evidence: { stage: 'a1b2c3d4e5/dev' } });
 const settings = { rateLimit: 100, burstLimit: 200 };
 const PATCH = [
@@ -35,22 +40,48 @@ describe('apigateway-stage-throttling remediator', () => {
       { op: 'replace', path: '/~1resource/GET/throttling/rateLimit', value: '100' },
       { op: 'replace', path: '/~1resource/GET/throttling/burstLimit', value: '200' },
     ];
-    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations: [...PATCH, ...methodPatch] });
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
+      restApiId: 'a1b2c3d4e5',
+      stageName: 'dev',
+      patchOperations: [...PATCH, ...methodPatch],
+    });
     expect(result).toEqual({
       changed: true,
-      undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000, previousMethods: { '~1resource/GET': { rateLimit: 500, burstLimit: 1000 } } },
+      undo: {
+        restApiId: 'a1b2c3d4e5',
+        stageName: 'dev',
+        previousRateLimit: 500,
+        previousBurstLimit: 1000,
+        previousMethods: { '~1resource/GET': { rateLimit: 500, burstLimit: 1000 } },
+      },
     });
   });
 
   it('plans the patch of the methods the finding names, and says so', () => {
-    const withMethods = findingFor(ref, { reason: 'x', evidence: { stage: 'a1b2c3d4e5/dev', methodsOverLimit: [{ method: '~1pets/POST', rateLimit: null, burstLimit: null }] } });
+    const withMethods = findingFor(ref, {
+      reason: 'x',
+      evidence: { stage: 'a1b2c3d4e5/dev', methodsOverLimit: [{ method: '~1pets/POST', rateLimit: null, burstLimit: null }] },
+    });
     const plan = remediator.plan(withMethods, settings, {});
-    expect(plan.calls[0]?.input['patchOperations']).toEqual([...PATCH, { op: 'replace', path: '/~1pets/POST/throttling/rateLimit', value: '100' }, { op: 'replace', path: '/~1pets/POST/throttling/burstLimit', value: '200' }]);
+    expect(plan.calls[0]?.input['patchOperations']).toEqual([
+      ...PATCH,
+      { op: 'replace', path: '/~1pets/POST/throttling/rateLimit', value: '100' },
+      { op: 'replace', path: '/~1pets/POST/throttling/burstLimit', value: '200' },
+    ]);
     expect(plan.notes[0]).toContain('1 method with limits of their own (~1pets/POST)');
   });
 
   it('undoes the methods it changed to their previous limits', async () => {
-    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000, previousMethods: { '~1pets/POST': { rateLimit: null, burstLimit: 50 } } }, clients);
+    await remediator.undo(
+      {
+        restApiId: 'a1b2c3d4e5',
+        stageName: 'dev',
+        previousRateLimit: 500,
+        previousBurstLimit: 1000,
+        previousMethods: { '~1pets/POST': { rateLimit: null, burstLimit: 50 } },
+      },
+      clients,
+    );
     expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
       patchOperations: [
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
@@ -68,7 +99,10 @@ describe('apigateway-stage-throttling remediator', () => {
   });
 
   it.each([
-    ['ConflictException', () => new ConflictException({ message: 'Unable to complete operation due to concurrent modification. Please try again later.', $metadata: {} })],
+    [
+      'ConflictException',
+      () => new ConflictException({ message: 'Unable to complete operation due to concurrent modification. Please try again later.', $metadata: {} }),
+    ],
     ['TooManyRequestsException', () => new TooManyRequestsException({ message: 'Too Many Requests', $metadata: {} })],
   ])('turns %s from UpdateStage (a concurrent change of the stage, throttling) into a retryable error for the workflow', async (_name, error) => {
     apigateway.on(UpdateStageCommand).rejects(error());

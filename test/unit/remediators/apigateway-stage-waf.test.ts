@@ -1,5 +1,12 @@
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { AssociateWebACLCommand, DisassociateWebACLCommand, GetWebACLForResourceCommand, WAFNonexistentItemException, WAFUnavailableEntityException, WAFV2Client } from '@aws-sdk/client-wafv2';
+import {
+  AssociateWebACLCommand,
+  DisassociateWebACLCommand,
+  GetWebACLForResourceCommand,
+  WAFNonexistentItemException,
+  WAFUnavailableEntityException,
+  WAFV2Client,
+} from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { apigatewayStageWafRemediator as remediator, webAclFor } from '../../../remediators/apigateway-stage-waf';
@@ -15,7 +22,10 @@ const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) };
 const stageArn = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev';
-const finding = findingFor({ check: 'apigateway-stage-waf', account: '111122223333', region: 'us-east-1', resourceArn: stageArn }, { reason: 'no web ACL', evidence: { stage: 'a1b2c3d4e5/dev' } });
+const finding = findingFor(
+  { check: 'apigateway-stage-waf', account: '111122223333', region: 'us-east-1', resourceArn: stageArn },
+  { reason: 'no web ACL', evidence: { stage: 'a1b2c3d4e5/dev' } },
+);
 const BASELINE = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 const OTHER = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/eu/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5c';
 const context = { baselineWebAclArn: BASELINE };
@@ -42,7 +52,9 @@ describe('apigateway-stage-waf remediator', () => {
   it('without a web ACL for the region, plans no call and says what is missing (the finding stands)', () => {
     const plan = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, {});
     expect(plan.calls).toEqual([]);
-    expect(plan.notes.join(' ')).toMatch(/no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/);
+    expect(plan.notes.join(' ')).toMatch(
+      /no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/,
+    );
   });
 
   it('says in the plan what the baseline web ACL will block, and who must act', () => {
@@ -51,14 +63,23 @@ describe('apigateway-stage-waf remediator', () => {
     expect(note).toContain('SizeRestrictions_BODY and NoUserAgent_HEADER');
     expect(note).toContain('more than 2000 requests in 5 minutes from one IP address');
     expect(note).toContain('the stage owner must ask for an exception');
-    const enforced = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline', baselineEnforceSizeAndUserAgentRules: true, baselineRateLimit: 500 }, context).notes[0];
+    const enforced = remediator.plan(
+      finding,
+      { ...WAF_DEFAULTS, webAcl: 'baseline', baselineEnforceSizeAndUserAgentRules: true, baselineRateLimit: 500 },
+      context,
+    ).notes[0];
     expect(enforced).not.toContain('only count');
     expect(enforced).toContain('more than 500 requests');
   });
 
   it('plans and applies exactly one AssociateWebACL', async () => {
-    expect(remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, context).calls).toEqual([{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } }]);
-    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).resolves.toEqual({ changed: true, undo: { stageArn, webAclArn: BASELINE } });
+    expect(remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, context).calls).toEqual([
+      { client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: BASELINE, ResourceArn: stageArn } },
+    ]);
+    await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).resolves.toEqual({
+      changed: true,
+      undo: { stageArn, webAclArn: BASELINE },
+    });
     expect(wafv2).toHaveReceivedCommandTimes(AssociateWebACLCommand, 1);
     expect(wafv2).toHaveReceivedCommandWith(AssociateWebACLCommand, { WebACLArn: BASELINE, ResourceArn: stageArn });
   });
@@ -70,7 +91,9 @@ describe('apigateway-stage-waf remediator', () => {
   });
 
   it('retries WAFUnavailableEntityException (stage just created) and fails for good on a missing ACL', async () => {
-    wafv2.on(AssociateWebACLCommand).rejectsOnce(new WAFUnavailableEntityException({ message: 'AWS WAF couldn’t retrieve the resource', $metadata: {} }));
+    wafv2
+      .on(AssociateWebACLCommand)
+      .rejectsOnce(new WAFUnavailableEntityException({ message: 'AWS WAF couldn’t retrieve the resource', $metadata: {} }));
     await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).rejects.toThrow(RetryableRemediationError);
     wafv2.on(AssociateWebACLCommand).rejects(new WAFNonexistentItemException({ message: 'not found', $metadata: {} }));
     await expect(remediator.apply(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, context)).rejects.toThrow(FatalRemediationError);
@@ -79,7 +102,9 @@ describe('apigateway-stage-waf remediator', () => {
   it('verifies the association', async () => {
     await expect(remediator.verify(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
-    await expect(remediator.verify(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
+    await expect(remediator.verify(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, clients, NO_WAIT)).resolves.toMatchObject({
+      status: 'COMPLIANT',
+    });
   });
 
   it('undoes with DisassociateWebACL', async () => {

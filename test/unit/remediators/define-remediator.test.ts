@@ -23,7 +23,12 @@ function fakeDetector(states: (State | undefined)[]): Detector<typeof CHECK, Sta
     check: CHECK,
     fetch: () => Promise.resolve(states.length > 1 ? states.shift() : states[0]),
     transitioning: (state) => state.busy > 0,
-    evaluate: (state): Promise<Evaluation> => Promise.resolve(state.compliant ? { status: 'COMPLIANT', reason: 'ok', evidence: {} } : { status: 'NON_COMPLIANT', reason: 'not encrypted', evidence: { now: true } }),
+    evaluate: (state): Promise<Evaluation> =>
+      Promise.resolve(
+        state.compliant
+          ? { status: 'COMPLIANT', reason: 'ok', evidence: {} }
+          : { status: 'NON_COMPLIANT', reason: 'not encrypted', evidence: { now: true } },
+      ),
     list: async function* () {},
   };
   return detector;
@@ -46,7 +51,10 @@ function remediatorWith(states: (State | undefined)[]) {
 }
 
 describe('defineRemediator', () => {
-  const finding = findingFor({ check: CHECK, account: '111122223333', region: 'us-east-1', resourceArn: ARN }, { reason: 'not encrypted', evidence: {} });
+  const finding = findingFor(
+    { check: CHECK, account: '111122223333', region: 'us-east-1', resourceArn: ARN },
+    { reason: 'not encrypted', evidence: {} },
+  );
 
   it('refuses a resource that is gone', async () => {
     const { remediator, fixes } = remediatorWith([undefined]);
@@ -76,6 +84,8 @@ describe('defineRemediator', () => {
   it('verifies with the detector: still noncompliant is a failure', async () => {
     const { remediator } = remediatorWith([state(false)]);
     await expect(remediator.verify(finding, settings, clients, { attempts: 1, delayMs: 0 })).rejects.toThrow(VerificationFailedError);
-    await expect(remediatorWith([state(true)]).remediator.verify(finding, settings, clients, { attempts: 1, delayMs: 0 })).resolves.toMatchObject({ status: 'COMPLIANT' });
+    await expect(remediatorWith([state(true)]).remediator.verify(finding, settings, clients, { attempts: 1, delayMs: 0 })).resolves.toMatchObject({
+      status: 'COMPLIANT',
+    });
   });
 });

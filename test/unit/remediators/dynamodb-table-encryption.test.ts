@@ -1,4 +1,11 @@
-import { DescribeTableCommand, DynamoDBClient, LimitExceededException, ListTagsOfResourceCommand, ResourceInUseException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  LimitExceededException,
+  ListTagsOfResourceCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -10,8 +17,16 @@ import { findingFor, NO_WAIT } from '../../support/findings';
 const dynamodb = mockClient(DynamoDBClient);
 const kms = mockClient(KMSClient);
 const clients = { dynamodb: new DynamoDBClient({ region: 'us-east-1' }), kms: new KMSClient({ region: 'us-east-1' }) };
-const ref = { check: 'dynamodb-table-encryption' as const, account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders' };
-const finding = findingFor(ref, { reason: 'table orders is encrypted with the AWS owned key', evidence: { tableName: 'orders', sseType: 'AWS_OWNED' } });
+const ref = {
+  check: 'dynamodb-table-encryption' as const,
+  account: '111122223333',
+  region: 'us-east-1',
+  resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders',
+};
+const finding = findingFor(ref, {
+  reason: 'table orders is encrypted with the AWS owned key',
+  evidence: { tableName: 'orders', sseType: 'AWS_OWNED' },
+});
 const managed = { kmsKey: 'alias/aws/dynamodb', requireCustomerManagedKey: false };
 const customer = { kmsKey: 'alias/warden-data', requireCustomerManagedKey: false };
 
@@ -33,7 +48,10 @@ describe('dynamodb-table-encryption remediator', () => {
   it('applies exactly the planned call with a customer managed key and returns the undo record', async () => {
     const result = await remediator.apply(finding, customer, clients, {});
     expect(dynamodb).toHaveReceivedCommandTimes(UpdateTableCommand, 1);
-    expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/warden-data' } });
+    expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, {
+      TableName: 'orders',
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/warden-data' },
+    });
     expect(kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: 'alias/warden-data' });
     expect(result).toEqual({ changed: true, undo: { tableName: 'orders', previous: { kind: 'AWS_OWNED' } } });
   });
@@ -45,14 +63,18 @@ describe('dynamodb-table-encryption remediator', () => {
   });
 
   it('fails clearly and for good when the key does not exist', async () => {
-    kms.on(DescribeKeyCommand).rejects(new NotFoundException({ message: 'Alias arn:aws:kms:us-east-1:111122223333:alias/warden-data is not found.', $metadata: {} }));
+    kms
+      .on(DescribeKeyCommand)
+      .rejects(new NotFoundException({ message: 'Alias arn:aws:kms:us-east-1:111122223333:alias/warden-data is not found.', $metadata: {} }));
     await expect(remediator.apply(finding, customer, clients, {})).rejects.toThrow(FatalRemediationError);
     await expect(remediator.apply(finding, customer, clients, {})).rejects.toThrow('KMS key alias/warden-data does not exist in us-east-1');
     expect(dynamodb).not.toHaveReceivedCommand(UpdateTableCommand);
   });
 
   it('marks ResourceInUseException (table not ACTIVE) as retryable', async () => {
-    dynamodb.on(UpdateTableCommand).rejects(new ResourceInUseException({ message: 'Attempt to change a resource which is still in use', $metadata: {} }));
+    dynamodb
+      .on(UpdateTableCommand)
+      .rejects(new ResourceInUseException({ message: 'Attempt to change a resource which is still in use', $metadata: {} }));
     await expect(remediator.apply(finding, managed, clients, {})).rejects.toThrow(RetryableRemediationError);
   });
 
@@ -62,7 +84,10 @@ describe('dynamodb-table-encryption remediator', () => {
   });
 
   it('verifies after waiting out the UPDATING transition', async () => {
-    dynamodb.on(DescribeTableCommand).resolvesOnce(apiFixture('dynamodb-describe-table-updating')).resolves(apiFixture('dynamodb-describe-table-kms'));
+    dynamodb
+      .on(DescribeTableCommand)
+      .resolvesOnce(apiFixture('dynamodb-describe-table-updating'))
+      .resolves(apiFixture('dynamodb-describe-table-kms'));
     await expect(remediator.verify(finding, managed, clients, NO_WAIT)).resolves.toMatchObject({ status: 'COMPLIANT' });
     expect(dynamodb).toHaveReceivedCommandTimes(DescribeTableCommand, 2);
   });
@@ -78,6 +103,9 @@ describe('dynamodb-table-encryption remediator', () => {
     expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, { TableName: 'orders', SSESpecification: { Enabled: false } });
     const previous = 'arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
     await remediator.undo({ tableName: 'orders', previous: { kind: 'KMS', kmsKeyArn: previous } }, clients);
-    expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: previous } });
+    expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, {
+      TableName: 'orders',
+      SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: previous },
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { GetFunctionConfigurationCommand, LambdaClient, ListTagsCommand, PreconditionFailedException, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListTagsCommand,
+  PreconditionFailedException,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -26,9 +32,16 @@ const settings = { kmsKey: 'alias/warden-secrets', ignoreVariables: [] as string
 const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:111122223333:secret:warden/lambda/my-function/${name}-AbCdEf`;
 
 async function finding() {
-  const state = await detector.fetch({ check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: arn }, clients, settings);
+  const state = await detector.fetch(
+    { check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: arn },
+    clients,
+    settings,
+  );
   if (!state) throw new Error('no state');
-  return findingFor({ check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: arn }, await detector.evaluate(state, settings));
+  return findingFor(
+    { check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: arn },
+    await detector.evaluate(state, settings),
+  );
 }
 
 beforeEach(() => {
@@ -36,7 +49,9 @@ beforeEach(() => {
   secretsManager.reset();
   lambda.on(ListTagsCommand).resolves({ Tags: {} });
   lambda.on(GetFunctionConfigurationCommand).resolves(apiFixture('lambda-get-function-configuration-secrets'));
-  secretsManager.on(CreateSecretCommand).callsFake((input: { Name: string }) => ({ ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${input.Name}-AbCdEf`, Name: input.Name }));
+  secretsManager
+    .on(CreateSecretCommand)
+    .callsFake((input: { Name: string }) => ({ ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${input.Name}-AbCdEf`, Name: input.Name }));
 });
 
 describe('lambda-function-env-secrets remediator', () => {
@@ -49,8 +64,12 @@ describe('lambda-function-env-secrets remediator', () => {
       'SecretsManager.PutResourcePolicy',
       'Lambda.UpdateFunctionConfiguration',
     ]);
-    expect(plan.calls[0]?.input).toMatchObject({ Name: 'warden/lambda/my-function/DATABASE_URL', SecretString: '<value of DATABASE_URL>', KmsKeyId: 'alias/warden-secrets' });
-    expect(plan.notes[0]).toContain("code must read each moved value from Secrets Manager");
+    expect(plan.calls[0]?.input).toMatchObject({
+      Name: 'warden/lambda/my-function/DATABASE_URL',
+      SecretString: '<value of DATABASE_URL>',
+      KmsKeyId: 'alias/warden-secrets',
+    });
+    expect(plan.notes[0]).toContain('code must read each moved value from Secrets Manager');
     expectNoCanary(plan);
   });
 
@@ -65,10 +84,16 @@ describe('lambda-function-env-secrets remediator', () => {
         { Key: 'warden:function-arn', Value: arn },
       ],
     });
-    expect(secretsManager).toHaveReceivedCommandWith(PutResourcePolicyCommand, { SecretId: secretArn('STRIPE_SECRET_KEY'), ResourcePolicy: readPolicyFor(role), BlockPublicPolicy: true });
+    expect(secretsManager).toHaveReceivedCommandWith(PutResourcePolicyCommand, {
+      SecretId: secretArn('STRIPE_SECRET_KEY'),
+      ResourcePolicy: readPolicyFor(role),
+      BlockPublicPolicy: true,
+    });
     expect(JSON.parse(readPolicyFor(role))).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: role }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
+      Statement: [
+        { Sid: 'FunctionRoleReadsThisSecret', Effect: 'Allow', Principal: { AWS: role }, Action: 'secretsmanager:GetSecretValue', Resource: '*' },
+      ],
     });
     expect(lambda).toHaveReceivedCommandWith(UpdateFunctionConfigurationCommand, {
       FunctionName: arn,
@@ -85,7 +110,13 @@ describe('lambda-function-env-secrets remediator', () => {
     });
     expect(result).toEqual({
       changed: true,
-      undo: { functionArn: arn, moved: [{ name: 'DATABASE_URL', secretArn: secretArn('DATABASE_URL') }, { name: 'STRIPE_SECRET_KEY', secretArn: secretArn('STRIPE_SECRET_KEY') }] },
+      undo: {
+        functionArn: arn,
+        moved: [
+          { name: 'DATABASE_URL', secretArn: secretArn('DATABASE_URL') },
+          { name: 'STRIPE_SECRET_KEY', secretArn: secretArn('STRIPE_SECRET_KEY') },
+        ],
+      },
     });
     expectNoCanary(result);
   });
@@ -99,7 +130,9 @@ describe('lambda-function-env-secrets remediator', () => {
   });
 
   it('never overwrites a concurrent change: a RevisionId mismatch is retryable and names no value', async () => {
-    lambda.on(UpdateFunctionConfigurationCommand).rejects(new PreconditionFailedException({ message: 'The Revision Id provided does not match the latest Revision Id.', $metadata: {} }));
+    lambda
+      .on(UpdateFunctionConfigurationCommand)
+      .rejects(new PreconditionFailedException({ message: 'The Revision Id provided does not match the latest Revision Id.', $metadata: {} }));
     const error = await remediator.apply(await finding(), settings, clients, {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RetryableRemediationError);
     expectNoCanary((error as Error).message);
@@ -109,7 +142,10 @@ describe('lambda-function-env-secrets remediator', () => {
     secretsManager.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'already exists', $metadata: {} }));
     secretsManager.on(DescribeSecretCommand).resolves({ ARN: secretArn('DATABASE_URL'), Tags: [{ Key: 'warden:function-arn', Value: arn }] });
     await remediator.apply(await finding(), settings, clients, {});
-    expect(secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, { SecretId: secretArn('DATABASE_URL'), SecretString: CANARY.databaseUrl });
+    expect(secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: secretArn('DATABASE_URL'),
+      SecretString: CANARY.databaseUrl,
+    });
     secretsManager.on(DescribeSecretCommand).resolves({ ARN: secretArn('DATABASE_URL'), Tags: [] });
     await expect(remediator.apply(await finding(), settings, clients, {})).rejects.toThrow(FatalRemediationError);
   });
@@ -130,7 +166,14 @@ describe('lambda-function-env-secrets remediator', () => {
     expect(lambda).toHaveReceivedCommandWith(UpdateFunctionConfigurationCommand, {
       FunctionName: arn,
       RevisionId: 'e52502d4-9320-4688-9cd6-152a6ab7490d',
-      Environment: { Variables: { TABLE_NAME: 'orders-prod', LOG_LEVEL: 'INFO', DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf', STRIPE_SECRET_KEY: CANARY.stripe } },
+      Environment: {
+        Variables: {
+          TABLE_NAME: 'orders-prod',
+          LOG_LEVEL: 'INFO',
+          DB_PASSWORD_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf',
+          STRIPE_SECRET_KEY: CANARY.stripe,
+        },
+      },
     });
   });
 });

@@ -15,22 +15,45 @@ function webAcls(): Record<string, { Rules: { Name: string; Statement: Record<st
 }
 
 const overridesOf = (acl: ReturnType<typeof webAcls>[string]) =>
-  acl.Rules.find((rule) => rule.Name === 'AWSManagedRulesCommonRuleSet')?.Statement['ManagedRuleGroupStatement']?.['RuleActionOverrides'] as { Name: string; ActionToUse: Record<string, unknown> }[] | undefined;
+  acl.Rules.find((rule) => rule.Name === 'AWSManagedRulesCommonRuleSet')?.Statement['ManagedRuleGroupStatement']?.['RuleActionOverrides'] as
+    { Name: string; ActionToUse: Record<string, unknown> }[] | undefined;
 
 /** A Slack block_actions interaction for Warden's largest approval message, as Slack posts it (form-encoded). */
 function largestMessage(flaggedVariables: number) {
-  const base = workflowInput({ mode: 'approval', decidedBy: 'checks.lambda-function-env-secrets', settings: { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] } }, 'lambda-function-env-secrets');
+  const base = workflowInput(
+    { mode: 'approval', decidedBy: 'checks.lambda-function-env-secrets', settings: { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] } },
+    'lambda-function-env-secrets',
+  );
   // Lambda's longest names (64 characters), env var names of 128 with characters Slack escapes, every variable flagged.
   const functionName = `payments-checkout-production-handler-${'x'.repeat(64)}`.slice(0, 64);
-  const flagged = Array.from({ length: flaggedVariables }, (_, index) => ({ name: `SERVICE_${index}_API_SECRET_KEY_${'*_&<'.repeat(30)}`.slice(0, 128), rule: 'secretlint:@secretlint/secretlint-rule-preset-recommend', fingerprint: 'a1b2' }));
-  const finding = { ...base.finding, resourceArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`, reason: `function ${functionName} has plaintext secrets in its environment: ${flagged.map((match) => match.name).join(', ')}`, evidence: { flagged } };
+  const flagged = Array.from({ length: flaggedVariables }, (_, index) => ({
+    name: `SERVICE_${index}_API_SECRET_KEY_${'*_&<'.repeat(30)}`.slice(0, 128),
+    rule: 'secretlint:@secretlint/secretlint-rule-preset-recommend',
+    fingerprint: 'a1b2',
+  }));
+  const finding = {
+    ...base.finding,
+    resourceArn: `arn:aws:lambda:eu-west-1:111122223333:function:${functionName}`,
+    reason: `function ${functionName} has plaintext secrets in its environment: ${flagged.map((match) => match.name).join(', ')}`,
+    evidence: { flagged },
+  };
   const plan = planEnvSecrets(finding, { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] });
-  return approvalMessage({ approvalId: 'a'.repeat(43), account: '111122223333', region: 'eu-west-1', input: { ...base, finding, plan }, approvers: Array.from({ length: 60 }, (_, index) => `U0APPROVER${index}`), expiresAt: new Date('2026-11-21T10:00:00Z') });
+  return approvalMessage({
+    approvalId: 'a'.repeat(43),
+    account: '111122223333',
+    region: 'eu-west-1',
+    input: { ...base, finding, plan },
+    approvers: Array.from({ length: 60 }, (_, index) => `U0APPROVER${index}`),
+    expiresAt: new Date('2026-11-21T10:00:00Z'),
+  });
 }
 
 function interactionBody(flaggedVariables: number): string {
   const message = largestMessage(flaggedVariables);
-  const payload = { ...awsShape<Record<string, unknown>>('slack_block_actions_payload_button_click.json'), message: { type: 'message', text: message.text, blocks: message.blocks } };
+  const payload = {
+    ...awsShape<Record<string, unknown>>('slack_block_actions_payload_button_click.json'),
+    message: { type: 'message', text: message.text, blocks: message.blocks },
+  };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
@@ -63,14 +86,20 @@ describe("the largest approval message Warden can produce, against Slack's limit
   type Block = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text?: string }[] };
   const blocks = (flagged: number) => largestMessage(flagged).blocks as Block[];
 
-  it.each([[1], [12], [35], [200], [1000]])('with %i flagged variables: at most 50 blocks, 3,000 characters per section, 2,000 per field', (flagged) => {
-    const all = blocks(flagged);
-    expect(all.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
-    const texts = all.flatMap((block) => [...(block.text && block.type !== 'header' ? [block.text.text] : []), ...(block.type === 'context' ? (block.elements ?? []).map((element) => element.text ?? '') : [])]);
-    const fields = all.flatMap((block) => (block.fields ?? []).map((field) => field.text));
-    expect(Math.max(...texts.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-    expect(Math.max(...fields.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-  });
+  it.each([[1], [12], [35], [200], [1000]])(
+    'with %i flagged variables: at most 50 blocks, 3,000 characters per section, 2,000 per field',
+    (flagged) => {
+      const all = blocks(flagged);
+      expect(all.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      const texts = all.flatMap((block) => [
+        ...(block.text && block.type !== 'header' ? [block.text.text] : []),
+        ...(block.type === 'context' ? (block.elements ?? []).map((element) => element.text ?? '') : []),
+      ]);
+      const fields = all.flatMap((block) => (block.fields ?? []).map((field) => field.text));
+      expect(Math.max(...texts.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(Math.max(...fields.map((text) => text.length))).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+    },
+  );
 
   it.each([[35], [200], [1000]])('with %i flagged variables, the click Slack posts back stays under the 16 KB the endpoint accepts', (flagged) => {
     // Measured: about 11.1 KB however many variables are flagged.

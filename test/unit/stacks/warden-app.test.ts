@@ -46,7 +46,9 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
 describe('cdk-nag', () => {
   it('synthesizes every stack with zero unacknowledged AwsSolutions findings', () => {
     expect(synthError).toBeUndefined();
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; violations: unknown[] }[] };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: unknown[] }[];
+    };
     expect(report.pluginReports.filter((plugin) => plugin.pluginName === 'AwsSolutions').flatMap((plugin) => plugin.violations)).toEqual([]);
   });
 });
@@ -55,20 +57,33 @@ describe('least privilege in every IAM policy of every template', () => {
   const statementsOf = () =>
     Object.entries(templates).flatMap(([name, template]) =>
       [...resources(template, 'AWS::IAM::Policy'), ...resources(template, 'AWS::IAM::Role')].flatMap(([id, resource]) => {
-        const documents = resource.Type === 'AWS::IAM::Policy' ? [resource.Properties?.['PolicyDocument']] : asList(resource.Properties?.['Policies'] as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument);
-        return documents.flatMap((document) => asList((document as { Statement: Record<string, unknown>[] }).Statement).map((statement) => ({ where: `${name}/${id}`, statement })));
+        const documents =
+          resource.Type === 'AWS::IAM::Policy'
+            ? [resource.Properties?.['PolicyDocument']]
+            : asList(resource.Properties?.['Policies'] as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument);
+        return documents.flatMap((document) =>
+          asList((document as { Statement: Record<string, unknown>[] }).Statement).map((statement) => ({ where: `${name}/${id}`, statement })),
+        );
       }),
     );
 
   it('has no "*" or "service:*" action', () => {
-    const wildcards = statementsOf().flatMap(({ where, statement }) => asList(statement['Action'] as string | string[]).filter((action) => action === '*' || /:\*$/.test(action)).map((action) => `${where}: ${action}`));
+    const wildcards = statementsOf().flatMap(({ where, statement }) =>
+      asList(statement['Action'] as string | string[])
+        .filter((action) => action === '*' || /:\*$/.test(action))
+        .map((action) => `${where}: ${action}`),
+    );
     expect(wildcards).toEqual([]);
   });
 
   it('grants Resource "*" only to actions without resource-level permissions (core/iam/unscoped-actions.ts)', () => {
     const offenders = statementsOf()
       .filter(({ statement }) => asList(statement['Resource']).includes('*'))
-      .flatMap(({ where, statement }) => asList(statement['Action'] as string | string[]).filter((action) => !(action in UNSCOPED_ACTIONS)).map((action) => `${where}: ${action}`));
+      .flatMap(({ where, statement }) =>
+        asList(statement['Action'] as string | string[])
+          .filter((action) => !(action in UNSCOPED_ACTIONS))
+          .map((action) => `${where}: ${action}`),
+      );
     expect(offenders).toEqual([]);
   });
 });
@@ -77,7 +92,8 @@ describe('member template (the StackSet template)', () => {
   it('has one detector and one remediator per check, each with its own role, on Node.js 24', () => {
     const functions = resources(templates.member, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(CATALOGUE.length * 2);
-    for (const [, fn] of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
+    for (const [, fn] of functions)
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', TracingConfig: { Mode: 'Active' }, Architectures: ['arm64'] });
     const roles = new Set(functions.map(([, fn]) => JSON.stringify(fn.Properties?.['Role'])));
     expect(roles.size).toBe(functions.length);
   });
@@ -86,7 +102,10 @@ describe('member template (the StackSet template)', () => {
     const text = JSON.stringify(templates.member.toJSON());
     expect(text).not.toContain('cdk-hnb659fds');
     for (const [, fn] of resources(templates.member, 'AWS::Lambda::Function')) {
-      expect(fn.Properties?.['Code']).toEqual({ S3Bucket: { 'Fn::Join': ['-', ['warden-assets-111122223333', { Ref: 'AWS::Region' }]] }, S3Key: expect.stringMatching(/\.zip$/) });
+      expect(fn.Properties?.['Code']).toEqual({
+        S3Bucket: { 'Fn::Join': ['-', ['warden-assets-111122223333', { Ref: 'AWS::Region' }]] },
+        S3Key: expect.stringMatching(/\.zip$/),
+      });
     }
   });
 
@@ -95,41 +114,70 @@ describe('member template (the StackSet template)', () => {
       templates.member.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(cloudTrailPattern(check))) as unknown });
       templates.member.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(configPattern(check))) as unknown });
     }
-    expect(resources(templates.member, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.['ScheduleExpression'])).toHaveLength(CATALOGUE.length);
+    expect(resources(templates.member, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.['ScheduleExpression'])).toHaveLength(
+      CATALOGUE.length,
+    );
   });
 
-  it('names remediator roles so the rules can drop Warden\'s own calls', () => {
+  it("names remediator roles so the rules can drop Warden's own calls", () => {
     for (const check of CATALOGUE) {
-      templates.member.hasResourceProperties('AWS::IAM::Role', { RoleName: { 'Fn::Join': ['', [`warden-remediator-${check.id}-`, { Ref: 'AWS::Region' }]] } });
+      templates.member.hasResourceProperties('AWS::IAM::Role', {
+        RoleName: { 'Fn::Join': ['', [`warden-remediator-${check.id}-`, { Ref: 'AWS::Region' }]] },
+      });
     }
   });
 
   it('has a Standard state machine with tracing and logging, the counter table, the baseline web ACL and a DLQ', () => {
-    templates.member.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'warden-remediation', StateMachineType: 'STANDARD', TracingConfiguration: { Enabled: true } });
-    templates.member.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, SSESpecification: { SSEEnabled: true, SSEType: 'KMS' } });
-    templates.member.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', Rules: Match.arrayWith([Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' })]) });
+    templates.member.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'warden-remediation',
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+    });
+    templates.member.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+    templates.member.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' })]),
+    });
     templates.member.resourceCountIs('AWS::SQS::Queue', 1);
     templates.member.resourceCountIs('AWS::CloudWatch::Alarm', 2);
     templates.member.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('forwards Warden events from a member bus to the hub bus', () => {
-    templates.member.hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.anyValue(), EventPattern: { source: ['warden'] }, Targets: [Match.objectLike({ Arn: Match.anyValue() })] });
+    templates.member.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.anyValue(),
+      EventPattern: { source: ['warden'] },
+      Targets: [Match.objectLike({ Arn: Match.anyValue() })],
+    });
   });
 });
 
 describe('hub stack', () => {
   it('admits only the organization to its bus', () => {
-    templates.hub.hasResourceProperties('AWS::Events::EventBusPolicy', { Statement: Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }) });
+    templates.hub.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+    });
   });
 
   it('keeps the audit trail in a KMS-encrypted, point-in-time-recoverable, deletion-protected table with one index per access pattern', () => {
     templates.hub.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: true,
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byResource' }), Match.objectLike({ IndexName: 'byAccount' }), Match.objectLike({ IndexName: 'byCheckState' }), Match.objectLike({ IndexName: 'byPending' }), Match.objectLike({ IndexName: 'byHeadPeriod' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byResource' }),
+        Match.objectLike({ IndexName: 'byAccount' }),
+        Match.objectLike({ IndexName: 'byCheckState' }),
+        Match.objectLike({ IndexName: 'byPending' }),
+        Match.objectLike({ IndexName: 'byHeadPeriod' }),
+      ],
     });
   });
 
@@ -166,7 +214,10 @@ describe('approvals and tickets in the hub', () => {
     });
     templates.hub.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
     templates.hub.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApprovalsNearingExpiry', Namespace: 'Warden' });
-    templates.hub.hasResourceProperties('AWS::WAFv2::WebACL', { Name: 'warden-approvals', Rules: Match.arrayWith([Match.objectLike({ Name: 'MaxBodySize' })]) });
+    templates.hub.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Name: 'warden-approvals',
+      Rules: Match.arrayWith([Match.objectLike({ Name: 'MaxBodySize' })]),
+    });
     templates.hub.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
       RequestParameters: { 'method.request.header.X-Slack-Signature': true, 'method.request.header.X-Slack-Request-Timestamp': true },
@@ -175,11 +226,21 @@ describe('approvals and tickets in the hub', () => {
 
   it('lets the hub assume only organization delivery roles, and members trust only the three hub roles that deliver', () => {
     templates.hub.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } }),
+        ]),
+      },
     });
-    const [delivery] = resources(templates.member, 'AWS::IAM::Role').filter(([, role]) => (JSON.stringify(role.Properties?.['RoleName']) ?? '').includes('warden-approval-delivery-'));
+    const [delivery] = resources(templates.member, 'AWS::IAM::Role').filter(([, role]) =>
+      (JSON.stringify(role.Properties?.['RoleName']) ?? '').includes('warden-approval-delivery-'),
+    );
     const trust = JSON.stringify(delivery?.[1].Properties?.['AssumeRolePolicyDocument']);
-    expect(trust.match(/:iam::111122223333:role\/warden-[a-z-]+/g)).toEqual([':iam::111122223333:role/warden-slack-interactions', ':iam::111122223333:role/warden-approval-sweep', ':iam::111122223333:role/warden-ticket-opener']);
+    expect(trust.match(/:iam::111122223333:role\/warden-[a-z-]+/g)).toEqual([
+      ':iam::111122223333:role/warden-slack-interactions',
+      ':iam::111122223333:role/warden-approval-sweep',
+      ':iam::111122223333:role/warden-ticket-opener',
+    ]);
     expect(JSON.stringify(templates.member.findResources('AWS::IAM::Policy'))).toContain('states:SendTaskSuccess');
   });
 });
@@ -187,7 +248,11 @@ describe('approvals and tickets in the hub', () => {
 describe('asset bucket stacks', () => {
   it('let only the organization read Warden code', () => {
     templates.assets.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 's3:GetObject', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 's3:GetObject', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+        ]),
+      },
     });
     templates.assets.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'warden-assets-111122223333-us-east-1' });
   });
@@ -198,8 +263,16 @@ describe('dogfood: Warden judged by its own detectors', () => {
     for (const template of Object.values(templates)) {
       for (const [id, table] of resources(template, 'AWS::DynamoDB::Table')) {
         const sse = table.Properties?.['SSESpecification'] as { SSEEnabled?: boolean; SSEType?: string } | undefined;
-        const state = { tableName: id, tableStatus: 'ACTIVE', tags: {}, keyManager: 'CUSTOMER', ...(sse?.SSEEnabled ? { sse: { status: 'ENABLED', type: sse.SSEType ?? 'KMS', kmsKeyArn: 'synthesized' } } : {}) };
-        await expect(dynamodbTableEncryptionDetector.evaluate(state, { kmsKey: 'alias/warden-data', requireCustomerManagedKey: true })).resolves.toMatchObject({ status: 'COMPLIANT' });
+        const state = {
+          tableName: id,
+          tableStatus: 'ACTIVE',
+          tags: {},
+          keyManager: 'CUSTOMER',
+          ...(sse?.SSEEnabled ? { sse: { status: 'ENABLED', type: sse.SSEType ?? 'KMS', kmsKeyArn: 'synthesized' } } : {}),
+        };
+        await expect(
+          dynamodbTableEncryptionDetector.evaluate(state, { kmsKey: 'alias/warden-data', requireCustomerManagedKey: true }),
+        ).resolves.toMatchObject({ status: 'COMPLIANT' });
       }
     }
   });
@@ -207,10 +280,14 @@ describe('dogfood: Warden judged by its own detectors', () => {
   it('keeps no plaintext secret in any function environment', async () => {
     for (const template of Object.values(templates)) {
       for (const [id, fn] of resources(template, 'AWS::Lambda::Function')) {
-        const raw = ((fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
-        const variables = Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]));
+        const raw = (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+        const variables = Object.fromEntries(
+          Object.entries(raw).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+        );
         const state = { functionName: id, functionArn: id, variables, tags: {} };
-        await expect(lambdaFunctionEnvSecretsDetector.evaluate(state, { kmsKey: 'alias/warden-secrets', ignoreVariables: [] })).resolves.toMatchObject({ status: 'COMPLIANT' });
+        await expect(
+          lambdaFunctionEnvSecretsDetector.evaluate(state, { kmsKey: 'alias/warden-secrets', ignoreVariables: [] }),
+        ).resolves.toMatchObject({ status: 'COMPLIANT' });
       }
     }
   });
@@ -219,17 +296,25 @@ describe('dogfood: Warden judged by its own detectors', () => {
     for (const template of Object.values(templates)) {
       const associations = JSON.stringify(template.findResources('AWS::WAFv2::WebACLAssociation'));
       for (const [id, stage] of resources(template, 'AWS::ApiGateway::Stage')) {
-        const all = asList(stage.Properties?.['MethodSettings'] as Record<string, unknown>[]).find((setting) => setting['ResourcePath'] === '/*' && setting['HttpMethod'] === '*');
+        const all = asList(stage.Properties?.['MethodSettings'] as Record<string, unknown>[]).find(
+          (setting) => setting['ResourcePath'] === '/*' && setting['HttpMethod'] === '*',
+        );
         const state: StageWafState = {
           restApiId: id,
           stageName: String(stage.Properties?.['StageName']),
           apiType: 'REST' as const,
-          methodSettings: all ? { '*/*': { throttlingRateLimit: all['ThrottlingRateLimit'] as number, throttlingBurstLimit: all['ThrottlingBurstLimit'] as number } } : {},
+          methodSettings: all
+            ? { '*/*': { throttlingRateLimit: all['ThrottlingRateLimit'] as number, throttlingBurstLimit: all['ThrottlingBurstLimit'] as number } }
+            : {},
           tags: {},
           ...(associations.includes(id) ? { associatedWebAclArn: 'synthesized' } : {}),
         };
-        await expect(apigatewayStageThrottlingDetector.evaluate(state, { rateLimit: 100, burstLimit: 200 })).resolves.toMatchObject({ status: 'COMPLIANT' });
-        await expect(apigatewayStageWafDetector.evaluate(state, { ...WAF_DEFAULTS, webAcl: 'baseline' })).resolves.toMatchObject({ status: 'COMPLIANT' });
+        await expect(apigatewayStageThrottlingDetector.evaluate(state, { rateLimit: 100, burstLimit: 200 })).resolves.toMatchObject({
+          status: 'COMPLIANT',
+        });
+        await expect(apigatewayStageWafDetector.evaluate(state, { ...WAF_DEFAULTS, webAcl: 'baseline' })).resolves.toMatchObject({
+          status: 'COMPLIANT',
+        });
       }
     }
   });

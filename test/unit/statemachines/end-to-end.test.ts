@@ -34,29 +34,44 @@ let audit: AuditStore;
 beforeAll(async () => {
   local = await startLocalDynamoDb();
   await createAuditTable(local.client, 'audit');
-  await local.client.send(new CreateTableCommand({ TableName: 'counters', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: 'counters',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
   audit = new AuditStore(local.document, 'audit');
 });
 afterAll(() => local.stop());
 
 async function detect(maxAutoFixesPerHour: number): Promise<WorkflowInput> {
-  const policy = parsePolicy(`version: 1\ndefaults: { maxAutoFixesPerHour: ${maxAutoFixesPerHour} }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n`, 'p.yaml', NOW).policy;
+  const policy = parsePolicy(
+    `version: 1\ndefaults: { maxAutoFixesPerHour: ${maxAutoFixesPerHour} }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n`,
+    'p.yaml',
+    NOW,
+  ).policy;
   let started: WorkflowInput | undefined;
-  await detectResource({ check: 'apigateway-stage-throttling', account: '111122223333', region: 'us-east-1', resourceArn: ARN }, { kind: 'cloudtrail', id: 'e1' }, {
-    detector: apigatewayStageThrottlingDetector,
-    clients,
-    policy,
-    organizationalUnits: [],
-    plan: (finding, settings) => remediator.plan(finding, settings, {}),
-    startWorkflow: (input) => {
-      started = input;
-      return Promise.resolve('started');
+  await detectResource(
+    { check: 'apigateway-stage-throttling', account: '111122223333', region: 'us-east-1', resourceArn: ARN },
+    { kind: 'cloudtrail', id: 'e1' },
+    {
+      detector: apigatewayStageThrottlingDetector,
+      clients,
+      policy,
+      organizationalUnits: [],
+      plan: (finding, settings) => remediator.plan(finding, settings, {}),
+      startWorkflow: (input) => {
+        started = input;
+        return Promise.resolve('started');
+      },
+      log: SILENT_LOG,
+      metrics: NO_COUNTERS,
+      now: () => NOW,
+      poll: NO_WAIT,
     },
-    log: SILENT_LOG,
-    metrics: NO_COUNTERS,
-    now: () => NOW,
-    poll: NO_WAIT,
-  });
+  );
   if (!started) throw new Error('expected a finding');
   return started;
 }
@@ -66,7 +81,12 @@ const DEFINITION = buildWorkflowDefinition({
   partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'counters',
-  remediatorFunctionArns: { 'apigateway-stage-throttling': REMEDIATOR, 'apigateway-stage-waf': REMEDIATOR, 'dynamodb-table-encryption': REMEDIATOR, 'lambda-function-env-secrets': REMEDIATOR },
+  remediatorFunctionArns: {
+    'apigateway-stage-throttling': REMEDIATOR,
+    'apigateway-stage-waf': REMEDIATOR,
+    'dynamodb-table-encryption': REMEDIATOR,
+    'lambda-function-env-secrets': REMEDIATOR,
+  },
 });
 
 /** Every Task answered by the real thing: the audit writer, DynamoDB, the remediator; approval says yes. */
@@ -80,7 +100,17 @@ function handlers(): Record<string, LocalTaskHandler> {
       if (state.Resource?.startsWith('arn:aws:states:::events:putEvents')) {
         const entry = (parameters['Entries'] as { DetailType: string; Source: string; Detail: Record<string, unknown> }[])[0];
         if (entry?.DetailType === AUDIT_DETAIL_TYPE) {
-          const envelope = { version: '0', id: 'x', 'detail-type': entry.DetailType, source: entry.Source, account: '111122223333', region: 'us-east-1', time: NOW.toISOString(), resources: [], detail: entry.Detail };
+          const envelope = {
+            version: '0',
+            id: 'x',
+            'detail-type': entry.DetailType,
+            source: entry.Source,
+            account: '111122223333',
+            region: 'us-east-1',
+            time: NOW.toISOString(),
+            resources: [],
+            detail: entry.Detail,
+          };
           await audit.append(recordFromEvent(envelope, NOW));
         }
         return { Entries: [{ EventId: 'e' }], FailedEntryCount: 0 };
@@ -107,7 +137,9 @@ describe('end to end, auto mode', () => {
     apigateway.reset();
     // Noncompliant until UpdateStage, compliant after.
     let fixed = false;
-    apigateway.on(GetStageCommand).callsFake(() => apiFixture<Record<string, unknown>>(fixed ? 'apigateway-get-stage-compliant' : 'apigateway-get-stage-no-method-settings'));
+    apigateway
+      .on(GetStageCommand)
+      .callsFake(() => apiFixture<Record<string, unknown>>(fixed ? 'apigateway-get-stage-compliant' : 'apigateway-get-stage-no-method-settings'));
     apigateway.on(UpdateStageCommand).callsFake(() => {
       fixed = true;
       return {};
@@ -116,7 +148,11 @@ describe('end to end, auto mode', () => {
 
   it('detects, counts the fix against the budget, fixes, verifies and records a verifiable trail with the undo', async () => {
     const input = await detect(5);
-    const run = await runLocally(DEFINITION, input, handlers(), { executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:e2e-1', now: NOW, skipRetryWaits: true });
+    const run = await runLocally(DEFINITION, input, handlers(), {
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:e2e-1',
+      now: NOW,
+      skipRetryWaits: true,
+    });
     expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
     expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
       restApiId: 'a1b2c3d4e5',
@@ -128,15 +164,25 @@ describe('end to end, auto mode', () => {
     });
     const history = await audit.findingHistory(input.finding.findingId);
     expect(history.map((record) => record.state)).toEqual(['DETECTED', 'REMEDIATED']);
-    expect(history[1]?.details['undo']).toEqual({ changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null } });
+    expect(history[1]?.details['undo']).toEqual({
+      changed: true,
+      undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null },
+    });
     expect(verifyChain(history, await audit.latest(input.finding.findingId))).toEqual([]);
-    const { Item } = await local.client.send(new GetItemCommand({ TableName: 'counters', Key: { pk: { S: `111122223333#apigateway-stage-throttling#2026-11-20T10` } } }));
+    const { Item } = await local.client.send(
+      new GetItemCommand({ TableName: 'counters', Key: { pk: { S: `111122223333#apigateway-stage-throttling#2026-11-20T10` } } }),
+    );
     expect(Item?.['fixes']).toEqual({ N: '1' });
   });
 
   it('past the hourly budget, asks for approval instead and says why', async () => {
     const input = await detect(1);
-    const run = await runLocally(DEFINITION, input, handlers(), { executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:e2e-2', now: NOW, taskToken: 'token', skipRetryWaits: true });
+    const run = await runLocally(DEFINITION, input, handlers(), {
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:e2e-2',
+      now: NOW,
+      taskToken: 'token',
+      skipRetryWaits: true,
+    });
     expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
     const history = await audit.findingHistory(input.finding.findingId);
     expect(history.slice(-2).map((record) => record.state)).toEqual(['DEGRADED_TO_APPROVAL', 'REMEDIATED']);

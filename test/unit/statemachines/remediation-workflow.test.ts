@@ -9,7 +9,13 @@ describe('remediation workflow (the real definition, run locally)', () => {
     const run = await runWorkflow(workflowInput());
     expect(run.status).toBe('SUCCEEDED');
     expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
-    expect(run.calls).toEqual(['Record DETECTED', 'Take blast-radius budget', 'Apply dynamodb-table-encryption', 'Verify dynamodb-table-encryption', 'Record REMEDIATED']);
+    expect(run.calls).toEqual([
+      'Record DETECTED',
+      'Take blast-radius budget',
+      'Apply dynamodb-table-encryption',
+      'Verify dynamodb-table-encryption',
+      'Record REMEDIATED',
+    ]);
     expect(run.records[1]).toMatchObject({
       state: 'REMEDIATED',
       findingId: '0123456789abcdef0123456789abcdef01234567',
@@ -38,7 +44,9 @@ describe('remediation workflow (the real definition, run locally)', () => {
   });
 
   it('approval: a rejection records REJECTED and changes nothing', async () => {
-    const run = await runWorkflow(workflowInput({ mode: 'approval' }), { 'Request approval': () => Promise.reject(taskError('Warden.Rejected', 'rejected by U0123ABCD9')) });
+    const run = await runWorkflow(workflowInput({ mode: 'approval' }), {
+      'Request approval': () => Promise.reject(taskError('Warden.Rejected', 'rejected by U0123ABCD9')),
+    });
     expect(run.states).toEqual(['DETECTED', 'REJECTED']);
     expect(run.calls).not.toContain('Apply dynamodb-table-encryption');
   });
@@ -54,11 +62,16 @@ describe('remediation workflow (the real definition, run locally)', () => {
 
   it('takes the approval timeout from the policy decision', () => {
     const states = DEFINITION['States'] as Record<string, Record<string, unknown>>;
-    expect(states['Request approval']).toMatchObject({ Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken', TimeoutSecondsPath: '$.decision.approvalTimeoutSeconds' });
+    expect(states['Request approval']).toMatchObject({
+      Resource: 'arn:aws:states:::events:putEvents.waitForTaskToken',
+      TimeoutSecondsPath: '$.decision.approvalTimeoutSeconds',
+    });
   });
 
   it('ticket: waits for the ticket key and records TICKETED', async () => {
-    const run = await runWorkflow(workflowInput({ mode: 'ticket' }), { 'Open ticket': () => Promise.resolve({ ticketKey: 'SEC-42', url: 'https://example.atlassian.net/browse/SEC-42' }) });
+    const run = await runWorkflow(workflowInput({ mode: 'ticket' }), {
+      'Open ticket': () => Promise.resolve({ ticketKey: 'SEC-42', url: 'https://example.atlassian.net/browse/SEC-42' }),
+    });
     expect(run.states).toEqual(['DETECTED', 'TICKETED']);
     expect(run.records[1]).toMatchObject({ ticket: { ticketKey: 'SEC-42' } });
   });
@@ -129,7 +142,9 @@ describe('remediation workflow (the real definition, run locally)', () => {
   });
 
   it('records FAILED when verification finds the resource still noncompliant', async () => {
-    const run = await runWorkflow(workflowInput(), { 'Verify dynamodb-table-encryption': () => Promise.reject(taskError('VerificationFailedError', 'still noncompliant')) });
+    const run = await runWorkflow(workflowInput(), {
+      'Verify dynamodb-table-encryption': () => Promise.reject(taskError('VerificationFailedError', 'still noncompliant')),
+    });
     expect(run.states).toEqual(['DETECTED', 'FAILED']);
   });
 

@@ -55,9 +55,13 @@ async function verifyAll(at: Date) {
   for (const id of ids) {
     const history = await store.findingHistory(id);
     histories.set(id, history);
-    problems.push(...verifyChain(history, await store.latest(id)).map((problem) => `${problem.problem} ${problem.findingId}#${problem.seq}: ${problem.detail}`));
+    problems.push(
+      ...verifyChain(history, await store.latest(id)).map((problem) => `${problem.problem} ${problem.findingId}#${problem.seq}: ${problem.detail}`),
+    );
   }
-  problems.push(...verifyDigests(all, (id) => histories.get(id) ?? [], at).map((problem) => `${problem.problem} ${problem.subject}: ${problem.detail}`));
+  problems.push(
+    ...verifyDigests(all, (id) => histories.get(id) ?? [], at).map((problem) => `${problem.problem} ${problem.subject}: ${problem.detail}`),
+  );
   return problems;
 }
 
@@ -124,7 +128,14 @@ describe('tampering is detected, and named', () => {
   });
 
   it('an edited record', async () => {
-    await document.send(new UpdateCommand({ TableName: tableName, Key: { pk: findingKey('f3'), sk: recordSortKey(1) }, UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': 'mallory' } }));
+    await document.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: findingKey('f3'), sk: recordSortKey(1) },
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': 'mallory' },
+      }),
+    );
     expect(await verifyAll(at)).toEqual(['edited f3#1: record 1 does not match its hash']);
   });
 
@@ -137,22 +148,44 @@ describe('tampering is detected, and named', () => {
     await deleteItem(findingKey('f3'), recordSortKey(2));
     // A careful attacker also points the projection at record 1: the chain alone then looks whole.
     const first = (await store.findingHistory('f3'))[0]!;
-    await document.send(new UpdateCommand({ TableName: tableName, Key: { pk: findingKey('f3'), sk: LATEST }, UpdateExpression: 'SET lastSeq = :one, lastHash = :hash', ExpressionAttributeValues: { ':one': 1, ':hash': first.hash } }));
+    await document.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: findingKey('f3'), sk: LATEST },
+        UpdateExpression: 'SET lastSeq = :one, lastHash = :hash',
+        ExpressionAttributeValues: { ':one': 1, ':hash': first.hash },
+      }),
+    );
     expect(verifyChain(await store.findingHistory('f3'), await store.latest('f3'))).toEqual([]);
     expect(await verifyAll(at)).toEqual(['missing f3: record 2 of finding f3, listed in the digest of 2026-12-02T11, is gone']);
   });
 
   it('a whole finding deleted, records and projection', async () => {
     for (const sk of [recordSortKey(1), recordSortKey(2), LATEST]) await deleteItem(findingKey('f3'), sk);
-    expect(await verifyAll(at)).toEqual(['deleted-finding f3: finding f3 is in the digest of 2026-12-02T11 (record 2) but the table holds none of its records']);
+    expect(await verifyAll(at)).toEqual([
+      'deleted-finding f3: finding f3 is in the digest of 2026-12-02T11 (record 2) but the table holds none of its records',
+    ]);
   });
 
   it('a digest edited, or deleted from the middle or the end of the chain', async () => {
     clock = new Date('2026-12-02T14:05:00Z');
     await digests.writeUpTo(clock);
-    const keys = ((await document.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DIGEST_KEY } }))).Items ?? []).map((item) => String(item['sk']));
+    const keys = (
+      (
+        await document.send(
+          new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': DIGEST_KEY } }),
+        )
+      ).Items ?? []
+    ).map((item) => String(item['sk']));
     expect(keys).toEqual(['D#2026-12-02T11#001', 'D#2026-12-02T12#001', 'D#2026-12-02T13#001']);
-    await document.send(new UpdateCommand({ TableName: tableName, Key: { pk: DIGEST_KEY, sk: keys[0] }, UpdateExpression: 'SET heads = :none', ExpressionAttributeValues: { ':none': [] } }));
+    await document.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: DIGEST_KEY, sk: keys[0] },
+        UpdateExpression: 'SET heads = :none',
+        ExpressionAttributeValues: { ':none': [] },
+      }),
+    );
     await deleteItem(DIGEST_KEY, keys[1]!);
     expect(await verifyAll(new Date('2026-12-02T14:10:00Z'))).toEqual([
       'digest-edited 2026-12-02T11: the digest of 2026-12-02T11 (page 1) does not match its hash',
@@ -160,6 +193,8 @@ describe('tampering is detected, and named', () => {
       'digest-missing 2026-12-02T13: the digests from 2026-12-02T12 to before 2026-12-02T13 are missing',
     ]);
     await deleteItem(DIGEST_KEY, keys[2]!);
-    expect(await verifyAll(new Date('2026-12-02T18:10:00Z'))).toContain('digest-missing 2026-12-02T11: no digest after 2026-12-02T11: the newest digests were deleted, or the digest job stopped');
+    expect(await verifyAll(new Date('2026-12-02T18:10:00Z'))).toContain(
+      'digest-missing 2026-12-02T11: no digest after 2026-12-02T11: the newest digests were deleted, or the digest job stopped',
+    );
   });
 });

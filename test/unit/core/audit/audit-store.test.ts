@@ -54,7 +54,13 @@ describe('audit store (dynalite)', () => {
   it('never overwrites: a put on an existing key is rejected by its condition', async () => {
     const first = await store.append(record('f1', 'DETECTED', '2026-11-20T10:00:00.000Z'));
     await expect(
-      document.send(new PutCommand({ TableName: `audit-${table}`, Item: { pk: findingKey('f1'), sk: recordSortKey(1), state: 'FORGED' }, ConditionExpression: 'attribute_not_exists(pk)' })),
+      document.send(
+        new PutCommand({
+          TableName: `audit-${table}`,
+          Item: { pk: findingKey('f1'), sk: recordSortKey(1), state: 'FORGED' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expect((await store.findingHistory('f1'))[0]).toEqual(first);
   });
@@ -78,19 +84,35 @@ describe('audit store (dynalite)', () => {
 
     const sent = jest.spyOn(document, 'send');
     const resource = await store.resourceHistory('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod');
-    expect(resource.map((entry) => `${entry.findingId}:${entry.state}`)).toEqual(['f1:DETECTED', 'f1:APPROVAL_REQUESTED', 'f3:DETECTED', 'f3:APPROVAL_REQUESTED', 'f3:REJECTED']);
+    expect(resource.map((entry) => `${entry.findingId}:${entry.state}`)).toEqual([
+      'f1:DETECTED',
+      'f1:APPROVAL_REQUESTED',
+      'f3:DETECTED',
+      'f3:APPROVAL_REQUESTED',
+      'f3:REJECTED',
+    ]);
     const inRange = await store.accountRecords('111122223333', { from: '2026-11-21T00:00:00.000Z', to: '2026-11-21T09:05:00.000Z' });
     expect(inRange.map((entry) => entry.state)).toEqual(['DETECTED', 'FAILED']);
     expect((await store.byCheckAndState('dynamodb-table-encryption', 'FAILED')).map((entry) => entry.findingId)).toEqual(['f2']);
     expect(await store.pendingApprovals()).toEqual([
-      { findingId: 'f1', account: '111122223333', check: 'apigateway-stage-waf', resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod', pendingSince: '2026-11-20T10:00:01.000Z' },
+      {
+        findingId: 'f1',
+        account: '111122223333',
+        check: 'apigateway-stage-waf',
+        resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+        pendingSince: '2026-11-20T10:00:01.000Z',
+      },
     ]);
     expect(sent).toHaveBeenCalledTimes(4);
     sent.mockRestore();
   });
 
   it('redacts every record it appends, whoever writes it (a ticket failure quoting a provider, an undo)', async () => {
-    const sealed = await store.append(record('f9', 'TICKET_FAILED', '2026-11-20T10:00:00.000Z', { details: { error: `provider said: ${CANARY.stripe}`, token: 'opaque-session-token' } }));
+    const sealed = await store.append(
+      record('f9', 'TICKET_FAILED', '2026-11-20T10:00:00.000Z', {
+        details: { error: `provider said: ${CANARY.stripe}`, token: 'opaque-session-token' },
+      }),
+    );
     expect(sealed.details).toEqual({ error: '[REDACTED]', token: '[REDACTED]' });
     expectNoCanary(await store.findingHistory('f9'));
     expect(verifyChain(await store.findingHistory('f9'), await store.latest('f9'))).toEqual([]);
@@ -99,14 +121,25 @@ describe('audit store (dynalite)', () => {
   it('detects an edited record', async () => {
     await store.append(record('f1', 'DETECTED', '2026-11-20T10:00:00.000Z'));
     await store.append(record('f1', 'REJECTED', '2026-11-20T10:01:00.000Z', { actor: 'slack:U0123ABCD9' }));
-    await document.send(new UpdateCommand({ TableName: `audit-${table}`, Key: { pk: findingKey('f1'), sk: recordSortKey(2) }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':s': 'REMEDIATED' } }));
+    await document.send(
+      new UpdateCommand({
+        TableName: `audit-${table}`,
+        Key: { pk: findingKey('f1'), sk: recordSortKey(2) },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':s': 'REMEDIATED' },
+      }),
+    );
     expect(verifyChain(await store.findingHistory('f1'), await store.latest('f1'))).toEqual([expect.objectContaining({ seq: 2, problem: 'edited' })]);
   });
 
   it('detects a deleted record, in the middle or at the end', async () => {
-    for (const [index, state] of ['DETECTED', 'APPROVAL_REQUESTED', 'REMEDIATED'].entries()) await store.append(record('f1', state, `2026-11-20T10:00:0${index}.000Z`));
+    for (const [index, state] of ['DETECTED', 'APPROVAL_REQUESTED', 'REMEDIATED'].entries())
+      await store.append(record('f1', state, `2026-11-20T10:00:0${index}.000Z`));
     await document.send(new DeleteCommand({ TableName: `audit-${table}`, Key: { pk: findingKey('f1'), sk: recordSortKey(2) } }));
-    expect(verifyChain(await store.findingHistory('f1'), await store.latest('f1'))).toEqual([expect.objectContaining({ seq: 2, problem: 'missing' })]);
+    expect(verifyChain(await store.findingHistory('f1'), await store.latest('f1'))).toEqual([
+      expect.objectContaining({ seq: 2, problem: 'missing' }),
+    ]);
     await document.send(new DeleteCommand({ TableName: `audit-${table}`, Key: { pk: findingKey('f1'), sk: recordSortKey(3) } }));
     expect(verifyChain(await store.findingHistory('f1'), await store.latest('f1'))).toEqual([expect.objectContaining({ problem: 'truncated' })]);
   });
@@ -127,16 +160,35 @@ describe('recordFromEvent', () => {
 
   it('takes the account from the envelope, never from the payload', () => {
     const result = recordFromEvent(
-      envelope('Warden Audit Record', { state: 'DETECTED', findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x', account: '999999999999', time: '2026-11-20T10:00:05Z', decidedBy: 'defaults' }),
+      envelope('Warden Audit Record', {
+        state: 'DETECTED',
+        findingId: 'f1',
+        check: 'apigateway-stage-waf',
+        resourceArn: 'arn:x',
+        account: '999999999999',
+        time: '2026-11-20T10:00:05Z',
+        decidedBy: 'defaults',
+      }),
       new Date(),
     );
-    expect(result).toMatchObject({ account: '444455556666', region: 'eu-west-1', state: 'DETECTED', actor: 'warden', details: { decidedBy: 'defaults' } });
+    expect(result).toMatchObject({
+      account: '444455556666',
+      region: 'eu-west-1',
+      state: 'DETECTED',
+      actor: 'warden',
+      details: { decidedBy: 'defaults' },
+    });
     expect(JSON.stringify(result)).not.toContain('999999999999');
   });
 
   it('records an approval request without its task token, with its expiry', () => {
     const result = recordFromEvent(
-      envelope('Warden Approval Requested', { taskToken: 'TASK-TOKEN-CANARY', executionArn: 'arn:exec', expiresInSeconds: 3600, finding: { findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x' } }),
+      envelope('Warden Approval Requested', {
+        taskToken: 'TASK-TOKEN-CANARY',
+        executionArn: 'arn:exec',
+        expiresInSeconds: 3600,
+        finding: { findingId: 'f1', check: 'apigateway-stage-waf', resourceArn: 'arn:x' },
+      }),
       new Date(),
     );
     expect(result).toMatchObject({ state: 'APPROVAL_REQUESTED', details: { expiresAt: '2026-11-20T11:00:06.000Z' } });
@@ -144,7 +196,16 @@ describe('recordFromEvent', () => {
   });
 
   it('redacts anything that looks like a credential on the way in (canary)', () => {
-    const result = recordFromEvent(envelope('Warden Audit Record', { state: 'FAILED', findingId: 'f1', check: 'c', resourceArn: 'arn:x', error: { Cause: `bad ${CANARY.stripe}` } }), new Date());
+    const result = recordFromEvent(
+      envelope('Warden Audit Record', {
+        state: 'FAILED',
+        findingId: 'f1',
+        check: 'c',
+        resourceArn: 'arn:x',
+        error: { Cause: `bad ${CANARY.stripe}` },
+      }),
+      new Date(),
+    );
     expectNoCanary(result);
   });
 

@@ -12,24 +12,27 @@ describe('check catalogue', () => {
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
   });
 
-  it.each(CATALOGUE.map((check) => [check.id, check] as const))('%s has triggers, a Config type, a default mode and a settings schema', (_id, check) => {
-    expect(check.cloudTrail.length).toBeGreaterThan(0);
-    for (const trigger of check.cloudTrail) {
-      expect(trigger.eventSource).toMatch(/^[a-z0-9-]+\.amazonaws\.com$/);
-      expect(trigger.eventNames.length).toBeGreaterThan(0);
-      for (const name of trigger.eventNames) expect(name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
-    }
-    expect(check.configResourceType).toMatch(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/);
-    expect(check.resourceType).toBe(check.configResourceType);
-    expect(MODES).toContain(check.defaultMode);
-    expect(check.permissions.detect.length).toBeGreaterThan(0);
-    expect(check.permissions.remediate.length).toBeGreaterThan(0);
-    // Every setting has a default, so a policy without the check's section is complete.
-    expect(() => check.settings.parse({})).not.toThrow();
-    for (const [key, field] of Object.entries(check.settings.shape) as [string, { description?: string }][]) {
-      expect([key, field.description]).toEqual([key, expect.stringMatching(/\w{3,}/)]);
-    }
-  });
+  it.each(CATALOGUE.map((check) => [check.id, check] as const))(
+    '%s has triggers, a Config type, a default mode and a settings schema',
+    (_id, check) => {
+      expect(check.cloudTrail.length).toBeGreaterThan(0);
+      for (const trigger of check.cloudTrail) {
+        expect(trigger.eventSource).toMatch(/^[a-z0-9-]+\.amazonaws\.com$/);
+        expect(trigger.eventNames.length).toBeGreaterThan(0);
+        for (const name of trigger.eventNames) expect(name).toMatch(/^[A-Z][A-Za-z0-9]+$/);
+      }
+      expect(check.configResourceType).toMatch(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/);
+      expect(check.resourceType).toBe(check.configResourceType);
+      expect(MODES).toContain(check.defaultMode);
+      expect(check.permissions.detect.length).toBeGreaterThan(0);
+      expect(check.permissions.remediate.length).toBeGreaterThan(0);
+      // Every setting has a default, so a policy without the check's section is complete.
+      expect(() => check.settings.parse({})).not.toThrow();
+      for (const [key, field] of Object.entries(check.settings.shape) as [string, { description?: string }][]) {
+        expect([key, field.description]).toEqual([key, expect.stringMatching(/\w{3,}/)]);
+      }
+    },
+  );
 
   it("uses Lambda's versioned CloudTrail event names", () => {
     const names = getCheck('lambda-function-env-secrets').cloudTrail.flatMap((trigger) => trigger.eventNames);
@@ -55,7 +58,8 @@ describe('check catalogue', () => {
     const writes = /^(Update|Put|Create|Delete|Associate|Disassociate|Set|Tag|Untag)|^(PATCH|POST|PUT|DELETE)$/;
     for (const check of CATALOGUE) {
       for (const statement of check.permissions.detect) {
-        for (const action of statement.actions) expect([check.id, action, writes.test(action.split(':')[1] ?? '')]).toEqual([check.id, action, false]);
+        for (const action of statement.actions)
+          expect([check.id, action, writes.test(action.split(':')[1] ?? '')]).toEqual([check.id, action, false]);
       }
     }
   });

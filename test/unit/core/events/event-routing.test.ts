@@ -46,7 +46,14 @@ describe('extractResources', () => {
     expect(extractResources(eventFixture('cloudtrail-lambda-create-function'), 'lambda-function-env-secrets')).toEqual({
       kind: 'cloudtrail',
       eventId: '6642d073-04f9-474f-a31d-5ef412875c07',
-      refs: [{ check: 'lambda-function-env-secrets', account: '111122223333', region: 'us-east-1', resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test' }],
+      refs: [
+        {
+          check: 'lambda-function-env-secrets',
+          account: '111122223333',
+          region: 'us-east-1',
+          resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test',
+        },
+      ],
       source: { account: '111122223333', region: 'us-east-1' },
     });
   });
@@ -54,7 +61,9 @@ describe('extractResources', () => {
   it('builds the function ARN from requestParameters.functionName when the response has none', () => {
     const event = eventFixture('cloudtrail-lambda-update-function-configuration');
     (event['detail'] as Record<string, unknown>)['responseElements'] = null;
-    expect(extractResources(event, 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe('arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test');
+    expect(extractResources(event, 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe(
+      'arn:aws:lambda:us-east-1:111122223333:function:cloudtrail-events-test',
+    );
   });
 
   it('reads the table from sSESpecification-era UpdateTable records', () => {
@@ -85,20 +94,38 @@ describe('extractResources', () => {
   });
 
   it('reads Config items, the oversized variant from its summary', () => {
-    expect(extractResources(eventFixture('config-apigateway-stage-change'), 'apigateway-stage-throttling')).toMatchObject({ kind: 'config', refs: [{ resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' }] });
-    expect(extractResources(eventFixture('config-lambda-oversized'), 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe('arn:aws:lambda:us-east-1:111122223333:function:checkout');
+    expect(extractResources(eventFixture('config-apigateway-stage-change'), 'apigateway-stage-throttling')).toMatchObject({
+      kind: 'config',
+      refs: [{ resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod' }],
+    });
+    expect(extractResources(eventFixture('config-lambda-oversized'), 'lambda-function-env-secrets').refs[0]?.resourceArn).toBe(
+      'arn:aws:lambda:us-east-1:111122223333:function:checkout',
+    );
   });
 
   it('recognises the daily sweep', () => {
-    expect(extractResources(eventFixture('scheduled-sweep'), 'dynamodb-table-encryption')).toEqual({ kind: 'sweep', eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa', refs: [], source: { account: '111122223333', region: 'us-east-1' } });
+    expect(extractResources(eventFixture('scheduled-sweep'), 'dynamodb-table-encryption')).toEqual({
+      kind: 'sweep',
+      eventId: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
+      refs: [],
+      source: { account: '111122223333', region: 'us-east-1' },
+    });
   });
 
   it.each([
     ['not an object', 'hello', /not an EventBridge event/],
-    ['no detail', { id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.lambda', account: '111122223333', region: 'us-east-1' }, /detail/],
+    [
+      'no detail',
+      { id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.lambda', account: '111122223333', region: 'us-east-1' },
+      /detail/,
+    ],
     ['a bad account', { ...eventFixture('cloudtrail-lambda-create-function'), account: 42 }, /account/],
     ['over 256 KB', { ...eventFixture('cloudtrail-lambda-create-function'), padding: 'x'.repeat(300_000) }, /256 KB/],
-    ['a record naming no resource', { ...eventFixture('cloudtrail-lambda-create-function'), detail: { eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331' } }, /names no resource/],
+    [
+      'a record naming no resource',
+      { ...eventFixture('cloudtrail-lambda-create-function'), detail: { eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331' } },
+      /names no resource/,
+    ],
   ])('rejects %s with a specific MalformedEventError', (_label, event, message) => {
     expect(() => extractResources(event, 'lambda-function-env-secrets')).toThrow(MalformedEventError);
     expect(() => extractResources(event, 'lambda-function-env-secrets')).toThrow(message);

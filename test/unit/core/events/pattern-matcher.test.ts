@@ -33,7 +33,11 @@ describe('matchesPattern (EventBridge semantics)', () => {
     ['anything-but ignoring case', { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['Terminated'] } }] } }, false],
     ['anything-but a wildcard', { detail: { state: [{ 'anything-but': { wildcard: 'term*' } }] } }, false],
     ['anything-but on a missing field', { detail: { missing: [{ 'anything-but': 'x' }] } }, false],
-    ['numeric range', { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 301.8] }] } }, true],
+    [
+      'numeric range',
+      { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 301.8] }] } },
+      true,
+    ],
     ['numeric out of range', { detail: { 'c-count': [{ numeric: ['>', 5] }] } }, false],
     ['numeric against a string', { detail: { state: [{ numeric: ['>', 0] }] } }, false],
     ['exists true', { detail: { state: [{ exists: true }] } }, true],
@@ -53,7 +57,14 @@ describe('matchesPattern (EventBridge semantics)', () => {
   });
 
   it('flattens arrays of objects like EventBridge', () => {
-    const event = { detail: { items: [{ type: 'a', size: 1 }, { type: 'b', size: 2 }] } };
+    const event = {
+      detail: {
+        items: [
+          { type: 'a', size: 1 },
+          { type: 'b', size: 2 },
+        ],
+      },
+    };
     expect(matchesPattern({ detail: { items: { type: ['b'] } } }, event)).toBe(true);
     expect(matchesPattern({ detail: { items: { type: ['c'] } } }, event)).toBe(false);
   });

@@ -23,13 +23,15 @@ describe('parsePolicy', () => {
   });
 
   it('reports an expired exemption as a located warning, not an error', () => {
-    const { warnings } = parsePolicy(
-      'version: 1\nexemptions:\n  - { tag: { key: team }, expires: 2026-01-31 }\n',
-      'policy.yaml',
-      NOW,
-    );
+    const { warnings } = parsePolicy('version: 1\nexemptions:\n  - { tag: { key: team }, expires: 2026-01-31 }\n', 'policy.yaml', NOW);
     expect(warnings).toContainEqual(
-      expect.objectContaining({ line: 3, col: 36, path: 'exemptions[0].expires', severity: 'warning', message: 'expired on 2026-01-31; it is ignored' }),
+      expect.objectContaining({
+        line: 3,
+        col: 36,
+        path: 'exemptions[0].expires',
+        severity: 'warning',
+        message: 'expired on 2026-01-31; it is ignored',
+      }),
     );
   });
 

@@ -54,7 +54,10 @@ describe('resolvePolicy precedence', () => {
   });
 
   it('falls back to the policy defaults, then to the catalogue and built-in defaults', () => {
-    const resolved = resolvePolicy(POLICY, context({ check: 'lambda-function-env-secrets', resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:f' }));
+    const resolved = resolvePolicy(
+      POLICY,
+      context({ check: 'lambda-function-env-secrets', resourceArn: 'arn:aws:lambda:us-east-1:111122223333:function:f' }),
+    );
     expect(resolved.mode).toBe('report');
     expect(resolved.decidedBy).toBe('defaults');
     expect(resolved.dryRun).toBe(false);
@@ -64,7 +67,10 @@ describe('resolvePolicy precedence', () => {
 
   it('uses the catalogue default mode when the policy sets none', () => {
     const bare = parsePolicy('version: 1\n', 'bare.yaml', NOW).policy;
-    const resolved = resolvePolicy(bare, context({ check: 'dynamodb-table-encryption', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t' }));
+    const resolved = resolvePolicy(
+      bare,
+      context({ check: 'dynamodb-table-encryption', resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t' }),
+    );
     expect(resolved.mode).toBe('auto');
     expect(resolved.decidedBy).toBe('catalogue (dynamodb-table-encryption)');
     expect(resolved.maxAutoFixesPerHour).toBe(10);

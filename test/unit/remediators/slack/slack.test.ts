@@ -29,7 +29,9 @@ let tableCount = 0;
 beforeAll(async () => {
   local = await startLocalDynamoDb();
   slackApi = await loopbackServer((request) =>
-    request.path.includes('usergroups.users.list') ? { body: { ok: true, users: ['U0GROUPMEMBER1'] } } : { body: { ok: true, ts: '1763632800.000100', channel: 'C0123456789', message: { team: 'T01B5M3VC1X', ts: '1763632800.000100' } } },
+    request.path.includes('usergroups.users.list')
+      ? { body: { ok: true, users: ['U0GROUPMEMBER1'] } }
+      : { body: { ok: true, ts: '1763632800.000100', channel: 'C0123456789', message: { team: 'T01B5M3VC1X', ts: '1763632800.000100' } } },
   );
   hooks = await loopbackServer(() => ({ body: 'ok' }));
 });
@@ -40,11 +42,23 @@ afterAll(async () => {
 async function newStore(): Promise<ApprovalStore> {
   tableCount += 1;
   const name = `approvals-${tableCount}`;
-  await local.client.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
+    }),
+  );
   return new ApprovalStore(local.document, name);
 }
 
-const SLACK = { channel: 'C0123456789', approvers: ['U0123ABCD9', 'S0APPROVERS'], botToken: 'secret:warden/slack-bot', signingSecret: 'secret:warden/slack-signing' };
+const SLACK = {
+  channel: 'C0123456789',
+  approvers: ['U0123ABCD9', 'S0APPROVERS'],
+  botToken: 'secret:warden/slack-bot',
+  signingSecret: 'secret:warden/slack-signing',
+};
 
 function approvalEvent(overrides: Record<string, unknown> = {}) {
   const input = workflowInput({ mode: 'approval', approvalTimeoutSeconds: 3600 }, 'lambda-function-env-secrets');
@@ -63,7 +77,15 @@ function approvalEvent(overrides: Record<string, unknown> = {}) {
     region: 'us-east-1',
     time: NOW.toISOString(),
     resources: [],
-    detail: { taskToken: TASK_TOKEN, executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden-remediation:f1', expiresInSeconds: 3600, finding, decision: input.decision, plan: { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: {} }], notes: ['code must read the secret'] }, ...overrides },
+    detail: {
+      taskToken: TASK_TOKEN,
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden-remediation:f1',
+      expiresInSeconds: 3600,
+      finding,
+      decision: input.decision,
+      plan: { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: {} }], notes: ['code must read the secret'] },
+      ...overrides,
+    },
   };
 }
 
@@ -71,7 +93,14 @@ async function postApproval(store: ApprovalStore) {
   const capture = captureLog();
   const slack = new WebClient('xoxb-CANARY-bot-token-000000000000', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
   const before = slackApi.received.length;
-  await requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW });
+  await requestApproval(approvalEvent(), {
+    store,
+    slack: () => Promise.resolve(slack),
+    config: SLACK,
+    log: capture.log,
+    metrics: capture.metrics,
+    now: () => NOW,
+  });
   const posted = slackApi.received.slice(before).find((request) => request.path.includes('chat.postMessage'));
   const params = new URLSearchParams(posted?.body ?? '');
   const blocks = JSON.parse(params.get('blocks') ?? '[]') as { type: string; elements?: { value?: string }[] }[];
@@ -93,7 +122,9 @@ describe('Slack signature', () => {
 
 describe('mrkdwn escaping', () => {
   it('keeps mentions, links and formatting in resource text as text', () => {
-    expect(escapeMrkdwn('<!channel> <@U1> <https://x|y> & *b*')).toBe('&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; \u200b*\u200bb\u200b*\u200b');
+    expect(escapeMrkdwn('<!channel> <@U1> <https://x|y> & *b*')).toBe(
+      '&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; \u200b*\u200bb\u200b*\u200b',
+    );
     expect(code('a`b<c>')).toBe("`a'b&lt;c&gt;`");
   });
 });
@@ -114,7 +145,12 @@ describe('Slack approval request', () => {
     expect(text).toContain('<!subteam^S0APPROVERS>');
     expect(text).not.toContain(TASK_TOKEN);
     expectNoCanary(text);
-    expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING', taskToken: TASK_TOKEN, account: '111122223333', expiresAt: Math.floor(NOW.getTime() / 1000) + 3600 });
+    expect(await store.get(approvalId)).toMatchObject({
+      state: 'PENDING',
+      taskToken: TASK_TOKEN,
+      account: '111122223333',
+      expiresAt: Math.floor(NOW.getTime() / 1000) + 3600,
+    });
     expect(JSON.stringify(capture.lines)).not.toContain(TASK_TOKEN);
   });
 
@@ -131,13 +167,34 @@ describe('Slack approval request', () => {
     const store = await newStore();
     const capture = captureLog();
     const failing = { chat: { postMessage: () => Promise.reject(new Error('socket hang up')) }, auth: { test: () => Promise.resolve({}) } };
-    await expect(requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(failing), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW })).rejects.toThrow('socket hang up');
+    await expect(
+      requestApproval(approvalEvent(), {
+        store,
+        slack: () => Promise.resolve(failing),
+        config: SLACK,
+        log: capture.log,
+        metrics: capture.metrics,
+        now: () => NOW,
+      }),
+    ).rejects.toThrow('socket hang up');
     const before = slackApi.received.length;
     const slack = new WebClient('xoxb-x', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
-    await expect(requestApproval(approvalEvent(), { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW })).resolves.toBe('posted');
+    await expect(
+      requestApproval(approvalEvent(), {
+        store,
+        slack: () => Promise.resolve(slack),
+        config: SLACK,
+        log: capture.log,
+        metrics: capture.metrics,
+        now: () => NOW,
+      }),
+    ).resolves.toBe('posted');
     const posted = slackApi.received.slice(before).filter((request) => request.path.includes('chat.postMessage'));
     expect(posted).toHaveLength(1);
-    const approvalId = (JSON.parse(new URLSearchParams(posted[0]?.body ?? '').get('blocks') ?? '[]') as { type: string; elements?: { value?: string }[] }[]).find((block) => block.type === 'actions')?.elements?.[0]?.value ?? '';
+    const approvalId =
+      (JSON.parse(new URLSearchParams(posted[0]?.body ?? '').get('blocks') ?? '[]') as { type: string; elements?: { value?: string }[] }[]).find(
+        (block) => block.type === 'actions',
+      )?.elements?.[0]?.value ?? '';
     expect(await store.get(approvalId)).toMatchObject({ state: 'PENDING', slackChannel: 'C0123456789', slackTs: '1763632800.000100' });
   });
 });
@@ -173,14 +230,24 @@ describe('callbackDeliverer', () => {
   beforeEach(() => {
     sts.reset();
     sfn.reset();
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date() } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'x', SessionToken: 'y', Expiration: new Date() } });
   });
 
   it('assumes the member delivery role and sends the task result', async () => {
     const deliver = callbackDeliverer(new STSClient({ region: 'us-east-1' }), 'warden-approval');
-    await expect(deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { output: { actor: 'slack:U1', decision: 'APPROVED' } })).resolves.toBe('delivered');
-    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: 'arn:aws:iam::444455556666:role/warden-approval-delivery-eu-west-1', RoleSessionName: 'warden-approval' });
-    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, { taskToken: TASK_TOKEN, output: JSON.stringify({ actor: 'slack:U1', decision: 'APPROVED' }) });
+    await expect(
+      deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { output: { actor: 'slack:U1', decision: 'APPROVED' } }),
+    ).resolves.toBe('delivered');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: 'arn:aws:iam::444455556666:role/warden-approval-delivery-eu-west-1',
+      RoleSessionName: 'warden-approval',
+    });
+    expect(sfn).toHaveReceivedCommandWith(SendTaskSuccessCommand, {
+      taskToken: TASK_TOKEN,
+      output: JSON.stringify({ actor: 'slack:U1', decision: 'APPROVED' }),
+    });
     await deliver({ account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, { error: 'Warden.Rejected', cause: 'no' });
     expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, { taskToken: TASK_TOKEN, error: 'Warden.Rejected', cause: 'no' });
   });
@@ -195,7 +262,15 @@ describe('callbackDeliverer', () => {
 describe('approvals nearing expiry', () => {
   it('finds pending approvals that expire within the window, not decided or later ones', async () => {
     const store = await newStore();
-    const base = { taskToken: 't', account: '111122223333', region: 'us-east-1', findingId: 'f', check: 'c', resourceArn: 'arn', state: 'PENDING' as const };
+    const base = {
+      taskToken: 't',
+      account: '111122223333',
+      region: 'us-east-1',
+      findingId: 'f',
+      check: 'c',
+      resourceArn: 'arn',
+      state: 'PENDING' as const,
+    };
     const nowSeconds = Math.floor(NOW.getTime() / 1000);
     await store.create({ ...base, approvalId: 'a'.repeat(43), executionArn: 'e1', expiresAt: nowSeconds + 1800 });
     await store.create({ ...base, approvalId: 'b'.repeat(43), executionArn: 'e2', expiresAt: nowSeconds + 7200 });

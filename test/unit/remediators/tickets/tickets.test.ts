@@ -32,7 +32,8 @@ beforeEach(() => {
 /** The provider's API: its search for the finding's label finds nothing (unless `found`), its create answers `create`. */
 function provider(create: Responder, found: unknown = undefined): void {
   server.setResponder((request) => {
-    if (request.method === 'GET' && request.path.startsWith('/rest/api/3/search/jql')) return { body: { issues: found ? [found] : [], isLast: true } };
+    if (request.method === 'GET' && request.path.startsWith('/rest/api/3/search/jql'))
+      return { body: { issues: found ? [found] : [], isLast: true } };
     if (request.method === 'GET' && request.path.startsWith('/repos/')) return { body: found ? [found] : [] };
     return create(request);
   });
@@ -57,13 +58,30 @@ function ticketEvent(taskToken?: string): unknown {
     region: 'eu-west-1',
     time: NOW.toISOString(),
     resources: [],
-    detail: { reason: 'mode ticket', executionArn: 'arn:aws:states:eu-west-1:444455556666:execution:warden-remediation:f1', finding, decision: input.decision, plan: { calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: { FunctionName: 'checkout' } }], notes: ["The function's code must read each moved value"] }, ...(taskToken ? { taskToken } : {}) },
+    detail: {
+      reason: 'mode ticket',
+      executionArn: 'arn:aws:states:eu-west-1:444455556666:execution:warden-remediation:f1',
+      finding,
+      decision: input.decision,
+      plan: {
+        calls: [{ client: 'Lambda', operation: 'UpdateFunctionConfiguration', input: { FunctionName: 'checkout' } }],
+        notes: ["The function's code must read each moved value"],
+      },
+      ...(taskToken ? { taskToken } : {}),
+    },
   };
 }
 
 async function deps(provider: OpenTicketDeps['provider']) {
   tables += 1;
-  await local.client.send(new CreateTableCommand({ TableName: `hub-${tables}`, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }] }));
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: `hub-${tables}`,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'approvalId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'approvalId', AttributeType: 'S' }],
+    }),
+  );
   await createAuditTable(local.client, `audit-${tables}`);
   const delivered: unknown[] = [];
   const capture = captureLog();
@@ -88,21 +106,40 @@ const request = (taskToken?: string): TicketRequest => parseTicketRequest(ticket
 describe('Jira Cloud', () => {
   it('creates an issue with REST v3 and an ADF description, then hands the key to the waiting workflow', async () => {
     provider(() => ({ status: 201, body: { id: '10000', key: 'SEC-24', self: `${server.url}/rest/api/3/issue/10000` } }));
-    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'warden@example.com', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
+    const jira = jiraProvider(
+      { baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'warden@example.com', apiToken: 'ATATT-CANARY-jira-token' },
+      NO_SLEEP,
+    );
     const { deps: d, delivered } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(TASK_TOKEN), d)).resolves.toEqual({ ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` });
     const [search, sent] = server.received;
-    expect(new URL(search?.path ?? '', server.url).searchParams.get('jql')).toBe('project = "SEC" AND labels = "warden-0123456789abcdef0123456789abcdef01234567" ORDER BY created ASC');
+    expect(new URL(search?.path ?? '', server.url).searchParams.get('jql')).toBe(
+      'project = "SEC" AND labels = "warden-0123456789abcdef0123456789abcdef01234567" ORDER BY created ASC',
+    );
     expect([sent?.method, sent?.path]).toEqual(['POST', '/rest/api/3/issue']);
     expect(sent?.headers['authorization']).toBe(`Basic ${Buffer.from('warden@example.com:ATATT-CANARY-jira-token').toString('base64')}`);
     const body = JSON.parse(sent?.body ?? '{}') as { fields: Record<string, unknown> };
-    expect(body.fields).toMatchObject({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: '[Warden] lambda-function-env-secrets: arn:aws:lambda:us-east-1:111122223333:function:checkout', labels: ['warden', 'lambda-function-env-secrets', 'warden-0123456789abcdef0123456789abcdef01234567'] });
-    expect(body.fields['description']).toMatchObject({ type: 'doc', version: 1, content: expect.arrayContaining([{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'How to exempt' }] }]) });
+    expect(body.fields).toMatchObject({
+      project: { key: 'SEC' },
+      issuetype: { name: 'Task' },
+      summary: '[Warden] lambda-function-env-secrets: arn:aws:lambda:us-east-1:111122223333:function:checkout',
+      labels: ['warden', 'lambda-function-env-secrets', 'warden-0123456789abcdef0123456789abcdef01234567'],
+    });
+    expect(body.fields['description']).toMatchObject({
+      type: 'doc',
+      version: 1,
+      content: expect.arrayContaining([{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'How to exempt' }] }]),
+    });
     expect(sent?.body).toContain('Why it was not fixed automatically');
     expect(sent?.body).toContain('STRIPE_SECRET_KEY: format:stripe-key (fingerprint a1b2)');
     expectNoCanary(sent?.body);
     expect(sent?.body).not.toContain(TASK_TOKEN);
-    expect(delivered).toEqual([{ delivery: { account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN }, result: { output: { ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` } } }]);
+    expect(delivered).toEqual([
+      {
+        delivery: { account: '444455556666', region: 'eu-west-1', taskToken: TASK_TOKEN },
+        result: { output: { ticketKey: 'SEC-24', url: `${server.url}/browse/SEC-24` } },
+      },
+    ]);
   });
 
   it('opens one ticket per finding: a repeated request reuses it', async () => {
@@ -118,13 +155,22 @@ describe('Jira Cloud', () => {
 describe('GitHub Issues', () => {
   it('creates an issue with the token, API version header, markdown body and labels', async () => {
     provider(() => ({ status: 201, body: { id: 1, number: 1347, html_url: 'https://github.com/acme/security/issues/1347', title: 't' } }));
-    const github = githubProvider({ repository: 'acme/security', token: 'ghp_CANARYtoken', labels: ['warden', 'security'], apiUrl: server.url }, NO_SLEEP);
+    const github = githubProvider(
+      { repository: 'acme/security', token: 'ghp_CANARYtoken', labels: ['warden', 'security'], apiUrl: server.url },
+      NO_SLEEP,
+    );
     const { deps: d } = await deps(() => Promise.resolve(github));
     await expect(openTicket(request(), d)).resolves.toEqual({ ticketKey: 'acme/security#1347', url: 'https://github.com/acme/security/issues/1347' });
     const [search, sent] = server.received;
-    expect(search?.path).toBe('/repos/acme/security/issues?labels=warden-0123456789abcdef0123456789abcdef01234567&state=all&per_page=10&direction=asc');
+    expect(search?.path).toBe(
+      '/repos/acme/security/issues?labels=warden-0123456789abcdef0123456789abcdef01234567&state=all&per_page=10&direction=asc',
+    );
     expect([sent?.method, sent?.path]).toEqual(['POST', '/repos/acme/security/issues']);
-    expect(sent?.headers).toMatchObject({ authorization: 'Bearer ghp_CANARYtoken', accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' });
+    expect(sent?.headers).toMatchObject({
+      authorization: 'Bearer ghp_CANARYtoken',
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+    });
     const body = JSON.parse(sent?.body ?? '{}') as { title: string; body: string; labels: string[] };
     expect(body.labels).toEqual(['warden', 'security', 'lambda-function-env-secrets', 'warden-0123456789abcdef0123456789abcdef01234567']);
     expect(body.body).toContain('### How to exempt');
@@ -147,16 +193,23 @@ describe('signed webhook', () => {
 
 describe('retries and permanent failures', () => {
   it('retries 429 (honouring Retry-After) and 5xx, then succeeds', async () => {
-    const answers = [{ status: 429, headers: { 'retry-after': '0' }, body: {} }, { status: 503, body: {} }, { status: 201, body: { key: 'SEC-26' } }];
+    const answers = [
+      { status: 429, headers: { 'retry-after': '0' }, body: {} },
+      { status: 503, body: {} },
+      { status: 201, body: { key: 'SEC-26' } },
+    ];
     provider(() => answers.shift() ?? { status: 500 });
     const sleeps: number[] = [];
-    const jira = jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' }, {
-      attempts: 4,
-      sleep: (ms) => {
-        sleeps.push(ms);
-        return Promise.resolve();
+    const jira = jiraProvider(
+      { baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 't' },
+      {
+        attempts: 4,
+        sleep: (ms) => {
+          sleeps.push(ms);
+          return Promise.resolve();
+        },
       },
-    });
+    );
     const { deps: d } = await deps(() => Promise.resolve(jira));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-26' });
     expect(created()).toHaveLength(3);
@@ -170,7 +223,9 @@ describe('retries and permanent failures', () => {
     await expect(openTicket(request(TASK_TOKEN), d)).rejects.toThrow(TicketProviderError);
     expect(created()).toHaveLength(1);
     expect(capture.counts['TicketFailed']).toBe(1);
-    expect((await audit.findingHistory('0123456789abcdef0123456789abcdef01234567')).map((record) => [record.state, record.details['status']])).toEqual([['TICKET_FAILED', 400]]);
+    expect(
+      (await audit.findingHistory('0123456789abcdef0123456789abcdef01234567')).map((record) => [record.state, record.details['status']]),
+    ).toEqual([['TICKET_FAILED', 400]]);
     expect(delivered).toEqual([{ delivery: expect.any(Object), result: { error: 'Warden.TicketFailed', cause: expect.any(String) } }]);
     // The claim is released: a later request may try again.
     provider(() => ({ status: 201, body: { key: 'SEC-27' } }));
@@ -179,7 +234,8 @@ describe('retries and permanent failures', () => {
 });
 
 describe('answers that must not leak, be followed or open a second ticket', () => {
-  const jiraOf = () => jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
+  const jiraOf = () =>
+    jiraProvider({ baseUrl: server.url, project: 'SEC', issueType: 'Task', email: 'e', apiToken: 'ATATT-CANARY-jira-token' }, NO_SLEEP);
 
   it('never follows a redirect: a 307 is a failure recorded as such, and the other origin receives nothing', async () => {
     const elsewhere = await loopbackServer();
@@ -220,7 +276,10 @@ describe('answers that must not leak, be followed or open a second ticket', () =
   });
 
   it('a create that got no answer at all is looked for before it is sent again', async () => {
-    const answers = [{ status: 502, body: {} }, { status: 201, body: { key: 'SEC-29' } }];
+    const answers = [
+      { status: 502, body: {} },
+      { status: 201, body: { key: 'SEC-29' } },
+    ];
     provider(() => answers.shift() ?? { status: 500 });
     const { deps: d } = await deps(() => Promise.resolve(jiraOf()));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'SEC-29' });
@@ -228,7 +287,10 @@ describe('answers that must not leak, be followed or open a second ticket', () =
   });
 
   it('GitHub: a labelled pull request is not the ticket', async () => {
-    provider(() => ({ status: 201, body: { number: 1400, html_url: 'https://github.com/acme/security/issues/1400' } }), { number: 1399, pull_request: { url: 'x' } });
+    provider(() => ({ status: 201, body: { number: 1400, html_url: 'https://github.com/acme/security/issues/1400' } }), {
+      number: 1399,
+      pull_request: { url: 'x' },
+    });
     const github = githubProvider({ repository: 'acme/security', token: 'ghp_x', labels: ['warden'], apiUrl: server.url }, NO_SLEEP);
     const { deps: d } = await deps(() => Promise.resolve(github));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'acme/security#1400' });

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
-import { clientConfig } from '../core/aws/clients';
+import { clientConfig } from '../core/aws/client-config';
 import type { Counters, Log } from '../core/observability';
 import { type Policy, policySchema } from '../core/policy/schema';
 

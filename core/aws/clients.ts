@@ -5,6 +5,10 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { clientConfig, type ClientOptions } from './client-config';
+
+export { CLIENT_CLASSES, clientConfig } from './client-config';
+export type { ClientName, ClientOptions } from './client-config';
 
 /**
  * The SDK clients Warden's detectors and remediators use, created on first use. They honour the
@@ -20,45 +24,6 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly secretsManager: SecretsManagerClient;
   readonly sfn: SFNClient;
-}
-
-export interface ClientOptions {
-  readonly region: string;
-  /** A named profile from the shared config files; otherwise the default credential chain. */
-  readonly profile?: string;
-  readonly maxAttempts?: number;
-  /** Per-attempt limit on a request that never answers; the SDK then retries it. */
-  readonly requestTimeoutMs?: number;
-  /**
-   * `adaptive` (the default) also slows the client down when the API throttles, which is right against an
-   * API whose limit is a rate; `standard` only retries.
-   */
-  readonly retryMode?: 'adaptive' | 'standard';
-}
-
-export type ClientName = Exclude<keyof AwsClients, 'region'>;
-
-/** Where each client lives in the SDK: the Lambda entries generated at synth import exactly the ones a check declares. */
-export const CLIENT_CLASSES: Readonly<Record<ClientName, { readonly module: string; readonly className: string }>> = {
-  dynamodb: { module: '@aws-sdk/client-dynamodb', className: 'DynamoDBClient' },
-  apigateway: { module: '@aws-sdk/client-api-gateway', className: 'APIGatewayClient' },
-  wafv2: { module: '@aws-sdk/client-wafv2', className: 'WAFV2Client' },
-  lambda: { module: '@aws-sdk/client-lambda', className: 'LambdaClient' },
-  kms: { module: '@aws-sdk/client-kms', className: 'KMSClient' },
-  secretsManager: { module: '@aws-sdk/client-secrets-manager', className: 'SecretsManagerClient' },
-  sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient' },
-};
-
-/** The configuration every Warden client gets, in a Lambda and in the CLI alike. */
-export function clientConfig(options: ClientOptions) {
-  return {
-    region: options.region,
-    retryMode: options.retryMode ?? 'adaptive',
-    maxAttempts: options.maxAttempts ?? 6,
-    // Without a request timeout, a connection that never answers holds the caller until its own deadline.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
-    ...(options.profile ? { profile: options.profile } : {}),
-  } as const;
 }
 
 /** Lazily built clients for one region; each is constructed the first time it is used. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClientName } from '../aws/clients';
+import type { ClientName } from '../aws/client-config';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 
 /** What Warden does with a noncompliant resource. */

@@ -99,3 +99,6 @@ export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda
   });
   return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`, ...keyNote(settings.kmsKey)] };
 }
+
+/** The plan, as the generated detector entry imports it (see stacks/constructs/check-entries.ts). */
+export const plan = planEnvSecrets;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLIENT_CLASSES, type ClientName } from '../../core/aws/client-config';
 import { CATALOGUE } from '../../core/catalogue';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../../remediators/errors';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
@@ -172,6 +173,26 @@ describe('every deployed bundle', () => {
     );
     expect(offenders).toEqual([]);
     expect(map.sources.length).toBeGreaterThan(0);
+  });
+});
+
+describe('what a check function loads at cold start', () => {
+  // Each AWS SDK client module a bundle requires is loaded at init; a check's function must load only the
+  // clients its catalogue entry declares (a detector also starts executions and writes finding episodes).
+  const checkFunctions = functions.flatMap((fn) => {
+    const match = /\/(Detector|Remediator)-([a-z0-9-]+)\/Function\/Resource$/.exec(fn.path);
+    const check = match ? CATALOGUE.find((entry) => entry.id === match[2]) : undefined;
+    return check && match ? [[fn.path, fn, check, match[1] === 'Detector' ? 'detector' : 'remediator'] as const] : [];
+  });
+
+  // Failed when functions/runtime.ts imported core/aws/clients.ts: every bundle then required all seven clients.
+  it.each(checkFunctions)('%s requires only the SDK clients its check declares', (_path, fn, check, role) => {
+    const source = readFileSync(join(fn.assetDir, 'index.js'), 'utf8');
+    const required = [...new Set([...source.matchAll(/require\("(@aws-sdk\/client-[a-z0-9-]+)"\)/g)].map((match) => match[1]))].sort();
+    const declared = (role === 'detector' ? [...check.clients.detect, 'sfn', 'dynamodb'] : check.clients.remediate).map(
+      (name) => CLIENT_CLASSES[name as ClientName].module,
+    );
+    expect(required).toEqual([...new Set(declared)].sort());
   });
 });
 

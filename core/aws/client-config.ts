@@ -1,0 +1,44 @@
+/*
+ * What every Warden SDK client is configured with, and where each client lives in the SDK. Data only, with
+ * no SDK import: a Lambda bundle that imports this loads no client it does not construct.
+ */
+
+export interface ClientOptions {
+  readonly region: string;
+  /** A named profile from the shared config files; otherwise the default credential chain. */
+  readonly profile?: string;
+  readonly maxAttempts?: number;
+  /** Per-attempt limit on a request that never answers; the SDK then retries it. */
+  readonly requestTimeoutMs?: number;
+  /**
+   * `adaptive` (the default) also slows the client down when the API throttles, which is right against an
+   * API whose limit is a rate; `standard` only retries.
+   */
+  readonly retryMode?: 'adaptive' | 'standard';
+}
+
+/** The clients Warden's checks can declare (the keys of `AwsClients` but `region`). */
+export type ClientName = keyof typeof CLIENT_CLASSES;
+
+/** Where each client lives in the SDK: the Lambda entries generated at synth import exactly the ones a check declares. */
+export const CLIENT_CLASSES = {
+  dynamodb: { module: '@aws-sdk/client-dynamodb', className: 'DynamoDBClient' },
+  apigateway: { module: '@aws-sdk/client-api-gateway', className: 'APIGatewayClient' },
+  wafv2: { module: '@aws-sdk/client-wafv2', className: 'WAFV2Client' },
+  lambda: { module: '@aws-sdk/client-lambda', className: 'LambdaClient' },
+  kms: { module: '@aws-sdk/client-kms', className: 'KMSClient' },
+  secretsManager: { module: '@aws-sdk/client-secrets-manager', className: 'SecretsManagerClient' },
+  sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient' },
+} as const satisfies Readonly<Record<string, { readonly module: string; readonly className: string }>>;
+
+/** The configuration every Warden client gets, in a Lambda and in the CLI alike. */
+export function clientConfig(options: ClientOptions) {
+  return {
+    region: options.region,
+    retryMode: options.retryMode ?? 'adaptive',
+    maxAttempts: options.maxAttempts ?? 6,
+    // Without a request timeout, a connection that never answers holds the caller until its own deadline.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
+    ...(options.profile ? { profile: options.profile } : {}),
+  } as const;
+}

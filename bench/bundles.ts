@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { buildSync } from 'esbuild';
 import { CATALOGUE } from '../core/catalogue';
 import { loadPolicyFile } from '../core/policy/parse-policy';
@@ -99,7 +99,10 @@ export function benchBundles(runs = 11): BundleBench[] {
   const policy = loadPolicyFile(join(ROOT, 'config/policy.yaml')).policy;
   const define = { 'process.env.WARDEN_POLICY_JSON': JSON.stringify(JSON.stringify(policy)) };
   return entries().map((entry, index) => {
-    const name = entry.slice(join(ROOT, 'functions').length + 1).replace(/\.ts$/, '');
+    const name = relative(entry.startsWith(join(ROOT, 'functions')) ? join(ROOT, 'functions') : join(ROOT, '.generated', 'functions'), entry).replace(
+      /\.ts$/,
+      '',
+    );
     const out = join(dir, `fn-${index}.js`);
     const baselineSource = join(dir, `baseline-${index}.ts`);
     const clients = sdkClients(entry);

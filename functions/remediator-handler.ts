@@ -1,8 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
+import { AppliedFixes } from '../remediators/applied-fixes';
 import type { ApplyResult, Remediator } from '../remediators/remediator';
-import { lambdaHandler, observability, tracedClients } from './runtime';
+import { lambdaClientConfig, lambdaHandler, observability, requiredEnv, tracedClients } from './runtime';
 
 export interface RemediatorEvent<Id extends CheckId> {
   readonly action: 'apply' | 'verify';
@@ -21,7 +24,13 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
   const tools = observability(`warden-remediator-${remediator.check}`);
   const { tracer, log, counters } = tools;
   const traced = tracedClients(tracer, clients);
-  const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
+  const context = {
+    baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '',
+    appliedFixes: new AppliedFixes(
+      DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
+      requiredEnv('WARDEN_COUNTER_TABLE'),
+    ),
+  };
   return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation> => {
     try {
       const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn };

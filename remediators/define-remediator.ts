@@ -35,7 +35,8 @@ export interface RemediatorParts<
 
 /**
  * A remediator from its parts. Every remediator applies the same way: read the resource until it settles,
- * refuse if it is gone, do nothing if it is compliant by now, else fix; and verifies the same way: the
+ * refuse if it is gone, do nothing if it is compliant by now (unless an earlier invocation's fix made it
+ * so: then report that fix and its undo), else fix and record the undo; and verifies the same way: the
  * detector must judge the resource compliant after the fix.
  */
 export function defineRemediator<
@@ -53,8 +54,15 @@ export function defineRemediator<
       const state = await fetchSettled(detector, finding, settings, clients);
       if (!state) throw new FatalRemediationError(`${finding.resourceArn} no longer exists`);
       const evaluation = await detector.evaluate(state, settings);
-      if (evaluation.status !== 'NON_COMPLIANT') return { changed: false };
-      return parts.fix({ state, evaluation }, finding, settings, clients, context);
+      if (evaluation.status !== 'NON_COMPLIANT') {
+        // Compliant by now: maybe because an earlier invocation of this fix changed it and then failed to
+        // answer. Its undo was recorded, and the retry reports that fix, so it can still be undone.
+        const earlier = (await context.appliedFixes?.recorded(finding.findingId)) as Undo | undefined;
+        return earlier === undefined ? { changed: false } : { changed: true, undo: earlier };
+      }
+      const result = await parts.fix({ state, evaluation }, finding, settings, clients, context);
+      if (result.changed && result.undo !== undefined) await context.appliedFixes?.record(finding.findingId, result.undo);
+      return result;
     },
     verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
     undo: parts.undo,

@@ -20,6 +20,8 @@ export interface RemediationPlan {
 export interface RemediationContext {
   /** The member stack's baseline web ACL in this region. */
   readonly baselineWebAclArn?: string;
+  /** Where each fix's undo is kept for a retried invocation (remediators/applied-fixes.ts); absent offline. */
+  readonly appliedFixes?: { recorded(findingId: string): Promise<unknown>; record(findingId: string, undo: unknown): Promise<void> };
 }
 
 export interface ApplyResult<Undo> {

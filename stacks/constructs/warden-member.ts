@@ -128,13 +128,18 @@ export class WardenMember extends Construct {
       ];
       const keyUse = 'memberKey' in check ? check.memberKey : undefined;
       if (keyUse) remediatorStatements.push(new iam.PolicyStatement({ actions: [...keyUse.remediatorActions], resources: [this.key.keyArn] }));
+      // The undo of each fix, kept in the counters table for a retried invocation (remediators/applied-fixes.ts).
+      remediatorStatements.push(
+        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [counters.tableArn] }),
+        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+      );
       const remediator = new WardenFunction(this, `Remediator-${check.id}`, {
         entry: writeCheckEntry(check, 'remediator'),
         description: `Warden remediator for ${check.id}: ${check.fix}`.slice(0, 256),
         roleName: Fn.join('', [REMEDIATOR_ROLE_PREFIX, check.id, '-', Aws.REGION]),
         statements: remediatorStatements,
         timeout: Duration.minutes(5),
-        environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn },
+        environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn, WARDEN_COUNTER_TABLE: counters.tableName },
       });
       acknowledgeCatalogueWildcards(remediator, check.id, [
         ...check.permissions.remediate,

@@ -33,10 +33,10 @@ describeWithEmulator('chaos: 200 findings end to end with 20% of AWS calls faili
     expect(report.terminal['REMEDIATED'] ?? 0).toBeGreaterThanOrEqual(190);
   });
 
-  // Known defect, for "Changes owners can live with": when the remediator's invocation fails after the fix
-  // landed, the workflow retries apply, which finds the resource compliant and returns no undo; the
-  // REMEDIATED record then cannot be undone. Needs an idempotency record of the first apply.
-  it.failing('every REMEDIATED record carries the undo, even when the invocation failed after the fix', () => {
+  // Failed (it.failing) until the remediators kept each fix's undo (remediators/applied-fixes.ts): when the
+  // invocation failed after the fix landed, the retried apply found the resource compliant and returned no
+  // undo, so the REMEDIATED record could not be undone (6 to 15 of 200).
+  it('every REMEDIATED record carries the undo, even when the invocation failed after the fix', () => {
     expect(report.remediatedWithoutUndo).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { GetStageCommand } from '@aws-sdk/client-api-gateway';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppliedFixes } from '../../remediators/applied-fixes';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
@@ -26,6 +28,7 @@ import { join } from 'node:path';
 
 const REGION = 'eu-west-1';
 const OBSERVED_REQUESTS = join(__dirname, '..', 'fixtures', 'iam', 'observed-requests.json');
+const COUNTERS_TABLE = 'warden-blastradius';
 const settingsOf = <Id extends CheckId>(check: Id) => CATALOGUE.find((entry) => entry.id === check)!.settings.parse({}) as CheckSettings<Id>;
 
 describeWithEmulator('AWS emulator (moto): every check end to end over the wire', () => {
@@ -34,6 +37,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
   const log = new SdkCallLog();
   let clients: AwsClients;
   let probe: AwsClients;
+  let appliedFixes: AppliedFixes;
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -41,6 +45,16 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     account = await provisionSampleAccount(REGION);
     clients = log.clients(REGION);
     probe = new SdkCallLog().clients(REGION);
+    // The member's counters table, named after its construct as the IAM layer expects (Member/BlastRadius).
+    await probe.dynamodb.send(
+      new CreateTableCommand({
+        TableName: COUNTERS_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      }),
+    );
+    appliedFixes = new AppliedFixes(DynamoDBDocumentClient.from(clients.dynamodb), COUNTERS_TABLE);
   }, 60_000);
 
   afterAll(() => moto?.stop());
@@ -60,7 +74,8 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     const evaluation = await judge(check, resourceArn);
     const finding = findingFor(ref(check, resourceArn), evaluation);
     const remediator = remediatorFor(check);
-    const context = { baselineWebAclArn: account.baselineWebAclArn };
+    // As the Lambda's context has it: the undo of each fix kept in the member's counters table.
+    const context = { baselineWebAclArn: account.baselineWebAclArn, appliedFixes };
     const plan = remediator.plan(finding, settingsOf(check), context);
     const applied = await log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), clients, context));
     return { evaluation, finding, plan, applied, remediator };
@@ -133,6 +148,11 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const stage = await probe.apigateway.send(new GetStageCommand({ restApiId: account.restApiId, stageName: 'prod' }));
       expect(stage.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: 100, throttlingBurstLimit: 200 });
       expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      // The workflow retries an invocation that failed after the fix: the retry reports that fix and its undo.
+      const retried = await log.as(`Remediator-${check}`, () =>
+        remediatorFor(check).apply(finding, settingsOf(check), clients, { baselineWebAclArn: account.baselineWebAclArn, appliedFixes }),
+      );
+      expect(retried).toEqual({ changed: true, undo: applied.undo });
       await undo(check, applied.undo);
       const restored = await probe.apigateway.send(new GetStageCommand({ restApiId: account.restApiId, stageName: 'prod' }));
       expect(restored.methodSettings?.['*/*']).toMatchObject({ throttlingRateLimit: -1, throttlingBurstLimit: -1 });

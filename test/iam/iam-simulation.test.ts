@@ -124,8 +124,30 @@ describe('every request each member function makes is allowed by its synthesized
   it.each(cases)('%s: %s on %s', (caller, _action, _resource, request) => expectAllowed(caller, request));
 });
 
+/**
+ * The emulator layers name each Warden table after its construct (Member/BlastRadius → warden-blastradius):
+ * here each request names the table the template deploys, in its ARN and its encryption context.
+ */
+function deployedTables(template: typeof MEMBER, target: DeploymentTarget): (request: IamRequest) => IamRequest {
+  const tables = resourcesOfType(template, 'AWS::DynamoDB::Table').map(([logicalId, table]) => ({
+    emulated: `warden-${String(table.Metadata?.['aws:cdk:path']).split('/').at(-2)?.toLowerCase()}`,
+    deployed: String(resolveIntrinsics({ Ref: logicalId }, template, target)),
+  }));
+  return (request) =>
+    JSON.parse(
+      tables.reduce(
+        (text, table) => text.replace(new RegExp(`(?<=table/|")${table.emulated}(?=["/])`, 'g'), table.deployed),
+        JSON.stringify(request),
+      ),
+    ) as IamRequest;
+}
+
 async function expectAllowed(caller: string, request: IamRequest): Promise<void> {
-  await expectRoleAllowed(functionRole(MEMBER_FILE, MEMBER, `/${caller}/Function/Resource`, MEMBER_TARGET), request, MEMBER_TARGET);
+  await expectRoleAllowed(
+    functionRole(MEMBER_FILE, MEMBER, `/${caller}/Function/Resource`, MEMBER_TARGET),
+    deployedTables(MEMBER, MEMBER_TARGET)(request),
+    MEMBER_TARGET,
+  );
 }
 
 async function expectRoleAllowed(role: SynthesizedRole, request: IamRequest, target: DeploymentTarget, keyOf = kmsKey): Promise<void> {
@@ -148,18 +170,7 @@ describe('every request each hub function makes is allowed by its synthesized ro
     string,
     IamRequest[]
   >;
-  const tables = resourcesOfType(HUB, 'AWS::DynamoDB::Table').map(([logicalId, table]) => ({
-    emulated: `warden-${String(table.Metadata?.['aws:cdk:path']).split('/').at(-2)?.toLowerCase()}`,
-    deployed: String(resolveIntrinsics({ Ref: logicalId }, HUB, HUB_TARGET)),
-  }));
-  /** The request with each emulated table name (in its ARN and its encryption context) the deployed one. */
-  const deployed = (request: IamRequest): IamRequest =>
-    JSON.parse(
-      tables.reduce(
-        (text, table) => text.replace(new RegExp(`(?<=table/|")${table.emulated}(?=["/])`, 'g'), table.deployed),
-        JSON.stringify(request),
-      ),
-    ) as IamRequest;
+  const deployed = deployedTables(HUB, HUB_TARGET);
   const hubKey = (resource: string, target: DeploymentTarget) => {
     const keys = resourcesOfType(HUB, 'AWS::KMS::Key');
     if (!resource.endsWith(':key/1234abcd-12ab-34cd-56ef-1234567890ab') || keys.length !== 1) return kmsKey(resource, target);

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppliedFixes } from '../../remediators/applied-fixes';
 import { createAuditTable } from '../../cli/local-dynamodb';
 import { AuditStore } from '../../core/audit/audit-store';
 import { recordFromEvent } from '../../core/audit/audit-writer';
@@ -169,7 +170,9 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
           const payload = parameters as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
           const result =
             payload.action === 'apply'
-              ? await remediator.apply(payload.finding, payload.settings, clients, {})
+              ? await remediator.apply(payload.finding, payload.settings, clients, {
+                  appliedFixes: new AppliedFixes(DynamoDBDocumentClient.from(clients.dynamodb), 'counters', () => NOW),
+                })
               : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
           // The function did its work, then its invocation failed (the runtime died, the response was lost).
           if (payload.action === 'apply' && roll() < options.rate / 4) {

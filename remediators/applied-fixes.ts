@@ -1,0 +1,32 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
+/** How long the undo of a fix is kept for a retried invocation to find (the counters table's TTL). */
+const KEEP_SECONDS = 30 * 86400;
+
+/**
+ * The undo of each fix a remediator made, by finding, in the member's counters table. When an invocation
+ * fixes a resource and then fails to answer (the runtime died, the response was lost), the workflow
+ * retries; the retry finds the resource compliant, and without this record would return no undo, so
+ * the REMEDIATED record could never be undone.
+ */
+export class AppliedFixes {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async recorded(findingId: string): Promise<unknown> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `fix#${findingId}` }, ConsistentRead: true }));
+    return Item?.['undo'];
+  }
+
+  async record(findingId: string, undo: unknown): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `fix#${findingId}`, undo, expiresAt: Math.floor(this.now().getTime() / 1000) + KEEP_SECONDS },
+      }),
+    );
+  }
+}

@@ -7,6 +7,7 @@ import {
   REJECTED_ERROR,
   TICKET_DETAIL_TYPE,
   type TerminalState,
+  AUDIT_EVENT_PATHS,
 } from '../core/events/bus-contract';
 
 /** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
@@ -63,15 +64,7 @@ function recordState(
     Resource: integration(resources, 'events:putEvents'),
     Parameters: putEvent(resources, AUDIT_DETAIL_TYPE, {
       state,
-      'findingId.$': '$.finding.findingId',
-      'check.$': '$.finding.check',
-      'resourceArn.$': '$.finding.resourceArn',
-      'region.$': '$.finding.region',
-      'executionArn.$': '$$.Execution.Id',
-      'time.$': '$$.State.EnteredTime',
-      'dryRun.$': '$.decision.dryRun',
-      'mode.$': '$.decision.mode',
-      'decidedBy.$': '$.decision.decidedBy',
+      ...Object.fromEntries(Object.entries(AUDIT_EVENT_PATHS).map(([field, path]) => [`${field}.$`, path])),
       ...extra,
     }),
     ResultPath: null,

@@ -14,3 +14,19 @@ export const TICKET_DETAIL_TYPE = 'Warden Ticket Requested';
 
 /** Error names the approval callback uses (SendTaskFailure `error`). */
 export const REJECTED_ERROR = 'Warden.Rejected';
+
+/**
+ * Every audit event's detail, as the workflow fills it from its input (JSONPath) and the hub's audit
+ * writer reads it: one definition for both sides. States may add more (approval, undo, error, ticket).
+ */
+export const AUDIT_EVENT_PATHS = {
+  findingId: '$.finding.findingId',
+  check: '$.finding.check',
+  resourceArn: '$.finding.resourceArn',
+  region: '$.finding.region',
+  executionArn: '$$.Execution.Id',
+  time: '$$.State.EnteredTime',
+  dryRun: '$.decision.dryRun',
+  mode: '$.decision.mode',
+  decidedBy: '$.decision.decidedBy',
+} as const;

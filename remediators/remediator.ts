@@ -1,11 +1,11 @@
 import type { CheckId, CheckSettings } from '../core/catalogue';
-import type { AwsClients } from '../core/aws/clients';
+import type { AwsClients, ServiceName } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import type { PollOptions } from '../detectors/fetch-settled';
 
 /** One SDK call a remediator makes, named as `warden simulate` and Slack show it. No secret values. */
 export interface PlannedCall {
-  readonly client: 'DynamoDB' | 'APIGateway' | 'WAFV2' | 'Lambda' | 'SecretsManager' | 'KMS';
+  readonly client: ServiceName;
   readonly operation: string;
   readonly input: Readonly<Record<string, unknown>>;
 }

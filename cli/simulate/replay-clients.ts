@@ -1,12 +1,5 @@
-import * as apigateway from '@aws-sdk/client-api-gateway';
-import * as dynamodb from '@aws-sdk/client-dynamodb';
-import * as kms from '@aws-sdk/client-kms';
-import * as lambda from '@aws-sdk/client-lambda';
-import * as secretsManager from '@aws-sdk/client-secrets-manager';
-import * as sfn from '@aws-sdk/client-sfn';
-import * as wafv2 from '@aws-sdk/client-wafv2';
 import { isDeepStrictEqual } from 'node:util';
-import type { AwsClients } from '../../core/aws/clients';
+import { type AwsClients, CLIENT_CLASSES } from '../../core/aws/clients';
 import { WardenError } from '../../core/errors';
 import type { RecordedResponse, Snapshot } from './snapshot';
 
@@ -16,15 +9,11 @@ export class SnapshotMissError extends WardenError {
 }
 
 type Module = Record<string, unknown>;
-const MODULES: Record<string, Module> = {
-  DynamoDB: dynamodb,
-  APIGateway: apigateway,
-  WAFV2: wafv2,
-  Lambda: lambda,
-  KMS: kms,
-  SecretsManager: secretsManager,
-  SFN: sfn,
-};
+/** Each client's SDK package, by its service name (as snapshots and plans name it). */
+const MODULES: Record<string, Module> = Object.fromEntries(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the packages CLIENT_CLASSES names
+  Object.values(CLIENT_CLASSES).map(({ module, service }) => [service, require(module) as Module]),
+);
 
 /** The SDK's own exception class for a recorded error, so `instanceof` checks behave as against AWS. */
 function recordedError(client: string, error: { name: string; message: string }): Error {
@@ -62,14 +51,10 @@ export function replayClients(snapshot: Snapshot, calls: string[] = []): AwsClie
     );
     return client;
   };
-  return {
-    region: snapshot.region,
-    dynamodb: wire(new dynamodb.DynamoDBClient(config), 'DynamoDB'),
-    apigateway: wire(new apigateway.APIGatewayClient(config), 'APIGateway'),
-    wafv2: wire(new wafv2.WAFV2Client(config), 'WAFV2'),
-    lambda: wire(new lambda.LambdaClient(config), 'Lambda'),
-    kms: wire(new kms.KMSClient(config), 'KMS'),
-    secretsManager: wire(new secretsManager.SecretsManagerClient(config), 'SecretsManager'),
-    sfn: wire(new sfn.SFNClient(config), 'SFN'),
-  };
+  const clients: Record<string, unknown> = { region: snapshot.region };
+  for (const [name, { className, service }] of Object.entries(CLIENT_CLASSES)) {
+    const Client = MODULES[service]?.[className] as new (configuration: typeof config) => object;
+    clients[name] = wire(new Client(config), service);
+  }
+  return clients as unknown as AwsClients;
 }

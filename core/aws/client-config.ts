@@ -20,16 +20,23 @@ export interface ClientOptions {
 /** The clients Warden's checks can declare (the keys of `AwsClients` but `region`). */
 export type ClientName = keyof typeof CLIENT_CLASSES;
 
-/** Where each client lives in the SDK: the Lambda entries generated at synth import exactly the ones a check declares. */
+/**
+ * Where each client lives in the SDK, and its service name. The Lambda entries generated at synth import
+ * exactly the ones a check declares; the CLI's clients and simulate's replay clients are built from this
+ * table too, so a new service is this line and its type in `AwsClients` (core/aws/clients.ts).
+ */
 export const CLIENT_CLASSES = {
-  dynamodb: { module: '@aws-sdk/client-dynamodb', className: 'DynamoDBClient' },
-  apigateway: { module: '@aws-sdk/client-api-gateway', className: 'APIGatewayClient' },
-  wafv2: { module: '@aws-sdk/client-wafv2', className: 'WAFV2Client' },
-  lambda: { module: '@aws-sdk/client-lambda', className: 'LambdaClient' },
-  kms: { module: '@aws-sdk/client-kms', className: 'KMSClient' },
-  secretsManager: { module: '@aws-sdk/client-secrets-manager', className: 'SecretsManagerClient' },
-  sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient' },
-} as const satisfies Readonly<Record<string, { readonly module: string; readonly className: string }>>;
+  dynamodb: { module: '@aws-sdk/client-dynamodb', className: 'DynamoDBClient', service: 'DynamoDB' },
+  apigateway: { module: '@aws-sdk/client-api-gateway', className: 'APIGatewayClient', service: 'APIGateway' },
+  wafv2: { module: '@aws-sdk/client-wafv2', className: 'WAFV2Client', service: 'WAFV2' },
+  lambda: { module: '@aws-sdk/client-lambda', className: 'LambdaClient', service: 'Lambda' },
+  kms: { module: '@aws-sdk/client-kms', className: 'KMSClient', service: 'KMS' },
+  secretsManager: { module: '@aws-sdk/client-secrets-manager', className: 'SecretsManagerClient', service: 'SecretsManager' },
+  sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient', service: 'SFN' },
+} as const satisfies Readonly<Record<string, { readonly module: string; readonly className: string; readonly service: string }>>;
+
+/** A client's name as the SDK reports it (`DynamoDB` for DynamoDBClient): plans, snapshots and call logs use it. */
+export type ServiceName = (typeof CLIENT_CLASSES)[ClientName]['service'];
 
 /** The configuration every Warden client gets, in a Lambda and in the CLI alike. */
 export function clientConfig(options: ClientOptions) {

@@ -1,14 +1,14 @@
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { WAFV2Client } from '@aws-sdk/client-wafv2';
-import { clientConfig, type ClientOptions } from './client-config';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { CLIENT_CLASSES, clientConfig, type ClientOptions } from './client-config';
 
 export { CLIENT_CLASSES, clientConfig } from './client-config';
-export type { ClientName, ClientOptions } from './client-config';
+export type { ClientName, ClientOptions, ServiceName } from './client-config';
 
 /**
  * The SDK clients Warden's detectors and remediators use, created on first use. They honour the
@@ -26,36 +26,20 @@ export interface AwsClients {
   readonly sfn: SFNClient;
 }
 
-/** Lazily built clients for one region; each is constructed the first time it is used. */
+/** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */
 export function createAwsClients(options: ClientOptions): AwsClients {
   const config = clientConfig(options);
-  const cache = new Map<string, unknown>();
-  const lazy = <T>(key: string, build: () => T): T => {
-    if (!cache.has(key)) cache.set(key, build());
-    return cache.get(key) as T;
-  };
-  return {
-    region: options.region,
-    get dynamodb() {
-      return lazy('dynamodb', () => new DynamoDBClient(config));
-    },
-    get apigateway() {
-      return lazy('apigateway', () => new APIGatewayClient(config));
-    },
-    get wafv2() {
-      return lazy('wafv2', () => new WAFV2Client(config));
-    },
-    get lambda() {
-      return lazy('lambda', () => new LambdaClient(config));
-    },
-    get kms() {
-      return lazy('kms', () => new KMSClient(config));
-    },
-    get secretsManager() {
-      return lazy('secretsManager', () => new SecretsManagerClient(config));
-    },
-    get sfn() {
-      return lazy('sfn', () => new SFNClient(config));
-    },
-  };
+  const clients: Record<string, unknown> = { region: options.region };
+  for (const [name, { module, className }] of Object.entries(CLIENT_CLASSES)) {
+    let client: unknown;
+    Object.defineProperty(clients, name, {
+      enumerable: true,
+      get() {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, named by CLIENT_CLASSES
+        client ??= new (require(module) as Record<string, new (configuration: typeof config) => unknown>)[className]!(config);
+        return client;
+      },
+    });
+  }
+  return clients as unknown as AwsClients;
 }

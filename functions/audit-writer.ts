@@ -3,12 +3,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditStore } from '../core/audit/audit-store';
 import { recordFromEvent } from '../core/audit/audit-writer';
 import { MalformedEventError } from '../core/events/errors';
-import { lambdaHandler, observability, requiredEnv } from './runtime';
+import { lambdaClientConfig, lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-audit-writer');
 const { tracer, log, counters } = tools;
 const store = new AuditStore(
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region: process.env['AWS_REGION'] })), {
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), {
     marshallOptions: { removeUndefinedValues: true },
   }),
   requiredEnv('WARDEN_AUDIT_TABLE'),

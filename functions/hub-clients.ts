@@ -5,16 +5,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WebClient } from '@slack/web-api';
 import { SecretValues } from '../core/secrets/secret-values';
 import type { Policy } from '../core/policy/schema';
+import { lambdaClientConfig } from './runtime';
 
 /** The hub functions' shared clients, built once per container. */
 export function hubClients(tracer: { captureAWSv3Client<T>(client: T): T }) {
-  const region = process.env['AWS_REGION'];
+  // Request timeouts and adaptive retries, as every Warden client has them.
+  const config = lambdaClientConfig();
   return {
-    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({ region })), {
+    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(config)), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-    secrets: new SecretValues(tracer.captureAWSv3Client(new SecretsManagerClient({ region }))),
-    sts: tracer.captureAWSv3Client(new STSClient({ region })),
+    secrets: new SecretValues(tracer.captureAWSv3Client(new SecretsManagerClient(config))),
+    sts: tracer.captureAWSv3Client(new STSClient(config)),
   };
 }
 

@@ -9,6 +9,8 @@ import { lambdaClientConfig, lambdaHandler, observability, requiredEnv, tracedCl
 
 export interface RemediatorEvent<Id extends CheckId> {
   readonly action: 'apply' | 'verify';
+  /** The workflow execution's name: one per finding and episode. */
+  readonly execution?: string;
   readonly finding: Finding;
   readonly settings: CheckSettings<Id>;
 }
@@ -39,7 +41,14 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
         log.info('verified', { ...where, status: evaluation.status });
         return evaluation;
       }
-      const result = await remediator.apply(event.finding, event.settings, traced, context);
+      const result = await remediator.apply(event.finding, event.settings, traced, {
+        ...context,
+        ...(event.execution ? { execution: event.execution } : {}),
+      });
+      if (result.undoNotKept) {
+        log.warn('the fix is applied but its undo could not be kept for a retry', { ...where, error: result.undoNotKept });
+        counters.count('UndoNotKept');
+      }
       counters.count(result.changed ? 'Remediated' : 'AlreadyCompliant');
       log.info(result.changed ? 'remediated' : 'already compliant, nothing changed', where);
       return result;

@@ -33,12 +33,24 @@ export function lambdaHandler<Event, Result>(
 ): (event: Event, context: Context) => Promise<Result> {
   return async (event, context) => {
     tools.logger.addContext(context);
-    tools.metrics.captureColdStartMetric(context?.functionName);
-    tools.tracer.annotateColdStart();
-    tools.tracer.addServiceNameAnnotation();
+    tools.metrics.captureColdStartMetric(context.functionName);
+    // Lambda's own segment cannot be annotated: as Powertools' middleware does, trace the handler in a
+    // `## <handler>` subsegment, annotated with the cold start and the service, with any error as metadata.
+    const parent = tools.tracer.isTracingEnabled() ? tools.tracer.getSegment() : undefined;
+    const subsegment = parent?.addNewSubsegment(`## ${process.env['_HANDLER'] ?? 'handler'}`);
+    if (subsegment) {
+      tools.tracer.setSegment(subsegment);
+      tools.tracer.annotateColdStart();
+      tools.tracer.addServiceNameAnnotation();
+    }
     try {
       return await handler(event, context);
+    } catch (error) {
+      if (subsegment) tools.tracer.addErrorAsMetadata(error as Error);
+      throw error;
     } finally {
+      subsegment?.close();
+      if (parent) tools.tracer.setSegment(parent);
       tools.metrics.publishStoredMetrics();
       tools.logger.resetKeys();
     }

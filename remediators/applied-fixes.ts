@@ -4,7 +4,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 const KEEP_SECONDS = 30 * 86400;
 
 /**
- * The undo of each fix a remediator made, by finding, in the member's counters table. When an invocation
+ * The undo of each fix a remediator made, by workflow execution (one per finding and episode), in the
+ * member's counters table. When an invocation
  * fixes a resource and then fails to answer (the runtime died, the response was lost), the workflow
  * retries; the retry finds the resource compliant, and without this record would return no undo, so
  * the REMEDIATED record could never be undone.
@@ -16,16 +17,16 @@ export class AppliedFixes {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async recorded(findingId: string): Promise<unknown> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `fix#${findingId}` }, ConsistentRead: true }));
+  async recorded(execution: string): Promise<unknown> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `fix#${execution}` }, ConsistentRead: true }));
     return Item?.['undo'];
   }
 
-  async record(findingId: string, undo: unknown): Promise<void> {
+  async record(execution: string, undo: unknown): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `fix#${findingId}`, undo, expiresAt: Math.floor(this.now().getTime() / 1000) + KEEP_SECONDS },
+        Item: { pk: `fix#${execution}`, undo, expiresAt: Math.floor(this.now().getTime() / 1000) + KEEP_SECONDS },
       }),
     );
   }

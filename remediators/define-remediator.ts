@@ -54,14 +54,22 @@ export function defineRemediator<
       const state = await fetchSettled(detector, finding, settings, clients);
       if (!state) throw new FatalRemediationError(`${finding.resourceArn} no longer exists`);
       const evaluation = await detector.evaluate(state, settings);
+      // One record per execution (finding and episode): a later episode never reports an earlier one's fix.
+      const key = context.execution;
       if (evaluation.status !== 'NON_COMPLIANT') {
-        // Compliant by now: maybe because an earlier invocation of this fix changed it and then failed to
-        // answer. Its undo was recorded, and the retry reports that fix, so it can still be undone.
-        const earlier = (await context.appliedFixes?.recorded(finding.findingId)) as Undo | undefined;
+        // Compliant by now: maybe because an earlier invocation of this execution fixed it and then failed
+        // to answer. Its undo was kept, and the retry reports that fix, so it can still be undone.
+        const earlier = key ? ((await context.appliedFixes?.recorded(key)) as Undo | undefined) : undefined;
         return earlier === undefined ? { changed: false } : { changed: true, undo: earlier };
       }
       const result = await parts.fix({ state, evaluation }, finding, settings, clients, context);
-      if (result.changed && result.undo !== undefined) await context.appliedFixes?.record(finding.findingId, result.undo);
+      if (!key || !result.changed || result.undo === undefined || !context.appliedFixes) return result;
+      try {
+        await context.appliedFixes.record(key, result.undo);
+      } catch (error) {
+        // The fix is made and its undo is in this answer: failing now would lose both. Say so instead.
+        return { ...result, undoNotKept: (error as { name?: string }).name ?? 'Error' };
+      }
       return result;
     },
     verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),

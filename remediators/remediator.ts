@@ -20,8 +20,10 @@ export interface RemediationPlan {
 export interface RemediationContext {
   /** The member stack's baseline web ACL in this region. */
   readonly baselineWebAclArn?: string;
+  /** The workflow execution this apply belongs to (finding and episode); the undo it keeps is keyed by it. */
+  readonly execution?: string;
   /** Where each fix's undo is kept for a retried invocation (remediators/applied-fixes.ts); absent offline. */
-  readonly appliedFixes?: { recorded(findingId: string): Promise<unknown>; record(findingId: string, undo: unknown): Promise<void> };
+  readonly appliedFixes?: { recorded(execution: string): Promise<unknown>; record(execution: string, undo: unknown): Promise<void> };
 }
 
 export interface ApplyResult<Undo> {
@@ -29,6 +31,8 @@ export interface ApplyResult<Undo> {
   readonly changed: boolean;
   /** What undo needs to restore the previous state; redacted (never a secret value). */
   readonly undo?: Undo;
+  /** The fix is applied, but keeping its undo for a retry failed (the error's name); the undo is still here. */
+  readonly undoNotKept?: string;
 }
 
 /** One check's fix: exact, minimal, verified and reversible. */

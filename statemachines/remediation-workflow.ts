@@ -116,7 +116,8 @@ function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: W
     Resource: integration(resources, 'lambda:invoke'),
     Parameters: {
       FunctionName: resources.remediatorFunctionArns[check],
-      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings' },
+      // The execution's name (finding and episode) keys the undo each fix keeps for a retried invocation.
+      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings', 'execution.$': '$$.Execution.Name' },
     },
     ResultSelector: { 'result.$': '$.Payload' },
     ResultPath: action === 'apply' ? '$.remediation' : '$.verification',

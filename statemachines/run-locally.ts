@@ -45,7 +45,7 @@ export async function runLocally(
       ...(options.skipRetryWaits ? { retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, 0])) } : {}),
     },
     context: {
-      Execution: { Id: options.executionArn, Input: input, StartTime: options.now.toISOString() },
+      Execution: { Id: options.executionArn, Name: options.executionArn.split(':').at(-1) ?? '', Input: input, StartTime: options.now.toISOString() },
       State: { EnteredTime: options.now.toISOString() },
       ...(options.taskToken ? { Task: { Token: options.taskToken } } : {}),
     } as never,

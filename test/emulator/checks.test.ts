@@ -75,7 +75,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     const finding = findingFor(ref(check, resourceArn), evaluation);
     const remediator = remediatorFor(check);
     // As the Lambda's context has it: the undo of each fix kept in the member's counters table.
-    const context = { baselineWebAclArn: account.baselineWebAclArn, appliedFixes };
+    const context = { baselineWebAclArn: account.baselineWebAclArn, appliedFixes, execution: `${finding.findingId}-1` };
     const plan = remediator.plan(finding, settingsOf(check), context);
     const applied = await log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), clients, context));
     return { evaluation, finding, plan, applied, remediator };
@@ -150,7 +150,11 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
       // The workflow retries an invocation that failed after the fix: the retry reports that fix and its undo.
       const retried = await log.as(`Remediator-${check}`, () =>
-        remediatorFor(check).apply(finding, settingsOf(check), clients, { baselineWebAclArn: account.baselineWebAclArn, appliedFixes }),
+        remediatorFor(check).apply(finding, settingsOf(check), clients, {
+          baselineWebAclArn: account.baselineWebAclArn,
+          appliedFixes,
+          execution: `${finding.findingId}-1`,
+        }),
       );
       expect(retried).toEqual({ changed: true, undo: applied.undo });
       await undo(check, applied.undo);

@@ -189,6 +189,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
         plan,
       }),
     );
+    expect(outcome.error).toBeUndefined();
     expect(outcome).toMatchObject({ loaded: true, result: 'posted' });
     const approvalId = approvalIdPosted();
     expect(approvalId).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -3,7 +3,8 @@
  * Runs one deployed bundle in this fresh Node process, as Lambda would: require index.js, check the
  * handler export, optionally invoke it once, and print one JSON line the test reads.
  *   node bundle-runner.cjs <bundle dir> <handler export> [event json] [context json]
- * With WARDEN_FAST_TIMERS=1, timers wait at most 5 ms, so a bounded poll (12 x 5 s) runs in milliseconds.
+ * With WARDEN_FAST_TIMERS=1, Warden's timers wait at most 5 ms, so a bounded poll (12 x 5 s) runs in milliseconds
+ * (the SDK's connection and request timeouts are left as they are).
  * With WARDEN_SAAS_REDIRECT, Slack, Jira and GitHub calls go to that loopback fake (saas-redirect.cjs).
  */
 const { join } = require('node:path');
@@ -11,7 +12,9 @@ require('./saas-redirect.cjs');
 
 if (process.env.WARDEN_FAST_TIMERS === '1') {
   const realSetTimeout = global.setTimeout;
-  global.setTimeout = (callback, ms, ...args) => realSetTimeout(callback, Math.min(Number(ms) || 0, 5), ...args);
+  // The SDK's own connection and request timeouts keep their length: only Warden's waits are shortened.
+  global.setTimeout = (callback, ms, ...args) =>
+    realSetTimeout(callback, /node-http-handler/.test(new Error().stack || '') ? ms : Math.min(Number(ms) || 0, 5), ...args);
 }
 
 const [dir, exportName, eventJson, contextJson] = process.argv.slice(2);

@@ -167,10 +167,16 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
         },
         async invoke(parameters) {
           failBefore(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']);
-          const payload = parameters as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
+          const payload = parameters as {
+            action: 'apply' | 'verify';
+            finding: Finding;
+            settings: { rateLimit: number; burstLimit: number };
+            execution: string;
+          };
           const result =
             payload.action === 'apply'
               ? await remediator.apply(payload.finding, payload.settings, clients, {
+                  execution: payload.execution,
                   appliedFixes: new AppliedFixes(DynamoDBDocumentClient.from(clients.dynamodb), 'counters', () => NOW),
                 })
               : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });

@@ -88,4 +88,40 @@ describe('defineRemediator', () => {
       status: 'COMPLIANT',
     });
   });
+
+  describe('the undo kept for a retried invocation', () => {
+    const store = () => {
+      const kept = new Map<string, unknown>();
+      return {
+        kept,
+        recorded: (key: string) => Promise.resolve(kept.get(key)),
+        record: (key: string, undo: unknown) => Promise.resolve(void kept.set(key, undo)),
+      };
+    };
+
+    it('a retry of the same execution reports the fix and its undo; a later episode of the finding does not', async () => {
+      const appliedFixes = store();
+      await remediatorWith([state(false)]).remediator.apply(finding, settings, clients, { appliedFixes, execution: 'f-1' });
+      const compliant = remediatorWith([state(true)]).remediator;
+      await expect(compliant.apply(finding, settings, clients, { appliedFixes, execution: 'f-1' })).resolves.toEqual({
+        changed: true,
+        undo: { before: 'x' },
+      });
+      await expect(compliant.apply(finding, settings, clients, { appliedFixes, execution: 'f-2' })).resolves.toEqual({ changed: false });
+    });
+
+    it('a fix whose undo cannot be kept still answers with the undo, and says it was not kept', async () => {
+      const failing = {
+        recorded: () => Promise.resolve(undefined),
+        record: () => Promise.reject(Object.assign(new Error('denied'), { name: 'AccessDeniedException' })),
+      };
+      await expect(
+        remediatorWith([state(false)]).remediator.apply(finding, settings, clients, { appliedFixes: failing, execution: 'f-1' }),
+      ).resolves.toEqual({
+        changed: true,
+        undo: { before: 'x' },
+        undoNotKept: 'AccessDeniedException',
+      });
+    });
+  });
 });

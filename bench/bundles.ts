@@ -43,6 +43,8 @@ function sdkClients(entry: string): string[] {
     (match) => `${match[2]}#${match[1]}`,
   );
   if (/\/detector-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
+  // A remediator keeps each fix's undo in the counters table (remediators/applied-fixes.ts).
+  if (/\/remediator-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-dynamodb#DynamoDBClient');
   if (text.includes("from './hub-clients'")) {
     direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
   }

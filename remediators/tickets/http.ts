@@ -35,6 +35,13 @@ export interface RetryOptions {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** How the retries wait: the options' sleep (tests), else a real timer. */
+export const sleeperOf = (options: RetryOptions): ((ms: number) => Promise<void>) => options.sleep ?? realSleep;
+
+/** Exponential backoff with full jitter before retry number `attempt` (1, 2, …). */
+const jitteredBackoffMs = (options: RetryOptions, attempt: number): number =>
+  Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
+
 /** Retry-After in seconds or as an HTTP date, in milliseconds. */
 function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
@@ -57,7 +64,7 @@ const isRedirect = (error: unknown): boolean => {
  */
 export async function requestJson(url: string, init: RequestInit, options: RetryOptions = {}): Promise<{ status: number; body: unknown }> {
   const attempts = options.attempts ?? 5;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = sleeperOf(options);
   const host = new URL(url).host;
   let last: { status?: number; cause?: unknown } = {};
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
@@ -68,7 +75,7 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
       if (isRedirect(cause)) throw new TicketRedirectError(`${host} answered with a redirect, which Warden never follows`, undefined);
       last = { cause };
       if (options.retryUnknownOutcome === false) break;
-      if (attempt < attempts) await sleep(Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1)));
+      if (attempt < attempts) await sleep(jitteredBackoffMs(options, attempt));
       continue;
     }
     const text = await response.text();
@@ -82,10 +89,7 @@ export async function requestJson(url: string, init: RequestInit, options: Retry
     }
     last = { status: response.status };
     if (response.status !== 429 && (response.status < 500 || options.retryUnknownOutcome === false)) break;
-    if (attempt < attempts) {
-      const backoff = Math.random() * Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
-      await sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? backoff);
-    }
+    if (attempt < attempts) await sleep(retryAfterMs(response.headers.get('retry-after'), Date.now()) ?? jitteredBackoffMs(options, attempt));
   }
   throw new TicketProviderError(`${host} refused the ticket${last.status ? ` (HTTP ${last.status})` : ' (no response)'}`, last.status, {
     cause: last.cause,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { requestJson, type RetryOptions, TicketProviderError, TicketRedirectError } from './http';
+import { requestJson, type RetryOptions, sleeperOf, TicketProviderError, TicketRedirectError } from './http';
 import { renderMarkdown, type TicketContent } from './ticket-request';
 
 export interface OpenedTicket {
@@ -33,7 +33,7 @@ async function findOrCreate(
   retry: RetryOptions = {},
 ): Promise<OpenedTicket> {
   const attempts = retry.attempts ?? 3;
-  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = sleeperOf(retry);
   for (let attempt = 1; ; attempt += 1) {
     const existing = await find();
     if (existing) return existing;
@@ -41,7 +41,8 @@ async function findOrCreate(
       return await create();
     } catch (error) {
       if (!mayHaveCreated(error) || attempt >= attempts) throw error;
-      await sleep(Math.min(retry.maxDelayMs ?? 20_000, (retry.baseDelayMs ?? 2_000) * 2 ** (attempt - 1)));
+      // No jitter here: the wait is for the provider's search to catch up with a create, so it must not be near 0.
+      await sleep(Math.min(retry.maxDelayMs ?? 20_000, 2_000 * 2 ** (attempt - 1)));
     }
   }
 }

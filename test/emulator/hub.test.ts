@@ -73,6 +73,19 @@ const envelope = (detailType: string, detail: Record<string, unknown>) => ({
   detail,
 });
 
+/** An EventBridge schedule's event, as the hub's scheduled functions receive it. */
+const scheduledEvent = (id: string) => ({
+  version: '0',
+  id,
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: MOTO_ACCOUNT,
+  region: HUB_REGION,
+  time: new Date().toISOString(),
+  resources: [],
+  detail: {},
+});
+
 const finding = (functionName = 'checkout', findingId = '0123456789abcdef0123456789abcdef01234567') => ({
   ...workflowInput({}, 'lambda-function-env-secrets').finding,
   findingId,
@@ -312,17 +325,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
   });
 
   it('the digest job chains the last hour of the audit trail', async () => {
-    const outcome = await invoke('AuditDigest', {
-      version: '0',
-      id: 'evt-digest',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: MOTO_ACCOUNT,
-      region: HUB_REGION,
-      time: new Date().toISOString(),
-      resources: [],
-      detail: {},
-    });
+    const outcome = await invoke('AuditDigest', scheduledEvent('evt-digest'));
     expect(outcome).toMatchObject({ loaded: true, result: { periods: [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d$/)] } });
     expect(await items('HubAuditTrail')).toEqual(expect.arrayContaining([expect.objectContaining({ pk: 'DIGEST', prevHash: null })]));
   });
@@ -352,17 +355,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
       { team: TEAM, channel: CHANNEL, ts: '1763632800.000200' },
       new Date(Date.now() - 2 * LEASE_MS),
     );
-    const outcome = await invoke('ApprovalExpiryMonitor', {
-      version: '0',
-      id: 'evt-schedule',
-      'detail-type': 'Scheduled Event',
-      source: 'aws.events',
-      account: MOTO_ACCOUNT,
-      region: HUB_REGION,
-      time: new Date().toISOString(),
-      resources: [],
-      detail: {},
-    });
+    const outcome = await invoke('ApprovalExpiryMonitor', scheduledEvent('evt-schedule'));
     expect(outcome).toMatchObject({ loaded: true, result: { nearingExpiry: 0, recovered: { delivered: 1 } } });
     expect(await store.get(stale.approvalId)).toMatchObject({ state: 'APPROVED' });
     expect(proxy.calls.filter((call) => call.operation === 'SendTaskSuccess').at(-1)).toMatchObject({ input: { taskToken: `${TASK_TOKEN}-stale` } });

@@ -9,7 +9,6 @@ import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { loadPolicyFile } from '../core/policy/parse-policy';
 import { detectResource } from '../detectors/detect';
 import { DETECTORS } from '../detectors/index';
-import { remediatorFor } from '../remediators/index';
 
 const ROOT = join(__dirname, '..');
 
@@ -25,20 +24,18 @@ function samples(): [CheckId, string][] {
   return CATALOGUE.filter((check) => found.has(check.id)).map((check) => [check.id, found.get(check.id)!]);
 }
 
-/** Events evaluated per second per check, warm: fetch (recorded SDK responses), evaluate, decide, plan. */
+/** Events evaluated per second per check, warm: fetch (recorded SDK responses), evaluate, decide (planning is the workflow's). */
 export async function benchDetectors(iterations = 400): Promise<Record<CheckId, number>> {
   const snapshot = loadSnapshot(join(ROOT, 'examples/snapshot.json'));
   const clients = replayClients(snapshot);
   const policy = loadPolicyFile(join(ROOT, 'examples/policy.yaml')).policy;
   const rates = {} as Record<CheckId, number>;
   for (const [check, resourceArn] of samples()) {
-    const remediator = remediatorFor(check);
     const deps = {
       detector: DETECTORS[check],
       clients,
       policy,
       organizationalUnits: [],
-      plan: (finding: never, settings: never) => remediator.plan(finding, settings, { baselineWebAclArn: snapshot.baselineWebAclArn ?? '' }),
       startWorkflow: () => Promise.resolve('started' as const),
       log: SILENT_LOG,
       metrics: NO_COUNTERS,

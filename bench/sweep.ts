@@ -7,7 +7,6 @@ import { sweep } from '../detectors/detect';
 import { CATALOGUE } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import { DETECTORS } from '../detectors/index';
-import { remediatorFor } from '../remediators/index';
 
 /** The sweep measured is that of the check on DynamoDB tables: the mock below is DynamoDB's API. */
 const TABLE_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::DynamoDB::Table')!;
@@ -87,7 +86,6 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
         } as unknown as AwsClients,
         policy,
         organizationalUnits: [],
-        plan: (finding, settings) => remediatorFor(TABLE_CHECK.id).plan(finding, settings, {}),
         startWorkflow: () => Promise.resolve('started'),
         log: SILENT_LOG,
         metrics: { count: (name, value = 1) => void (name === 'SweepResourceFailed' ? (failedResources += value) : NO_COUNTERS.count(name)) },

@@ -1,5 +1,5 @@
 import { CATALOGUE, type CheckId, type Mode } from '../core/catalogue';
-import type { WorkflowInput } from '../core/workflow-input';
+import type { WorkflowStart } from '../core/workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
 import { runLocally } from '../statemachines/run-locally';
@@ -7,7 +7,7 @@ import { runLocally } from '../statemachines/run-locally';
 export interface PathCounts {
   /** States entered: what Step Functions Standard bills as state transitions. */
   readonly transitions: number;
-  /** Remediator Lambda invocations (apply, verify). */
+  /** Remediator Lambda invocations (plan, apply, verify). */
   readonly remediatorInvocations: number;
   /** Audit records: one hub audit-writer invocation and one DynamoDB write each. */
   readonly auditRecords: number;
@@ -25,7 +25,8 @@ const DEFINITION = buildWorkflowDefinition({
   remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, ARN(`warden-remediator-${check.id}`)])) as Record<CheckId, string>,
 });
 
-function input(mode: Mode): WorkflowInput {
+/** As a detector starts it: without a plan, so the workflow's Plan state runs (one more invocation). */
+function input(mode: Mode): WorkflowStart {
   return {
     finding: {
       check: CATALOGUE[0].id,
@@ -50,7 +51,6 @@ function input(mode: Mode): WorkflowInput {
       settings: {},
       budget: { window: '2026-11-20T10', expiresAt: 0 },
     },
-    plan: { calls: [], notes: [] },
   };
 }
 
@@ -73,7 +73,7 @@ export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
         if (state.Resource?.includes('lambda:invoke')) counts.remediatorInvocations += 1;
         if (name === 'Request approval') return Promise.resolve({ actor: 'slack:U1', decision: 'APPROVED' });
         if (name === 'Open ticket') return Promise.resolve({ ticketKey: 'SEC-1' });
-        return Promise.resolve({ Payload: { evidence: {} } });
+        return Promise.resolve({ Payload: { evidence: {}, calls: [], notes: [] } });
       };
     }
     const run = await runLocally(DEFINITION, input(mode), handlers, {

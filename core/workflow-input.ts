@@ -25,11 +25,25 @@ export interface PlannedCallInput {
   readonly input: Readonly<Record<string, unknown>>;
 }
 
-/** The input of one remediation workflow execution; its name is the finding id. */
-export interface WorkflowInput {
+export interface PlanInput {
+  readonly calls: readonly PlannedCallInput[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * What a detector starts the remediation workflow with; the execution's name is the finding id and its
+ * episode. Detection does not plan: the workflow's Plan state asks the check's remediator. Only a finding
+ * the detector could not judge carries its own plan (no calls, and notes that say why).
+ */
+export interface WorkflowStart {
   readonly finding: Finding;
   readonly decision: Decision;
-  readonly plan: { readonly calls: readonly PlannedCallInput[]; readonly notes: readonly string[] };
+  readonly plan?: PlanInput;
+}
+
+/** The workflow's state once planned: what approvals, tickets and the audit trail are given. */
+export interface WorkflowInput extends WorkflowStart {
+  readonly plan: PlanInput;
 }
 
 /** The hour a fix is counted in, `2026-11-20T10`, and an expiry two hours later (epoch seconds, for TTL). */

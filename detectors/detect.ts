@@ -1,4 +1,4 @@
-import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { CheckId } from '../core/catalogue';
 import { parseArn } from '../core/aws/arns';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
@@ -9,7 +9,7 @@ import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
 import type { Counters, Log } from '../core/observability';
 import type { Policy } from '../core/policy/schema';
 import { resolvePolicy } from '../core/policy/resolve-policy';
-import { decisionOf, type WorkflowInput } from '../core/workflow-input';
+import { decisionOf, type WorkflowStart } from '../core/workflow-input';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
 
@@ -33,9 +33,7 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
   readonly policy: Policy;
   /** The account's organizational units, root first (for OU overrides). */
   readonly organizationalUnits: readonly string[];
-  /** The remediator's pure plan, shown in Slack, tickets, dry runs and `warden simulate`. */
-  plan(finding: Finding, settings: CheckSettings<Id>): WorkflowInput['plan'];
-  startWorkflow(input: WorkflowInput): Promise<'started' | 'duplicate'>;
+  startWorkflow(input: WorkflowStart): Promise<'started' | 'duplicate'>;
   readonly log: Log;
   readonly metrics: Counters;
   now(): Date;
@@ -51,7 +49,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   ref: ResourceRef & { check: Id },
   trigger: Finding['trigger'],
   deps: DetectionDeps<Id, State, Clients>,
-): Promise<{ outcome: ResourceOutcome; finding?: Finding; input?: WorkflowInput }> {
+): Promise<{ outcome: ResourceOutcome; finding?: Finding; input?: WorkflowStart }> {
   const context = { ...ref, organizationalUnits: deps.organizationalUnits, now: deps.now() };
   const preliminary = resolvePolicy(deps.policy, { ...context, tags: {} });
   if (!preliminary.enabled) return { outcome: 'disabled' };
@@ -119,7 +117,8 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   // A resource the detector could not judge goes on the record as reported, with why, and is never fixed.
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
   const decision = decisionOf(resolved, context.now);
-  const input: WorkflowInput = notEvaluated
+  // Detection does not plan the fix: the workflow asks the remediator (its Plan state), the CLI does likewise.
+  const input: WorkflowStart = notEvaluated
     ? {
         finding,
         decision: { ...decision, mode: 'report', decidedBy: 'not evaluated' },
@@ -130,7 +129,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
           ],
         },
       }
-    : { finding, decision, plan: deps.plan(finding, resolved.settings) };
+    : { finding, decision };
   for (const expired of resolved.expiredExemptions)
     deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
   const outcome = await deps.startWorkflow(input);

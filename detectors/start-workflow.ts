@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowInput } from '../core/workflow-input';
+import type { WorkflowStart } from '../core/workflow-input';
 import { episodeSeconds, type FindingEpisodes } from './finding-episodes';
 
 /**
@@ -7,7 +7,7 @@ import { episodeSeconds, type FindingEpisodes } from './finding-episodes';
  * duplicate event (same finding, episode still open) starts nothing and reports `duplicate`.
  */
 export function workflowStarter(sfn: SFNClient, stateMachineArn: string, episodes: FindingEpisodes, now: () => Date = () => new Date()) {
-  return async (input: WorkflowInput): Promise<'started' | 'duplicate'> => {
+  return async (input: WorkflowStart): Promise<'started' | 'duplicate'> => {
     const episode = await episodes.open(input.finding.findingId, now(), episodeSeconds(input.decision.approvalTimeoutSeconds));
     if (episode === 'busy') return 'duplicate';
     try {

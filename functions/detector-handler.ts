@@ -1,13 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
-import type { Finding } from '../core/finding';
 import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect';
 import type { Detector, FetchedState } from '../detectors/detector';
 import { FindingEpisodes } from '../detectors/finding-episodes';
 import { workflowStarter } from '../detectors/start-workflow';
-import type { RemediationPlan } from '../remediators/remediator';
 import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
 
 /**
@@ -16,20 +14,17 @@ import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organ
  */
 export function detectorHandler<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
   detector: Detector<Id, State, Clients>,
-  plan: (finding: Finding, settings: CheckSettings<Id>, context: { baselineWebAclArn?: string }) => RemediationPlan,
   clients: Pick<AwsClients, Clients>,
 ) {
   const tools = observability(`warden-detector-${detector.check}`);
   const { tracer, log, counters } = tools;
   const region = requiredEnv('AWS_REGION');
   const sfn = tracer.captureAWSv3Client(new SFNClient(lambdaClientConfig()));
-  const context = { baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '' };
   const deps = {
     detector,
     clients: tracedClients(tracer, clients),
     policy: embeddedPolicy(),
     organizationalUnits: organizationalUnits(),
-    plan: (finding: Finding, settings: CheckSettings<Id>) => plan(finding, settings, context),
     startWorkflow: workflowStarter(
       sfn,
       requiredEnv('WARDEN_STATE_MACHINE_ARN'),

@@ -4,11 +4,13 @@ import type { CheckId, CheckSettings } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import { AppliedFixes } from '../remediators/applied-fixes';
-import type { ApplyResult, Remediator } from '../remediators/remediator';
+import { FatalRemediationError } from '../remediators/errors';
+import type { ApplyResult, RemediationPlan, Remediator } from '../remediators/remediator';
 import { lambdaClientConfig, lambdaHandler, observability, requiredEnv, tracedClients } from './runtime';
 
 export interface RemediatorEvent<Id extends CheckId> {
-  readonly action: 'apply' | 'verify';
+  /** `plan`: the exact calls `apply` would make, for the approval, the ticket and the record (pure, no AWS call). */
+  readonly action: 'plan' | 'apply' | 'verify';
   /** The workflow execution's name: one per finding and episode. */
   readonly execution?: string;
   readonly finding: Finding;
@@ -33,14 +35,20 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
       requiredEnv('WARDEN_COUNTER_TABLE'),
     ),
   };
-  return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation> => {
+  return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation | RemediationPlan> => {
     try {
       const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn };
+      if (event.action === 'plan') {
+        const plan = remediator.plan(event.finding, event.settings, context);
+        log.info('planned', { ...where, calls: plan.calls.map((call) => `${call.client}.${call.operation}`) });
+        return plan;
+      }
       if (event.action === 'verify') {
         const evaluation = await remediator.verify(event.finding, event.settings, traced);
         log.info('verified', { ...where, status: evaluation.status });
         return evaluation;
       }
+      if (event.action !== 'apply') throw new FatalRemediationError(`unknown remediator action ${JSON.stringify(event.action)}`);
       const result = await remediator.apply(event.finding, event.settings, traced, {
         ...context,
         ...(event.execution ? { execution: event.execution } : {}),

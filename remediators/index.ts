@@ -1,6 +1,7 @@
 import { CATALOGUE, type CheckId } from '../core/catalogue';
 import { checkExport } from '../core/catalogue/check-module';
 import type { AwsClients } from '../core/aws/clients';
+import type { WorkflowInput, WorkflowStart } from '../core/workflow-input';
 import type { RemediationContext, Remediator } from './remediator';
 
 export type AnyRemediator = Remediator<CheckId, keyof AwsClients, unknown>;
@@ -42,4 +43,14 @@ export async function discoverRemediationContext(
     }
   }
   return context;
+}
+
+/**
+ * A started workflow's input with its plan, as the workflow's Plan state makes it: the CLI shows the plan
+ * before anything runs, so it asks the remediator the same way. A plan the detector brought is kept.
+ */
+export function withPlan(start: WorkflowStart, context: RemediationContext): WorkflowInput {
+  if (start.plan) return { ...start, plan: start.plan };
+  const { finding, decision } = start;
+  return { ...start, plan: remediatorFor(finding.check).plan(finding, decision.settings as never, context) };
 }

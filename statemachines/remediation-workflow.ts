@@ -44,6 +44,9 @@ const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) 
 const integration = (resources: WorkflowResources, name: string) => `arn:${resources.partition}:states:::${name}`;
 
 const FAILED = 'Record FAILED';
+const ROUTE = 'Route by decision';
+const DETECTED = 'Record DETECTED';
+const PLAN_FAILED = 'Planning failed';
 const catchAll = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: FAILED };
 
 /** Parameters of a PutEvents task: one Warden event on the bus. */
@@ -109,6 +112,27 @@ function callbackState(
   };
 }
 
+/**
+ * Asks the check's remediator for its plan (pure: no AWS call is made). Detection does not plan, so the
+ * detector Lambda loads no fix code; the plan is then shown in the approval, the ticket and the record.
+ */
+function planTask(check: CheckId, resources: WorkflowResources): State {
+  return {
+    Type: 'Task',
+    Resource: integration(resources, 'lambda:invoke'),
+    Parameters: {
+      FunctionName: resources.remediatorFunctionArns[check],
+      Payload: { action: 'plan', 'finding.$': '$.finding', 'settings.$': '$.decision.settings' },
+    },
+    ResultSelector: { 'calls.$': '$.Payload.calls', 'notes.$': '$.Payload.notes' },
+    ResultPath: '$.plan',
+    TimeoutSeconds: 60,
+    Retry: [retry(LAMBDA_TRANSIENT)],
+    Catch: [{ ...catchAll, Next: PLAN_FAILED }],
+    Next: DETECTED,
+  };
+}
+
 function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: WorkflowResources, next: string): State {
   const retryable = action === 'apply' ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
   return {
@@ -130,6 +154,7 @@ function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: W
 
 /** The remediation workflow in Amazon States Language (JSONPath), one Standard state machine per member account/region. */
 export function buildWorkflowDefinition(resources: WorkflowResources): Record<string, unknown> {
+  const planStates = Object.fromEntries(CATALOGUE.map((check) => [`Plan ${check.id}`, planTask(check.id, resources)]));
   const applyStates = Object.fromEntries(
     CATALOGUE.flatMap((check) => [
       [`Apply ${check.id}`, remediatorTask(check.id, 'apply', resources, `Verify ${check.id}`)],
@@ -146,15 +171,40 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
         Comment: 'Defaults so every later path can be read: the actor is Warden unless a human approves',
         Result: { actor: 'warden', decision: 'AUTO' },
         ResultPath: '$.approval',
-        Next: 'Record DETECTED',
+        Next: 'Plan the fix',
       },
-      'Record DETECTED': recordState('DETECTED', resources, 'Route by decision', {
+      'Plan the fix': {
+        Type: 'Choice',
+        Comment: "The check's remediator plans; a finding the detector could not judge brings its own plan (notes only)",
+        Choices: [
+          { Variable: '$.decision.exempt', BooleanEquals: true, Next: 'No plan: exempt' },
+          { Variable: '$.plan', IsPresent: true, Next: DETECTED },
+          ...CATALOGUE.map((check) => ({ Variable: '$.finding.check', StringEquals: check.id, Next: `Plan ${check.id}` })),
+        ],
+        Default: PLAN_FAILED,
+      },
+      'No plan: exempt': {
+        Type: 'Pass',
+        Comment: 'An exempt finding is only recorded; from here on every state can read $.plan',
+        Result: { calls: [], notes: ['Exempt by policy: nothing will be changed.'] },
+        ResultPath: '$.plan',
+        Next: DETECTED,
+      },
+      ...planStates,
+      [PLAN_FAILED]: {
+        Type: 'Pass',
+        Comment: 'No plan: the failure record and its ticket still carry one, empty, that says why',
+        Result: { calls: [], notes: ['Warden could not plan this fix; nothing was changed. The error is in this record.'] },
+        ResultPath: '$.plan',
+        Next: FAILED,
+      },
+      [DETECTED]: recordState('DETECTED', resources, ROUTE, {
         'reason.$': '$.finding.reason',
         'before.$': '$.finding.evidence',
         'trigger.$': '$.finding.trigger',
         'expiredExemptions.$': '$.decision.expiredExemptions',
       }),
-      'Route by decision': {
+      [ROUTE]: {
         Type: 'Choice',
         Choices: [
           { Variable: '$.decision.exempt', BooleanEquals: true, Next: 'Record EXEMPTED' },

@@ -3,11 +3,11 @@ import { type CheckId, evidenceItemsOf } from '../../core/catalogue';
 import { awsErrorName, errorMessage } from '../../core/errors';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
-import type { WorkflowInput } from '../../core/workflow-input';
+import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
 import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, withPlan } from '../../remediators/index';
 
 export interface ScannedResource {
   readonly check: CheckId;
@@ -23,7 +23,7 @@ export interface ScannedResource {
   /** What the policy would do: its mode, `exempt`, or the mode in dry run. Nothing is done: scan is read-only. */
   readonly wouldDo?: string;
   readonly decidedBy?: string;
-  readonly plannedCalls?: WorkflowInput['plan']['calls'];
+  readonly plannedCalls?: PlanInput['calls'];
   readonly error?: string;
 }
 
@@ -47,10 +47,9 @@ export async function scanAccount(input: {
   const context = await discoverRemediationContext(input.clients, input.checks, accessDenied);
   for (const check of input.checks) {
     const detector = DETECTORS[check];
-    const remediator = remediatorFor(check);
     for await (const ref of detector.list(input.clients, { account: input.account, region: input.region })) {
       try {
-        let captured: WorkflowInput | undefined;
+        let captured: WorkflowStart | undefined;
         const { outcome } = await detectResource(
           ref,
           { kind: 'manual' },
@@ -59,7 +58,6 @@ export async function scanAccount(input: {
             clients: input.clients,
             policy: input.policy,
             organizationalUnits: [],
-            plan: (finding, settings) => remediator.plan(finding, settings as never, context),
             startWorkflow: (workflow) => {
               captured = workflow;
               return Promise.resolve('started');
@@ -71,7 +69,7 @@ export async function scanAccount(input: {
           },
         );
         if (captured) {
-          const { finding, decision, plan } = captured;
+          const { finding, decision, plan } = withPlan(captured, context);
           const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
           results.push({
             check,

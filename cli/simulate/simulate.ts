@@ -7,11 +7,11 @@ import { CHECK_RULES, routeEvent } from '../../core/events/event-patterns';
 import { extractResources, ownResources } from '../../core/events/extract-resources';
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
-import type { WorkflowInput } from '../../core/workflow-input';
+import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
 import { findingStatus } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, withPlan } from '../../remediators/index';
 import type { TerminalState } from '../../core/events/bus-contract';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
 import { createAuditTable, startLocalDynamoDb } from '../local-dynamodb';
@@ -33,7 +33,7 @@ export interface SimulatedFinding {
   readonly mode?: string;
   readonly exemptBy?: string;
   readonly decidedBy?: string;
-  readonly plannedCalls?: WorkflowInput['plan']['calls'];
+  readonly plannedCalls?: PlanInput['calls'];
   readonly notes?: readonly string[];
   readonly outcome?: TerminalState;
   readonly duplicateOf?: string;
@@ -99,8 +99,7 @@ export async function simulate(input: {
           const { kind, eventId: triggerId } = extracted;
           // A foreign event (another account or region than the snapshot's) is an error, never planned.
           for (const ref of ownResources(extracted, snapshot)) {
-            let started: WorkflowInput | undefined;
-            const remediator = remediatorFor(check);
+            let started: WorkflowStart | undefined;
             const { outcome, input: workflowInput } = await detectResource(
               ref,
               { kind, id: triggerId },
@@ -109,7 +108,6 @@ export async function simulate(input: {
                 clients,
                 policy,
                 organizationalUnits: snapshot.organizationalUnits,
-                plan: (finding, settings) => remediator.plan(finding, settings as never, { baselineWebAclArn }),
                 startWorkflow: (workflow) => {
                   started = workflow;
                   return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
@@ -124,7 +122,7 @@ export async function simulate(input: {
               findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
               continue;
             }
-            const { finding, decision, plan } = workflowInput;
+            const { finding, decision, plan } = withPlan(workflowInput, { baselineWebAclArn });
             const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
             const common = {
               check,
@@ -145,7 +143,14 @@ export async function simulate(input: {
               findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
               continue;
             }
-            const terminal = await runDryRun(workflowInput, { store, account: snapshot.account, region: snapshot.region, resources, now });
+            const terminal = await runDryRun(workflowInput, {
+              store,
+              account: snapshot.account,
+              region: snapshot.region,
+              resources,
+              now,
+              remediationContext: { baselineWebAclArn },
+            });
             executed.set(finding.findingId, terminal);
             findings.push({ ...common, outcome: terminal });
           }

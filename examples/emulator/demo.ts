@@ -18,10 +18,10 @@ import { CATALOGUE, CHECK_IDS, type CheckId } from '../../core/catalogue';
 import type { Finding } from '../../core/finding';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import { loadPolicyFile } from '../../core/policy/parse-policy';
-import type { WorkflowInput } from '../../core/workflow-input';
+import type { WorkflowStart } from '../../core/workflow-input';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
-import { discoverRemediationContext, remediatorFor } from '../../remediators/index';
+import { discoverRemediationContext, remediatorFor, withPlan } from '../../remediators/index';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../core/events/bus-contract';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
@@ -100,8 +100,9 @@ async function run(): Promise<number> {
       },
       updateItem: (parameters) => dynamodb.send(new UpdateItemCommand(parameters as unknown as UpdateItemCommandInput)),
       async invoke(payload) {
-        const { action, finding, settings } = payload as { action: 'apply' | 'verify'; finding: Finding; settings: never };
+        const { action, finding, settings } = payload as { action: 'plan' | 'apply' | 'verify'; finding: Finding; settings: never };
         const remediator = remediatorFor(finding.check);
+        if (action === 'plan') return remediator.plan(finding, settings, context);
         return action === 'apply' ? remediator.apply(finding, settings, clients, context) : remediator.verify(finding, settings, clients);
       },
     });
@@ -111,7 +112,7 @@ async function run(): Promise<number> {
     for (const check of CATALOGUE) {
       const detector = DETECTORS[check.id];
       for await (const ref of detector.list(clients, { account: account.account, region: REGION })) {
-        let workflow: WorkflowInput | undefined;
+        let workflow: WorkflowStart | undefined;
         await detectResource(
           ref,
           { kind: 'manual', id: 'demo' },
@@ -120,7 +121,6 @@ async function run(): Promise<number> {
             clients,
             policy,
             organizationalUnits: [],
-            plan: (finding, settings) => remediatorFor(check.id).plan(finding, settings as never, context),
             startWorkflow: (input) => {
               workflow = input;
               return Promise.resolve('started');
@@ -131,7 +131,7 @@ async function run(): Promise<number> {
           },
         );
         if (!workflow) continue;
-        const { finding, plan, decision } = workflow;
+        const { finding, plan, decision } = withPlan(workflow, context);
         await runLocally(definition, workflow, handlers, {
           executionArn: `arn:${partition}:states:${REGION}:${account.account}:execution:warden-remediation:${finding.findingId}-1`,
           now: new Date(),

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIENT_CLASSES, type ClientName } from '../../core/aws/client-config';
 import type { Check } from '../../core/catalogue';
@@ -25,21 +25,16 @@ export function checkEntrySource(check: Check, role: CheckRole): string {
   const header = [`// Generated at synth by stacks/constructs/check-entries.ts from the catalogue entry of ${check.id}. Do not edit.`, ...imports];
   const runtime = `import { lambdaClientConfig } from '../../functions/runtime';`;
   if (role === 'detector') {
-    // A remediator folder may keep its plan in plan.ts (exporting `plan`), so the detector's Lambda plans
-    // without loading the clients the fix needs.
-    const separatePlan = existsSync(join(ROOT, 'remediators', check.id, 'plan.ts'));
+    // Detection does not plan: the workflow's Plan state asks the remediator, so no fix code is bundled here.
     return [
       ...header,
       `import * as detectorModule from '../../detectors/${check.id}';`,
-      separatePlan
-        ? `import { plan } from '../../remediators/${check.id}/plan';`
-        : `import * as remediatorModule from '../../remediators/${check.id}';`,
       `import { checkExport } from '../../core/catalogue/check-module';`,
       `import { detectorHandler } from '../../functions/detector-handler';`,
       runtime,
       '',
       'const config = lambdaClientConfig();',
-      `export const handler = detectorHandler(checkExport(detectorModule, '${check.id}'), ${separatePlan ? 'plan' : `checkExport(remediatorModule, '${check.id}').plan`}, ${object});`,
+      `export const handler = detectorHandler(checkExport(detectorModule, '${check.id}'), ${object});`,
       '',
     ].join('\n');
   }

@@ -164,7 +164,6 @@ export class WardenMember extends Construct {
           WARDEN_STATE_MACHINE_ARN: stateMachineArn,
           WARDEN_COUNTER_TABLE: counters.tableName,
           WARDEN_OU_PATH: props.organizationalUnitPath,
-          WARDEN_BASELINE_WEB_ACL_ARN: baselineArn,
         },
       });
       acknowledgeCatalogueWildcards(detector, check.id, check.permissions.detect);

@@ -88,8 +88,6 @@ describeWithEmulator('duplicate event storms', () => {
         clients,
         policy,
         organizationalUnits: [],
-        plan: (finding: Parameters<typeof remediator.plan>[0], settings: Parameters<typeof remediator.plan>[1]) =>
-          remediator.plan(finding, settings, {}),
         startWorkflow: workflowStarter(sfn, stateMachineArn, new FindingEpisodes(dynamodb, 'counters'), () => NOW),
         log: SILENT_LOG,
         metrics: NO_COUNTERS,

@@ -18,7 +18,7 @@ import { createAwsClients } from '../../core/aws/clients';
 import type { Finding } from '../../core/finding';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import { parsePolicy } from '../../core/policy/parse-policy';
-import type { WorkflowInput } from '../../core/workflow-input';
+import type { WorkflowStart } from '../../core/workflow-input';
 import { apigatewayStageThrottlingDetector as detector } from '../../detectors/apigateway-stage-throttling';
 import { detectResource } from '../../detectors/detect';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../remediators/apigateway-stage-throttling';
@@ -168,11 +168,12 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
         async invoke(parameters) {
           failBefore(['Lambda.TooManyRequestsException', 'Lambda.ServiceException']);
           const payload = parameters as {
-            action: 'apply' | 'verify';
+            action: 'plan' | 'apply' | 'verify';
             finding: Finding;
             settings: { rateLimit: number; burstLimit: number };
             execution: string;
           };
+          if (payload.action === 'plan') return remediator.plan(payload.finding, payload.settings, {});
           const result =
             payload.action === 'apply'
               ? await remediator.apply(payload.finding, payload.settings, clients, {
@@ -194,7 +195,7 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
     await pool(stages, concurrency, async ({ restApiId, stageName }, worker) => {
       const clients = containers[worker]!;
       const arn = stageArn(REGION, restApiId, stageName);
-      let started: WorkflowInput | undefined;
+      let started: WorkflowStart | undefined;
       try {
         await detectResource(
           { check: 'apigateway-stage-throttling', account: MOTO_ACCOUNT, region: REGION, resourceArn: arn },
@@ -204,7 +205,6 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
             clients,
             policy,
             organizationalUnits: [],
-            plan: (finding, settings) => remediator.plan(finding, settings, {}),
             startWorkflow: (input) => {
               started = input;
               return Promise.resolve('started');

@@ -1,4 +1,5 @@
-import type { WorkflowInput } from '../../core/workflow-input';
+import type { WorkflowStart } from '../../core/workflow-input';
+import { TEST_PLAN } from './workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { runLocally } from '../../statemachines/run-locally';
@@ -31,7 +32,7 @@ interface Entry {
 }
 
 /** Runs the real definition locally; every Task is stood in for, PutEvents tasks record what they send. */
-export async function runWorkflow(input: WorkflowInput, handlers: Record<string, TaskHandler> = {}) {
+export async function runWorkflow(input: WorkflowStart, handlers: Record<string, TaskHandler> = {}) {
   const records: Record<string, unknown>[] = [];
   const events: Entry[] = [];
   const calls: string[] = [];
@@ -50,6 +51,7 @@ export async function runWorkflow(input: WorkflowInput, handlers: Record<string,
       if (handler) return handler(taskInput);
       if (name === 'Request approval') return { actor: 'slack:U0123ABCD9', decision: 'APPROVED', decidedAt: '2026-11-20T10:05:00Z' };
       if (name === 'Open ticket') return { ticketKey: 'SEC-1', url: 'https://example.atlassian.net/browse/SEC-1' };
+      if (name.startsWith('Plan ')) return { Payload: TEST_PLAN };
       if (name.startsWith('Apply ')) return { Payload: { tableName: 'orders', previous: { kind: 'AWS_OWNED' } } };
       if (name.startsWith('Verify ')) return { Payload: { status: 'COMPLIANT', reason: 'fixed', evidence: { fixed: true } } };
       return { Entries: [{ EventId: 'e' }], FailedEntryCount: 0 };

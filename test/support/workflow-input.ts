@@ -1,9 +1,17 @@
-import type { Decision, WorkflowInput } from '../../core/workflow-input';
+import type { Decision, PlanInput, WorkflowStart } from '../../core/workflow-input';
+
+/** What the test remediators plan (the Plan state's default answer in run-workflow.ts). */
+export const TEST_PLAN: PlanInput = {
+  calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }],
+  notes: [],
+};
+
+/** A workflow's input as a detector starts it: without a plan, which the workflow's Plan state makes. */
 
 export function workflowInput(
   decision: Partial<Decision> = {},
-  check: WorkflowInput['finding']['check'] = 'dynamodb-table-encryption',
-): WorkflowInput {
+  check: WorkflowStart['finding']['check'] = 'dynamodb-table-encryption',
+): WorkflowStart {
   return {
     finding: {
       check,
@@ -28,10 +36,6 @@ export function workflowInput(
       settings: { kmsKey: 'alias/aws/dynamodb', requireCustomerManagedKey: false },
       budget: { window: '2026-11-20T10', expiresAt: 1763639999 },
       ...decision,
-    },
-    plan: {
-      calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders', SSESpecification: { Enabled: true, SSEType: 'KMS' } } }],
-      notes: [],
     },
   };
 }

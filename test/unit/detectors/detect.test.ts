@@ -5,21 +5,18 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { MalformedEventError } from '../../../core/events/errors';
 import { parsePolicy } from '../../../core/policy/parse-policy';
-import type { WorkflowInput } from '../../../core/workflow-input';
+import type { WorkflowStart } from '../../../core/workflow-input';
 import { apigatewayStageWafDetector } from '../../../detectors/apigateway-stage-waf';
 import { type DetectionDeps, detectResource, handleDetectorEvent } from '../../../detectors/detect';
 import { dynamodbTableEncryptionDetector } from '../../../detectors/dynamodb-table-encryption';
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
-import { apigatewayStageWafRemediator } from '../../../remediators/apigateway-stage-waf';
-import { lambdaFunctionEnvSecretsRemediator } from '../../../remediators/lambda-function-env-secrets';
+import { withPlan } from '../../../remediators/index';
 import { captureLog } from '../../support/capture-log';
 import { eventFixture } from '../../support/events';
 import { apiFixture, expectNoCanary } from '../../support/fixtures';
 import { NO_WAIT } from '../../support/findings';
-
-import type { CheckSettings } from '../../../core/catalogue';
 
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
@@ -39,15 +36,13 @@ exemptions:
 
 function wafDeps(overrides: Partial<DetectionDeps<'apigateway-stage-waf', never, 'apigateway' | 'wafv2'>> = {}) {
   const capture = captureLog();
-  const started: WorkflowInput[] = [];
+  const started: WorkflowStart[] = [];
   const deps = {
     detector: apigatewayStageWafDetector,
     clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) },
     policy: POLICY,
     organizationalUnits: [],
-    plan: (finding: WorkflowInput['finding'], settings: CheckSettings<'apigateway-stage-waf'>) =>
-      apigatewayStageWafRemediator.plan(finding, settings, { baselineWebAclArn: BASELINE }),
-    startWorkflow: (input: WorkflowInput) => {
+    startWorkflow: (input: WorkflowStart) => {
       started.push(input);
       return Promise.resolve('started' as const);
     },
@@ -70,7 +65,7 @@ beforeEach(() => {
 });
 
 describe('handleDetectorEvent', () => {
-  it('starts one workflow named after the finding for a noncompliant stage, with decision and plan', async () => {
+  it('starts one workflow named after the finding for a noncompliant stage, with its decision, and leaves planning to the workflow', async () => {
     const { deps, started, counts } = wafDeps();
     await expect(handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps)).resolves.toEqual({
       kind: 'cloudtrail',
@@ -86,7 +81,8 @@ describe('handleDetectorEvent', () => {
       tags: { team: 'payments' },
     });
     expect(input?.decision).toMatchObject({ mode: 'auto', exempt: false, decidedBy: 'checks.apigateway-stage-waf', dryRun: false });
-    expect(input?.plan.calls).toEqual([
+    expect(input?.plan).toBeUndefined();
+    expect(withPlan(input!, { baselineWebAclArn: BASELINE }).plan.calls).toEqual([
       {
         client: 'WAFV2',
         operation: 'AssociateWebACL',
@@ -231,7 +227,7 @@ describe('handleDetectorEvent', () => {
 
   it('keeps secret values out of logs, workflow input and plan (canary)', async () => {
     const capture = captureLog();
-    const started: WorkflowInput[] = [];
+    const started: WorkflowStart[] = [];
     lambda.on(GetFunctionConfigurationCommand).resolves(apiFixture('lambda-get-function-configuration-secrets'));
     lambda.on(ListTagsCommand).resolves({ Tags: {} });
     const lambdaPolicy = parsePolicy('version: 1\nchecks: { lambda-function-env-secrets: { mode: report } }\n', 'p.yaml', NOW).policy;
@@ -240,7 +236,6 @@ describe('handleDetectorEvent', () => {
       clients: { lambda: new LambdaClient({ region: 'us-east-1' }) },
       policy: lambdaPolicy,
       organizationalUnits: [],
-      plan: (finding, settings) => lambdaFunctionEnvSecretsRemediator.plan(finding, settings, {}),
       startWorkflow: (input) => {
         started.push(input);
         return Promise.resolve('started');
@@ -254,6 +249,7 @@ describe('handleDetectorEvent', () => {
     expect(started).toHaveLength(1);
     expect(started[0]?.finding.evidence['flagged']).toHaveLength(2);
     expectNoCanary(started);
+    expectNoCanary(started.map((start) => withPlan(start, {}).plan));
     expectNoCanary(capture.lines);
   });
 });
@@ -262,14 +258,13 @@ describe('detectResource names the resource as the API reports it', () => {
   const dynamodb = mockClient(DynamoDBClient);
   const tableDeps = () => {
     const capture = captureLog();
-    const started: WorkflowInput[] = [];
+    const started: WorkflowStart[] = [];
     const deps = {
       detector: dynamodbTableEncryptionDetector,
       clients: { dynamodb: new DynamoDBClient({ region: 'us-east-1' }), kms: new KMSClient({ region: 'us-east-1' }) },
       policy: parsePolicy('version: 1\nchecks: { dynamodb-table-encryption: { mode: auto } }\n', 'p.yaml', NOW).policy,
       organizationalUnits: [],
-      plan: () => ({ calls: [], notes: [] }),
-      startWorkflow: (input: WorkflowInput) => {
+      startWorkflow: (input: WorkflowStart) => {
         started.push(input);
         return Promise.resolve('started' as const);
       },

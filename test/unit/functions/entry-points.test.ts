@@ -26,6 +26,8 @@ const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
 const sfn = mockClient(SFNClient);
 let local: LocalDynamoDb;
+/** The workflow input the detector started, for the remediator's plan. */
+let started: { finding: { findingId: string }; decision: { settings: Record<string, unknown> } } | undefined;
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
@@ -91,11 +93,35 @@ describe('Lambda entry points', () => {
     await expect(handler(event, context)).resolves.toEqual({ kind: 'cloudtrail', outcomes: { duplicate: 1 } });
     expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}') as {
-      decision: { mode: string };
-      plan: { calls: { input: { WebACLArn: string } }[] };
+      finding: { findingId: string };
+      decision: { mode: string; settings: Record<string, unknown> };
+      plan?: unknown;
     };
     expect(input.decision.mode).toBe('auto');
-    expect(input.plan.calls[0]?.input.WebACLArn).toBe(process.env['WARDEN_BASELINE_WEB_ACL_ARN']);
+    // Detection does not plan: the workflow's Plan state asks the remediator (next test).
+    expect(input.plan).toBeUndefined();
+    started = input;
+    silence.mockRestore();
+  });
+
+  it("remediator: the workflow's Plan state gets the exact calls, with the stack's baseline web ACL, and no AWS call is made", async () => {
+    expect(started).toBeDefined();
+    const silence = jest.spyOn(console, 'info').mockImplementation(() => undefined);
+    apigateway.resetHistory();
+    wafv2.resetHistory();
+    const { handler } = jest.requireActual<DetectorEntry>(writeCheckEntry(getCheck('apigateway-stage-waf'), 'remediator'));
+    const plan = (await handler(
+      { action: 'plan', finding: started?.finding, settings: started?.decision.settings, execution: 'x' },
+      lambdaContext('warden-remediator'),
+    )) as { calls: { client: string; operation: string; input: { WebACLArn: string } }[]; notes: string[] };
+    expect(plan.calls.map((call) => [call.client, call.operation, call.input.WebACLArn])).toEqual([
+      ['WAFV2', 'AssociateWebACL', process.env['WARDEN_BASELINE_WEB_ACL_ARN']],
+    ]);
+    expect(apigateway.calls()).toHaveLength(0);
+    expect(wafv2.calls()).toHaveLength(0);
+    await expect(handler({ action: 'undo', finding: started?.finding, settings: {} }, lambdaContext('warden-remediator'))).rejects.toThrow(
+      'unknown remediator action "undo"',
+    );
     silence.mockRestore();
   });
 

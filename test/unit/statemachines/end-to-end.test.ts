@@ -8,7 +8,7 @@ import { recordFromEvent } from '../../../core/audit/audit-writer';
 import { verifyChain } from '../../../core/audit/verify-chain';
 import { SILENT_LOG, NO_COUNTERS } from '../../../core/observability';
 import { parsePolicy } from '../../../core/policy/parse-policy';
-import type { WorkflowInput } from '../../../core/workflow-input';
+import type { WorkflowStart } from '../../../core/workflow-input';
 import { apigatewayStageThrottlingDetector } from '../../../detectors/apigateway-stage-throttling';
 import { detectResource } from '../../../detectors/detect';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../../remediators/apigateway-stage-throttling';
@@ -46,13 +46,13 @@ beforeAll(async () => {
 });
 afterAll(() => local.stop());
 
-async function detect(maxAutoFixesPerHour: number): Promise<WorkflowInput> {
+async function detect(maxAutoFixesPerHour: number): Promise<WorkflowStart> {
   const policy = parsePolicy(
     `version: 1\ndefaults: { maxAutoFixesPerHour: ${maxAutoFixesPerHour} }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n`,
     'p.yaml',
     NOW,
   ).policy;
-  let started: WorkflowInput | undefined;
+  let started: WorkflowStart | undefined;
   await detectResource(
     { check: 'apigateway-stage-throttling', account: '111122223333', region: 'us-east-1', resourceArn: ARN },
     { kind: 'cloudtrail', id: 'e1' },
@@ -61,7 +61,6 @@ async function detect(maxAutoFixesPerHour: number): Promise<WorkflowInput> {
       clients,
       policy,
       organizationalUnits: [],
-      plan: (finding, settings) => remediator.plan(finding, settings, {}),
       startWorkflow: (input) => {
         started = input;
         return Promise.resolve('started');
@@ -90,13 +89,16 @@ const DEFINITION = buildWorkflowDefinition({
 });
 
 /** Every Task answered by the real thing: the audit writer, DynamoDB, the remediator; approval says yes. */
-function handlers(): Record<string, LocalTaskHandler> {
+function handlers(approvals: Record<string, unknown>[] = []): Record<string, LocalTaskHandler> {
   const states = DEFINITION['States'] as Record<string, { Type: string; Resource?: string }>;
   const result: Record<string, LocalTaskHandler> = {};
   for (const [name, state] of Object.entries(states)) {
     if (state.Type !== 'Task') continue;
     result[name] = async (parameters) => {
-      if (name === 'Request approval') return { actor: 'slack:U0123ABCD9', decision: 'APPROVED' };
+      if (name === 'Request approval') {
+        approvals.push((parameters['Entries'] as { Detail: Record<string, unknown> }[])[0]!.Detail);
+        return { actor: 'slack:U0123ABCD9', decision: 'APPROVED' };
+      }
       if (state.Resource?.startsWith('arn:aws:states:::events:putEvents')) {
         const entry = (parameters['Entries'] as { DetailType: string; Source: string; Detail: Record<string, unknown> }[])[0];
         if (entry?.DetailType === AUDIT_DETAIL_TYPE) {
@@ -124,7 +126,12 @@ function handlers(): Record<string, LocalTaskHandler> {
           throw Object.assign(new Error((error as Error).message), { name: `DynamoDB.${(error as Error).name}` });
         }
       }
-      const payload = parameters['Payload'] as { action: 'apply' | 'verify'; finding: Finding; settings: { rateLimit: number; burstLimit: number } };
+      const payload = parameters['Payload'] as {
+        action: 'plan' | 'apply' | 'verify';
+        finding: Finding;
+        settings: { rateLimit: number; burstLimit: number };
+      };
+      if (payload.action === 'plan') return { Payload: remediator.plan(payload.finding, payload.settings, {}) };
       if (payload.action === 'apply') return { Payload: await remediator.apply(payload.finding, payload.settings, clients, {}) };
       return { Payload: await remediator.verify(payload.finding, payload.settings, clients, NO_WAIT) };
     };
@@ -175,9 +182,11 @@ describe('end to end, auto mode', () => {
     expect(Item?.['fixes']).toEqual({ N: '1' });
   });
 
-  it('past the hourly budget, asks for approval instead and says why', async () => {
+  it('past the hourly budget, asks for approval instead and says why, showing the plan the remediator made', async () => {
     const input = await detect(1);
-    const run = await runLocally(DEFINITION, input, handlers(), {
+    expect(input.plan).toBeUndefined();
+    const approvals: Record<string, unknown>[] = [];
+    const run = await runLocally(DEFINITION, input, handlers(approvals), {
       executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:e2e-2',
       now: NOW,
       taskToken: 'token',
@@ -186,6 +195,7 @@ describe('end to end, auto mode', () => {
     expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
     const history = await audit.findingHistory(input.finding.findingId);
     expect(history.slice(-2).map((record) => record.state)).toEqual(['DEGRADED_TO_APPROVAL', 'REMEDIATED']);
+    expect(approvals.map((detail) => detail['plan'])).toEqual([remediator.plan(input.finding, input.decision.settings as never, {})]);
     expect(history.at(-1)?.actor).toBe('slack:U0123ABCD9');
   });
 });

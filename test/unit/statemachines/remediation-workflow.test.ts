@@ -10,6 +10,7 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.states).toEqual(['DETECTED', 'REMEDIATED']);
     expect(run.calls).toEqual([
+      'Plan dynamodb-table-encryption',
       'Record DETECTED',
       'Take blast-radius budget',
       'Apply dynamodb-table-encryption',
@@ -29,8 +30,40 @@ describe('remediation workflow (the real definition, run locally)', () => {
 
   it('routes each check to its own remediator', async () => {
     const run = await runWorkflow(workflowInput({}, 'apigateway-stage-waf'));
+    expect(run.calls).toContain('Plan apigateway-stage-waf');
     expect(run.calls).toContain('Apply apigateway-stage-waf');
-    expect(run.calls).not.toContain('Apply dynamodb-table-encryption');
+    expect(run.calls.filter((call) => call.endsWith('dynamodb-table-encryption'))).toEqual([]);
+  });
+
+  it("asks the check's remediator for the plan, and shows that plan to the approver and on the ticket", async () => {
+    const planned = { calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: { TableName: 'orders' } }], notes: ['the table stays online'] };
+    const plan = () => Promise.resolve({ Payload: planned, StatusCode: 200, ExecutedVersion: '$LATEST' });
+    const approval = await runWorkflow(workflowInput({ mode: 'approval' }), { 'Plan dynamodb-table-encryption': plan });
+    expect(approval.events[0]?.Detail['plan']).toEqual(planned);
+    const ticket = await runWorkflow(workflowInput({ mode: 'ticket' }), { 'Plan dynamodb-table-encryption': plan });
+    expect(ticket.events[0]?.Detail['plan']).toEqual(planned);
+    const report = await runWorkflow(workflowInput({ mode: 'report' }), { 'Plan dynamodb-table-encryption': plan });
+    expect(report.records[1]).toMatchObject({ state: 'REPORTED', plannedCalls: planned.calls });
+  });
+
+  it('keeps the plan a finding brings (one the detector could not judge: notes only), and asks no remediator', async () => {
+    const notEvaluated = { calls: [], notes: ['Not evaluated: the key is not readable'] };
+    const run = await runWorkflow({ ...workflowInput({ mode: 'report', decidedBy: 'not evaluated' }), plan: notEvaluated });
+    expect(run.calls.filter((call) => call.startsWith('Plan '))).toEqual([]);
+    expect(run.records[1]).toMatchObject({ state: 'REPORTED', plannedCalls: [] });
+  });
+
+  it('a plan that cannot be made records FAILED (nothing changed, the error kept) and tickets it with an empty plan', async () => {
+    const run = await runWorkflow(workflowInput(), {
+      'Plan dynamodb-table-encryption': () => Promise.reject(taskError('FatalRemediationError', 'no key')),
+    });
+    expect(run.status).toBe('FAILED');
+    expect(run.states).toEqual(['FAILED']);
+    expect(run.calls.filter((call) => call.startsWith('Apply') || call.startsWith('Take'))).toEqual([]);
+    expect(run.records[0]).toMatchObject({ error: { Error: 'FatalRemediationError' } });
+    expect(run.events.map((event) => [event.Detail['reason'], event.Detail['plan']])).toEqual([
+      ['remediation failed', { calls: [], notes: [expect.stringContaining('could not plan')] }],
+    ]);
   });
 
   it('approval: waits for the callback, then remediates with the approver as actor', async () => {
@@ -86,6 +119,7 @@ describe('remediation workflow (the real definition, run locally)', () => {
     const run = await runWorkflow(workflowInput({ exempt: true, exemption: { rule: 'exemptions[0]', reason: 'sandbox' } }));
     expect(run.states).toEqual(['DETECTED', 'EXEMPTED']);
     expect(run.records[1]).toMatchObject({ exemption: { rule: 'exemptions[0]', reason: 'sandbox' } });
+    expect(run.calls).toEqual(['Record DETECTED', 'Record EXEMPTED']);
   });
 
   it.each([
@@ -96,7 +130,8 @@ describe('remediation workflow (the real definition, run locally)', () => {
     const run = await runWorkflow(workflowInput({ mode, dryRun: true }));
     expect(run.states).toEqual(['DETECTED', terminal]);
     expect(run.records[1]).toMatchObject({ dryRun: true, plannedCalls: [{ operation: 'UpdateTable' }] });
-    expect(run.calls.filter((call) => !call.startsWith('Record'))).toEqual([]);
+    // Planning is pure (the remediator makes no AWS call for it); nothing else runs.
+    expect(run.calls.filter((call) => !call.startsWith('Record'))).toEqual(['Plan dynamodb-table-encryption']);
   });
 
   it('blast radius: an exhausted budget degrades auto to approval and says why', async () => {

@@ -4,6 +4,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { CLIENT_CLASSES, clientConfig, type ClientOptions } from './client-config';
 
@@ -24,6 +25,7 @@ export interface AwsClients {
   readonly kms: KMSClient;
   readonly secretsManager: SecretsManagerClient;
   readonly sfn: SFNClient;
+  readonly sqs: SQSClient;
 }
 
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */

@@ -31,6 +31,6 @@ export function acknowledgeCatalogueWildcards(scope: IConstruct, check: string, 
 export function acknowledgeUnscoped(scope: IConstruct): void {
   Validations.of(scope).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: `only actions without resource-level permissions get Resource "*": ${Object.keys(UNSCOPED_ACTIONS).join(', ')} (reasons in core/iam/unscoped-actions.ts; a test enforces it)`,
+    reason: `only actions without resource-level permissions get Resource "*": the catalogue's list calls (checked against the Service Authorization Reference by a test) and ${Object.keys(UNSCOPED_ACTIONS).join(', ')} (reasons in core/iam/unscoped-actions.ts)`,
   });
 }

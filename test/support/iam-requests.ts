@@ -158,6 +158,14 @@ export function iamRequestsOf(
       }
       return requests;
     }
+    case 'SQS': {
+      // SQS authorizes the queue by its ARN; calls name it by URL (…/<account>/<name>) or, for GetQueueUrl, by name.
+      if (call.operation === 'ListQueues') return [{ action: 'sqs:ListQueues', resource: '*' }];
+      const fromUrl = /\/(\d{12})\/([^/]+)\/?$/.exec(str(input['QueueUrl']) ?? '');
+      const owner = fromUrl?.[1] ?? str(input['QueueOwnerAWSAccountId']) ?? account;
+      const name = fromUrl?.[2] ?? str(input['QueueName']) ?? '';
+      return [{ action: `sqs:${call.operation}`, resource: t(`arn:aws:sqs:${region}:${owner}:${name}`) }];
+    }
     case 'STS':
       return call.operation === 'GetCallerIdentity' ? [] : [{ action: `sts:${call.operation}`, resource: t(str(input['RoleArn']) ?? '*') }];
     case 'SFN':

@@ -1,3 +1,4 @@
+import { CATALOGUE, type CheckId } from '../../core/catalogue';
 import type { WorkflowStart } from '../../core/workflow-input';
 import { TEST_PLAN } from './workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../../core/events/bus-contract';
@@ -8,12 +9,10 @@ export const RESOURCES = {
   partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'warden-blast-radius',
-  remediatorFunctionArns: {
-    'dynamodb-table-encryption': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-dynamodb',
-    'apigateway-stage-throttling': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-throttling',
-    'apigateway-stage-waf': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-waf',
-    'lambda-function-env-secrets': 'arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-lambda',
-  },
+  // One per check, from the registry: a new check needs no line here.
+  remediatorFunctionArns: Object.fromEntries(
+    CATALOGUE.map((check) => [check.id, `arn:aws:lambda:us-east-1:111122223333:function:warden-remediator-${check.id}`]),
+  ) as Record<CheckId, string>,
 } as const;
 
 export const DEFINITION = buildWorkflowDefinition(RESOURCES);

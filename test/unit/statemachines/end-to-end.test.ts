@@ -1,3 +1,4 @@
+import { CATALOGUE, type CheckId } from '../../../core/catalogue';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, GetItemCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -80,12 +81,7 @@ const DEFINITION = buildWorkflowDefinition({
   partition: 'aws',
   eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden',
   counterTableName: 'counters',
-  remediatorFunctionArns: {
-    'apigateway-stage-throttling': REMEDIATOR,
-    'apigateway-stage-waf': REMEDIATOR,
-    'dynamodb-table-encryption': REMEDIATOR,
-    'lambda-function-env-secrets': REMEDIATOR,
-  },
+  remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, REMEDIATOR])) as Record<CheckId, string>,
 });
 
 /** Every Task answered by the real thing: the audit writer, DynamoDB, the remediator; approval says yes. */

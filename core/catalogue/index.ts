@@ -4,9 +4,16 @@ import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
+import { sqsQueueEncryption } from './sqs-queue-encryption';
 
 /** Every check Warden knows, in the order docs and reports list them. */
-export const CATALOGUE = [dynamodbTableEncryption, apigatewayStageThrottling, apigatewayStageWaf, lambdaFunctionEnvSecrets] as const;
+export const CATALOGUE = [
+  dynamodbTableEncryption,
+  apigatewayStageThrottling,
+  apigatewayStageWaf,
+  lambdaFunctionEnvSecrets,
+  sqsQueueEncryption,
+] as const;
 
 export type Check = (typeof CATALOGUE)[number];
 export type CheckId = Check['id'];

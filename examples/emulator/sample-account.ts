@@ -11,6 +11,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssociateWebACLCommand, CreateWebACLCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { stageArn } from '../../core/aws/arns';
 import { MOTO_ACCOUNT } from './moto';
@@ -33,6 +34,7 @@ export async function provisionSampleAccount(region: string) {
   const wafv2 = new WAFV2Client(config);
   const lambda = new LambdaClient(config);
   const iam = new IAMClient(config);
+  const sqs = new SQSClient(config);
 
   const key = await kms.send(new CreateKeyCommand({ Description: 'application data key' }));
   const table = (name: string, kmsKeyArn?: string) =>
@@ -97,6 +99,22 @@ export async function provisionSampleAccount(region: string) {
   const checkout = await fn('checkout', { STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
   const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' });
 
+  // An SQS queue without encryption at rest (SNS delivers to it), and one with SSE-SQS.
+  const queue = async (name: string, attributes: Record<string, string>) => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    return { url: QueueUrl ?? '', arn: Attributes?.QueueArn ?? '' };
+  };
+  const orderEventsArn = `arn:aws:sqs:${region}:${MOTO_ACCOUNT}:order-events`;
+  const orderEvents = await queue('order-events', {
+    SqsManagedSseEnabled: 'false',
+    Policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: orderEventsArn }],
+    }),
+  });
+  const auditEvents = await queue('audit-events', { SqsManagedSseEnabled: 'true' });
+
   return {
     account: MOTO_ACCOUNT,
     region,
@@ -108,6 +126,7 @@ export async function provisionSampleAccount(region: string) {
     stages: { noncompliant: stageArn(region, restApiId, 'prod'), compliant: stageArn(region, restApiId, 'guarded') },
     restApiId,
     functions: { noncompliant: checkout.FunctionArn ?? '', compliant: reports.FunctionArn ?? '' },
+    queues: { noncompliant: orderEvents.arn, compliant: auditEvents.arn, noncompliantUrl: orderEvents.url },
   };
 }
 

@@ -5,6 +5,7 @@ import { AppliedFixes } from '../../remediators/applied-fixes';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
+import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
@@ -96,6 +97,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'apigateway-stage-throttling': account.stages,
         'apigateway-stage-waf': account.stages,
         'lambda-function-env-secrets': account.functions,
+        'sqs-queue-encryption': account.queues,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -216,6 +218,44 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(restored.Environment?.Variables).toEqual({ STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
       const logged = JSON.stringify(log.calls.filter((call) => call.caller.startsWith('Detector-')).map((call) => call.input));
       expect(logged).not.toContain(CANARY_SECRET);
+    });
+  });
+
+  describe('sqs-queue-encryption', () => {
+    const check = 'sqs-queue-encryption';
+    const attributes = async (url: string) =>
+      (await probe.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['SqsManagedSseEnabled', 'KmsMasterKeyId'] })))
+        .Attributes ?? {};
+
+    it('judges the unencrypted queue noncompliant, names the service that sends to it, and the SSE-SQS queue compliant', async () => {
+      expect(await judge(check, account.queues.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { queueName: 'order-events', sqsManagedSse: false, servicePublishers: ['sns.amazonaws.com'] },
+      });
+      expect(await judge(check, account.queues.compliant)).toMatchObject({ status: 'COMPLIANT', evidence: { sqsManagedSse: true } });
+    });
+
+    it('turns SSE-SQS on, verifies it, and undo turns it off while the queue is as Warden left it', async () => {
+      const { applied, finding, plan } = await fix(check, account.queues.noncompliant);
+      expect(applied.changed).toBe(true);
+      expect(log.calls.filter((call) => call.operation === 'SetQueueAttributes').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
+      expect(await attributes(account.queues.noncompliantUrl)).toMatchObject({ SqsManagedSseEnabled: 'true' });
+      expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      await undo(check, applied.undo);
+      expect(await attributes(account.queues.noncompliantUrl)).toMatchObject({ SqsManagedSseEnabled: 'false' });
+    });
+
+    it("refuses to undo once the owner changed the queue's encryption after the fix, and changes nothing", async () => {
+      const { applied } = await fix(check, account.queues.noncompliant);
+      await probe.sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: account.queues.noncompliantUrl,
+          Attributes: { SqsManagedSseEnabled: 'false', KmsMasterKeyId: account.keyArn },
+        }),
+      );
+      await expect(undo(check, applied.undo)).rejects.toThrow(/changed since Warden's fix.*nothing was undone/);
+      expect(await attributes(account.queues.noncompliantUrl)).toMatchObject({ KmsMasterKeyId: account.keyArn });
+      await probe.sqs.send(new SetQueueAttributesCommand({ QueueUrl: account.queues.noncompliantUrl, Attributes: { KmsMasterKeyId: '' } }));
     });
   });
 

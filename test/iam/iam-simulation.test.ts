@@ -507,6 +507,7 @@ describe('detector roles are denied every write action on the resources they jud
       ['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`],
       ['secretsmanager', 'Secret', `arn:${partition}:secretsmanager:${region}:${account}:secret:warden/lambda/checkout/STRIPE_SECRET_KEY-AbCdEf`],
     ],
+    'sqs-queue-encryption': [['sqs', 'queue', `arn:${partition}:sqs:${region}:${account}:order-events`]],
   } as const;
 
   it.each(CATALOGUE.map((check) => [check.id] as const))('%s', async (check) => {

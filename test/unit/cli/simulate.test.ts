@@ -1,3 +1,4 @@
+import { CHECK_IDS } from '../../../core/catalogue';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,13 +40,11 @@ describe('warden simulate', () => {
     expect(exitCode).toBe(0);
   });
 
-  it('routes every example event and reports findings for all four checks', () => {
+  it('routes every example event and reports findings for every check', () => {
     const noncompliant = output.results.flatMap((result) => result.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT');
-    expect(new Set(noncompliant.map((finding) => finding['check']))).toEqual(
-      new Set(['dynamodb-table-encryption', 'apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets']),
-    );
+    expect(new Set(noncompliant.map((finding) => finding['check']))).toEqual(new Set(CHECK_IDS));
     expect(output.errors).toEqual([]);
-    expect(output.audit).toEqual({ records: 12, chainsVerified: true });
+    expect(output.audit).toEqual({ records: 14, chainsVerified: true });
   });
 
   it('reaches the terminal state of each mode, in dry run, with the planned calls', () => {
@@ -99,7 +98,7 @@ describe('warden simulate', () => {
     const result = await run(DEMO);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✗ lambda-function-env-secrets  arn:aws:lambda:us-east-1:111122223333:function:checkout  NON_COMPLIANT');
-    expect(result.stdout).toContain('audit trail: 12 records, hash chains verified');
+    expect(result.stdout).toContain('audit trail: 14 records, hash chains verified');
     expect(result.stdout).not.toContain('\u001b[');
   });
 

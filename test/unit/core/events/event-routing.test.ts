@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../../../../core/catalogue';
 import { CHECK_RULES, routeEvent } from '../../../../core/events/event-patterns';
 import { MalformedEventError } from '../../../../core/events/errors';
 import { extractResources } from '../../../../core/events/extract-resources';
@@ -16,6 +17,8 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-apigateway-update-stage-by-pipeline', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
     ['config-apigateway-stage-change', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
     ['config-lambda-oversized', ['lambda-function-env-secrets']],
+    ['cloudtrail-sqs-create-queue', ['sqs-queue-encryption']],
+    ['cloudtrail-sqs-set-queue-attributes', ['sqs-queue-encryption']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -36,7 +39,7 @@ describe('event routing through the synthesized rule patterns', () => {
   });
 
   it('generates one CloudTrail and one Config pattern per check', () => {
-    expect(CHECK_RULES.map((rule) => rule.check)).toHaveLength(4);
+    expect(CHECK_RULES.map((rule) => rule.check)).toEqual(CATALOGUE.map((check) => check.id));
     for (const rule of CHECK_RULES) expect(rule.cloudTrail['detail']).toHaveProperty('errorCode', [{ exists: false }]);
   });
 });
@@ -70,6 +73,15 @@ describe('extractResources', () => {
     expect(extractResources(eventFixture('cloudtrail-dynamodb-update-table'), 'dynamodb-table-encryption').refs[0]?.resourceArn).toBe(
       'arn:aws:dynamodb:us-east-1:111122223333:table/dynamo-db-1',
     );
+  });
+
+  it.each([
+    ['the queue URL of the CreateQueue response', 'cloudtrail-sqs-create-queue'],
+    ['the queue URL of the SetQueueAttributes request', 'cloudtrail-sqs-set-queue-attributes'],
+  ])('reads the SQS queue from %s', (_label, name) => {
+    expect(extractResources(eventFixture(name), 'sqs-queue-encryption').refs.map((ref) => ref.resourceArn)).toEqual([
+      'arn:aws:sqs:us-east-1:111122223333:order-events',
+    ]);
   });
 
   it('reads the stage from createStageInput and createDeploymentInput', () => {

@@ -6,6 +6,8 @@ export interface CommandIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Asks the person at the terminal and returns the answer; absent when nobody can answer (CI, pipes). */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export const EXIT_OK = 0;

@@ -1,6 +1,7 @@
 import {
   type APIGatewayClient,
   ConflictException,
+  GetStageCommand,
   type PatchOperation,
   TooManyRequestsException,
   UpdateStageCommand,
@@ -22,6 +23,8 @@ export interface StageThrottlingUndo {
   readonly previousBurstLimit: number | null;
   /** Methods whose own settings were over the limits, with their previous limits (null: none). */
   readonly previousMethods?: Readonly<Record<string, { readonly rateLimit: number | null; readonly burstLimit: number | null }>>;
+  /** The limits the fix set, stage-wide and on each method above: undo acts only while they are still there. */
+  readonly set?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 interface MethodLimits {
@@ -100,6 +103,7 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
     const undo: StageThrottlingUndo = {
       restApiId,
       stageName,
+      set: { rateLimit: settings.rateLimit, burstLimit: settings.burstLimit },
       previousRateLimit: all?.throttlingRateLimit ?? null,
       previousBurstLimit: all?.throttlingBurstLimit ?? null,
       ...(methods.length > 0
@@ -122,15 +126,51 @@ export const apigatewayStageThrottlingRemediator: Remediator<'apigateway-stage-t
     return { changed: true, undo };
   },
 
-  async undo(record, clients) {
+  async prepareUndo(record, clients) {
+    const stage = await clients.apigateway.send(new GetStageCommand({ restApiId: record.restApiId, stageName: record.stageName }));
+    const settingsNow = stage.methodSettings ?? {};
+    const shown = (value: number | undefined) => (value === undefined || value < 0 ? 'no limit' : String(value));
+    const drift = ['*/*', ...Object.keys(record.previousMethods ?? {})].flatMap((method) => {
+      const now = settingsNow[method];
+      if (!record.set) return [{ field: `${method} throttling`, warden: 'not recorded (a fix from before Warden kept it)', now: 'unknown' }];
+      return [
+        ...(now?.throttlingRateLimit !== record.set.rateLimit
+          ? [{ field: `${method} rate limit`, warden: String(record.set.rateLimit), now: shown(now?.throttlingRateLimit) }]
+          : []),
+        ...(now?.throttlingBurstLimit !== record.set.burstLimit
+          ? [{ field: `${method} burst limit`, warden: String(record.set.burstLimit), now: shown(now?.throttlingBurstLimit) }]
+          : []),
+      ];
+    });
+    // Warden created the */* setting when the stage had none: undo takes the whole setting away, as long as
+    // nobody has used it for anything else since (logging, metrics, caching); otherwise only its limits go.
+    const stageWide = settingsNow['*/*'];
+    const untouched =
+      !stageWide?.metricsEnabled &&
+      !stageWide?.dataTraceEnabled &&
+      !stageWide?.cachingEnabled &&
+      [undefined, 'OFF'].includes(stageWide?.loggingLevel);
+    const created = record.previousRateLimit === null && record.previousBurstLimit === null;
+    const stageOperations: PatchOperation[] =
+      created && untouched
+        ? [{ op: 'remove', path: '/*/*' }]
+        : patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED));
     const methods = Object.entries(record.previousMethods ?? {}).flatMap(([method, previous]): PatchOperation[] => [
       { op: 'replace', path: `/${method}/throttling/rateLimit`, value: String(previous.rateLimit ?? UNLIMITED) },
       { op: 'replace', path: `/${method}/throttling/burstLimit`, value: String(previous.burstLimit ?? UNLIMITED) },
     ]);
-    await updateStage(clients.apigateway, {
-      restApiId: record.restApiId,
-      stageName: record.stageName,
-      patchOperations: [...patch(String(record.previousRateLimit ?? UNLIMITED), String(record.previousBurstLimit ?? UNLIMITED)), ...methods],
-    });
+    const input = { restApiId: record.restApiId, stageName: record.stageName, patchOperations: [...stageOperations, ...methods] };
+    return {
+      drift,
+      calls: [{ client: 'APIGateway', operation: 'UpdateStage', input }],
+      notes: [
+        created && untouched
+          ? 'The stage-wide */* setting Warden added is removed: the stage has no throttling of its own again.'
+          : created
+            ? 'The stage-wide */* setting now carries other settings too: only its limits are reset (-1, no limit).'
+            : 'The stage-wide limits go back to what they were before the fix.',
+      ],
+      run: () => updateStage(clients.apigateway, input),
+    };
   },
 });

@@ -1,6 +1,7 @@
 import {
   AssociateWebACLCommand,
   DisassociateWebACLCommand,
+  GetWebACLForResourceCommand,
   ListWebACLsCommand,
   WAFNonexistentItemException,
   WAFUnavailableEntityException,
@@ -102,7 +103,17 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     return baselineWebAclArn ? { baselineWebAclArn } : {};
   },
 
-  async undo(record, clients) {
-    await clients.wafv2.send(new DisassociateWebACLCommand({ ResourceArn: record.stageArn }));
+  async prepareUndo(record, clients) {
+    // Disassociating removes whatever ACL is there: only the one Warden associated may be taken off.
+    const { WebACL } = await clients.wafv2.send(new GetWebACLForResourceCommand({ ResourceArn: record.stageArn }));
+    const now = WebACL?.ARN ?? '(none)';
+    const drift = now === record.webAclArn ? [] : [{ field: 'web ACL', warden: record.webAclArn, now }];
+    const input = { ResourceArn: record.stageArn };
+    return {
+      drift,
+      calls: [{ client: 'WAFV2', operation: 'DisassociateWebACL', input }],
+      notes: ['The stage is left without a web ACL: requests reach it unfiltered again.'],
+      run: async () => void (await clients.wafv2.send(new DisassociateWebACLCommand(input))),
+    };
   },
 });

@@ -3,8 +3,8 @@ import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import type { Detector, FetchedState } from '../detectors/detector';
 import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
-import { FatalRemediationError } from './errors';
-import type { ApplyResult, RemediationContext, Remediator } from './remediator';
+import { FatalRemediationError, UndoRefusedError } from './errors';
+import type { ApplyResult, RemediationContext, Remediator, UndoReview, UndoStep } from './remediator';
 
 /** What a check's remediator writes itself; the skeleton does the rest. */
 export interface RemediatorParts<
@@ -29,9 +29,15 @@ export interface RemediatorParts<
     clients: Pick<AwsClients, Clients>,
     context: RemediationContext,
   ): Promise<ApplyResult<Undo>>;
-  readonly undo: Remediator<Id, Clients, Undo>['undo'];
+  /**
+   * Reads the resource, compares it with what the fix left (the undo record says), and returns the
+   * calls that restore the state before the fix, with the means to make exactly them.
+   */
+  prepareUndo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<UndoStep>;
   readonly discoverContext?: Remediator<Id, Clients, Undo>['discoverContext'];
 }
+
+const reviewOf = ({ drift, calls, notes }: UndoStep): UndoReview => ({ drift, calls, notes });
 
 /**
  * A remediator from its parts. Every remediator applies the same way: read the resource until it settles,
@@ -73,7 +79,18 @@ export function defineRemediator<
       return result;
     },
     verify: (finding, settings, clients, poll) => verifyWithDetector(detector, finding, settings, clients, poll),
-    undo: parts.undo,
+    async reviewUndo(record, clients) {
+      return reviewOf(await parts.prepareUndo(record, clients));
+    },
+    async undo(record, clients, options = {}) {
+      const step = await parts.prepareUndo(record, clients);
+      if (step.drift.length > 0 && options.force !== true) {
+        const changes = step.drift.map((drift) => `${drift.field}: Warden left ${drift.warden}, now ${drift.now}`).join('; ');
+        throw new UndoRefusedError(`the resource changed since Warden's fix (${changes}); nothing was undone`, step.drift);
+      }
+      await step.run();
+      return reviewOf(step);
+    },
     ...(parts.discoverContext ? { discoverContext: parts.discoverContext } : {}),
   };
 }

@@ -1,4 +1,10 @@
-import { LimitExceededException, ResourceInUseException, UpdateTableCommand, type SSESpecification } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  LimitExceededException,
+  ResourceInUseException,
+  UpdateTableCommand,
+  type SSESpecification,
+} from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { dynamodbTableEncryptionDetector as detector } from '../detectors/dynamodb-table-encryption';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
@@ -12,6 +18,8 @@ export interface TableEncryptionUndo {
   readonly tableName: string;
   /** The previous encryption: the AWS owned key, or a KMS key by ARN. */
   readonly previous: { readonly kind: 'AWS_OWNED' } | { readonly kind: 'KMS'; readonly kmsKeyArn: string };
+  /** The key the fix set, by ARN, when Warden resolved it (a customer managed key); else only "a KMS key". */
+  readonly setKmsKeyArn?: string;
 }
 
 function targetSpecification(kmsKey: string): SSESpecification {
@@ -40,9 +48,11 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
   },
 
   async fix({ state }, finding, settings, clients) {
+    let setKmsKeyArn: string | undefined;
     if (settings.kmsKey !== AWS_MANAGED_KEY) {
       try {
-        await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
+        const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
+        setKmsKeyArn = KeyMetadata?.Arn;
       } catch (error) {
         if (error instanceof NotFoundException)
           throw new FatalRemediationError(`KMS key ${settings.kmsKey} does not exist in ${finding.region}`, { cause: error });
@@ -52,6 +62,7 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
     const undo: TableEncryptionUndo = {
       tableName: state.tableName,
       previous: state.sse?.type === 'KMS' && state.sse.kmsKeyArn ? { kind: 'KMS', kmsKeyArn: state.sse.kmsKeyArn } : { kind: 'AWS_OWNED' },
+      ...(setKmsKeyArn ? { setKmsKeyArn } : {}),
     };
     try {
       await clients.dynamodb.send(new UpdateTableCommand({ TableName: state.tableName, SSESpecification: targetSpecification(settings.kmsKey) }));
@@ -64,9 +75,24 @@ export const dynamodbTableEncryptionRemediator: Remediator<'dynamodb-table-encry
     return { changed: true, undo };
   },
 
-  async undo(record, clients) {
+  async prepareUndo(record, clients) {
+    const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: record.tableName }));
+    const sse = Table?.SSEDescription;
+    const nowKind = sse && sse.Status !== 'DISABLED' && sse.SSEType === 'KMS' ? `KMS ${sse.KMSMasterKeyArn ?? ''}`.trim() : 'AWS owned key';
+    const left = `KMS ${record.setKmsKeyArn ?? ''}`.trim();
+    const asLeft = nowKind.startsWith('KMS') && (!record.setKmsKeyArn || sse?.KMSMasterKeyArn === record.setKmsKeyArn);
     const specification: SSESpecification =
       record.previous.kind === 'AWS_OWNED' ? { Enabled: false } : { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: record.previous.kmsKeyArn };
-    await clients.dynamodb.send(new UpdateTableCommand({ TableName: record.tableName, SSESpecification: specification }));
+    const input = { TableName: record.tableName, SSESpecification: specification };
+    return {
+      drift: asLeft ? [] : [{ field: 'SSE', warden: left, now: nowKind }],
+      calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input }],
+      notes: [
+        record.previous.kind === 'AWS_OWNED'
+          ? 'The table goes back to the AWS owned key; it stays available while the encryption changes.'
+          : `The table goes back to ${record.previous.kmsKeyArn}; it stays available while the encryption changes.`,
+      ],
+      run: async () => void (await clients.dynamodb.send(new UpdateTableCommand(input))),
+    };
   },
 });

@@ -17,4 +17,15 @@ export class FatalRemediationError extends RemediationError {
   override name = 'FatalRemediationError';
 }
 
+/** Undo found the resource changed since Warden's fix, and was not forced: nothing was called. */
+export class UndoRefusedError extends RemediationError {
+  override name = 'UndoRefusedError';
+  constructor(
+    message: string,
+    readonly drift: readonly { readonly field: string; readonly warden: string; readonly now: string }[],
+  ) {
+    super(message);
+  }
+}
+
 export { STILL_TRANSITIONING_ERROR, StillTransitioningError, VerificationFailedError } from '../detectors/errors';

@@ -35,6 +35,30 @@ export interface ApplyResult<Undo> {
   readonly undoNotKept?: string;
 }
 
+/** A field of the resource that is no longer as Warden's fix left it. Names only: never a secret value. */
+export interface UndoDrift {
+  readonly field: string;
+  /** What Warden's fix left there. */
+  readonly warden: string;
+  /** What the resource has now. */
+  readonly now: string;
+}
+
+/** What undoing a fix would do to the resource as it is now, read before anything is called. */
+export interface UndoReview {
+  /** Empty when the resource is still as Warden left it; otherwise undo refuses unless forced. */
+  readonly drift: readonly UndoDrift[];
+  /** The exact calls undo makes (secret values never appear: they are read at run time). */
+  readonly calls: readonly PlannedCall[];
+  /** What the owner must know: what stays in place, what breaks. */
+  readonly notes: readonly string[];
+}
+
+/** A review and the means to carry out exactly its calls. */
+export interface UndoStep extends UndoReview {
+  run(): Promise<void>;
+}
+
 /** One check's fix: exact, minimal, verified and reversible. */
 export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients, Undo> {
   readonly check: Id;
@@ -43,7 +67,13 @@ export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients
   apply(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, context: RemediationContext): Promise<ApplyResult<Undo>>;
   /** Re-reads and re-judges the resource, waiting while it transitions; throws if still noncompliant. */
   verify(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, poll?: PollOptions): Promise<Evaluation>;
-  undo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<void>;
+  /** Reads the resource and says what undo would call, and what changed since the fix (no change is made). */
+  reviewUndo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<UndoReview>;
+  /**
+   * Restores the state before the fix, only while the resource is as Warden left it: otherwise throws
+   * UndoRefusedError with the drift, unless `force`. Returns the review it acted on.
+   */
+  undo(record: Undo, clients: Pick<AwsClients, Clients>, options?: { readonly force?: boolean }): Promise<UndoReview>;
   /**
    * Reads from the account what a deployment would hand the remediator (the stack's outputs), for
    * `warden scan` and `warden simulate`, which have no stack. Absent when the remediator needs nothing.

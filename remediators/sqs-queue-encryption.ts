@@ -17,11 +17,6 @@ export interface QueueEncryptionUndo {
   readonly set: { readonly kind: 'SSE_SQS' } | { readonly kind: 'SSE_KMS'; readonly kmsMasterKeyId: string };
 }
 
-/** Thrown when the queue is no longer as Warden left it: undoing would overwrite someone's later change. */
-export class QueueChangedSinceFixError extends FatalRemediationError {
-  override name = 'QueueChangedSinceFixError';
-}
-
 function attributesFor(kmsKey: string): Record<string, string> {
   return kmsKey === SQS_OWNED ? { SqsManagedSseEnabled: 'true' } : { KmsMasterKeyId: kmsKey };
 }
@@ -84,22 +79,27 @@ export const sqsQueueEncryptionRemediator: Remediator<'sqs-queue-encryption', 's
     return { changed: true, undo: { queueUrl: state.queueUrl, queueName: state.queueName, set } };
   },
 
-  async undo(record, clients) {
+  async prepareUndo(record, clients) {
     // Only what Warden set is taken back, and only while the queue still has it.
     const { Attributes = {} } = await clients.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: record.queueUrl, AttributeNames: ['SqsManagedSseEnabled', 'KmsMasterKeyId'] }),
     );
-    const now = { sqsManagedSse: Attributes.SqsManagedSseEnabled === 'true', kmsMasterKeyId: Attributes.KmsMasterKeyId ?? '' };
-    const asLeft = record.set.kind === 'SSE_SQS' ? now.sqsManagedSse && now.kmsMasterKeyId === '' : now.kmsMasterKeyId === record.set.kmsMasterKeyId;
-    if (!asLeft) {
-      const left = record.set.kind === 'SSE_SQS' ? 'SqsManagedSseEnabled=true' : `KmsMasterKeyId=${record.set.kmsMasterKeyId}`;
-      throw new QueueChangedSinceFixError(
-        `queue ${record.queueName} changed since Warden's fix: Warden left ${left}, it now has SqsManagedSseEnabled=${String(now.sqsManagedSse)}` +
-          `${now.kmsMasterKeyId ? `, KmsMasterKeyId=${now.kmsMasterKeyId}` : ''}; nothing was undone`,
-      );
-    }
+    const now = { sse: Attributes.SqsManagedSseEnabled === 'true' ? 'true' : 'false', key: Attributes.KmsMasterKeyId ?? '' };
+    const left = record.set.kind === 'SSE_SQS' ? { sse: 'true', key: '' } : { sse: 'false', key: record.set.kmsMasterKeyId };
+    const drift = [
+      ...(now.sse !== left.sse ? [{ field: 'SqsManagedSseEnabled', warden: left.sse, now: now.sse }] : []),
+      ...(now.key !== left.key ? [{ field: 'KmsMasterKeyId', warden: left.key || '(none)', now: now.key || '(none)' }] : []),
+    ];
     // An empty KmsMasterKeyId turns SSE-KMS off (SQS's documented way); SSE-SQS is turned off by its flag.
-    const attributes = record.set.kind === 'SSE_SQS' ? { SqsManagedSseEnabled: 'false' } : { KmsMasterKeyId: '' };
-    await clients.sqs.send(new SetQueueAttributesCommand({ QueueUrl: record.queueUrl, Attributes: attributes }));
+    const input = {
+      QueueUrl: record.queueUrl,
+      Attributes: record.set.kind === 'SSE_SQS' ? { SqsManagedSseEnabled: 'false' } : { KmsMasterKeyId: '' },
+    };
+    return {
+      drift,
+      calls: [{ client: 'SQS', operation: 'SetQueueAttributes', input }],
+      notes: [`Messages sent to ${record.queueName} from then on are stored unencrypted; messages already stored stay encrypted.`],
+      run: async () => void (await clients.sqs.send(new SetQueueAttributesCommand(input))),
+    };
   },
 });

@@ -7,7 +7,7 @@ export const apigatewayStageThrottling = {
   id: 'apigateway-stage-throttling',
   title: 'API Gateway REST API stages are throttled',
   noncompliantWhen: 'the REST API stage has no */* throttling (rate and burst limits), or its limits are above the policy maximums',
-  fix: 'UpdateStage patching /*/*/throttling/rateLimit and /*/*/throttling/burstLimit; undo restores the previous values',
+  fix: "UpdateStage patching /*/*/throttling/rateLimit and /*/*/throttling/burstLimit; undo, while the limits are still Warden's, restores the previous values or removes the */* setting Warden added",
   resourceType: 'AWS::ApiGateway::Stage',
   cloudTrail: [
     { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages },

@@ -17,7 +17,7 @@ export const apigatewayStageWaf = {
   id: 'apigateway-stage-waf',
   title: 'API Gateway REST API stages are protected by a WAF web ACL',
   noncompliantWhen: 'the REST API stage has no AWS WAFv2 web ACL associated (GetWebACLForResource is empty)',
-  fix: "AssociateWebACL with the policy's web ACL for the region (or the baseline ACL of the member stack); undo is DisassociateWebACL",
+  fix: "AssociateWebACL with the policy's web ACL for the region (or the baseline ACL of the member stack); undo disassociates only the web ACL Warden associated",
   resourceType: 'AWS::ApiGateway::Stage',
   cloudTrail: [
     { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages },

@@ -11,7 +11,7 @@ export const dynamodbTableEncryption = {
   title: 'DynamoDB tables are encrypted with a KMS key',
   noncompliantWhen:
     'the table uses the AWS owned key (no SSEDescription), or the policy demands a customer managed key and the table uses an AWS managed one',
-  fix: 'UpdateTable with SSESpecification {Enabled, SSEType: KMS, KMSMasterKeyId}; undo restores the previous SSE specification',
+  fix: 'UpdateTable with SSESpecification {Enabled, SSEType: KMS, KMSMasterKeyId}; undo, while the table is still on the KMS key Warden set, restores the previous SSE specification',
   resourceType: 'AWS::DynamoDB::Table',
   cloudTrail: [
     {

@@ -17,7 +17,7 @@ export const lambdaFunctionEnvSecrets = {
   title: 'Lambda functions keep no plaintext secret in their environment',
   noncompliantWhen:
     'an environment variable holds a plaintext secret: a known token format, a private key, credentials in a URL, or a high-entropy value under a secret-like name',
-  fix: "moves each value to a KMS-encrypted Secrets Manager secret, replaces NAME with NAME_SECRET_ARN and lets only the function's role read it; undo restores the variables",
+  fix: "moves each value to a KMS-encrypted Secrets Manager secret, replaces NAME with NAME_SECRET_ARN and lets only the function's role read it; undo, while NAME_SECRET_ARN is still Warden's, restores the variables and schedules the secrets for deletion with a 30-day recovery window",
   resourceType: 'AWS::Lambda::Function',
   cloudTrail: [
     {
@@ -66,6 +66,8 @@ export const lambdaFunctionEnvSecrets = {
           'secretsmanager:DescribeSecret',
           'secretsmanager:PutSecretValue',
           'secretsmanager:GetSecretValue',
+          // Undo schedules the secrets it made for deletion, with a recovery window.
+          'secretsmanager:DeleteSecret',
         ],
         resources: [WARDEN_SECRET],
       },

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutResourcePolicyCommand,
@@ -61,6 +62,9 @@ async function storeSecret(
   }
 }
 
+/** How long an undone fix's secrets stay recoverable (Secrets Manager allows 7 to 30 days). */
+const SECRET_RECOVERY_DAYS = 30;
+
 function retryableLambdaError(error: unknown, functionArn: string): unknown {
   if (error instanceof PreconditionFailedException)
     return new RetryableRemediationError(`${functionArn} changed concurrently (RevisionId mismatch)`, { cause: error });
@@ -110,25 +114,62 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
       return { changed: true, undo: { functionArn: state.functionArn, moved } };
     },
 
-    async undo(record, clients) {
+    async prepareUndo(record, clients) {
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: record.functionArn }));
-      const variables: Record<string, string> = { ...(config.Environment?.Variables ?? {}) };
-      for (const { name, secretArn } of record.moved) {
-        const { SecretString } = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
-        if (SecretString === undefined) throw new FatalRemediationError(`secret ${secretArn} has no string value`);
-        variables[name] = SecretString;
-        delete variables[`${name}${SECRET_ARN_SUFFIX}`];
-      }
-      try {
-        await clients.lambda.send(
-          new UpdateFunctionConfigurationCommand({
-            FunctionName: record.functionArn,
-            RevisionId: config.RevisionId,
-            Environment: { Variables: variables },
-          }),
-        );
-      } catch (error) {
-        throw retryableLambdaError(error, record.functionArn);
-      }
+      const current: Record<string, string> = { ...(config.Environment?.Variables ?? {}) };
+      // Still as Warden left it: each <NAME>_SECRET_ARN names Warden's secret, and <NAME> has not come back.
+      const drift = record.moved.flatMap(({ name, secretArn }) => {
+        const pointer = `${name}${SECRET_ARN_SUFFIX}`;
+        return [
+          ...(current[pointer] !== secretArn ? [{ field: pointer, warden: secretArn, now: current[pointer] ?? '(removed)' }] : []),
+          ...(name in current ? [{ field: name, warden: '(removed)', now: 'set again (value not shown)' }] : []),
+        ];
+      });
+      const names = record.moved.map(({ name }) => name);
+      const pointers = names.map((name) => `${name}${SECRET_ARN_SUFFIX}`);
+      const deletions = record.moved.map(({ secretArn }) => ({ SecretId: secretArn, RecoveryWindowInDays: SECRET_RECOVERY_DAYS }));
+      return {
+        drift,
+        calls: [
+          {
+            client: 'Lambda',
+            operation: 'UpdateFunctionConfiguration',
+            input: {
+              FunctionName: record.functionArn,
+              RevisionId: config.RevisionId,
+              Environment: {
+                Variables: `the current variables, with ${names.join(', ')} read back from their secrets and ${pointers.join(', ')} removed`,
+              },
+            },
+          },
+          ...deletions.map((input) => ({ client: 'SecretsManager' as const, operation: 'DeleteSecret', input })),
+        ],
+        notes: [
+          `${names.join(', ')} go back into the environment in plain text: the value was exposed there, so rotate it.`,
+          `Code that reads ${pointers.join(', ')} fails after this. The secrets are scheduled for deletion in ${SECRET_RECOVERY_DAYS} days (RestoreSecret brings one back until then).`,
+        ],
+        run: async () => {
+          const variables = { ...current };
+          for (const { name, secretArn } of record.moved) {
+            const { SecretString } = await clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }));
+            if (SecretString === undefined) throw new FatalRemediationError(`secret ${secretArn} has no string value`);
+            variables[name] = SecretString;
+            delete variables[`${name}${SECRET_ARN_SUFFIX}`];
+          }
+          try {
+            // The revision read above: a change made since fails the call instead of being overwritten.
+            await clients.lambda.send(
+              new UpdateFunctionConfigurationCommand({
+                FunctionName: record.functionArn,
+                RevisionId: config.RevisionId,
+                Environment: { Variables: variables },
+              }),
+            );
+          } catch (error) {
+            throw retryableLambdaError(error, record.functionArn);
+          }
+          for (const input of deletions) await clients.secretsManager.send(new DeleteSecretCommand(input));
+        },
+      };
     },
   });

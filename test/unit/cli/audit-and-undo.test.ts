@@ -1,4 +1,4 @@
-import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,16 +21,18 @@ let store: AuditStore;
 let env: Record<string, string>;
 let table = 0;
 
-async function run(args: string[]) {
+async function run(args: string[], answer?: string) {
   let stdout = '';
   let stderr = '';
+  const asked: string[] = [];
   const code = await main(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env,
     cwd: ROOT,
+    ...(answer !== undefined ? { ask: (question: string) => (asked.push(question), Promise.resolve(answer)) } : {}),
   });
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, asked };
 }
 
 beforeAll(async () => {
@@ -55,6 +57,8 @@ beforeEach(async () => {
   apigateway.reset();
   sts.reset();
   cloudformation.reset();
+  // The stage as Warden left it.
+  apigateway.on(GetStageCommand).resolves({ methodSettings: { '*/*': { throttlingRateLimit: 100, throttlingBurstLimit: 200 } } });
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice' });
   const base = {
     findingId: 'f1',
@@ -71,7 +75,16 @@ beforeEach(async () => {
     time: '2026-11-20T10:00:30.000Z',
     details: {
       dryRun: false,
-      undo: { changed: true, undo: { restApiId: 'a1b2c3d4e5', stageName: 'prod', previousRateLimit: 500, previousBurstLimit: 1000 } },
+      undo: {
+        changed: true,
+        undo: {
+          restApiId: 'a1b2c3d4e5',
+          stageName: 'prod',
+          previousRateLimit: 500,
+          previousBurstLimit: 1000,
+          set: { rateLimit: 100, burstLimit: 200 },
+        },
+      },
     },
   });
 });
@@ -168,20 +181,60 @@ describe('warden audit verify', () => {
 });
 
 describe('warden undo', () => {
-  it('runs the remediator undo with the recorded pre-change state and records who undid it', async () => {
-    const result = await run(['undo', 'f1']);
+  const RESTORE = [
+    { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
+    { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
+  ];
+
+  it('runs the remediator undo with the recorded pre-change state and records who undid it, and what it called', async () => {
+    const result = await run(['undo', 'f1', '--yes']);
     expect(result.code).toBe(0);
-    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
-      restApiId: 'a1b2c3d4e5',
-      stageName: 'prod',
-      patchOperations: [
-        { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
-        { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
-      ],
-    });
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'prod', patchOperations: RESTORE });
     const history = await store.findingHistory('f1');
-    expect(history.at(-1)).toMatchObject({ state: 'UNDONE', actor: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice', seq: 3 });
-    expect((await run(['undo', 'f1'])).stderr).toContain('already undone');
+    expect(history.at(-1)).toMatchObject({
+      state: 'UNDONE',
+      actor: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice',
+      seq: 3,
+      details: { undid: 'f1#2', calls: [{ client: 'APIGateway', operation: 'UpdateStage' }] },
+    });
+    expect(history.at(-1)?.details).not.toHaveProperty('forced');
+    expect((await run(['undo', 'f1', '--yes'])).stderr).toContain('already undone');
+  });
+
+  it('--dry-run prints the calls undo would make and calls nothing', async () => {
+    const result = await run(['undo', 'f1', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('dry run: undo apigateway-stage-throttling');
+    expect(result.stdout).toContain('would call: APIGateway.UpdateStage {"restApiId":"a1b2c3d4e5","stageName":"prod","patchOperations":[');
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+    expect((await store.findingHistory('f1')).map((record) => record.state)).toEqual(['DETECTED', 'REMEDIATED']);
+  });
+
+  it('asks before acting, and a "no" changes nothing; without a terminal it needs --yes', async () => {
+    const declined = await run(['undo', 'f1'], 'n');
+    expect(declined).toMatchObject({ code: 1, stderr: 'warden undo: declined; nothing was changed\n' });
+    expect(declined.asked).toEqual([`Undo Warden's fix of ${STAGE}? [y/N] `]);
+    const unattended = await run(['undo', 'f1']);
+    expect(unattended.code).toBe(2);
+    expect(unattended.stderr).toContain('pass --yes');
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+    expect((await run(['undo', 'f1'], 'yes')).code).toBe(0);
+    expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
+  });
+
+  it('refuses when the limits were tuned since the fix, showing what changed; --force undoes and says it was forced', async () => {
+    apigateway.on(GetStageCommand).resolves({ methodSettings: { '*/*': { throttlingRateLimit: 250, throttlingBurstLimit: 200 } } });
+    const refused = await run(['undo', 'f1', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('changed since the fix: */* rate limit: Warden left 100, now 250');
+    expect(refused.stderr).toContain('nothing was undone. Pass --force to undo anyway');
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+    const forced = await run(['undo', 'f1', '--yes', '--force']);
+    expect(forced.code).toBe(0);
+    expect((await store.findingHistory('f1')).at(-1)?.details).toMatchObject({
+      forced: true,
+      changedSinceFix: [{ field: '*/* rate limit', warden: '100', now: '250' }],
+    });
   });
 
   it('refuses a finding with no applied remediation', async () => {

@@ -2,7 +2,7 @@ import { APIGatewayClient, ConflictException, GetStageCommand, TooManyRequestsEx
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { apigatewayStageThrottlingRemediator as remediator } from '../../../remediators/apigateway-stage-throttling';
-import { VerificationFailedError } from '../../../remediators/errors';
+import { UndoRefusedError, VerificationFailedError } from '../../../remediators/errors';
 import { apiFixture } from '../../support/fixtures';
 import { findingFor, NO_WAIT } from '../../support/findings';
 
@@ -53,6 +53,7 @@ describe('apigateway-stage-throttling remediator', () => {
         previousRateLimit: 500,
         previousBurstLimit: 1000,
         previousMethods: { '~1resource/GET': { rateLimit: 500, burstLimit: 1000 } },
+        set: settings,
       },
     });
   });
@@ -72,6 +73,12 @@ describe('apigateway-stage-throttling remediator', () => {
   });
 
   it('undoes the methods it changed to their previous limits', async () => {
+    apigateway.on(GetStageCommand).resolves({
+      methodSettings: {
+        '*/*': { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+        '~1pets/POST': { throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+      },
+    });
     await remediator.undo(
       {
         restApiId: 'a1b2c3d4e5',
@@ -79,6 +86,7 @@ describe('apigateway-stage-throttling remediator', () => {
         previousRateLimit: 500,
         previousBurstLimit: 1000,
         previousMethods: { '~1pets/POST': { rateLimit: null, burstLimit: 50 } },
+        set: settings,
       },
       clients,
     );
@@ -116,20 +124,55 @@ describe('apigateway-stage-throttling remediator', () => {
     await expect(remediator.verify(finding, settings, clients, NO_WAIT)).rejects.toThrow(VerificationFailedError);
   });
 
-  it('undoes to the previous limits, or to unlimited where there were none', async () => {
-    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000 }, clients);
+  it('undoes to the previous limits while the stage has the limits Warden set', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-compliant'));
+    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000, set: settings }, clients);
     expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
       patchOperations: [
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
         { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
       ],
     });
-    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null }, clients);
+  });
+
+  it('removes the stage-wide setting Warden added, rather than writing -1 over it', async () => {
+    apigateway
+      .on(GetStageCommand)
+      .resolves({ methodSettings: { '*/*': { throttlingRateLimit: 100, throttlingBurstLimit: 200, loggingLevel: 'OFF' } } });
+    const record = { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null, set: settings };
+    const review = await remediator.undo(record, clients);
+    expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { patchOperations: [{ op: 'remove', path: '/*/*' }] });
+    expect(review.notes[0]).toContain('is removed');
+  });
+
+  it('resets only the limits when the owner has used the stage-wide setting for logging since', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-compliant'));
+    await remediator.undo({ restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null, set: settings }, clients);
     expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, {
       patchOperations: [
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: '-1' },
         { op: 'replace', path: '/*/*/throttling/burstLimit', value: '-1' },
       ],
     });
+  });
+
+  it('refuses, and calls nothing, when the limits were tuned since the fix; --force undoes anyway', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-throttled-500'));
+    const record = { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null, set: settings };
+    const review = await remediator.reviewUndo(record, clients);
+    expect(review.drift).toEqual(expect.arrayContaining([{ field: '*/* rate limit', warden: '100', now: '500' }]));
+    await expect(remediator.undo(record, clients)).rejects.toBeInstanceOf(UndoRefusedError);
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+    await remediator.undo(record, clients, { force: true });
+    expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
+  });
+
+  it('refuses a record from before Warden kept what it set', async () => {
+    apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-compliant'));
+    const review = await remediator.reviewUndo(
+      { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: 500, previousBurstLimit: 1000 },
+      clients,
+    );
+    expect(review.drift.map((drift) => drift.field)).toEqual(['*/* throttling']);
   });
 });

@@ -107,8 +107,27 @@ describe('apigateway-stage-waf remediator', () => {
     });
   });
 
-  it('undoes with DisassociateWebACL', async () => {
+  it('undoes with DisassociateWebACL while the web ACL Warden associated is still the one there', async () => {
+    wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource'));
     await remediator.undo({ stageArn, webAclArn: BASELINE }, clients);
     expect(wafv2).toHaveReceivedCommandWith(DisassociateWebACLCommand, { ResourceArn: stageArn });
+  });
+
+  it("never takes off a web ACL the owner associated after Warden's fix", async () => {
+    const teamAcl = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/team-acl/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d';
+    wafv2.on(GetWebACLForResourceCommand).resolves({
+      WebACL: {
+        ARN: teamAcl,
+        Name: 'team-acl',
+        Id: '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d',
+        DefaultAction: { Allow: {} },
+        VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'team' },
+      },
+    });
+    await expect(remediator.undo({ stageArn, webAclArn: BASELINE }, clients)).rejects.toMatchObject({
+      name: 'UndoRefusedError',
+      drift: [{ field: 'web ACL', warden: BASELINE, now: teamAcl }],
+    });
+    expect(wafv2).not.toHaveReceivedCommand(DisassociateWebACLCommand);
   });
 });

@@ -37,6 +37,7 @@ const state = (compliant: boolean, busy = 0): State => ({ tags: {}, compliant, b
 
 function remediatorWith(states: (State | undefined)[]) {
   const fixes: unknown[] = [];
+  const undone: string[] = [];
   const remediator: Remediator<typeof CHECK, 'dynamodb' | 'kms', { before: string }> = defineRemediator({
     check: CHECK,
     detector: fakeDetector(states),
@@ -45,9 +46,18 @@ function remediatorWith(states: (State | undefined)[]) {
       fixes.push(now);
       return Promise.resolve({ changed: true, undo: { before: 'x' } });
     },
-    undo: () => Promise.resolve(),
+    prepareUndo: (record) =>
+      Promise.resolve({
+        drift: record.before === 'changed' ? [{ field: 'sse', warden: 'KMS', now: 'none' }] : [],
+        calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: {} }],
+        notes: [],
+        run: () => {
+          undone.push(record.before);
+          return Promise.resolve();
+        },
+      }),
   });
-  return { remediator, fixes };
+  return { remediator, fixes, undone };
 }
 
 describe('defineRemediator', () => {
@@ -55,6 +65,19 @@ describe('defineRemediator', () => {
     { check: CHECK, account: '111122223333', region: 'us-east-1', resourceArn: ARN },
     { reason: 'not encrypted', evidence: {} },
   );
+
+  it('undoes only a resource still as Warden left it, unless forced; a review changes nothing', async () => {
+    const { remediator, undone } = remediatorWith([]);
+    const clients = {} as never;
+    await expect(remediator.reviewUndo({ before: 'changed' }, clients)).resolves.toMatchObject({ drift: [{ field: 'sse' }] });
+    await expect(remediator.undo({ before: 'changed' }, clients)).rejects.toThrow(
+      "the resource changed since Warden's fix (sse: Warden left KMS, now none); nothing was undone",
+    );
+    expect(undone).toEqual([]);
+    await remediator.undo({ before: 'changed' }, clients, { force: true });
+    await remediator.undo({ before: 'x' }, clients);
+    expect(undone).toEqual(['changed', 'x']);
+  });
 
   it('refuses a resource that is gone', async () => {
     const { remediator, fixes } = remediatorWith([undefined]);

@@ -53,7 +53,14 @@ describe('dynamodb-table-encryption remediator', () => {
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: 'alias/warden-data' },
     });
     expect(kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: 'alias/warden-data' });
-    expect(result).toEqual({ changed: true, undo: { tableName: 'orders', previous: { kind: 'AWS_OWNED' } } });
+    expect(result).toEqual({
+      changed: true,
+      undo: {
+        tableName: 'orders',
+        previous: { kind: 'AWS_OWNED' },
+        setKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d',
+      },
+    });
   });
 
   it('makes no change to a table that is already compliant', async () => {
@@ -98,7 +105,8 @@ describe('dynamodb-table-encryption remediator', () => {
     await expect(remediator.verify(finding, managed, clients, NO_WAIT)).rejects.toThrow(StillTransitioningError);
   });
 
-  it('undoes back to the AWS owned key, or to the previous KMS key', async () => {
+  it('undoes back to the AWS owned key, or to the previous KMS key, while the table is on a KMS key', async () => {
+    dynamodb.on(DescribeTableCommand).resolves(apiFixture('dynamodb-describe-table-kms'));
     await remediator.undo({ tableName: 'orders', previous: { kind: 'AWS_OWNED' } }, clients);
     expect(dynamodb).toHaveReceivedCommandWith(UpdateTableCommand, { TableName: 'orders', SSESpecification: { Enabled: false } });
     const previous = 'arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d';
@@ -107,5 +115,21 @@ describe('dynamodb-table-encryption remediator', () => {
       TableName: 'orders',
       SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: previous },
     });
+  });
+
+  it('refuses to undo a table the owner has moved to another key since the fix', async () => {
+    dynamodb.on(DescribeTableCommand).resolves(apiFixture('dynamodb-describe-table-kms'));
+    const review = await remediator.reviewUndo(
+      {
+        tableName: 'orders',
+        previous: { kind: 'AWS_OWNED' },
+        setKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/00000000-1111-2222-3333-444444444444',
+      },
+      clients,
+    );
+    expect(review.drift).toEqual([
+      { field: 'SSE', warden: expect.stringContaining('00000000-1111'), now: expect.stringContaining('KMS arn:aws:kms') },
+    ]);
+    expect(dynamodb).not.toHaveReceivedCommand(UpdateTableCommand);
   });
 });

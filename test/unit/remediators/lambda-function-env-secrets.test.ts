@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutResourcePolicyCommand,
@@ -175,5 +176,32 @@ describe('lambda-function-env-secrets remediator', () => {
         },
       },
     });
+    // The secret stays recoverable for the owner's window, and says so.
+    expect(secretsManager).toHaveReceivedCommandWith(DeleteSecretCommand, { SecretId: secretArn('STRIPE_SECRET_KEY'), RecoveryWindowInDays: 30 });
+  });
+
+  it('reviews the undo without a secret value, and refuses while the code may read the secret Warden set', async () => {
+    const moved = apiFixture<{ Environment: { Variables: Record<string, string> } }>('lambda-get-function-configuration-clean');
+    moved.Environment.Variables['STRIPE_SECRET_KEY_SECRET_ARN'] = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:team/stripe-XyZ123';
+    lambda.on(GetFunctionConfigurationCommand).resolves(moved);
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: CANARY.stripe });
+    const record = { functionArn: arn, moved: [{ name: 'STRIPE_SECRET_KEY', secretArn: secretArn('STRIPE_SECRET_KEY') }] };
+    const review = await remediator.reviewUndo(record, clients);
+    expect(review.drift).toEqual([
+      {
+        field: 'STRIPE_SECRET_KEY_SECRET_ARN',
+        warden: secretArn('STRIPE_SECRET_KEY'),
+        now: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:team/stripe-XyZ123',
+      },
+    ]);
+    expect(review.calls.map((call) => `${call.client}.${call.operation}`)).toEqual([
+      'Lambda.UpdateFunctionConfiguration',
+      'SecretsManager.DeleteSecret',
+    ]);
+    expect(review.notes.join(' ')).toContain('rotate it');
+    expectNoCanary(review);
+    await expect(remediator.undo(record, clients)).rejects.toMatchObject({ name: 'UndoRefusedError' });
+    expect(lambda).not.toHaveReceivedCommand(UpdateFunctionConfigurationCommand);
+    expect(secretsManager).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 });

@@ -3,8 +3,8 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, Se
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { sqsQueueEncryption } from '../../../core/catalogue/sqs-queue-encryption';
-import { FatalRemediationError, VerificationFailedError } from '../../../remediators/errors';
-import { QueueChangedSinceFixError, sqsQueueEncryptionRemediator as remediator } from '../../../remediators/sqs-queue-encryption';
+import { FatalRemediationError, UndoRefusedError, VerificationFailedError } from '../../../remediators/errors';
+import { sqsQueueEncryptionRemediator as remediator } from '../../../remediators/sqs-queue-encryption';
 import { apiFixture } from '../../support/fixtures';
 import { findingFor, NO_WAIT } from '../../support/findings';
 
@@ -101,10 +101,13 @@ describe('sqs-queue-encryption remediator', () => {
   it('undo refuses, and changes nothing, when the owner has changed the encryption since', async () => {
     sqs.on(GetQueueAttributesCommand).resolves(apiFixture('sqs-get-queue-attributes-kms'));
     const undo = remediator.undo({ queueUrl: QUEUE_URL, queueName: 'order-events', set: { kind: 'SSE_SQS' } }, clients);
-    await expect(undo).rejects.toBeInstanceOf(QueueChangedSinceFixError);
-    await expect(undo).rejects.toThrow(
-      'Warden left SqsManagedSseEnabled=true, it now has SqsManagedSseEnabled=false, KmsMasterKeyId=alias/orders-data',
-    );
+    await expect(undo).rejects.toBeInstanceOf(UndoRefusedError);
+    await expect(undo).rejects.toMatchObject({
+      drift: [
+        { field: 'SqsManagedSseEnabled', warden: 'true', now: 'false' },
+        { field: 'KmsMasterKeyId', warden: '(none)', now: 'alias/orders-data' },
+      ],
+    });
     expect(sqs).not.toHaveReceivedCommand(SetQueueAttributesCommand);
   });
 });

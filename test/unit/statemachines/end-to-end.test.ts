@@ -169,7 +169,13 @@ describe('end to end, auto mode', () => {
     expect(history.map((record) => record.state)).toEqual(['DETECTED', 'REMEDIATED']);
     expect(history[1]?.details['undo']).toEqual({
       changed: true,
-      undo: { restApiId: 'a1b2c3d4e5', stageName: 'dev', previousRateLimit: null, previousBurstLimit: null },
+      undo: {
+        restApiId: 'a1b2c3d4e5',
+        stageName: 'dev',
+        previousRateLimit: null,
+        previousBurstLimit: null,
+        set: { rateLimit: 100, burstLimit: 200 },
+      },
     });
     expect(verifyChain(history, await audit.latest(input.finding.findingId))).toEqual([]);
     const { Item } = await local.client.send(

@@ -9,7 +9,8 @@ import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
 import type { Counters, Log } from '../core/observability';
 import type { Policy } from '../core/policy/schema';
 import { resolvePolicy } from '../core/policy/resolve-policy';
-import { decisionOf, type WorkflowStart } from '../core/workflow-input';
+import { type Decision, decisionOf, type WorkflowStart } from '../core/workflow-input';
+import type { AcceptedRisks } from './accepted-risks';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
 
@@ -34,10 +35,33 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
   /** The account's organizational units, root first (for OU overrides). */
   readonly organizationalUnits: readonly string[];
   startWorkflow(input: WorkflowStart): Promise<'started' | 'duplicate'>;
+  /** Risks owners accepted when they undid a fix (warden undo); absent where none are kept (scan, simulate). */
+  readonly acceptedRisks?: Pick<AcceptedRisks, 'find'>;
   readonly log: Log;
   readonly metrics: Counters;
   now(): Date;
   readonly poll?: PollOptions;
+}
+
+/**
+ * An accepted risk exempts the resource as a policy exemption would, until it lapses: the workflow then
+ * records EXEMPTED with who accepted it and why, and changes nothing. A policy exemption stays first.
+ */
+async function withAcceptedRisk<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
+  decision: Decision,
+  finding: Finding,
+  deps: DetectionDeps<Id, State, Clients>,
+): Promise<Decision> {
+  if (decision.exempt || !deps.acceptedRisks) return decision;
+  const accepted = await deps.acceptedRisks.find(finding.check, finding.resourceArn, deps.now());
+  if (!accepted) return decision;
+  deps.metrics.count('AcceptedRisk');
+  const exemption = {
+    rule: 'accepted risk',
+    reason: `${accepted.reason} (accepted by ${accepted.by} when undoing finding ${accepted.findingId})`,
+    expires: accepted.until.slice(0, 10),
+  };
+  return { ...decision, exempt: true, exemption, decidedBy: 'accepted risk' };
 }
 
 /** Errors that mean "try again later" or "fix Warden's permissions": logged with context, then rethrown. */
@@ -116,7 +140,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   };
   // A resource the detector could not judge goes on the record as reported, with why, and is never fixed.
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
-  const decision = decisionOf(resolved, context.now);
+  const decision = await withAcceptedRisk(decisionOf(resolved, context.now), finding, deps);
   // Detection does not plan the fix: the workflow asks the remediator (its Plan state), the CLI does likewise.
   const input: WorkflowStart = notEvaluated
     ? {

@@ -4,6 +4,7 @@ import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect';
 import type { Detector, FetchedState } from '../detectors/detector';
+import { AcceptedRisks } from '../detectors/accepted-risks';
 import { FindingEpisodes } from '../detectors/finding-episodes';
 import { workflowStarter } from '../detectors/start-workflow';
 import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
@@ -20,16 +21,15 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
   const { tracer, log, counters } = tools;
   const region = requiredEnv('AWS_REGION');
   const sfn = tracer.captureAWSv3Client(new SFNClient(lambdaClientConfig()));
+  const counterTable = requiredEnv('WARDEN_COUNTER_TABLE');
+  const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()));
   const deps = {
     detector,
     clients: tracedClients(tracer, clients),
     policy: embeddedPolicy(),
     organizationalUnits: organizationalUnits(),
-    startWorkflow: workflowStarter(
-      sfn,
-      requiredEnv('WARDEN_STATE_MACHINE_ARN'),
-      new FindingEpisodes(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), requiredEnv('WARDEN_COUNTER_TABLE')),
-    ),
+    startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN'), new FindingEpisodes(dynamodb, counterTable)),
+    acceptedRisks: new AcceptedRisks(dynamodb, counterTable),
     log,
     metrics: counters,
     now: () => new Date(),

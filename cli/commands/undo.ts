@@ -1,4 +1,7 @@
+import { CloudFormationClient, paginateListExports } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AcceptedRisks, COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { isCheckId } from '../../core/catalogue';
 import { createAwsClients } from '../../core/aws/clients';
 import { UndoRefusedError } from '../../remediators/errors';
@@ -17,10 +20,30 @@ function describeReview(review: UndoReview, dryRun: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The member's counters table: --counters-table, WARDEN_COUNTER_TABLE, or the member stack's export in the region. */
+async function counterTableFor(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { region: string; profile?: string },
+) {
+  const named = flag ?? env['WARDEN_COUNTER_TABLE'];
+  if (named) return named;
+  for await (const page of paginateListExports({ client: new CloudFormationClient(options) }, {})) {
+    const found = page.Exports?.find((entry) => entry.Name === COUNTER_TABLE_EXPORT)?.Value;
+    if (found) return found;
+  }
+  throw new InputError(
+    `no Warden member stack in ${options.region} (no ${COUNTER_TABLE_EXPORT} export) to record the accepted risk in: pass --counters-table`,
+  );
+}
+
+const DAY_MS = 86_400_000;
+
 export const undoCommand: Command = {
   name: 'undo',
   summary: 'roll back a remediation from its audit record, only if the resource is as Warden left it',
-  help: `Usage: warden undo <finding-id> [--dry-run] [--yes] [--force] [--table t] [--region r] [--profile p]
+  help: `Usage: warden undo <finding-id> --reason <why> [--accept-days n] [--dry-run] [--yes] [--force]
+                   [--table t] [--counters-table t] [--region r] [--profile p]
 
 Reads the finding's REMEDIATED record from the audit trail and the resource as it is now, with your
 credentials in the finding's account and region. If the resource is still as Warden left it, undo
@@ -28,13 +51,19 @@ restores the state before the fix (the SSE specification, the throttling limits,
 associated, the moved variables, the queue's encryption) and appends an UNDONE record naming you.
 If someone changed it since, undo refuses and shows what changed (names only for secrets).
 
+An undone finding is an accepted risk: undo records who accepted it, why (--reason) and until when
+(--accept-days, default 30) in the member's counters table, and Warden treats the resource as exempt
+until then (recorded as EXEMPTED), so it is not fixed again by the undo's own event or the next sweep.
+
   --dry-run   print the calls undo would make, and what changed since the fix; call nothing
   --yes       undo without asking (needed when no terminal can answer the question)
   --force     undo even though the resource changed since the fix
+  --reason    why the owner keeps the resource as it was (recorded with the acceptance)
+  --accept-days  how long the acceptance lasts (1 to 365, default 30)
 
 Examples:
   warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --dry-run --table warden-audit --region eu-west-1
-  warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --yes --table warden-audit --region eu-west-1
+  warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --yes --reason "batch jobs need the old limits until Q3" --table warden-audit --region eu-west-1
 
 Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AWS error, 2 usage error.`,
   async run(args, io) {
@@ -45,9 +74,18 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       'dry-run': { type: 'boolean' },
       yes: { type: 'boolean' },
       force: { type: 'boolean' },
+      reason: { type: 'string' },
+      'accept-days': { type: 'string' },
+      'counters-table': { type: 'string' },
     });
     const [findingId, ...extra] = positionals;
     if (!findingId || extra.length > 0) throw new UsageError('undo takes exactly one finding id');
+    const dryRun = values['dry-run'] === true;
+    const reason = values.reason?.trim();
+    if (!dryRun && !reason) throw new UsageError('an undone fix is an accepted risk: pass --reason "<why the resource stays as it was>"');
+    const acceptDays = Number(values['accept-days'] ?? '30');
+    if (!Number.isInteger(acceptDays) || acceptDays < 1 || acceptDays > 365)
+      throw new UsageError('--accept-days takes a whole number of days, 1 to 365');
     const store = await auditStoreFor(values.table, values.region, io);
     const history = await store.findingHistory(findingId);
     if (history.length === 0) throw new InputError(`no audit records for finding ${findingId}`);
@@ -60,7 +98,6 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
     const remediator = remediatorFor(remediated.check);
     const clients = createAwsClients(options);
     const review = await remediator.reviewUndo(result.undo, clients);
-    const dryRun = values['dry-run'] === true;
     io.stdout.write(`${dryRun ? 'dry run: ' : ''}undo ${remediated.check} ${remediated.resourceArn}\n${describeReview(review, dryRun)}`);
     if (dryRun) return EXIT_OK;
     if (review.drift.length > 0 && values.force !== true) {
@@ -75,6 +112,8 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
         return EXIT_FINDINGS;
       }
     }
+    // Found before anything changes, so an undo is never left without its acceptance for want of a table.
+    const acceptedRisks = new AcceptedRisks(new DynamoDBClient(options), await counterTableFor(values['counters-table'], io.env, options));
     const { Arn: actor } = await new STSClient(options).send(new GetCallerIdentityCommand({}));
     let done: UndoReview;
     try {
@@ -84,6 +123,22 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       if (error instanceof UndoRefusedError) throw new InputError(`${error.message}. Pass --force to undo anyway`, { cause: error });
       throw error;
     }
+    const now = new Date();
+    const acceptance = {
+      check: remediated.check,
+      resourceArn: remediated.resourceArn,
+      findingId,
+      by: actor ?? 'unknown',
+      reason: reason ?? '',
+      until: new Date(now.getTime() + acceptDays * DAY_MS).toISOString(),
+    };
+    let acceptanceNotKept: string | undefined;
+    try {
+      await acceptedRisks.accept(acceptance);
+    } catch (error) {
+      // The undo is done: it is recorded either way, with why the acceptance is missing.
+      acceptanceNotKept = (error as { name?: string }).name ?? 'Error';
+    }
     const record = await store.append({
       findingId,
       account: remediated.account,
@@ -92,15 +147,21 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       resourceArn: remediated.resourceArn,
       state: 'UNDONE',
       actor: actor ?? 'unknown',
-      time: new Date().toISOString(),
+      time: now.toISOString(),
       details: {
         undid: `${findingId}#${remediated.seq}`,
+        ...(acceptanceNotKept ? { acceptanceNotKept } : { acceptedRisk: { by: acceptance.by, reason: acceptance.reason, until: acceptance.until } }),
         calls: done.calls,
         notes: done.notes,
         ...(done.drift.length > 0 ? { forced: true, changedSinceFix: done.drift } : {}),
       },
     });
     io.stdout.write(`undone: ${remediated.check} ${remediated.resourceArn} (recorded as ${findingId}#${record.seq} by ${record.actor})\n`);
+    if (acceptanceNotKept) {
+      io.stderr.write(`warden undo: undone, but the accepted risk could not be kept (${acceptanceNotKept}): Warden may fix the resource again\n`);
+      return EXIT_FINDINGS;
+    }
+    io.stdout.write(`accepted risk until ${acceptance.until.slice(0, 10)}: Warden records the resource as exempt until then\n`);
     return EXIT_OK;
   },
 };

@@ -15,10 +15,11 @@ import { recordFromEvent } from '../../core/audit/audit-writer';
 import { partitionOf } from '../../core/aws/arns';
 import { createAwsClients } from '../../core/aws/clients';
 import { CATALOGUE, CHECK_IDS, type CheckId } from '../../core/catalogue';
-import type { Finding } from '../../core/finding';
+import type { Finding, ResourceRef } from '../../core/finding';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import { loadPolicyFile } from '../../core/policy/parse-policy';
 import type { WorkflowStart } from '../../core/workflow-input';
+import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, remediatorFor, withPlan } from '../../remediators/index';
@@ -107,29 +108,37 @@ async function run(): Promise<number> {
       },
     });
 
+    const acceptedRisks = new AcceptedRisks(dynamodb, 'warden-blast-radius');
+    /** Detection as the detector Lambda runs it; the workflow input it would start, if any. */
+    const detect = async (ref: ResourceRef & { check: CheckId }, trigger = 'demo'): Promise<WorkflowStart | undefined> => {
+      let workflow: WorkflowStart | undefined;
+      await detectResource(
+        ref,
+        { kind: 'manual', id: trigger },
+        {
+          detector: DETECTORS[ref.check],
+          clients,
+          policy,
+          organizationalUnits: [],
+          acceptedRisks,
+          startWorkflow: (input) => {
+            workflow = input;
+            return Promise.resolve('started');
+          },
+          log: SILENT_LOG,
+          metrics: NO_COUNTERS,
+          now: () => new Date(),
+        },
+      );
+      return workflow;
+    };
+
     out('\nDetect → decide → fix → verify → audit, through the real workflow definition run locally:');
     const remediated: { check: CheckId; findingId: string; resourceArn: string }[] = [];
     for (const check of CATALOGUE) {
       const detector = DETECTORS[check.id];
       for await (const ref of detector.list(clients, { account: account.account, region: REGION })) {
-        let workflow: WorkflowStart | undefined;
-        await detectResource(
-          ref,
-          { kind: 'manual', id: 'demo' },
-          {
-            detector,
-            clients,
-            policy,
-            organizationalUnits: [],
-            startWorkflow: (input) => {
-              workflow = input;
-              return Promise.resolve('started');
-            },
-            log: SILENT_LOG,
-            metrics: NO_COUNTERS,
-            now: () => new Date(),
-          },
-        );
+        const workflow = await detect(ref);
         if (!workflow) continue;
         const { finding, plan, decision } = withPlan(workflow, context);
         await runLocally(definition, workflow, handlers, {
@@ -159,8 +168,12 @@ async function run(): Promise<number> {
 
     out('\nEvery fix rolled back from its audit record:');
     for (const fix of remediated) {
-      out(`$ warden undo ${fix.findingId} --yes --table warden-audit`);
-      await main(['undo', fix.findingId, '--yes', '--table', AUDIT_TABLE, '--region', REGION], io);
+      const reason = 'the owner keeps it as it was for now';
+      out(`$ warden undo ${fix.findingId} --yes --reason "${reason}" --table warden-audit`);
+      await main(
+        ['undo', fix.findingId, '--yes', '--reason', reason, '--table', AUDIT_TABLE, '--counters-table', 'warden-blast-radius', '--region', REGION],
+        io,
+      );
       const detector = DETECTORS[fix.check];
       const settings = CATALOGUE.find((entry) => entry.id === fix.check)!.settings.parse({});
       const state = await detector.fetch(
@@ -173,6 +186,15 @@ async function run(): Promise<number> {
       out(
         `  ${fix.check}: ${status === 'COMPLIANT' ? 'still COMPLIANT here: moto ignored the undo call (an emulator gap, see the README)' : `${status} again, as before Warden`}`,
       );
+      // The undo's own event (or the next sweep) finds it again: an accepted risk, exempt, not fixed again.
+      const again = await detect({ check: fix.check, account: account.account, region: REGION, resourceArn: fix.resourceArn }, 'demo-after-undo');
+      if (!again) continue;
+      await runLocally(definition, again, handlers, {
+        executionArn: `arn:${partition}:states:${REGION}:${account.account}:execution:warden-remediation:${again.finding.findingId}-2`,
+        now: new Date(),
+      });
+      const last = (await audit.findingHistory(again.finding.findingId)).at(-1);
+      out(`    detected again → ${last?.state ?? 'no record'} (${again.decision.decidedBy}): nothing is changed`);
     }
     const leaked = (await audit.findingHistory(remediated.find((fix) => fix.check === 'lambda-function-env-secrets')?.findingId ?? '')).some(
       (record) => JSON.stringify(record).includes(CANARY_SECRET),

@@ -12,6 +12,7 @@ import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '.
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
 import { AUDIT_SOURCE } from '../../core/events/bus-contract';
+import { COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny } from './alarm-on-any';
@@ -153,8 +154,8 @@ export class WardenMember extends Construct {
         statements: [
           ...catalogueStatements(check.permissions.detect),
           new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
-          // Finding episodes live in the counter table.
-          new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [counters.tableArn] }),
+          // Finding episodes (UpdateItem) and accepted risks (GetItem) live in the counter table.
+          new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [counters.tableArn] }),
           new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
         ],
         timeout: Duration.minutes(10),
@@ -237,6 +238,8 @@ export class WardenMember extends Construct {
     this.observability();
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'BaselineWebAclArn', { value: baselineArn });
+    // `warden undo` records an accepted risk here; the export name is unique per account and region.
+    new CfnOutput(this, 'CounterTableName', { value: counters.tableName, exportName: COUNTER_TABLE_EXPORT });
   }
 
   /** A member bus whose only rule forwards Warden's events to the hub bus. */

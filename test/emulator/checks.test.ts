@@ -2,6 +2,7 @@ import { GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppliedFixes } from '../../remediators/applied-fixes';
+import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
@@ -264,6 +265,24 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(await attributes(account.queues.noncompliantUrl)).toMatchObject({ KmsMasterKeyId: account.keyArn });
       await probe.sqs.send(new SetQueueAttributesCommand({ QueueUrl: account.queues.noncompliantUrl, Attributes: { KmsMasterKeyId: '' } }));
     });
+  });
+
+  it('a risk accepted on undo is read back by the detector from the counters table, as the detector role may', async () => {
+    const arn = account.queues.noncompliant;
+    const risk = {
+      check: 'sqs-queue-encryption',
+      resourceArn: arn,
+      findingId: 'f1',
+      by: 'alice',
+      reason: 'consumer cannot decrypt yet',
+      until: '2099-01-01T00:00:00.000Z',
+    };
+    // Written as `warden undo` writes it (with the person's credentials, not recorded for a Warden role).
+    await new AcceptedRisks(probe.dynamodb, COUNTERS_TABLE).accept(risk);
+    const found = await log.as('Detector-sqs-queue-encryption', () =>
+      new AcceptedRisks(clients.dynamodb, COUNTERS_TABLE).find(risk.check, arn, new Date()),
+    );
+    expect(found).toEqual(risk);
   });
 
   // Last: every IAM request the calls above made (the tests' own SDK call log). The IAM layer proves each

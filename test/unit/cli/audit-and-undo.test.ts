@@ -1,6 +1,7 @@
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -9,6 +10,7 @@ import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../
 import { main } from '../../../cli/main';
 import { AuditStore } from '../../../core/audit/audit-store';
 import { AuditDigests } from '../../../core/audit/audit-digest';
+import { AcceptedRisks } from '../../../detectors/accepted-risks';
 import { findingKey, LATEST, recordSortKey } from '../../../core/audit/audit-table';
 
 const ROOT = join(__dirname, '../../..');
@@ -51,8 +53,16 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   table += 1;
-  env = { WARDEN_AUDIT_TABLE: `audit-cli-${table}` };
+  env = { WARDEN_AUDIT_TABLE: `audit-cli-${table}`, WARDEN_COUNTER_TABLE: `counters-cli-${table}` };
   await createAuditTable(local.client, env['WARDEN_AUDIT_TABLE'] as string);
+  await local.client.send(
+    new CreateTableCommand({
+      TableName: env['WARDEN_COUNTER_TABLE'],
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    }),
+  );
   store = new AuditStore(local.document, env['WARDEN_AUDIT_TABLE'] as string);
   apigateway.reset();
   sts.reset();
@@ -181,13 +191,14 @@ describe('warden audit verify', () => {
 });
 
 describe('warden undo', () => {
+  const REASON = ['--reason', 'batch jobs need the old limits until Q3'];
   const RESTORE = [
     { op: 'replace', path: '/*/*/throttling/rateLimit', value: '500' },
     { op: 'replace', path: '/*/*/throttling/burstLimit', value: '1000' },
   ];
 
   it('runs the remediator undo with the recorded pre-change state and records who undid it, and what it called', async () => {
-    const result = await run(['undo', 'f1', '--yes']);
+    const result = await run(['undo', 'f1', '--yes', ...REASON]);
     expect(result.code).toBe(0);
     expect(apigateway).toHaveReceivedCommandWith(UpdateStageCommand, { restApiId: 'a1b2c3d4e5', stageName: 'prod', patchOperations: RESTORE });
     const history = await store.findingHistory('f1');
@@ -198,7 +209,18 @@ describe('warden undo', () => {
       details: { undid: 'f1#2', calls: [{ client: 'APIGateway', operation: 'UpdateStage' }] },
     });
     expect(history.at(-1)?.details).not.toHaveProperty('forced');
-    expect((await run(['undo', 'f1', '--yes'])).stderr).toContain('already undone');
+    // An undone fix is an accepted risk, for 30 days by default, kept where the detector reads it.
+    const until = (history.at(-1)?.details['acceptedRisk'] as { until: string }).until;
+    expect(history.at(-1)?.details['acceptedRisk']).toEqual({
+      by: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice',
+      reason: 'batch jobs need the old limits until Q3',
+      until,
+    });
+    expect(Date.parse(until) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    const risks = new AcceptedRisks(local.client, env['WARDEN_COUNTER_TABLE'] as string);
+    await expect(risks.find('apigateway-stage-throttling', STAGE, new Date())).resolves.toMatchObject({ findingId: 'f1', until });
+    expect(result.stdout).toContain(`accepted risk until ${until.slice(0, 10)}`);
+    expect((await run(['undo', 'f1', '--yes', ...REASON])).stderr).toContain('already undone');
   });
 
   it('--dry-run prints the calls undo would make and calls nothing', async () => {
@@ -211,25 +233,25 @@ describe('warden undo', () => {
   });
 
   it('asks before acting, and a "no" changes nothing; without a terminal it needs --yes', async () => {
-    const declined = await run(['undo', 'f1'], 'n');
+    const declined = await run(['undo', 'f1', ...REASON], 'n');
     expect(declined).toMatchObject({ code: 1, stderr: 'warden undo: declined; nothing was changed\n' });
     expect(declined.asked).toEqual([`Undo Warden's fix of ${STAGE}? [y/N] `]);
-    const unattended = await run(['undo', 'f1']);
+    const unattended = await run(['undo', 'f1', ...REASON]);
     expect(unattended.code).toBe(2);
     expect(unattended.stderr).toContain('pass --yes');
     expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
-    expect((await run(['undo', 'f1'], 'yes')).code).toBe(0);
+    expect((await run(['undo', 'f1', ...REASON], 'yes')).code).toBe(0);
     expect(apigateway).toHaveReceivedCommandTimes(UpdateStageCommand, 1);
   });
 
   it('refuses when the limits were tuned since the fix, showing what changed; --force undoes and says it was forced', async () => {
     apigateway.on(GetStageCommand).resolves({ methodSettings: { '*/*': { throttlingRateLimit: 250, throttlingBurstLimit: 200 } } });
-    const refused = await run(['undo', 'f1', '--yes']);
+    const refused = await run(['undo', 'f1', '--yes', ...REASON]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('changed since the fix: */* rate limit: Warden left 100, now 250');
     expect(refused.stderr).toContain('nothing was undone. Pass --force to undo anyway');
     expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
-    const forced = await run(['undo', 'f1', '--yes', '--force']);
+    const forced = await run(['undo', 'f1', '--yes', '--force', ...REASON]);
     expect(forced.code).toBe(0);
     expect((await store.findingHistory('f1')).at(-1)?.details).toMatchObject({
       forced: true,
@@ -237,8 +259,14 @@ describe('warden undo', () => {
     });
   });
 
+  it('needs a reason and a sensible acceptance period before it changes anything', async () => {
+    expect((await run(['undo', 'f1', '--yes'])).stderr).toContain('pass --reason');
+    expect((await run(['undo', 'f1', '--yes', ...REASON, '--accept-days', '400'])).code).toBe(2);
+    expect(apigateway).not.toHaveReceivedCommand(UpdateStageCommand);
+  });
+
   it('refuses a finding with no applied remediation', async () => {
-    const result = await run(['undo', 'unknown-finding']);
+    const result = await run(['undo', 'unknown-finding', ...REASON]);
     expect(result).toMatchObject({ code: 1, stderr: 'warden undo: no audit records for finding unknown-finding\n' });
     expect((await run(['undo'])).code).toBe(2);
   });

@@ -123,6 +123,52 @@ describe('handleDetectorEvent', () => {
     });
   });
 
+  it("honours a risk the owner accepted when undoing Warden's fix: exempt until it lapses, and says who and why", async () => {
+    const accepted = {
+      check: 'apigateway-stage-waf',
+      resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+      findingId: 'f0',
+      by: 'arn:aws:sts::111122223333:assumed-role/SecOps/alice',
+      reason: 'partner IPs blocked by the baseline',
+      until: '2026-12-20T00:00:00.000Z',
+    };
+    const looked: string[] = [];
+    const acceptedRisks = {
+      find: (check: string, resourceArn: string, now: Date) => {
+        looked.push(`${check} ${resourceArn}`);
+        return Promise.resolve(now.getTime() < Date.parse(accepted.until) ? accepted : undefined);
+      },
+    };
+    const { deps, started, counts } = wafDeps({ acceptedRisks });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps);
+    expect(looked).toEqual([`apigateway-stage-waf ${accepted.resourceArn}`]);
+    expect(started[0]?.decision).toMatchObject({
+      exempt: true,
+      decidedBy: 'accepted risk',
+      exemption: {
+        rule: 'accepted risk',
+        reason: 'partner IPs blocked by the baseline (accepted by arn:aws:sts::111122223333:assumed-role/SecOps/alice when undoing finding f0)',
+        expires: '2026-12-20',
+      },
+    });
+    expect(counts).toMatchObject({ AcceptedRisk: 1 });
+    // Lapsed: judged and fixed again as the policy says.
+    const later = wafDeps({ acceptedRisks, now: () => new Date('2026-12-21T00:00:00Z') });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), later.deps);
+    expect(later.started[0]?.decision).toMatchObject({ exempt: false, mode: 'auto' });
+  });
+
+  it('keeps a policy exemption first, without asking for accepted risks', async () => {
+    const looked: string[] = [];
+    const { deps, started } = wafDeps({ acceptedRisks: { find: (check: string) => (looked.push(check), Promise.resolve(undefined)) } });
+    const stage = apiFixture<{ tags: Record<string, string> }>('apigateway-get-stage-throttled-500');
+    stage.tags['warden:exempt'] = 'load test';
+    apigateway.on(GetStageCommand).resolves(stage);
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), deps);
+    expect(started[0]?.decision).toMatchObject({ exempt: true, decidedBy: 'exemptions[0]' });
+    expect(looked).toEqual([]);
+  });
+
   it('logs and counts a malformed event, starts nothing, and rethrows it for the dead-letter queue', async () => {
     const { deps, started, lines, counts } = wafDeps();
     const event = { ...eventFixture('cloudtrail-apigateway-create-stage'), account: 'not-an-account' };

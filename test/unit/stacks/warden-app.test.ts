@@ -1,3 +1,4 @@
+import { COUNTER_TABLE_EXPORT } from '../../../detectors/accepted-risks';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -92,6 +93,11 @@ describe('least privilege in every IAM policy of every template', () => {
 });
 
 describe('member template (the StackSet template)', () => {
+  it('exports its counters table under one name per account and region, where warden undo records accepted risks', () => {
+    const outputs = Object.values((templates.member.toJSON() as { Outputs: Record<string, { Export?: { Name: string } }> }).Outputs);
+    expect(outputs.filter((output) => output.Export?.Name === COUNTER_TABLE_EXPORT)).toHaveLength(1);
+  });
+
   it('has one detector and one remediator per check, each with its own role, on Node.js 24', () => {
     const functions = resources(templates.member, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(CATALOGUE.length * 2);

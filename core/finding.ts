@@ -23,6 +23,16 @@ export interface Evaluation {
   readonly evidence: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * The infrastructure-as-code stack that owns a resource: its next deploy puts back what its template
+ * says, so a fix that is not also made in the template is reverted. `cdk` when the template is CDK's.
+ */
+export interface ManagedBy {
+  readonly tool: 'cloudformation' | 'cdk';
+  readonly stack: string;
+  readonly logicalId: string;
+}
+
 /** A noncompliant resource, ready for the remediation workflow. */
 export interface Finding extends ResourceRef {
   /** Hash of account, region, check, resource ARN and the evaluated (redacted) state. */
@@ -33,6 +43,8 @@ export interface Finding extends ResourceRef {
   readonly detectedAt: string;
   /** What triggered the detection: a CloudTrail event id, a Config item, or the sweep. */
   readonly trigger: { readonly kind: 'cloudtrail' | 'config' | 'sweep' | 'manual'; readonly id?: string };
+  /** Set when a CloudFormation (or CDK) stack manages the resource. */
+  readonly managedBy?: ManagedBy;
 }
 
 /** How reports name a finding: noncompliant, or not evaluated (the detector could not read the resource). */

@@ -1,4 +1,4 @@
-import type { CheckId } from '../core/catalogue';
+import { type CheckId, getCheck } from '../core/catalogue';
 import { parseArn } from '../core/aws/arns';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
@@ -11,6 +11,7 @@ import type { Policy } from '../core/policy/schema';
 import { resolvePolicy } from '../core/policy/resolve-policy';
 import { type Decision, decisionOf, type WorkflowStart } from '../core/workflow-input';
 import type { AcceptedRisks } from './accepted-risks';
+import { managedByFromTags, type StackLookup } from './managed-by';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
 
@@ -35,12 +36,23 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
   /** The account's organizational units, root first (for OU overrides). */
   readonly organizationalUnits: readonly string[];
   startWorkflow(input: WorkflowStart): Promise<'started' | 'duplicate'>;
+  /** Finds the stack that manages a resource; without it, only the resource's own tags are read. */
+  readonly stacks?: Pick<StackLookup, 'managedBy'>;
   /** Risks owners accepted when they undid a fix (warden undo); absent where none are kept (scan, simulate). */
   readonly acceptedRisks?: Pick<AcceptedRisks, 'find'>;
   readonly log: Log;
   readonly metrics: Counters;
   now(): Date;
   readonly poll?: PollOptions;
+}
+
+/**
+ * `iacManaged: ticket`: a stack-managed resource is not fixed in place (its next deploy would revert it);
+ * the stack's owner gets a ticket to change the template instead.
+ */
+function ticketIfStackManaged(decision: Decision, iacManaged: 'fix' | 'ticket', finding: Finding): Decision {
+  if (iacManaged !== 'ticket' || !finding.managedBy || decision.mode === 'report' || decision.mode === 'ticket') return decision;
+  return { ...decision, mode: 'ticket', decidedBy: `iacManaged: ticket (${finding.managedBy.tool} stack ${finding.managedBy.stack})` };
 }
 
 /**
@@ -126,6 +138,10 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     deps.log.warn('not evaluated', { check: ref.check, resourceArn: apiArn, reason: evaluation.reason });
     deps.metrics.count('NotEvaluated');
   }
+  // Only a finding needs its stack: compliant resources cost no CloudFormation call.
+  const check = getCheck(ref.check);
+  const physicalId = 'physicalId' in check ? check.physicalId(apiArn, evaluation.evidence) : undefined;
+  const managedBy = deps.stacks ? await deps.stacks.managedBy(state.tags, physicalId) : managedByFromTags(state.tags);
   const finding: Finding = {
     check: ref.check,
     account: ref.account,
@@ -137,10 +153,11 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     tags: state.tags,
     detectedAt: context.now.toISOString(),
     trigger,
+    ...(managedBy ? { managedBy } : {}),
   };
   // A resource the detector could not judge goes on the record as reported, with why, and is never fixed.
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
-  const decision = await withAcceptedRisk(decisionOf(resolved, context.now), finding, deps);
+  const decision = await withAcceptedRisk(ticketIfStackManaged(decisionOf(resolved, context.now), resolved.iacManaged, finding), finding, deps);
   // Detection does not plan the fix: the workflow asks the remediator (its Plan state), the CLI does likewise.
   const input: WorkflowStart = notEvaluated
     ? {

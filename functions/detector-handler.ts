@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CheckId } from '../core/catalogue';
@@ -6,6 +7,7 @@ import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect'
 import type { Detector, FetchedState } from '../detectors/detector';
 import { AcceptedRisks } from '../detectors/accepted-risks';
 import { FindingEpisodes } from '../detectors/finding-episodes';
+import { StackLookup } from '../detectors/managed-by';
 import { workflowStarter } from '../detectors/start-workflow';
 import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
 
@@ -30,6 +32,7 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     organizationalUnits: organizationalUnits(),
     startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN'), new FindingEpisodes(dynamodb, counterTable)),
     acceptedRisks: new AcceptedRisks(dynamodb, counterTable),
+    stacks: new StackLookup(tracer.captureAWSv3Client(new CloudFormationClient(lambdaClientConfig()))),
     log,
     metrics: counters,
     now: () => new Date(),

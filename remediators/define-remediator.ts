@@ -1,10 +1,10 @@
-import type { CheckId, CheckSettings } from '../core/catalogue';
+import { type CheckId, type CheckSettings, getCheck, isCheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation, Finding } from '../core/finding';
 import type { Detector, FetchedState } from '../detectors/detector';
 import { fetchSettled, verifyWithDetector } from '../detectors/fetch-settled';
 import { FatalRemediationError, UndoRefusedError } from './errors';
-import type { ApplyResult, RemediationContext, Remediator, UndoReview, UndoStep } from './remediator';
+import type { ApplyResult, RemediationContext, RemediationPlan, Remediator, UndoReview, UndoStep } from './remediator';
 
 /** What a check's remediator writes itself; the skeleton does the rest. */
 export interface RemediatorParts<
@@ -37,6 +37,24 @@ export interface RemediatorParts<
   readonly discoverContext?: Remediator<Id, Clients, Undo>['discoverContext'];
 }
 
+/**
+ * A fix in place on a stack-managed resource lasts until the stack's next deploy: the plan says so, names
+ * the stack, and says what to change in the template (the check's hint), so the owner can make it stick.
+ */
+function withStackNote(plan: RemediationPlan, finding: Finding): RemediationPlan {
+  const stack = finding.managedBy;
+  if (!stack || !isCheckId(finding.check)) return plan;
+  const hint = getCheck(finding.check).iacHint;
+  const where = stack.tool === 'cdk' ? `CDK: ${hint.cdk}` : `CloudFormation: ${hint.cloudFormation}`;
+  return {
+    ...plan,
+    notes: [
+      ...plan.notes,
+      `Managed by ${stack.tool === 'cdk' ? 'the CDK' : 'CloudFormation'} stack ${stack.stack} (${stack.logicalId}): its next deploy reverts this fix unless the template changes too. The stack's owner must set ${where}.`,
+    ],
+  };
+}
+
 const reviewOf = ({ drift, calls, notes }: UndoStep): UndoReview => ({ drift, calls, notes });
 
 /**
@@ -55,7 +73,7 @@ export function defineRemediator<
   const { detector } = parts;
   return {
     check: parts.check,
-    plan: parts.plan,
+    plan: (finding, settings, context) => withStackNote(parts.plan(finding, settings, context), finding),
     async apply(finding, settings, clients, context) {
       const state = await fetchSettled(detector, finding, settings, clients);
       if (!state) throw new FatalRemediationError(`${finding.resourceArn} no longer exists`);

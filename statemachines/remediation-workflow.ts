@@ -199,6 +199,8 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
         Next: FAILED,
       },
       [DETECTED]: recordState('DETECTED', resources, ROUTE, {
+        // After planning: the plan's notes (what breaks, who must act, a stack that would revert the fix).
+        'notes.$': '$.plan.notes',
         'reason.$': '$.finding.reason',
         'before.$': '$.finding.evidence',
         'trigger.$': '$.finding.trigger',

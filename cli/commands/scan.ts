@@ -1,3 +1,5 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { StackLookup } from '../../detectors/managed-by';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolve } from 'node:path';
 import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
@@ -56,6 +58,7 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
       policy,
       checks: checks as CheckId[],
       now: new Date(),
+      stacks: new StackLookup(new CloudFormationClient({ region, ...(values.profile ? { profile: values.profile } : {}) })),
       ...(progress ? { onProgress: (done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${done} resources (${check})`) } : {}),
     });
     if (progress) io.stderr.write('\r\u001b[2K');

@@ -4,10 +4,11 @@ import { awsErrorName, errorMessage } from '../../core/errors';
 import { NO_COUNTERS, SILENT_LOG } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
-import { findingStatus } from '../../core/finding';
+import { findingStatus, type ManagedBy } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, withPlan } from '../../remediators/index';
+import type { StackLookup } from '../../detectors/managed-by';
 
 export interface ScannedResource {
   readonly check: CheckId;
@@ -23,6 +24,8 @@ export interface ScannedResource {
   /** What the policy would do: its mode, `exempt`, or the mode in dry run. Nothing is done: scan is read-only. */
   readonly wouldDo?: string;
   readonly decidedBy?: string;
+  /** The CloudFormation or CDK stack that manages the resource: its next deploy reverts a fix made in place. */
+  readonly managedBy?: ManagedBy;
   readonly plannedCalls?: PlanInput['calls'];
   readonly error?: string;
 }
@@ -41,6 +44,8 @@ export async function scanAccount(input: {
   policy: Policy;
   checks: readonly CheckId[];
   now: Date;
+  /** Finds the stack that manages a finding's resource; without it, the resource's tags alone say. */
+  stacks?: Pick<StackLookup, 'managedBy'>;
   onProgress?: (done: number, check: CheckId) => void;
 }): Promise<ScannedResource[]> {
   const results: ScannedResource[] = [];
@@ -66,6 +71,7 @@ export async function scanAccount(input: {
             metrics: NO_COUNTERS,
             now: () => input.now,
             poll: { attempts: 3, delayMs: 2_000 },
+            ...(input.stacks ? { stacks: input.stacks } : {}),
           },
         );
         if (captured) {
@@ -82,6 +88,7 @@ export async function scanAccount(input: {
             ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
             wouldDo: decision.exempt ? 'exempt' : decision.dryRun ? `${decision.mode} (dry run)` : decision.mode,
             decidedBy: decision.decidedBy,
+            ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
             plannedCalls: plan.calls,
           });
         } else {

@@ -21,6 +21,10 @@ export function formatSimulation(simulation: Simulation, paint: Paint): string {
         `  ${mark} ${finding.check}  ${finding.resourceArn}  ${finding.status === 'NOT_EVALUATED' ? paint.yellow(finding.status) : paint.red(finding.status)}`,
       );
       lines.push(`      why:      ${finding.reason ?? ''}`);
+      if (finding.managedBy)
+        lines.push(
+          `      stack:    ${finding.managedBy.tool} stack ${finding.managedBy.stack} (${finding.managedBy.logicalId}) ${paint.dim('its next deploy reverts a fix made here; see the plan notes')}`,
+        );
       if (finding.flagged) lines.push(`      flagged:  ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`);
       const decision = finding.exemptBy
         ? `exempt by ${finding.exemptBy}`

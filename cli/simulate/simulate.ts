@@ -8,7 +8,7 @@ import { extractResources, ownResources } from '../../core/events/extract-resour
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
-import { findingStatus } from '../../core/finding';
+import { findingStatus, type ManagedBy } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, withPlan } from '../../remediators/index';
@@ -33,6 +33,8 @@ export interface SimulatedFinding {
   readonly mode?: string;
   readonly exemptBy?: string;
   readonly decidedBy?: string;
+  /** The CloudFormation or CDK stack that manages the resource: its next deploy reverts a fix made in place. */
+  readonly managedBy?: ManagedBy;
   readonly plannedCalls?: PlanInput['calls'];
   readonly notes?: readonly string[];
   readonly outcome?: TerminalState;
@@ -135,6 +137,8 @@ export async function simulate(input: {
               mode: decision.mode,
               ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
               decidedBy: decision.decidedBy,
+              ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
+              ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
               plannedCalls: plan.calls,
               notes: plan.notes,
             };

@@ -1,4 +1,5 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -26,6 +27,8 @@ export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
   readonly sfn: SFNClient;
   readonly sqs: SQSClient;
+  /** Not a check's client: detection asks it which stack manages a finding's resource. */
+  readonly cloudformation: CloudFormationClient;
 }
 
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */

@@ -23,6 +23,10 @@ export const apigatewayStageThrottling = {
     ],
     remediate: [{ actions: ['apigateway:GET', 'apigateway:PATCH'], resources: [STAGE_ARN_TEMPLATE] }],
   },
+  iacHint: {
+    cloudFormation: 'AWS::ApiGateway::Stage MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit, ThrottlingBurstLimit }]',
+    cdk: 'apigateway.RestApi deployOptions: { throttlingRateLimit, throttlingBurstLimit }',
+  },
   defaultMode: 'auto',
   settings: z
     .strictObject({

@@ -86,6 +86,10 @@ export const apigatewayStageWaf = {
         })),
     ];
   },
+  iacHint: {
+    cloudFormation: 'AWS::WAFv2::WebACLAssociation { ResourceArn: <the stage ARN>, WebACLArn }',
+    cdk: 'new wafv2.CfnWebACLAssociation(this, id, { resourceArn: api.deploymentStage.stageArn, webAclArn })',
+  },
   defaultMode: 'approval',
   settings: z
     .strictObject({

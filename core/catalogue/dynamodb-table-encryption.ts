@@ -72,6 +72,11 @@ export const dynamodbTableEncryption = {
       },
     ];
   },
+  iacHint: {
+    cloudFormation: 'AWS::DynamoDB::Table SSESpecification: { SSEEnabled: true, SSEType: KMS, KMSMasterKeyId }',
+    cdk: 'dynamodb.Table encryption: TableEncryption.AWS_MANAGED (or CUSTOMER_MANAGED with encryptionKey)',
+  },
+  physicalId: (resourceArn: string) => resourceArn.split(':table/')[1],
   defaultMode: 'auto',
   settings: z
     .strictObject({

@@ -73,6 +73,11 @@ export const lambdaFunctionEnvSecrets = {
       },
     ],
   },
+  iacHint: {
+    cloudFormation: 'AWS::Lambda::Function Environment.Variables: <NAME>_SECRET_ARN instead of <NAME>, and an AWS::SecretsManager::Secret',
+    cdk: 'lambda.Function environment: { <NAME>_SECRET_ARN: secret.secretArn } with secret.grantRead(fn), instead of the plaintext value',
+  },
+  physicalId: (resourceArn: string) => resourceArn.split(':function:')[1]?.split(':')[0],
   defaultMode: 'approval',
   settings: z
     .strictObject({

@@ -53,6 +53,12 @@ export const sqsQueueEncryption = {
     const conditions = kmsKey.startsWith('alias/') ? { conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } } } : {};
     return [{ actions: ['kms:DescribeKey'], resources: [key], ...conditions }];
   },
+  iacHint: {
+    cloudFormation: 'AWS::SQS::Queue SqsManagedSseEnabled: true (or KmsMasterKeyId)',
+    cdk: 'sqs.Queue encryption: QueueEncryption.SQS_MANAGED (or KMS with encryptionMasterKey)',
+  },
+  physicalId: (_resourceArn: string, evidence: Readonly<Record<string, unknown>>) =>
+    typeof evidence['queueUrl'] === 'string' ? evidence['queueUrl'] : undefined,
   defaultMode: 'auto',
   settings: z
     .strictObject({

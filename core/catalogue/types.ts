@@ -81,6 +81,14 @@ export interface CloudTrailTrigger {
  * A check, declared once. Everything else (policy schema, EventBridge rules, IAM roles, docs, meta-tests)
  * is derived from these entries.
  */
+/** Where the fix belongs in a stack's template, so the next deploy keeps it instead of reverting it. */
+export interface IacHint {
+  /** The CloudFormation resource property, e.g. `AWS::DynamoDB::Table SSESpecification`. */
+  readonly cloudFormation: string;
+  /** The CDK construct prop, e.g. `dynamodb.Table encryption: TableEncryption.CUSTOMER_MANAGED`. */
+  readonly cdk: string;
+}
+
 export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
   readonly id: string;
   readonly title: string;
@@ -127,4 +135,11 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
   readonly memberKey?: MemberKeyUse;
   /** Settings that pass the schema but can never work together, found in each layer that sets them. */
   readonly policyChecks?: (layer: CheckSettingsLayer) => readonly CheckPolicyProblem[];
+  /** Where the fix belongs in a stack's template (shown when the resource is stack-managed). */
+  readonly iacHint: IacHint;
+  /**
+   * The resource's CloudFormation physical id, to find its stack when its tags do not name one
+   * (absent when the physical id is not unique in an account, as a stage's name is not).
+   */
+  readonly physicalId?: (resourceArn: string, evidence: Readonly<Record<string, unknown>>) => string | undefined;
 }

@@ -30,6 +30,8 @@ export interface ResolvedSettings<Id extends CheckId = CheckId> {
   readonly dryRun: boolean;
   readonly approvalTimeoutSeconds: number;
   readonly maxAutoFixesPerHour: number;
+  /** What to do with a stack-managed resource: fix it (and say the next deploy reverts it) or ticket the stack's owner. */
+  readonly iacManaged: 'fix' | 'ticket';
   /** The check's own settings, defaults applied. */
   readonly settings: CheckSettings<Id>;
   /** Set when an exemption applies: the resource is not remediated. */
@@ -96,8 +98,8 @@ interface Layer {
 }
 
 function splitSettings(settings: Readonly<Record<string, unknown>> | undefined): Pick<Layer, 'common' | 'specific'> {
-  const { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, ...specific } = settings ?? {};
-  const common = { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour } as Partial<CommonSettings>;
+  const { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged, ...specific } = settings ?? {};
+  const common = { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged } as Partial<CommonSettings>;
   return { common, specific };
 }
 
@@ -161,6 +163,7 @@ export function resolvePolicy<Id extends CheckId>(policy: Policy, context: Resol
     dryRun: common['dryRun'] as boolean,
     approvalTimeoutSeconds: durationSeconds(common['approvalTimeout'] as string),
     maxAutoFixesPerHour: common['maxAutoFixesPerHour'] as number,
+    iacManaged: common['iacManaged'] as 'fix' | 'ticket',
     settings,
     ...(exemption ? { exemption } : {}),
     decidedBy: exemption?.rule ?? (sources['mode'] as string),

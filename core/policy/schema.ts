@@ -31,6 +31,12 @@ export const commonSettingsShape = {
     .max(10_000)
     .optional()
     .describe('Blast-radius budget per account and check; past it, auto degrades to approval.'),
+  iacManaged: z
+    .enum(['fix', 'ticket'], { error: 'expected fix or ticket' })
+    .optional()
+    .describe(
+      "For a resource a CloudFormation or CDK stack manages: fix (as the mode says, and tell the owner the stack's next deploy reverts it unless the template changes) or ticket (ask the stack's owner to change the template instead).",
+    ),
 };
 
 export const BUILT_IN_DEFAULTS = {
@@ -38,6 +44,7 @@ export const BUILT_IN_DEFAULTS = {
   dryRun: false,
   approvalTimeout: '24h',
   maxAutoFixesPerHour: 10,
+  iacManaged: 'fix',
 } as const;
 
 const defaultsSchema = z.strictObject(commonSettingsShape);

@@ -34,3 +34,14 @@ export function acknowledgeUnscoped(scope: IConstruct): void {
     reason: `only actions without resource-level permissions get Resource "*": the catalogue's list calls (checked against the Service Authorization Reference by a test) and ${Object.keys(UNSCOPED_ACTIONS).join(', ')} (reasons in core/iam/unscoped-actions.ts)`,
   });
 }
+
+/** A detector's read of the stacks of its account and region: any of them may own the resource it judges. */
+export const STACK_READS_RESOURCE = 'arn:{partition}:cloudformation:{region}:{account}:stack/*/*';
+
+export function acknowledgeStackReads(scope: IConstruct): void {
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${nagForm(STACK_READS_RESOURCE)}]`,
+    reason:
+      'a finding names the stack that manages its resource (its next deploy reverts a fix): DescribeStackResource(s) only, on the stacks of this account and region, whichever owns the resource',
+  });
+}

@@ -14,7 +14,7 @@ import type { Policy } from '../../core/policy/schema';
 import { AUDIT_SOURCE } from '../../core/events/bus-contract';
 import { COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
-import { acknowledgeCatalogueWildcards, acknowledgeUnscoped } from './acknowledge-wildcards';
+import { acknowledgeCatalogueWildcards, acknowledgeStackReads, acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny } from './alarm-on-any';
 import { BaselineWebAcl } from './baseline-web-acl';
 import { catalogueStatements, filledConditions } from './catalogue-policy';
@@ -156,6 +156,11 @@ export class WardenMember extends Construct {
           new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
           // Finding episodes (UpdateItem) and accepted risks (GetItem) live in the counter table.
           new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [counters.tableArn] }),
+          // Which stack manages a finding's resource (its next deploy would revert a fix): read-only.
+          new iam.PolicyStatement({
+            actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources'],
+            resources: [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*/*`],
+          }),
           new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
         ],
         timeout: Duration.minutes(10),
@@ -168,6 +173,7 @@ export class WardenMember extends Construct {
         },
       });
       acknowledgeCatalogueWildcards(detector, check.id, check.permissions.detect);
+      acknowledgeStackReads(detector);
       this.detectors[check.id] = detector;
       const target = new targets.LambdaFunction(detector.function, {
         deadLetterQueue: this.deadLetterQueue,

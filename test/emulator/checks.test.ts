@@ -3,10 +3,12 @@ import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamo
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppliedFixes } from '../../remediators/applied-fixes';
 import { AcceptedRisks } from '../../detectors/accepted-risks';
+import { StackLookup } from '../../detectors/managed-by';
+import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
-import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
@@ -283,6 +285,21 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       new AcceptedRisks(clients.dynamodb, COUNTERS_TABLE).find(risk.check, arn, new Date()),
     );
     expect(found).toEqual(risk);
+  });
+
+  it("names the stack that manages a finding's resource from the tags CloudFormation puts on it", async () => {
+    const template = { Resources: { Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'stacked-jobs' } } } };
+    await probe.cloudformation.send(new CreateStackCommand({ StackName: 'jobs-stack', TemplateBody: JSON.stringify(template) }));
+    const { QueueUrl = '' } = await probe.sqs.send(new GetQueueUrlCommand({ QueueName: 'stacked-jobs' }));
+    // moto gap: it neither tags a stack's resources nor finds a stack by physical id; AWS does both, and
+    // the unit layer covers the physical-id path. The tags are the ones CloudFormation puts on the queue.
+    const tags = { 'aws:cloudformation:stack-name': 'jobs-stack', 'aws:cloudformation:logical-id': 'Jobs' };
+    const found = await log.as('Detector-sqs-queue-encryption', () => new StackLookup(clients.cloudformation).managedBy(tags, QueueUrl));
+    expect(found).toEqual({ tool: 'cloudformation', stack: 'jobs-stack', logicalId: 'Jobs' });
+    const gone = { 'aws:cloudformation:stack-name': 'deleted-stack', 'aws:cloudformation:logical-id': 'Jobs' };
+    await expect(
+      log.as('Detector-sqs-queue-encryption', () => new StackLookup(clients.cloudformation).managedBy(gone, undefined)),
+    ).resolves.toBeUndefined();
   });
 
   // Last: every IAM request the calls above made (the tests' own SDK call log). The IAM layer proves each

@@ -23,7 +23,8 @@ export function templated(arn: string, account: string, region: string): string 
     .replace(/\/restapis\/[a-z0-9]+/, '/restapis/a1b2c3d4e5')
     .replace(/(:key\/)[0-9a-f-]{36}$/, '$11234abcd-12ab-34cd-56ef-1234567890ab')
     .replace(/(\/webacl\/[^/]+\/)[0-9a-f-]{36}$/, '$1a1b2c3d4-5678-90ab-cdef-EXAMPLE11111')
-    .replace(/(:secret:.+-)[A-Za-z0-9]{6}$/, '$1AbCdEf');
+    .replace(/(:secret:.+-)[A-Za-z0-9]{6}$/, '$1AbCdEf')
+    .replace(/(:stack\/[^/]+\/)[0-9a-f-]{36}$/, '$1a1b2c3d4-5678-90ab-cdef-EXAMPLE22222');
 }
 
 export function filled(arn: string, target: { partition: string; region: string; account: string }): string {
@@ -165,6 +166,14 @@ export function iamRequestsOf(
       const owner = fromUrl?.[1] ?? str(input['QueueOwnerAWSAccountId']) ?? account;
       const name = fromUrl?.[2] ?? str(input['QueueName']) ?? '';
       return [{ action: `sqs:${call.operation}`, resource: t(`arn:aws:sqs:${region}:${owner}:${name}`) }];
+    }
+    case 'CloudFormation': {
+      // Authorized on the stack that holds the resource: by name in the request, else as the answer names it.
+      const stackId =
+        str(obj(output['StackResourceDetail'])['StackId']) ??
+        str(obj((output['StackResources'] as unknown[] | undefined)?.[0])['StackId']) ??
+        `arn:aws:cloudformation:${region}:${account}:stack/${str(input['StackName']) ?? '*'}/*`;
+      return [{ action: `cloudformation:${call.operation}`, resource: t(stackId) }];
     }
     case 'STS':
       return call.operation === 'GetCallerIdentity' ? [] : [{ action: `sts:${call.operation}`, resource: t(str(input['RoleArn']) ?? '*') }];

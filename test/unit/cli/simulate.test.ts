@@ -47,6 +47,14 @@ describe('warden simulate', () => {
     expect(output.audit).toEqual({ records: 14, chainsVerified: true });
   });
 
+  it('names the stack that manages a resource, and says in the plan that its next deploy reverts the fix', () => {
+    const queue = output.results.flatMap((result) => result.findings).find((finding) => finding['check'] === 'sqs-queue-encryption');
+    expect(queue?.['managedBy']).toEqual({ tool: 'cloudformation', stack: 'orders-queues', logicalId: 'OrderEvents' });
+    expect(queue?.['notes']).toEqual(expect.arrayContaining([expect.stringContaining('its next deploy reverts this fix')]));
+    const table = output.results.flatMap((result) => result.findings).find((finding) => finding['check'] === 'dynamodb-table-encryption');
+    expect(table).not.toHaveProperty('managedBy');
+  });
+
   it('reaches the terminal state of each mode, in dry run, with the planned calls', () => {
     const byEvent = Object.fromEntries(output.results.map((result) => [result.event.slice(-2), result]));
     expect(byEvent['01']?.findings).toEqual([

@@ -158,6 +158,26 @@ describe('handleDetectorEvent', () => {
     expect(later.started[0]?.decision).toMatchObject({ exempt: false, mode: 'auto' });
   });
 
+  it("names the stack that manages the resource, and with iacManaged: ticket asks the stack's owner instead of fixing in place", async () => {
+    const stage = apiFixture<{ tags: Record<string, string> }>('apigateway-get-stage-throttled-500');
+    stage.tags['aws:cloudformation:stack-name'] = 'payments-api';
+    stage.tags['aws:cloudformation:logical-id'] = 'ApiDeploymentStageprod1234';
+    apigateway.on(GetStageCommand).resolves(stage);
+    const stacks = { managedBy: () => Promise.resolve({ tool: 'cdk' as const, stack: 'payments-api', logicalId: 'ApiDeploymentStageprod1234' }) };
+    const fixing = wafDeps({ stacks });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), fixing.deps);
+    expect(fixing.started[0]?.finding.managedBy).toEqual({ tool: 'cdk', stack: 'payments-api', logicalId: 'ApiDeploymentStageprod1234' });
+    expect(fixing.started[0]?.decision).toMatchObject({ mode: 'auto' });
+    const policy = parsePolicy('version: 1\nchecks: { apigateway-stage-waf: { mode: auto, iacManaged: ticket } }\n', 'p.yaml', NOW).policy;
+    const ticketing = wafDeps({ stacks, policy });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), ticketing.deps);
+    expect(ticketing.started[0]?.decision).toMatchObject({ mode: 'ticket', decidedBy: 'iacManaged: ticket (cdk stack payments-api)' });
+    // Without a stack lookup (simulate), the tags alone say which stack.
+    const offline = wafDeps();
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), offline.deps);
+    expect(offline.started[0]?.finding.managedBy).toEqual({ tool: 'cloudformation', stack: 'payments-api', logicalId: 'ApiDeploymentStageprod1234' });
+  });
+
   it('keeps a policy exemption first, without asking for accepted risks', async () => {
     const looked: string[] = [];
     const { deps, started } = wafDeps({ acceptedRisks: { find: (check: string) => (looked.push(check), Promise.resolve(undefined)) } });

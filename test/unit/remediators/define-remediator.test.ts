@@ -79,6 +79,15 @@ describe('defineRemediator', () => {
     expect(undone).toEqual(['changed', 'x']);
   });
 
+  it("tells the owner in the plan that the stack's next deploy reverts the fix, and what to set in the template", () => {
+    const { remediator } = remediatorWith([]);
+    const managed = { ...finding, managedBy: { tool: 'cdk' as const, stack: 'orders-prod', logicalId: 'OrdersTable6A1E2C1A' } };
+    const [note] = remediator.plan(managed, {} as never, {}).notes;
+    expect(note).toContain('Managed by the CDK stack orders-prod (OrdersTable6A1E2C1A): its next deploy reverts this fix');
+    expect(note).toContain('CDK: dynamodb.Table encryption: TableEncryption.AWS_MANAGED');
+    expect(remediator.plan(finding, {} as never, {}).notes).toEqual([]);
+  });
+
   it('refuses a resource that is gone', async () => {
     const { remediator, fixes } = remediatorWith([undefined]);
     await expect(remediator.apply(finding, settings, clients, {})).rejects.toThrow(new FatalRemediationError(`${ARN} no longer exists`));

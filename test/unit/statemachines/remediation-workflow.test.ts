@@ -44,6 +44,8 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(ticket.events[0]?.Detail['plan']).toEqual(planned);
     const report = await runWorkflow(workflowInput({ mode: 'report' }), { 'Plan dynamodb-table-encryption': plan });
     expect(report.records[1]).toMatchObject({ state: 'REPORTED', plannedCalls: planned.calls });
+    // The DETECTED record carries the plan's notes: what breaks, who must act, a stack that would revert the fix.
+    expect(report.records[0]).toMatchObject({ state: 'DETECTED', notes: ['the table stays online'] });
   });
 
   it('keeps the plan a finding brings (one the detector could not judge: notes only), and asks no remediator', async () => {

@@ -42,7 +42,12 @@ export interface Finding extends ResourceRef {
   readonly tags: Readonly<Record<string, string>>;
   readonly detectedAt: string;
   /** What triggered the detection: a CloudTrail event id, a Config item, or the sweep. */
-  readonly trigger: { readonly kind: 'cloudtrail' | 'config' | 'sweep' | 'manual'; readonly id?: string };
+  readonly trigger: {
+    readonly kind: 'cloudtrail' | 'config' | 'sweep' | 'manual';
+    readonly id?: string;
+    /** Who made the change a CloudTrail event reports (its caller's ARN). */
+    readonly principal?: string;
+  };
   /** Set when a CloudFormation (or CDK) stack manages the resource. */
   readonly managedBy?: ManagedBy;
 }

@@ -15,6 +15,16 @@ export interface Decision {
   readonly expiredExemptions: readonly MatchedExemption[];
   /** The check's resolved settings, for the remediator. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * Set when the resource keeps breaking again after automatic fixes: no automatic fix, a human decides
+   * (approval), and the first detection of the spell opens a ticket naming who re-broke it.
+   */
+  readonly flapping?: {
+    readonly rebreaks: readonly { readonly at: string; readonly by: string }[];
+    readonly maxRebreaks: number;
+    readonly windowSeconds: number;
+    readonly ticket: boolean;
+  };
   /** The blast-radius counter window (UTC hour of detection) and when its counter may expire. */
   readonly budget: { readonly window: string; readonly expiresAt: number };
 }

@@ -11,6 +11,7 @@ import type { Policy } from '../core/policy/schema';
 import { resolvePolicy } from '../core/policy/resolve-policy';
 import { type Decision, decisionOf, type WorkflowStart } from '../core/workflow-input';
 import type { AcceptedRisks } from './accepted-risks';
+import type { Break, Rebreaks } from './rebreaks';
 import { managedByFromTags, type StackLookup } from './managed-by';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
@@ -38,12 +39,43 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
   startWorkflow(input: WorkflowStart): Promise<'started' | 'duplicate'>;
   /** Finds the stack that manages a resource; without it, only the resource's own tags are read. */
   readonly stacks?: Pick<StackLookup, 'managedBy'>;
+  /** The automatic fixes of each resource, for flapping; absent where none are kept (scan, simulate). */
+  readonly rebreaks?: Pick<Rebreaks, 'recent' | 'record'>;
   /** Risks owners accepted when they undid a fix (warden undo); absent where none are kept (scan, simulate). */
   readonly acceptedRisks?: Pick<AcceptedRisks, 'find'>;
   readonly log: Log;
   readonly metrics: Counters;
   now(): Date;
   readonly poll?: PollOptions;
+}
+
+/**
+ * A resource that broke again `maxRebreaks` times within the window after automatic fixes is flapping:
+ * something (a pipeline, a script) keeps undoing the fix. No more automatic fixes: a human decides, and
+ * the first detection of the spell opens one ticket naming who re-broke it each time.
+ */
+async function withFlapping(
+  decision: Decision,
+  finding: Finding,
+  thisBreak: Break,
+  flapping: { readonly maxRebreaks: number; readonly windowSeconds: number },
+  rebreaks: Pick<Rebreaks, 'recent'>,
+): Promise<Decision> {
+  const { breaks, ticketed } = await rebreaks.recent(finding.check, finding.resourceArn, new Date(thisBreak.at), flapping.windowSeconds);
+  // The first break in the window is the original; each one after it, and this one, is a re-break.
+  if (breaks.length < flapping.maxRebreaks) return decision;
+  const hours = Math.round(flapping.windowSeconds / 3600);
+  return {
+    ...decision,
+    mode: 'approval',
+    decidedBy: `flapping (${breaks.length} re-breaks within ${hours}h)`,
+    flapping: {
+      rebreaks: [...breaks.slice(1), thisBreak],
+      maxRebreaks: flapping.maxRebreaks,
+      windowSeconds: flapping.windowSeconds,
+      ticket: !ticketed,
+    },
+  };
 }
 
 /**
@@ -157,7 +189,11 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   };
   // A resource the detector could not judge goes on the record as reported, with why, and is never fixed.
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
-  const decision = await withAcceptedRisk(ticketIfStackManaged(decisionOf(resolved, context.now), resolved.iacManaged, finding), finding, deps);
+  const decided = await withAcceptedRisk(ticketIfStackManaged(decisionOf(resolved, context.now), resolved.iacManaged, finding), finding, deps);
+  // Only automatic fixes count towards flapping: a human decides every other mode already.
+  const counted = deps.rebreaks && decided.mode === 'auto' && !decided.exempt && !decided.dryRun ? deps.rebreaks : undefined;
+  const thisBreak: Break = { at: context.now.toISOString(), by: trigger.principal ?? trigger.kind };
+  const decision = counted ? await withFlapping(decided, finding, thisBreak, resolved.flapping, counted) : decided;
   // Detection does not plan the fix: the workflow asks the remediator (its Plan state), the CLI does likewise.
   const input: WorkflowStart = notEvaluated
     ? {
@@ -174,6 +210,8 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   for (const expired of resolved.expiredExemptions)
     deps.log.warn('expired exemption ignored', { rule: expired.rule, expires: expired.expires, resourceArn: ref.resourceArn });
   const outcome = await deps.startWorkflow(input);
+  if (counted && outcome === 'started')
+    await counted.record(ref.check, apiArn, thisBreak, resolved.flapping.windowSeconds, decision.flapping?.ticket === true);
   deps.metrics.count(outcome === 'started' ? 'WorkflowStarted' : 'DuplicateFinding');
   deps.log.info(outcome === 'started' ? 'noncompliant: workflow started' : 'noncompliant: workflow already running for this finding', {
     check: ref.check,
@@ -293,7 +331,15 @@ export async function handleDetectorEvent<Id extends CheckId, State extends Fetc
   }
   const outcomes: ResourceOutcome[] = [];
   for (const ref of refs) {
-    outcomes.push((await detectResource(ref as ResourceRef & { check: Id }, { kind: extracted.kind, id: extracted.eventId }, deps)).outcome);
+    outcomes.push(
+      (
+        await detectResource(
+          ref as ResourceRef & { check: Id },
+          { kind: extracted.kind, id: extracted.eventId, ...(extracted.principal ? { principal: extracted.principal } : {}) },
+          deps,
+        )
+      ).outcome,
+    );
   }
   return { kind: extracted.kind, outcomes: tally(outcomes) };
 }

@@ -8,6 +8,7 @@ import type { Detector, FetchedState } from '../detectors/detector';
 import { AcceptedRisks } from '../detectors/accepted-risks';
 import { FindingEpisodes } from '../detectors/finding-episodes';
 import { StackLookup } from '../detectors/managed-by';
+import { Rebreaks } from '../detectors/rebreaks';
 import { workflowStarter } from '../detectors/start-workflow';
 import { embeddedPolicy, lambdaClientConfig, lambdaHandler, observability, organizationalUnits, requiredEnv, tracedClients } from './runtime';
 
@@ -32,6 +33,7 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     organizationalUnits: organizationalUnits(),
     startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN'), new FindingEpisodes(dynamodb, counterTable)),
     acceptedRisks: new AcceptedRisks(dynamodb, counterTable),
+    rebreaks: new Rebreaks(dynamodb, counterTable),
     stacks: new StackLookup(tracer.captureAWSv3Client(new CloudFormationClient(lambdaClientConfig()))),
     log,
     metrics: counters,

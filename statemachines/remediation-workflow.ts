@@ -210,6 +210,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
         Type: 'Choice',
         Choices: [
           { Variable: '$.decision.exempt', BooleanEquals: true, Next: 'Record EXEMPTED' },
+          { Variable: '$.decision.flapping', IsPresent: true, Next: 'Record FLAPPING' },
           { Variable: '$.decision.mode', StringEquals: 'report', Next: 'Record REPORTED' },
           { Variable: '$.decision.dryRun', BooleanEquals: true, Next: 'Dry run outcome' },
           { Variable: '$.decision.mode', StringEquals: 'ticket', Next: 'Open ticket' },
@@ -224,6 +225,18 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
         Default: 'Take blast-radius budget',
       },
       'Record EXEMPTED': terminal('EXEMPTED', resources, { 'exemption.$': '$.decision.exemption' }),
+      'Record FLAPPING': recordState('FLAPPING', resources, 'Ticket flapping?', {
+        'flapping.$': '$.decision.flapping',
+        reason: 'the resource broke again after automatic fixes too often: no more automatic fixes, a human decides',
+      }),
+      'Ticket flapping?': {
+        Type: 'Choice',
+        Comment: 'One ticket per flapping spell (the detector knows whether this spell has one)',
+        Choices: [{ Variable: '$.decision.flapping.ticket', BooleanEquals: true, Next: 'Ticket flapping' }],
+        Default: 'Request approval',
+      },
+      // The ticket names who re-broke it (decision.flapping); a failure to send it still asks for a decision.
+      'Ticket flapping': ticketRequest(resources, 'flapping: broken again after automatic fixes; see who re-broke it', 'Request approval'),
       'Record REPORTED': terminal('REPORTED', resources, { 'plannedCalls.$': '$.plan.calls' }),
       'Dry run outcome': {
         Type: 'Choice',

@@ -3,7 +3,7 @@ export const TERMINAL_STATES = ['REMEDIATED', 'REJECTED', 'EXPIRED', 'TICKETED',
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
 /** Records on the way: detection, and auto degraded to approval by the blast-radius budget. */
-export type InterimState = 'DETECTED' | 'DEGRADED_TO_APPROVAL' | 'APPROVAL_REQUESTED';
+export type InterimState = 'DETECTED' | 'DEGRADED_TO_APPROVAL' | 'FLAPPING' | 'APPROVAL_REQUESTED';
 
 export type AuditState = TerminalState | InterimState | 'UNDONE' | 'TICKET_OPENED' | 'APPROVED';
 

@@ -24,6 +24,8 @@ export type TriggerKind = 'cloudtrail' | 'config' | 'sweep';
 export interface ExtractedResources {
   readonly kind: TriggerKind;
   readonly eventId: string;
+  /** Who made the CloudTrail call (the caller's ARN, or the AWS service that made it): flapping names them. */
+  readonly principal?: string;
   readonly refs: readonly ResourceRef[];
   /** Why a legitimate event names no resource to judge (it is counted and logged, not dead-lettered). */
   readonly noResourceBecause?: string;
@@ -111,9 +113,12 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
       };
     }
     if (arns.length === 0) throw new MalformedEventError(`CloudTrail ${String(detail['eventName'])} event names no resource of ${check}`);
+    const identity = obj(detail['userIdentity']);
+    const principal = str(identity['arn']) ?? str(identity['invokedBy']) ?? str(identity['type']);
     return {
       kind: 'cloudtrail',
       eventId: str(detail['eventID']) ?? envelope.id,
+      ...(principal ? { principal } : {}),
       refs: arns.map((resourceArn) => ({ check, account, region, resourceArn })),
       source,
     };

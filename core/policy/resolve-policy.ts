@@ -32,6 +32,8 @@ export interface ResolvedSettings<Id extends CheckId = CheckId> {
   readonly maxAutoFixesPerHour: number;
   /** What to do with a stack-managed resource: fix it (and say the next deploy reverts it) or ticket the stack's owner. */
   readonly iacManaged: 'fix' | 'ticket';
+  /** When to stop auto-fixing a resource that keeps breaking again. */
+  readonly flapping: { readonly maxRebreaks: number; readonly windowSeconds: number };
   /** The check's own settings, defaults applied. */
   readonly settings: CheckSettings<Id>;
   /** Set when an exemption applies: the resource is not remediated. */
@@ -98,8 +100,8 @@ interface Layer {
 }
 
 function splitSettings(settings: Readonly<Record<string, unknown>> | undefined): Pick<Layer, 'common' | 'specific'> {
-  const { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged, ...specific } = settings ?? {};
-  const common = { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged } as Partial<CommonSettings>;
+  const { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged, flapping, ...specific } = settings ?? {};
+  const common = { enabled, mode, dryRun, approvalTimeout, maxAutoFixesPerHour, iacManaged, flapping } as Partial<CommonSettings>;
   return { common, specific };
 }
 
@@ -164,6 +166,10 @@ export function resolvePolicy<Id extends CheckId>(policy: Policy, context: Resol
     approvalTimeoutSeconds: durationSeconds(common['approvalTimeout'] as string),
     maxAutoFixesPerHour: common['maxAutoFixesPerHour'] as number,
     iacManaged: common['iacManaged'] as 'fix' | 'ticket',
+    flapping: {
+      maxRebreaks: (common['flapping'] as { maxRebreaks: number }).maxRebreaks,
+      windowSeconds: durationSeconds((common['flapping'] as { window: string }).window),
+    },
     settings,
     ...(exemption ? { exemption } : {}),
     decidedBy: exemption?.rule ?? (sources['mode'] as string),

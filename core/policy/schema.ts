@@ -31,6 +31,15 @@ export const commonSettingsShape = {
     .max(10_000)
     .optional()
     .describe('Blast-radius budget per account and check; past it, auto degrades to approval.'),
+  flapping: z
+    .strictObject({
+      maxRebreaks: z.number().int().min(1).max(100).describe('How many times a fixed resource may become noncompliant again within the window.'),
+      window: duration.describe('The window re-breaks are counted in, e.g. 24h.'),
+    })
+    .optional()
+    .describe(
+      'When a resource Warden fixed keeps breaking again (a deploy pipeline, a script), stop auto-fixing it: record FLAPPING, open one ticket naming who re-broke it, and ask for a human decision.',
+    ),
   iacManaged: z
     .enum(['fix', 'ticket'], { error: 'expected fix or ticket' })
     .optional()
@@ -45,6 +54,7 @@ export const BUILT_IN_DEFAULTS = {
   approvalTimeout: '24h',
   maxAutoFixesPerHour: 10,
   iacManaged: 'fix',
+  flapping: { maxRebreaks: 3, window: '24h' },
 } as const;
 
 const defaultsSchema = z.strictObject(commonSettingsShape);

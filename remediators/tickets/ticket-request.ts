@@ -67,6 +67,18 @@ export function ticketContent(request: TicketRequest): TicketContent {
         heading: 'Why it was not fixed automatically',
         lines: [`${request.reason} (mode ${decision.mode}${decision.dryRun ? ', dry run' : ''}, decided by ${decision.decidedBy})`],
       },
+      ...(decision.flapping
+        ? [
+            {
+              heading: 'Who re-broke it',
+              lines: [
+                `Broken again ${decision.flapping.rebreaks.length} times within ${Math.round(decision.flapping.windowSeconds / 3600)}h after automatic fixes; Warden no longer fixes it automatically and asks for a decision instead.`,
+                ...decision.flapping.rebreaks.map((rebreak) => `${rebreak.at}: ${rebreak.by}`),
+                'Change whatever keeps reverting the fix (a deploy pipeline, a script, a template), or exempt the resource.',
+              ],
+            },
+          ]
+        : []),
       {
         heading: 'Planned fix',
         lines: [...plan.calls.map((call) => `${call.client}.${call.operation} ${JSON.stringify(call.input)}`), ...plan.notes],

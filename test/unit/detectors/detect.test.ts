@@ -178,6 +178,40 @@ describe('handleDetectorEvent', () => {
     expect(offline.started[0]?.finding.managedBy).toEqual({ tool: 'cloudformation', stack: 'payments-api', logicalId: 'ApiDeploymentStageprod1234' });
   });
 
+  it('stops auto-fixing a resource that broke again too often: a human decides, one ticket names who re-broke it', async () => {
+    const earlier = [
+      { at: '2026-11-20T02:00:00.000Z', by: 'cloudtrail' },
+      { at: '2026-11-20T05:00:00.000Z', by: 'arn:aws:sts::111122223333:assumed-role/deploy/pipeline' },
+      { at: '2026-11-20T08:00:00.000Z', by: 'arn:aws:sts::111122223333:assumed-role/deploy/pipeline' },
+    ];
+    const recorded: unknown[] = [];
+    const rebreaks = (breaks: typeof earlier, ticketed = false) => ({
+      recent: () => Promise.resolve({ breaks, ticketed }),
+      record: (...args: unknown[]) => (recorded.push(args), Promise.resolve()),
+    });
+    const flapping = wafDeps({ rebreaks: rebreaks(earlier) });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), flapping.deps);
+    const decision = flapping.started[0]?.decision;
+    expect(decision).toMatchObject({ mode: 'approval', decidedBy: 'flapping (3 re-breaks within 24h)' });
+    expect(decision?.flapping?.rebreaks.map((rebreak) => rebreak.by)).toEqual([
+      'arn:aws:sts::111122223333:assumed-role/deploy/pipeline',
+      'arn:aws:sts::111122223333:assumed-role/deploy/pipeline',
+      expect.stringMatching(/^arn:aws:iam::|^arn:aws:sts::/),
+    ]);
+    expect(decision?.flapping?.ticket).toBe(true);
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toEqual(['apigateway-stage-waf', expect.any(String), expect.objectContaining({ at: NOW.toISOString() }), 86400, true]);
+    // The same spell, already ticketed: still no automatic fix, no second ticket.
+    const again = wafDeps({ rebreaks: rebreaks(earlier, true) });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), again.deps);
+    expect(again.started[0]?.decision.flapping?.ticket).toBe(false);
+    // Fewer re-breaks: fixed automatically, and counted.
+    const calm = wafDeps({ rebreaks: rebreaks(earlier.slice(0, 2)) });
+    await handleDetectorEvent(eventFixture('cloudtrail-apigateway-create-stage'), calm.deps);
+    expect(calm.started[0]?.decision).toMatchObject({ mode: 'auto' });
+    expect(calm.started[0]?.decision).not.toHaveProperty('flapping');
+  });
+
   it('keeps a policy exemption first, without asking for accepted risks', async () => {
     const looked: string[] = [];
     const { deps, started } = wafDeps({ acceptedRisks: { find: (check: string) => (looked.push(check), Promise.resolve(undefined)) } });

@@ -136,6 +136,22 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(run.calls.filter((call) => !call.startsWith('Record'))).toEqual(['Plan dynamodb-table-encryption']);
   });
 
+  it('flapping: records FLAPPING, opens one ticket naming who re-broke it, and waits for a human decision', async () => {
+    const flapping = {
+      rebreaks: [{ at: '2026-11-20T09:00:00.000Z', by: 'arn:aws:sts::111122223333:assumed-role/deploy/pipeline' }],
+      maxRebreaks: 1,
+      windowSeconds: 86400,
+      ticket: true,
+    };
+    const run = await runWorkflow(workflowInput({ mode: 'approval', decidedBy: 'flapping (1 re-breaks within 24h)', flapping }));
+    expect(run.states).toEqual(['DETECTED', 'FLAPPING', 'REMEDIATED']);
+    expect(run.records[1]).toMatchObject({ state: 'FLAPPING', flapping });
+    expect(run.events.map((event) => event.DetailType)).toEqual(['Warden Ticket Requested', 'Warden Approval Requested']);
+    expect(run.calls.indexOf('Request approval')).toBeGreaterThan(run.calls.indexOf('Ticket flapping'));
+    const ticketed = await runWorkflow(workflowInput({ mode: 'approval', flapping: { ...flapping, ticket: false } }));
+    expect(ticketed.events.map((event) => event.DetailType)).toEqual(['Warden Approval Requested']);
+  });
+
   it('blast radius: an exhausted budget degrades auto to approval and says why', async () => {
     const run = await runWorkflow(workflowInput(), {
       'Take blast-radius budget': () => Promise.reject(taskError('DynamoDB.ConditionalCheckFailedException', 'The conditional request failed')),

@@ -49,6 +49,8 @@ describe('extractResources', () => {
     expect(extractResources(eventFixture('cloudtrail-lambda-create-function'), 'lambda-function-env-secrets')).toEqual({
       kind: 'cloudtrail',
       eventId: '6642d073-04f9-474f-a31d-5ef412875c07',
+      // Who made the call: flapping names the principal of each re-break.
+      principal: 'arn:aws:iam::111122223333:user/testcloudtrail@elastic.co',
       refs: [
         {
           check: 'lambda-function-env-secrets',

@@ -4,7 +4,7 @@ import { AuditStore } from '../../../../core/audit/audit-store';
 import { TicketProviderError } from '../../../../remediators/tickets/http';
 import { openTicket, type OpenTicketDeps } from '../../../../remediators/tickets/open-ticket';
 import { githubProvider, jiraProvider, webhookProvider, webhookSignature } from '../../../../remediators/tickets/providers';
-import { parseTicketRequest, type TicketRequest } from '../../../../remediators/tickets/ticket-request';
+import { parseTicketRequest, ticketContent, type TicketRequest } from '../../../../remediators/tickets/ticket-request';
 import { TicketStore } from '../../../../remediators/tickets/ticket-store';
 import { captureLog } from '../../../support/capture-log';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
@@ -294,5 +294,37 @@ describe('answers that must not leak, be followed or open a second ticket', () =
     const github = githubProvider({ repository: 'acme/security', token: 'ghp_x', labels: ['warden'], apiUrl: server.url }, NO_SLEEP);
     const { deps: d } = await deps(() => Promise.resolve(github));
     await expect(openTicket(request(), d)).resolves.toMatchObject({ ticketKey: 'acme/security#1400' });
+  });
+});
+
+describe('a flapping ticket', () => {
+  it('names who re-broke the resource each time, and what to change', () => {
+    const input = workflowInput({
+      mode: 'approval',
+      decidedBy: 'flapping (2 re-breaks within 24h)',
+      flapping: {
+        rebreaks: [
+          { at: '2026-11-20T05:00:00.000Z', by: 'arn:aws:sts::111122223333:assumed-role/deploy/pipeline' },
+          { at: '2026-11-20T09:00:00.000Z', by: 'sweep' },
+        ],
+        maxRebreaks: 2,
+        windowSeconds: 86400,
+        ticket: true,
+      },
+    });
+    const request: TicketRequest = {
+      input: { ...input, plan: { calls: [], notes: [] } },
+      reason: 'flapping: broken again after automatic fixes; see who re-broke it',
+      account: '111122223333',
+      region: 'us-east-1',
+      executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden-remediation:f-4',
+    };
+    const section = ticketContent(request).sections.find((entry) => entry.heading === 'Who re-broke it');
+    expect(section?.lines).toEqual([
+      'Broken again 2 times within 24h after automatic fixes; Warden no longer fixes it automatically and asks for a decision instead.',
+      '2026-11-20T05:00:00.000Z: arn:aws:sts::111122223333:assumed-role/deploy/pipeline',
+      '2026-11-20T09:00:00.000Z: sweep',
+      'Change whatever keeps reverting the fix (a deploy pipeline, a script, a template), or exempt the resource.',
+    ]);
   });
 });

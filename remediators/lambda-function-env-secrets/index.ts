@@ -22,7 +22,10 @@ import {
   FUNCTION_TAG,
   MANAGED_TAG,
   type MovedVariable,
+  ENVIRONMENT_LIMIT_BYTES,
+  environmentBytes,
   planEnvSecrets,
+  projectedSecretArn,
   readPolicyFor,
   SECRET_ARN_SUFFIX,
   secretNameFor,
@@ -34,7 +37,7 @@ import { defineRemediator } from '../define-remediator';
 async function storeSecret(
   secretsManager: SecretsManagerClient,
   input: { name: string; value: string; functionArn: string; kmsKey: string },
-): Promise<string> {
+): Promise<{ arn: string; created: boolean }> {
   try {
     const created = await secretsManager.send(
       new CreateSecretCommand({
@@ -49,7 +52,7 @@ async function storeSecret(
       }),
     );
     if (!created.ARN) throw new FatalRemediationError(`CreateSecret returned no ARN for ${input.name}`);
-    return created.ARN;
+    return { arn: created.ARN, created: true };
   } catch (error) {
     if (!(error instanceof ResourceExistsException)) throw error;
     const existing = await secretsManager.send(new DescribeSecretCommand({ SecretId: input.name }));
@@ -58,7 +61,7 @@ async function storeSecret(
       throw new FatalRemediationError(`secret ${input.name} exists and was not created by Warden for ${input.functionArn}`, { cause: error });
     }
     await secretsManager.send(new PutSecretValueCommand({ SecretId: existing.ARN, SecretString: input.value }));
-    return existing.ARN;
+    return { arn: existing.ARN, created: false };
   }
 }
 
@@ -82,25 +85,40 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
     async fix({ state, evaluation }, _finding, settings, clients) {
       if (!state.role) throw new FatalRemediationError(`function ${state.functionArn} has no execution role`);
       const flagged = evaluation.evidence['flagged'] as SecretMatch[];
+      // Checked before anything is created: an environment over Lambda's 4 KB limit fails the update, and
+      // would leave the secrets behind. The ARNs replace the values, and may be longer than they are.
+      const projected: Record<string, string> = { ...state.variables };
+      for (const { name } of flagged) {
+        delete projected[name];
+        projected[`${name}${SECRET_ARN_SUFFIX}`] = projectedSecretArn(state.functionArn, secretNameFor(state.functionName, name));
+      }
+      const bytes = environmentBytes(projected);
+      if (bytes > ENVIRONMENT_LIMIT_BYTES)
+        throw new FatalRemediationError(
+          `${state.functionName}'s environment would be ${bytes} bytes with the secret ARNs, over Lambda's ${ENVIRONMENT_LIMIT_BYTES}: nothing was created. ` +
+            'The owner must move variables out of the environment (or shorten them) first.',
+        );
       const variables: Record<string, string> = { ...state.variables };
       const moved: MovedVariable[] = [];
-      for (const { name } of flagged) {
-        const target = `${name}${SECRET_ARN_SUFFIX}`;
-        if (target in variables) throw new FatalRemediationError(`${state.functionName} already has a variable ${target}`);
-        const secretArn = await storeSecret(clients.secretsManager, {
-          name: secretNameFor(state.functionName, name),
-          value: state.variables[name] ?? '',
-          functionArn: state.functionArn,
-          kmsKey: settings.kmsKey,
-        });
-        await clients.secretsManager.send(
-          new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: readPolicyFor(state.role), BlockPublicPolicy: true }),
-        );
-        delete variables[name];
-        variables[target] = secretArn;
-        moved.push({ name, secretArn });
-      }
+      const created: string[] = [];
       try {
+        for (const { name } of flagged) {
+          const target = `${name}${SECRET_ARN_SUFFIX}`;
+          if (target in variables) throw new FatalRemediationError(`${state.functionName} already has a variable ${target}`);
+          const stored = await storeSecret(clients.secretsManager, {
+            name: secretNameFor(state.functionName, name),
+            value: state.variables[name] ?? '',
+            functionArn: state.functionArn,
+            kmsKey: settings.kmsKey,
+          });
+          if (stored.created) created.push(stored.arn);
+          await clients.secretsManager.send(
+            new PutResourcePolicyCommand({ SecretId: stored.arn, ResourcePolicy: readPolicyFor(state.role), BlockPublicPolicy: true }),
+          );
+          delete variables[name];
+          variables[target] = stored.arn;
+          moved.push({ name, secretArn: stored.arn });
+        }
         await clients.lambda.send(
           new UpdateFunctionConfigurationCommand({
             FunctionName: state.functionArn,
@@ -109,6 +127,15 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
           }),
         );
       } catch (error) {
+        // Nothing references the secrets this attempt created: they go, so a failure leaves no orphan
+        // (a retry creates them again). One that cannot be deleted is named, the cause kept.
+        for (const arn of created) {
+          try {
+            await clients.secretsManager.send(new DeleteSecretCommand({ SecretId: arn, ForceDeleteWithoutRecovery: true }));
+          } catch (cleanup) {
+            throw new FatalRemediationError(`the fix failed and its secret ${arn} could not be deleted: delete it by hand`, { cause: cleanup });
+          }
+        }
         throw retryableLambdaError(error, state.functionArn);
       }
       return { changed: true, undo: { functionArn: state.functionArn, moved } };

@@ -13,6 +13,23 @@ export const MANAGED_TAG = 'warden:managed';
 export const FUNCTION_TAG = 'warden:function-arn';
 export const SECRET_ARN_SUFFIX = '_SECRET_ARN';
 
+/** Lambda's limit on a function's environment variables, all keys and values together. */
+export const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+/**
+ * The size the environment is held to, measured on its JSON form (keys, values, quotes and separators):
+ * at least what Lambda counts, so a change that passes here is never refused there.
+ */
+export function environmentBytes(variables: Readonly<Record<string, string>>): number {
+  return Buffer.byteLength(JSON.stringify(variables), 'utf8');
+}
+
+/** A secret's ARN before it exists: Secrets Manager adds a dash and six random characters to the name. */
+export function projectedSecretArn(functionArn: string, secretName: string): string {
+  const [, partition, , region, account] = functionArn.split(':');
+  return `arn:${partition ?? 'aws'}:secretsmanager:${region ?? ''}:${account ?? ''}:secret:${secretName}-XXXXXX`;
+}
+
 export interface MovedVariable {
   readonly name: string;
   readonly secretArn: string;
@@ -97,8 +114,15 @@ export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda
       Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } },
     },
   });
-  return { calls, notes: [CODE_NOTE, `Variables moved: ${flagged.map((match) => match.name).join(', ')}.`, ...keyNote(settings.kmsKey)] };
+  const names = flagged.map((match) => match.name).join(', ');
+  return {
+    calls,
+    notes: [
+      CODE_NOTE,
+      `Variables moved: ${names}.`,
+      `The values were exposed in plain text (in the function's configuration, to anyone who could read it): rotate them. Published versions and aliases keep their own copy of the environment until a new version replaces them.`,
+      `The fix is refused, and nothing is created, if the environment would exceed Lambda's 4 KB limit with the secret ARNs.`,
+      ...keyNote(settings.kmsKey),
+    ],
+  };
 }
-
-/** The plan, as the generated detector entry imports it (see stacks/constructs/check-entries.ts). */
-export const plan = planEnvSecrets;

@@ -137,6 +137,27 @@ describe('lambda-function-env-secrets remediator', () => {
     const error = await remediator.apply(await finding(), settings, clients, {}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RetryableRemediationError);
     expectNoCanary((error as Error).message);
+    // The secrets this attempt created are referenced by nothing: they are deleted, not left behind.
+    const created = secretsManager.commandCalls(CreateSecretCommand).length;
+    expect(created).toBeGreaterThan(0);
+    expect(secretsManager.commandCalls(DeleteSecretCommand).map((call) => call.args[0].input)).toEqual(
+      secretsManager.commandCalls(CreateSecretCommand).map((call) => ({
+        SecretId: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${call.args[0].input.Name}-AbCdEf`,
+        ForceDeleteWithoutRecovery: true,
+      })),
+    );
+  });
+
+  it("checks Lambda's 4 KB environment limit before it creates anything", async () => {
+    const big = apiFixture<{ Environment: { Variables: Record<string, string> } }>('lambda-get-function-configuration-secrets');
+    big.Environment.Variables['CONFIG_BLOB'] = 'x'.repeat(4096 - JSON.stringify(big.Environment.Variables).length - 20);
+    lambda.on(GetFunctionConfigurationCommand).resolves(big);
+    const error = await remediator.apply(await finding(), settings, clients, {}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FatalRemediationError);
+    expect((error as Error).message).toMatch(/environment would be \d+ bytes with the secret ARNs, over Lambda's 4096: nothing was created/);
+    expectNoCanary((error as Error).message);
+    expect(secretsManager).not.toHaveReceivedCommand(CreateSecretCommand);
+    expect(lambda).not.toHaveReceivedCommand(UpdateFunctionConfigurationCommand);
   });
 
   it("reuses Warden's own secret left by an interrupted run, and refuses someone else's", async () => {

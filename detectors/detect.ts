@@ -9,9 +9,10 @@ import { type Finding, findingIdOf, type ResourceRef } from '../core/finding';
 import type { Counters, Log } from '../core/observability';
 import type { Policy } from '../core/policy/schema';
 import { resolvePolicy } from '../core/policy/resolve-policy';
-import { type Decision, decisionOf, type WorkflowStart } from '../core/workflow-input';
+import { decisionOf, type WorkflowStart } from '../core/workflow-input';
 import type { AcceptedRisks } from './accepted-risks';
 import type { Break, Rebreaks } from './rebreaks';
+import { ticketIfStackManaged, withAcceptedRisk, withFlapping } from './adjust-decision';
 import { managedByFromTags, type StackLookup } from './managed-by';
 import type { Detector, FetchedState } from './detector';
 import { fetchSettled, type PollOptions } from './fetch-settled';
@@ -47,65 +48,6 @@ export interface DetectionDeps<Id extends CheckId, State extends FetchedState, C
   readonly metrics: Counters;
   now(): Date;
   readonly poll?: PollOptions;
-}
-
-/**
- * A resource that broke again `maxRebreaks` times within the window after automatic fixes is flapping:
- * something (a pipeline, a script) keeps undoing the fix. No more automatic fixes: a human decides, and
- * the first detection of the spell opens one ticket naming who re-broke it each time.
- */
-async function withFlapping(
-  decision: Decision,
-  finding: Finding,
-  thisBreak: Break,
-  flapping: { readonly maxRebreaks: number; readonly windowSeconds: number },
-  rebreaks: Pick<Rebreaks, 'recent'>,
-): Promise<Decision> {
-  const { breaks, ticketed } = await rebreaks.recent(finding.check, finding.resourceArn, new Date(thisBreak.at), flapping.windowSeconds);
-  // The first break in the window is the original; each one after it, and this one, is a re-break.
-  if (breaks.length < flapping.maxRebreaks) return decision;
-  const hours = Math.round(flapping.windowSeconds / 3600);
-  return {
-    ...decision,
-    mode: 'approval',
-    decidedBy: `flapping (${breaks.length} re-breaks within ${hours}h)`,
-    flapping: {
-      rebreaks: [...breaks.slice(1), thisBreak],
-      maxRebreaks: flapping.maxRebreaks,
-      windowSeconds: flapping.windowSeconds,
-      ticket: !ticketed,
-    },
-  };
-}
-
-/**
- * `iacManaged: ticket`: a stack-managed resource is not fixed in place (its next deploy would revert it);
- * the stack's owner gets a ticket to change the template instead.
- */
-function ticketIfStackManaged(decision: Decision, iacManaged: 'fix' | 'ticket', finding: Finding): Decision {
-  if (iacManaged !== 'ticket' || !finding.managedBy || decision.mode === 'report' || decision.mode === 'ticket') return decision;
-  return { ...decision, mode: 'ticket', decidedBy: `iacManaged: ticket (${finding.managedBy.tool} stack ${finding.managedBy.stack})` };
-}
-
-/**
- * An accepted risk exempts the resource as a policy exemption would, until it lapses: the workflow then
- * records EXEMPTED with who accepted it and why, and changes nothing. A policy exemption stays first.
- */
-async function withAcceptedRisk<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
-  decision: Decision,
-  finding: Finding,
-  deps: DetectionDeps<Id, State, Clients>,
-): Promise<Decision> {
-  if (decision.exempt || !deps.acceptedRisks) return decision;
-  const accepted = await deps.acceptedRisks.find(finding.check, finding.resourceArn, deps.now());
-  if (!accepted) return decision;
-  deps.metrics.count('AcceptedRisk');
-  const exemption = {
-    rule: 'accepted risk',
-    reason: `${accepted.reason} (accepted by ${accepted.by} when undoing finding ${accepted.findingId})`,
-    expires: accepted.until.slice(0, 10),
-  };
-  return { ...decision, exempt: true, exemption, decidedBy: 'accepted risk' };
 }
 
 /** Errors that mean "try again later" or "fix Warden's permissions": logged with context, then rethrown. */
@@ -191,7 +133,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   const notEvaluated = evaluation.status === 'NOT_EVALUATED';
   const decided = await withAcceptedRisk(ticketIfStackManaged(decisionOf(resolved, context.now), resolved.iacManaged, finding), finding, deps);
   // Only automatic fixes count towards flapping: a human decides every other mode already.
-  const counted = deps.rebreaks && decided.mode === 'auto' && !decided.exempt && !decided.dryRun ? deps.rebreaks : undefined;
+  const counted = deps.rebreaks && !notEvaluated && decided.mode === 'auto' && !decided.exempt && !decided.dryRun ? deps.rebreaks : undefined;
   const thisBreak: Break = { at: context.now.toISOString(), by: trigger.principal ?? trigger.kind };
   const decision = counted ? await withFlapping(decided, finding, thisBreak, resolved.flapping, counted) : decided;
   // Detection does not plan the fix: the workflow asks the remediator (its Plan state), the CLI does likewise.

@@ -41,7 +41,8 @@ export class StackLookup {
   private async byPhysicalId(physicalId: string): Promise<ManagedBy | undefined> {
     try {
       const { StackResources = [] } = await this.cloudformation.send(new DescribeStackResourcesCommand({ PhysicalResourceId: physicalId }));
-      const [resource] = StackResources;
+      // The answer may hold the whole stack the resource belongs to: only its own entry names it.
+      const resource = StackResources.find((entry) => entry.PhysicalResourceId === physicalId);
       return resource?.StackName && resource.LogicalResourceId
         ? { tool: 'cloudformation', stack: resource.StackName, logicalId: resource.LogicalResourceId }
         : undefined;

@@ -90,10 +90,11 @@ export const sqsQueueEncryptionRemediator: Remediator<'sqs-queue-encryption', 's
       ...(now.sse !== left.sse ? [{ field: 'SqsManagedSseEnabled', warden: left.sse, now: now.sse }] : []),
       ...(now.key !== left.key ? [{ field: 'KmsMasterKeyId', warden: left.key || '(none)', now: now.key || '(none)' }] : []),
     ];
-    // An empty KmsMasterKeyId turns SSE-KMS off (SQS's documented way); SSE-SQS is turned off by its flag.
+    // An empty KmsMasterKeyId turns SSE-KMS off (as Cloud Custodian does it; AWS's reference does not say so),
+    // and SSE-SQS goes off by its flag: both are sent, so the queue is left with neither, as before the fix.
     const input = {
       QueueUrl: record.queueUrl,
-      Attributes: record.set.kind === 'SSE_SQS' ? { SqsManagedSseEnabled: 'false' } : { KmsMasterKeyId: '' },
+      Attributes: { SqsManagedSseEnabled: 'false', ...(record.set.kind === 'SSE_KMS' ? { KmsMasterKeyId: '' } : {}) },
     };
     return {
       drift,

@@ -291,8 +291,9 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     const template = { Resources: { Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'stacked-jobs' } } } };
     await probe.cloudformation.send(new CreateStackCommand({ StackName: 'jobs-stack', TemplateBody: JSON.stringify(template) }));
     const { QueueUrl = '' } = await probe.sqs.send(new GetQueueUrlCommand({ QueueName: 'stacked-jobs' }));
-    // moto gap: it neither tags a stack's resources nor finds a stack by physical id; AWS does both, and
-    // the unit layer covers the physical-id path. The tags are the ones CloudFormation puts on the queue.
+    // The tags as CloudFormation puts them on resources that take them (Lambda functions do; SQS queues and
+    // DynamoDB tables do not, so AWS finds those by physical id). moto adds none and ignores the physical
+    // id: the unit layer covers that path.
     const tags = { 'aws:cloudformation:stack-name': 'jobs-stack', 'aws:cloudformation:logical-id': 'Jobs' };
     const found = await log.as('Detector-sqs-queue-encryption', () => new StackLookup(clients.cloudformation).managedBy(tags, QueueUrl));
     expect(found).toEqual({ tool: 'cloudformation', stack: 'jobs-stack', logicalId: 'Jobs' });

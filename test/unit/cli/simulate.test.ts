@@ -48,9 +48,10 @@ describe('warden simulate', () => {
   });
 
   it('names the stack that manages a resource, and says in the plan that its next deploy reverts the fix', () => {
-    const queue = output.results.flatMap((result) => result.findings).find((finding) => finding['check'] === 'sqs-queue-encryption');
-    expect(queue?.['managedBy']).toEqual({ tool: 'cloudformation', stack: 'orders-queues', logicalId: 'OrderEvents' });
-    expect(queue?.['notes']).toEqual(expect.arrayContaining([expect.stringContaining('its next deploy reverts this fix')]));
+    // Lambda functions carry CloudFormation's aws:cloudformation tags (SQS queues and DynamoDB tables do not).
+    const fn = output.results.flatMap((result) => result.findings).find((finding) => finding['check'] === 'lambda-function-env-secrets');
+    expect(fn?.['managedBy']).toEqual({ tool: 'cloudformation', stack: 'checkout-service', logicalId: 'CheckoutFunction' });
+    expect(fn?.['notes']).toEqual(expect.arrayContaining([expect.stringContaining('its next deploy reverts this fix')]));
     const table = output.results.flatMap((result) => result.findings).find((finding) => finding['check'] === 'dynamodb-table-encryption');
     expect(table).not.toHaveProperty('managedBy');
   });

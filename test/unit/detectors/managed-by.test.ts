@@ -41,9 +41,17 @@ describe('which stack manages a resource', () => {
     expect(cloudformation).not.toHaveReceivedCommand(DescribeStackResourcesCommand);
   });
 
-  it('finds the stack by physical id when the tags name none (a resource created before tagging, or untaggable)', async () => {
+  it('finds the stack by physical id when the tags name none (SQS and DynamoDB never get them), picking its own entry', async () => {
     cloudformation.on(DescribeStackResourcesCommand).resolves({
       StackResources: [
+        {
+          StackName: 'legacy-queues',
+          LogicalResourceId: 'DeadLetters',
+          PhysicalResourceId: 'https://sqs.us-east-1.amazonaws.com/111122223333/order-events-dlq',
+          ResourceType: 'AWS::SQS::Queue',
+          ResourceStatus: 'CREATE_COMPLETE',
+          Timestamp: new Date('2026-11-01T00:00:00Z'),
+        },
         {
           StackName: 'legacy-queues',
           LogicalResourceId: 'OrderEvents',

@@ -95,7 +95,10 @@ describe('sqs-queue-encryption remediator', () => {
   it('undo of SSE-KMS clears the key Warden set', async () => {
     sqs.on(GetQueueAttributesCommand).resolves(apiFixture('sqs-get-queue-attributes-kms'));
     await remediator.undo({ queueUrl: QUEUE_URL, queueName: 'order-events', set: { kind: 'SSE_KMS', kmsMasterKeyId: 'alias/orders-data' } }, clients);
-    expect(sqs).toHaveReceivedCommandWith(SetQueueAttributesCommand, { QueueUrl: QUEUE_URL, Attributes: { KmsMasterKeyId: '' } });
+    expect(sqs).toHaveReceivedCommandWith(SetQueueAttributesCommand, {
+      QueueUrl: QUEUE_URL,
+      Attributes: { SqsManagedSseEnabled: 'false', KmsMasterKeyId: '' },
+    });
   });
 
   it('undo refuses, and changes nothing, when the owner has changed the encryption since', async () => {

@@ -1,156 +1,24 @@
-import { CATALOGUE, type CheckId } from '../core/catalogue';
-import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../remediators/errors';
+import { CATALOGUE } from '../core/catalogue';
+import { APPROVAL_DETAIL_TYPE, REJECTED_ERROR, TICKET_DETAIL_TYPE } from '../core/events/bus-contract';
 import {
-  APPROVAL_DETAIL_TYPE,
-  AUDIT_DETAIL_TYPE,
-  AUDIT_SOURCE,
-  REJECTED_ERROR,
-  TICKET_DETAIL_TYPE,
-  type TerminalState,
-  AUDIT_EVENT_PATHS,
-} from '../core/events/bus-contract';
+  callbackState,
+  catchAll,
+  DETECTED,
+  DYNAMODB_TRANSIENT,
+  FAILED,
+  integration,
+  PLAN_FAILED,
+  planTask,
+  recordState,
+  remediatorTask,
+  retry,
+  ROUTE,
+  terminal,
+  ticketRequest,
+  type WorkflowResources,
+} from './workflow-states';
 
-/** What the workflow talks to; CDK passes tokens, tests and `warden simulate` pass placeholders. */
-export interface WorkflowResources {
-  /** `aws`, `aws-cn` or `aws-us-gov`; the stacks pass the AWS::Partition pseudo parameter. */
-  readonly partition: string;
-  /** The bus audit records, approval and ticket requests go to (the hub's, or the local one in standalone mode). */
-  readonly eventBusArn: string;
-  readonly counterTableName: string;
-  readonly remediatorFunctionArns: Readonly<Record<CheckId, string>>;
-}
-
-type State = Record<string, unknown>;
-
-const LAMBDA_TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
-const EVENTS_TRANSIENT = ['EventBridge.InternalException', 'EventBridge.ThrottlingException', 'States.Http.Socket'];
-const DYNAMODB_TRANSIENT = [
-  'DynamoDB.ProvisionedThroughputExceededException',
-  'DynamoDB.ThrottlingException',
-  'DynamoDB.InternalServerErrorException',
-  'DynamoDB.RequestLimitExceeded',
-];
-
-const retry = (errors: readonly string[], intervalSeconds = 2, maxAttempts = 5) => ({
-  ErrorEquals: errors,
-  IntervalSeconds: intervalSeconds,
-  MaxAttempts: maxAttempts,
-  BackoffRate: 2,
-  MaxDelaySeconds: 120,
-  JitterStrategy: 'FULL',
-});
-
-/** A Step Functions service integration in the deployment's partition. */
-const integration = (resources: WorkflowResources, name: string) => `arn:${resources.partition}:states:::${name}`;
-
-const FAILED = 'Record FAILED';
-const ROUTE = 'Route by decision';
-const DETECTED = 'Record DETECTED';
-const PLAN_FAILED = 'Planning failed';
-const catchAll = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: FAILED };
-
-/** Parameters of a PutEvents task: one Warden event on the bus. */
-function putEvent(resources: WorkflowResources, detailType: string, detail: Record<string, unknown>) {
-  return { Entries: [{ EventBusName: resources.eventBusArn, Source: AUDIT_SOURCE, DetailType: detailType, Detail: detail }] };
-}
-
-/** A PutEvents task that appends one audit record (the hub writer takes the account from the envelope). */
-function recordState(
-  state: string,
-  resources: WorkflowResources,
-  next: string | undefined,
-  extra: Record<string, string> = {},
-  catchTo: string = FAILED,
-): State {
-  return {
-    Type: 'Task',
-    Resource: integration(resources, 'events:putEvents'),
-    Parameters: putEvent(resources, AUDIT_DETAIL_TYPE, {
-      state,
-      ...Object.fromEntries(Object.entries(AUDIT_EVENT_PATHS).map(([field, path]) => [`${field}.$`, path])),
-      ...extra,
-    }),
-    ResultPath: null,
-    Retry: [retry(EVENTS_TRANSIENT)],
-    Catch: [{ ...catchAll, Next: catchTo }],
-    ...(next ? { Next: next } : { End: true }),
-  };
-}
-
-function terminal(state: TerminalState, resources: WorkflowResources, extra: Record<string, string> = {}, next?: string): State {
-  // The whole approval object: always present (Prepare sets its default), so a callback result missing a
-  // field can never make the terminal record itself fail.
-  return recordState(state, resources, next, { 'approval.$': '$.approval', ...extra });
-}
-
-/** A PutEvents task to the hub that waits for the hub to call back with the task token. */
-function callbackState(
-  detailType: string,
-  resources: WorkflowResources,
-  detail: Record<string, string>,
-  timeout: Record<string, unknown>,
-  resultPath: string,
-  next: string,
-  catches: readonly State[],
-): State {
-  return {
-    Type: 'Task',
-    Resource: integration(resources, 'events:putEvents.waitForTaskToken'),
-    Parameters: putEvent(resources, detailType, {
-      'taskToken.$': '$$.Task.Token',
-      'executionArn.$': '$$.Execution.Id',
-      'finding.$': '$.finding',
-      'decision.$': '$.decision',
-      'plan.$': '$.plan',
-      ...detail,
-    }),
-    ...timeout,
-    ResultPath: resultPath,
-    Retry: [retry(EVENTS_TRANSIENT)],
-    Catch: [...catches, catchAll],
-    Next: next,
-  };
-}
-
-/**
- * Asks the check's remediator for its plan (pure: no AWS call is made). Detection does not plan, so the
- * detector Lambda loads no fix code; the plan is then shown in the approval, the ticket and the record.
- */
-function planTask(check: CheckId, resources: WorkflowResources): State {
-  return {
-    Type: 'Task',
-    Resource: integration(resources, 'lambda:invoke'),
-    Parameters: {
-      FunctionName: resources.remediatorFunctionArns[check],
-      Payload: { action: 'plan', 'finding.$': '$.finding', 'settings.$': '$.decision.settings' },
-    },
-    ResultSelector: { 'calls.$': '$.Payload.calls', 'notes.$': '$.Payload.notes' },
-    ResultPath: '$.plan',
-    TimeoutSeconds: 60,
-    Retry: [retry(LAMBDA_TRANSIENT)],
-    Catch: [{ ...catchAll, Next: PLAN_FAILED }],
-    Next: DETECTED,
-  };
-}
-
-function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: WorkflowResources, next: string): State {
-  const retryable = action === 'apply' ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
-  return {
-    Type: 'Task',
-    Resource: integration(resources, 'lambda:invoke'),
-    Parameters: {
-      FunctionName: resources.remediatorFunctionArns[check],
-      // The execution's name (finding and episode) keys the undo each fix keeps for a retried invocation.
-      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings', 'execution.$': '$$.Execution.Name' },
-    },
-    ResultSelector: { 'result.$': '$.Payload' },
-    ResultPath: action === 'apply' ? '$.remediation' : '$.verification',
-    TimeoutSeconds: 900,
-    Retry: [retry(LAMBDA_TRANSIENT), retry(retryable, 15, 6)],
-    Catch: [catchAll],
-    Next: next,
-  };
-}
+export type { WorkflowResources } from './workflow-states';
 
 /** The remediation workflow in Amazon States Language (JSONPath), one Standard state machine per member account/region. */
 export function buildWorkflowDefinition(resources: WorkflowResources): Record<string, unknown> {
@@ -315,25 +183,5 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
       'Ticket failure': ticketRequest(resources, 'remediation failed', 'Remediation failed'),
       'Remediation failed': { Type: 'Fail', Error: 'Warden.RemediationFailed', Cause: 'recorded as FAILED and ticketed' },
     },
-  };
-}
-
-/** A fire-and-forget ticket request (no callback): used after EXPIRED and FAILED, which are already terminal. */
-function ticketRequest(resources: WorkflowResources, reason: string, next: string | undefined): State {
-  return {
-    Type: 'Task',
-    Resource: integration(resources, 'events:putEvents'),
-    Parameters: putEvent(resources, TICKET_DETAIL_TYPE, {
-      reason,
-      'executionArn.$': '$$.Execution.Id',
-      'finding.$': '$.finding',
-      'decision.$': '$.decision',
-      'plan.$': '$.plan',
-    }),
-    ResultPath: null,
-    Retry: [retry(EVENTS_TRANSIENT)],
-    // After a terminal record: a failure here must not write a second one, so it ends the execution as failed.
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.ticketError', Next: next ?? 'Ticket request failed' }],
-    ...(next ? { Next: next } : { End: true }),
   };
 }

@@ -1,5 +1,6 @@
 import {
   GetFunctionConfigurationCommand,
+  type LambdaClient,
   PreconditionFailedException,
   ResourceConflictException,
   UpdateFunctionConfigurationCommand,
@@ -68,6 +69,13 @@ async function storeSecret(
 /** How long an undone fix's secrets stay recoverable (Secrets Manager allows 7 to 30 days). */
 const SECRET_RECOVERY_DAYS = 30;
 
+/** The function's whole environment, at the revision it was read at: a change made since fails the call instead of being overwritten. */
+async function setEnvironment(lambda: LambdaClient, functionArn: string, revisionId: string | undefined, variables: Record<string, string>) {
+  await lambda.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: functionArn, RevisionId: revisionId, Environment: { Variables: variables } }),
+  );
+}
+
 function retryableLambdaError(error: unknown, functionArn: string): unknown {
   if (error instanceof PreconditionFailedException)
     return new RetryableRemediationError(`${functionArn} changed concurrently (RevisionId mismatch)`, { cause: error });
@@ -119,13 +127,7 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
           variables[target] = stored.arn;
           moved.push({ name, secretArn: stored.arn });
         }
-        await clients.lambda.send(
-          new UpdateFunctionConfigurationCommand({
-            FunctionName: state.functionArn,
-            RevisionId: state.revisionId,
-            Environment: { Variables: variables },
-          }),
-        );
+        await setEnvironment(clients.lambda, state.functionArn, state.revisionId, variables);
       } catch (error) {
         // Nothing references the secrets this attempt created: they go, so a failure leaves no orphan
         // (a retry creates them again). One that cannot be deleted is named, the cause kept.
@@ -184,14 +186,7 @@ export const lambdaFunctionEnvSecretsRemediator: Remediator<'lambda-function-env
             delete variables[`${name}${SECRET_ARN_SUFFIX}`];
           }
           try {
-            // The revision read above: a change made since fails the call instead of being overwritten.
-            await clients.lambda.send(
-              new UpdateFunctionConfigurationCommand({
-                FunctionName: record.functionArn,
-                RevisionId: config.RevisionId,
-                Environment: { Variables: variables },
-              }),
-            );
+            await setEnvironment(clients.lambda, record.functionArn, config.RevisionId, variables);
           } catch (error) {
             throw retryableLambdaError(error, record.functionArn);
           }

@@ -1,7 +1,7 @@
+import { createCountersTable } from '../../support/counters-table';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -55,14 +55,7 @@ beforeEach(async () => {
   table += 1;
   env = { WARDEN_AUDIT_TABLE: `audit-cli-${table}`, WARDEN_COUNTER_TABLE: `counters-cli-${table}` };
   await createAuditTable(local.client, env['WARDEN_AUDIT_TABLE'] as string);
-  await local.client.send(
-    new CreateTableCommand({
-      TableName: env['WARDEN_COUNTER_TABLE'],
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await createCountersTable(local.client, env['WARDEN_COUNTER_TABLE'] as string);
   store = new AuditStore(local.document, env['WARDEN_AUDIT_TABLE'] as string);
   apigateway.reset();
   sts.reset();

@@ -1,4 +1,4 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createCountersTable } from '../../support/counters-table';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { AcceptedRisks } from '../../../detectors/accepted-risks';
 
@@ -16,14 +16,7 @@ const risk = {
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
-  await local.client.send(
-    new CreateTableCommand({
-      TableName: 'counters',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await createCountersTable(local.client, 'counters');
   risks = new AcceptedRisks(local.client, 'counters');
 });
 afterAll(() => local.stop());

@@ -1,4 +1,4 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createCountersTable } from '../../support/counters-table';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { Rebreaks } from '../../../detectors/rebreaks';
 
@@ -10,14 +10,7 @@ const at = (hour: number) => new Date(Date.UTC(2026, 10, 20, hour)).toISOString(
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
-  await local.client.send(
-    new CreateTableCommand({
-      TableName: 'counters',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await createCountersTable(local.client, 'counters');
   rebreaks = new Rebreaks(local.client, 'counters');
 });
 afterAll(() => local.stop());

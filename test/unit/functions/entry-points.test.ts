@@ -1,3 +1,4 @@
+import { createCountersTable } from '../../support/counters-table';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { APIGatewayClient, GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -31,14 +32,7 @@ let started: { finding: { findingId: string }; decision: { settings: Record<stri
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();
-  await local.client.send(
-    new CreateTableCommand({
-      TableName: 'counters',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await createCountersTable(local.client, 'counters');
   await createAuditTable(local.client, 'audit');
   await local.client.send(
     new CreateTableCommand({

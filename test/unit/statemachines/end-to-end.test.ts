@@ -1,6 +1,7 @@
+import { createCountersTable } from '../../support/counters-table';
 import { CATALOGUE, type CheckId } from '../../../core/catalogue';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
-import { CreateTableCommand, GetItemCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
@@ -35,14 +36,7 @@ let audit: AuditStore;
 beforeAll(async () => {
   local = await startLocalDynamoDb();
   await createAuditTable(local.client, 'audit');
-  await local.client.send(
-    new CreateTableCommand({
-      TableName: 'counters',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    }),
-  );
+  await createCountersTable(local.client, 'counters');
   audit = new AuditStore(local.document, 'audit');
 });
 afterAll(() => local.stop());

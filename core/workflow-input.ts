@@ -25,6 +25,8 @@ export interface Decision {
     readonly windowSeconds: number;
     readonly ticket: boolean;
   };
+  /** Who owns the resource (its owner tag, else the policy's default assignee): named in tickets and Slack. */
+  readonly owner?: string;
   /** The blast-radius counter window (UTC hour of detection) and when its counter may expire. */
   readonly budget: { readonly window: string; readonly expiresAt: number };
 }
@@ -73,6 +75,7 @@ export function decisionOf<Id extends CheckId>(resolved: ResolvedSettings<Id>, n
     decidedBy: resolved.decidedBy,
     expiredExemptions: resolved.expiredExemptions,
     settings: resolved.settings,
+    ...(resolved.owner ? { owner: resolved.owner } : {}),
     budget: budgetWindow(now),
   };
 }

@@ -4,6 +4,9 @@ import type { Evaluation } from '../core/finding';
 import type { Detector, FetchedState } from './detector';
 import { scanVariables } from './secret-scanner/scan-variables';
 
+/** The variable Warden's fix sets beside (phase 1) or instead of (phase 2) NAME: NAME_SECRET_ARN. */
+export const POINTER_SUFFIX = '_SECRET_ARN';
+
 /**
  * A function's configuration. `variables` holds plaintext values: it never leaves the detector; only
  * the evaluation's redacted evidence (names, rules, fingerprints) does.
@@ -68,10 +71,20 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
       };
     }
     const flagged = await scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables });
-    const evidence = { functionName: state.functionName, flagged, variableCount: Object.keys(state.variables).length };
+    // A pointer beside its plaintext is a migration in progress (phase 1): it is not counted, so the finding
+    // keeps its id, and the detection Warden's own change triggers joins the running remediation.
+    const migrating = flagged.filter((match) => `${match.name}${POINTER_SUFFIX}` in state.variables).map((match) => match.name);
+    const variableCount = Object.keys(state.variables).length - migrating.length;
+    const evidence = { functionName: state.functionName, flagged, variableCount };
     if (flagged.length > 0) {
       const names = flagged.map((match) => match.name).join(', ');
-      return { status: 'NON_COMPLIANT', reason: `function ${state.functionName} has plaintext secrets in its environment: ${names}`, evidence };
+      const inProgress =
+        migrating.length > 0 ? ` (moving to Secrets Manager: ${migrating.map((name) => `${name}${POINTER_SUFFIX}`).join(', ')} set)` : '';
+      return {
+        status: 'NON_COMPLIANT',
+        reason: `function ${state.functionName} has plaintext secrets in its environment: ${names}${inProgress}`,
+        evidence,
+      };
     }
     return { status: 'COMPLIANT', reason: `function ${state.functionName} has no plaintext secret in its environment`, evidence };
   },

@@ -1,21 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CheckId, CheckSettings } from '../core/catalogue';
+import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
-import type { Evaluation, Finding } from '../core/finding';
+import type { Evaluation } from '../core/finding';
 import { AppliedFixes } from '../remediators/applied-fixes';
-import { FatalRemediationError } from '../remediators/errors';
-import type { ApplyResult, RemediationPlan, Remediator } from '../remediators/remediator';
+import { type RemediatorAnswer, type RemediatorEvent, runRemediatorAction } from '../remediators/run-action';
+import type { ApplyResult, HealthReport, RemediationPlan, Remediator } from '../remediators/remediator';
 import { lambdaClientConfig, lambdaHandler, observability, requiredEnv, tracedClients } from './runtime';
 
-export interface RemediatorEvent<Id extends CheckId> {
-  /** `plan`: the exact calls `apply` would make, for the approval, the ticket and the record (pure, no AWS call). */
-  readonly action: 'plan' | 'apply' | 'verify';
-  /** The workflow execution's name: one per finding and episode. */
-  readonly execution?: string;
-  readonly finding: Finding;
-  readonly settings: CheckSettings<Id>;
-}
+export type { RemediatorEvent } from '../remediators/run-action';
 
 /**
  * A remediator Lambda, invoked by the workflow. Errors keep their class name (RetryableRemediationError,
@@ -35,34 +28,45 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
       requiredEnv('WARDEN_COUNTER_TABLE'),
     ),
   };
-  return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation | RemediationPlan> => {
+  return lambdaHandler(tools, async (event: RemediatorEvent<Id>): Promise<ApplyResult<Undo> | Evaluation | RemediationPlan | HealthReport> => {
+    const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn, action: event.action };
+    let answer: RemediatorAnswer<Undo>;
     try {
-      const where = { check: remediator.check, findingId: event.finding.findingId, resourceArn: event.finding.resourceArn };
-      if (event.action === 'plan') {
-        const plan = remediator.plan(event.finding, event.settings, context);
-        log.info('planned', { ...where, calls: plan.calls.map((call) => `${call.client}.${call.operation}`) });
-        return plan;
-      }
-      if (event.action === 'verify') {
-        const evaluation = await remediator.verify(event.finding, event.settings, traced);
-        log.info('verified', { ...where, status: evaluation.status });
-        return evaluation;
-      }
-      if (event.action !== 'apply') throw new FatalRemediationError(`unknown remediator action ${JSON.stringify(event.action)}`);
-      const result = await remediator.apply(event.finding, event.settings, traced, {
-        ...context,
-        ...(event.execution ? { execution: event.execution } : {}),
-      });
-      if (result.undoNotKept) {
-        log.warn('the fix is applied but its undo could not be kept for a retry', { ...where, error: result.undoNotKept });
-        counters.count('UndoNotKept');
-      }
-      counters.count(result.changed ? 'Remediated' : 'AlreadyCompliant');
-      log.info(result.changed ? 'remediated' : 'already compliant, nothing changed', where);
-      return result;
+      answer = await runRemediatorAction(remediator, event, traced, context);
     } catch (error) {
       counters.count('RemediationError');
       throw error;
     }
+    switch (answer.action) {
+      case 'plan':
+        log.info('planned', { ...where, calls: answer.result.calls.map((call) => `${call.client}.${call.operation}`) });
+        break;
+      case 'verify':
+        log.info('verified', { ...where, status: answer.result.status });
+        break;
+      case 'health':
+        counters.count(answer.result.healthy ? 'Healthy' : 'Unhealthy');
+        log.info('health judged', { ...where, healthy: answer.result.healthy, before: answer.result.before, after: answer.result.after });
+        break;
+      default: {
+        const result = answer.result;
+        if (result.undoNotKept) {
+          log.warn('the fix is applied but its undo could not be kept for a retry', { ...where, error: result.undoNotKept });
+          counters.count('UndoNotKept');
+        }
+        const outcome = answer.action === 'complete' ? 'Completed' : result.staged ? 'Staged' : result.changed ? 'Remediated' : 'AlreadyCompliant';
+        counters.count(outcome);
+        log.info(
+          {
+            Completed: 'second phase made',
+            Staged: 'first phase made',
+            Remediated: 'remediated',
+            AlreadyCompliant: 'already compliant, nothing changed',
+          }[outcome],
+          where,
+        );
+      }
+    }
+    return answer.result;
   });
 }

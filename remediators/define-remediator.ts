@@ -35,6 +35,11 @@ export interface RemediatorParts<
    */
   prepareUndo(record: Undo, clients: Pick<AwsClients, Clients>): Promise<UndoStep>;
   readonly discoverContext?: Remediator<Id, Clients, Undo>['discoverContext'];
+  /** A staged fix's second phase and health check (both, or neither). */
+  readonly staged?: {
+    readonly complete: NonNullable<Remediator<Id, Clients, Undo>['complete']>;
+    readonly checkHealth: NonNullable<Remediator<Id, Clients, Undo>['checkHealth']>;
+  };
 }
 
 /**
@@ -110,5 +115,6 @@ export function defineRemediator<
       return reviewOf(step);
     },
     ...(parts.discoverContext ? { discoverContext: parts.discoverContext } : {}),
+    ...(parts.staged ? { complete: parts.staged.complete, checkHealth: parts.staged.checkHealth } : {}),
   };
 }

@@ -26,6 +26,26 @@ export interface RemediationContext {
   readonly appliedFixes?: { recorded(execution: string): Promise<unknown>; record(execution: string, undo: unknown): Promise<void> };
 }
 
+/**
+ * A fix made in two phases because its second phase can break the owner's code: the first is safe beside
+ * the old state; the second waits for the owner's confirmation or a deadline, and each is judged by the
+ * resource's health before the workflow goes on (statemachines/staged-fix-states.ts).
+ */
+export interface StagedFix {
+  /** When the first phase was made (ISO-8601): its health is judged from here. */
+  readonly startedAt: string;
+  /** When the second phase was made; set once it is. */
+  readonly completedAt?: string;
+  /** How long the owner has to confirm before the second phase goes ahead anyway. */
+  readonly confirmWithinSeconds: number;
+  /** How long the resource is watched after the second phase before the fix counts as done. */
+  readonly watchSeconds: number;
+  /** Who is told, and must act: the resource's owner tag, or the policy's default assignee. */
+  readonly owner?: string;
+  /** What the owner must do before the second phase, exactly (the code change, and the options). */
+  readonly ownerSteps: readonly string[];
+}
+
 export interface ApplyResult<Undo> {
   /** False when the resource was already compliant and nothing was called. */
   readonly changed: boolean;
@@ -33,6 +53,27 @@ export interface ApplyResult<Undo> {
   readonly undo?: Undo;
   /** The fix is applied, but keeping its undo for a retry failed (the error's name); the undo is still here. */
   readonly undoNotKept?: string;
+  /** Set when only the first phase is made: the workflow waits, judges health, then completes it. */
+  readonly staged?: StagedFix;
+  /** Copies of the old state the fix cannot reach (published versions, say), each named: the owner is told. */
+  readonly leftBehind?: readonly string[];
+}
+
+/** Counts of a metric window; no values of the resource. */
+export interface HealthWindow {
+  readonly from: string;
+  readonly to: string;
+  readonly invocations: number;
+  readonly errors: number;
+}
+
+/** The resource's health since a phase, against as long a time before it. */
+export interface HealthReport {
+  /** False when its error rate rose more than the policy allows: the workflow stops and escalates. */
+  readonly healthy: boolean;
+  readonly reason: string;
+  readonly before: HealthWindow;
+  readonly after: HealthWindow;
 }
 
 /** A field of the resource that is no longer as Warden's fix left it. Names only: never a secret value. */
@@ -74,6 +115,18 @@ export interface Remediator<Id extends CheckId, Clients extends keyof AwsClients
    * UndoRefusedError with the drift, unless `force`. Returns the review it acted on.
    */
   undo(record: Undo, clients: Pick<AwsClients, Clients>, options?: { readonly force?: boolean }): Promise<UndoReview>;
+  /**
+   * The second phase of a staged fix (apply returned `staged`): only while the resource is as the first
+   * phase left it; returns the undo of the whole fix.
+   */
+  complete?(
+    finding: Finding,
+    settings: CheckSettings<Id>,
+    clients: Pick<AwsClients, Clients>,
+    applied: ApplyResult<Undo>,
+  ): Promise<ApplyResult<Undo>>;
+  /** Judges the resource's health since `since` (a phase of a staged fix), from its own metrics. */
+  checkHealth?(finding: Finding, settings: CheckSettings<Id>, clients: Pick<AwsClients, Clients>, since: string, now?: Date): Promise<HealthReport>;
   /**
    * Reads from the account what a deployment would hand the remediator (the stack's outputs), for
    * `warden scan` and `warden simulate`, which have no stack. Absent when the remediator needs nothing.

@@ -17,6 +17,7 @@ import {
   ticketRequest,
   type WorkflowResources,
 } from './workflow-states';
+import { escalationStates, stagedFixStates } from './staged-fix-states';
 
 export type { WorkflowResources } from './workflow-states';
 
@@ -24,11 +25,16 @@ export type { WorkflowResources } from './workflow-states';
 export function buildWorkflowDefinition(resources: WorkflowResources): Record<string, unknown> {
   const planStates = Object.fromEntries(CATALOGUE.map((check) => [`Plan ${check.id}`, planTask(check.id, resources)]));
   const applyStates = Object.fromEntries(
-    CATALOGUE.flatMap((check) => [
-      [`Apply ${check.id}`, remediatorTask(check.id, 'apply', resources, `Verify ${check.id}`)],
-      [`Verify ${check.id}`, remediatorTask(check.id, 'verify', resources, 'Record REMEDIATED')],
-    ]),
+    CATALOGUE.flatMap((check) => {
+      const staged = 'staged' in check && check.staged === true;
+      return [
+        [`Apply ${check.id}`, remediatorTask(check.id, 'apply', resources, staged ? `Staged? ${check.id}` : `Verify ${check.id}`)],
+        [`Verify ${check.id}`, remediatorTask(check.id, 'verify', resources, 'Record REMEDIATED')],
+        ...(staged ? Object.entries(stagedFixStates(check.id, resources)) : []),
+      ];
+    }),
   );
+  const anyStaged = CATALOGUE.some((check) => 'staged' in check && check.staged === true);
   const afterRemediation = { 'before.$': '$.finding.evidence', 'after.$': '$.verification.result.evidence', 'undo.$': '$.remediation.result' };
   return {
     Comment: 'Warden remediation workflow: record, decide, act, record exactly one terminal state',
@@ -168,6 +174,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
         Default: FAILED,
       },
       ...applyStates,
+      ...(anyStaged ? escalationStates(resources) : {}),
       'Record REMEDIATED': terminal('REMEDIATED', resources, afterRemediation),
       'Open ticket': callbackState(
         TICKET_DETAIL_TYPE,

@@ -10,6 +10,8 @@ export interface LocalRunOptions {
   readonly taskToken?: string;
   /** Retry immediately instead of waiting the definition's intervals (tests, simulations). */
   readonly skipRetryWaits?: boolean;
+  /** Pass every Wait state at once (a staged fix's health window) instead of sleeping through it. */
+  readonly skipWaits?: boolean;
 }
 
 export interface LocalRun {
@@ -17,6 +19,12 @@ export interface LocalRun {
   readonly error?: string;
   /** States entered: what Step Functions Standard bills as state transitions. */
   readonly transitions: number;
+}
+
+function waitStates(definition: Record<string, unknown>): string[] {
+  return Object.entries(definition['States'] as Record<string, { Type: string }>)
+    .filter(([, state]) => state.Type === 'Wait')
+    .map(([name]) => name);
 }
 
 /** Definitions already validated (ASL schema, paths, ARNs) in this process: validation costs ~0.1 s a run. */
@@ -43,6 +51,7 @@ export async function runLocally(
     overrides: {
       taskResourceLocalHandlers: handlers as never,
       ...(options.skipRetryWaits ? { retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((name) => [name, 0])) } : {}),
+      ...(options.skipWaits ? { waitTimeOverrides: Object.fromEntries(waitStates(definition).map((name) => [name, 0])) } : {}),
     },
     context: {
       Execution: { Id: options.executionArn, Name: options.executionArn.split(':').at(-1) ?? '', Input: input, StartTime: options.now.toISOString() },

@@ -135,18 +135,27 @@ export function planTask(check: CheckId, resources: WorkflowResources): State {
   };
 }
 
-export function remediatorTask(check: CheckId, action: 'apply' | 'verify', resources: WorkflowResources, next: string): State {
-  const retryable = action === 'apply' ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
+/** A remediator invocation: apply and complete change the resource (and retry what is retryable), verify and health read it. */
+export function remediatorTask(
+  check: CheckId,
+  action: 'apply' | 'verify' | 'complete' | 'health',
+  resources: WorkflowResources,
+  next: string,
+  extra: Record<string, string> = {},
+  resultPath: string = action === 'apply' ? '$.remediation' : '$.verification',
+): State {
+  const changes = action === 'apply' || action === 'complete';
+  const retryable = changes ? [RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR] : [STILL_TRANSITIONING_ERROR];
   return {
     Type: 'Task',
     Resource: integration(resources, 'lambda:invoke'),
     Parameters: {
       FunctionName: resources.remediatorFunctionArns[check],
       // The execution's name (finding and episode) keys the undo each fix keeps for a retried invocation.
-      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings', 'execution.$': '$$.Execution.Name' },
+      Payload: { action, 'finding.$': '$.finding', 'settings.$': '$.decision.settings', 'execution.$': '$$.Execution.Name', ...extra },
     },
     ResultSelector: { 'result.$': '$.Payload' },
-    ResultPath: action === 'apply' ? '$.remediation' : '$.verification',
+    ResultPath: resultPath,
     TimeoutSeconds: 900,
     Retry: [retry(LAMBDA_TRANSIENT), retry(retryable, 15, 6)],
     Catch: [catchAll],
@@ -154,8 +163,8 @@ export function remediatorTask(check: CheckId, action: 'apply' | 'verify', resou
   };
 }
 
-/** A fire-and-forget ticket request (no callback): used after EXPIRED and FAILED, which are already terminal. */
-export function ticketRequest(resources: WorkflowResources, reason: string, next: string | undefined): State {
+/** A fire-and-forget ticket request (no callback): after EXPIRED, FAILED and ESCALATED, and to tell an owner what to change. */
+export function ticketRequest(resources: WorkflowResources, reason: string, next: string | undefined, extra: Record<string, string> = {}): State {
   return {
     Type: 'Task',
     Resource: integration(resources, 'events:putEvents'),
@@ -165,6 +174,7 @@ export function ticketRequest(resources: WorkflowResources, reason: string, next
       'finding.$': '$.finding',
       'decision.$': '$.decision',
       'plan.$': '$.plan',
+      ...extra,
     }),
     ResultPath: null,
     Retry: [retry(EVENTS_TRANSIENT)],

@@ -35,6 +35,7 @@ export const CLIENT_CLASSES = {
   sfn: { module: '@aws-sdk/client-sfn', className: 'SFNClient', service: 'SFN' },
   sqs: { module: '@aws-sdk/client-sqs', className: 'SQSClient', service: 'SQS' },
   cloudformation: { module: '@aws-sdk/client-cloudformation', className: 'CloudFormationClient', service: 'CloudFormation' },
+  cloudwatch: { module: '@aws-sdk/client-cloudwatch', className: 'CloudWatchClient', service: 'CloudWatch' },
 } as const satisfies Readonly<Record<string, { readonly module: string; readonly className: string; readonly service: string }>>;
 
 /** A client's name as the SDK reports it (`DynamoDB` for DynamoDBClient): plans, snapshots and call logs use it. */

@@ -1,5 +1,6 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -29,6 +30,8 @@ export interface AwsClients {
   readonly sqs: SQSClient;
   /** Not a check's client: detection asks it which stack manages a finding's resource. */
   readonly cloudformation: CloudFormationClient;
+  /** Metrics a staged fix is judged by between its phases (a function's errors). */
+  readonly cloudwatch: CloudWatchClient;
 }
 
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lambdaFunctions } from '../events/cloudtrail-resources';
-import { kmsKeyReference } from '../policy/formats';
-import type { CheckDefinition } from './types';
+import { duration, durationSeconds, kmsKeyReference } from '../policy/formats';
+import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';
 
 const FUNCTION = 'arn:{partition}:lambda:{region}:{account}:function:*';
 /** Warden only ever creates, reads or deletes secrets under this prefix. */
@@ -12,12 +12,35 @@ export const AWS_MANAGED_SECRETS_KEY = 'alias/aws/secretsmanager';
 export const WARDEN_SECRETS_KEY = 'alias/warden-secrets';
 const WARDEN_SECRET = `arn:{partition}:secretsmanager:{region}:{account}:secret:${WARDEN_SECRET_PREFIX}*`;
 
+export const MIGRATIONS = ['two-phase', 'immediate'] as const;
+
+/** Bounds on the migration's waits: long enough to be honest, short enough that a Standard execution (1 year) holds them. */
+const WAITS = { removePlaintextAfter: [3600, 90 * 86400, '1h and 90d'], healthWindow: [300, 7 * 86400, '5m and 7d'] } as const;
+
+/** `immediate` is allowed, but never silently: the next start of the function without the code change fails. */
+function migrationChecks(layer: CheckSettingsLayer): CheckPolicyProblem[] {
+  const problems: CheckPolicyProblem[] = [];
+  if (layer.own['migration'] === 'immediate')
+    problems.push({
+      path: [...layer.path, 'migration'],
+      severity: 'warning',
+      message:
+        'migration immediate removes NAME in the same step that adds NAME_SECRET_ARN: a function whose code still reads NAME fails from its next cold start. two-phase (the default) waits for the owner',
+    });
+  for (const [key, [min, max, between]] of Object.entries(WAITS)) {
+    const value = layer.own[key];
+    if (typeof value === 'string' && /^\d+[smhd]$/.test(value) && (durationSeconds(value) < min || durationSeconds(value) > max))
+      problems.push({ path: [...layer.path, key], severity: 'error', message: `expected ${key} between ${between}` });
+  }
+  return problems;
+}
+
 export const lambdaFunctionEnvSecrets = {
   id: 'lambda-function-env-secrets',
   title: 'Lambda functions keep no plaintext secret in their environment',
   noncompliantWhen:
     'an environment variable holds a plaintext secret: a known token format, a private key, credentials in a URL, or a high-entropy value under a secret-like name',
-  fix: "moves each value to a KMS-encrypted Secrets Manager secret, replaces NAME with NAME_SECRET_ARN and lets only the function's role read it; undo, while NAME_SECRET_ARN is still Warden's, restores the variables and schedules the secrets for deletion with a 30-day recovery window",
+  fix: "moves each value to a KMS-encrypted Secrets Manager secret that only the function's role may read, in two phases: NAME_SECRET_ARN is added beside NAME and the owner is told the code change; NAME goes once the owner confirms or the deadline passes, while the function's error rate holds; undo, while NAME_SECRET_ARN is still Warden's, restores the variables and schedules the secrets for deletion with a 30-day recovery window",
   resourceType: 'AWS::Lambda::Function',
   cloudTrail: [
     {
@@ -48,14 +71,21 @@ export const lambdaFunctionEnvSecrets = {
       },
     },
   },
-  clients: { detect: ['lambda'], remediate: ['lambda', 'secretsManager'] },
+  clients: { detect: ['lambda'], remediate: ['lambda', 'secretsManager', 'cloudwatch'] },
   permissions: {
     detect: [
       { actions: ['lambda:GetFunctionConfiguration', 'lambda:ListTags'], resources: [FUNCTION] },
       { actions: ['lambda:ListFunctions'], resources: ['*'] },
     ],
     remediate: [
-      { actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration'], resources: [FUNCTION] },
+      {
+        // The versions and aliases listed are the copies of the value the fix cannot reach: the owner is told.
+        actions: ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration', 'lambda:ListVersionsByFunction', 'lambda:ListAliases'],
+        resources: [FUNCTION],
+      },
+      // The function's health between the phases: its own Errors and Invocations metrics. GetMetricData
+      // has no resource-level permission.
+      { actions: ['cloudwatch:GetMetricData'], resources: ['*'] },
       {
         // The function's role is granted read through the secret's resource policy, so the remediator
         // needs no IAM write permission at all.
@@ -66,8 +96,10 @@ export const lambdaFunctionEnvSecrets = {
           'secretsmanager:DescribeSecret',
           'secretsmanager:PutSecretValue',
           'secretsmanager:GetSecretValue',
-          // Undo schedules the secrets it made for deletion, with a recovery window.
+          // Undo schedules the secrets it made for deletion, with a recovery window; a fix made again
+          // within that window restores Warden's own secret instead of failing on its name.
           'secretsmanager:DeleteSecret',
+          'secretsmanager:RestoreSecret',
         ],
         resources: [WARDEN_SECRET],
       },
@@ -79,6 +111,8 @@ export const lambdaFunctionEnvSecrets = {
   },
   physicalId: (resourceArn: string) => resourceArn.split(':function:')[1]?.split(':')[0],
   defaultMode: 'approval',
+  staged: true,
+  policyChecks: migrationChecks,
   settings: z
     .strictObject({
       kmsKey: kmsKeyReference
@@ -90,6 +124,26 @@ export const lambdaFunctionEnvSecrets = {
         .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
         .default([])
         .describe('Variable names that are never reported (known non-secrets that look random).'),
+      migration: z
+        .enum(MIGRATIONS, { error: `expected a migration: ${MIGRATIONS.join(', ')}` })
+        .default('two-phase')
+        .describe(
+          "two-phase: add NAME_SECRET_ARN beside NAME and tell the owner the code change; remove NAME once the owner confirms or removePlaintextAfter passes, and only while the function's error rate holds. immediate: replace NAME in one step, which breaks code that still reads NAME.",
+        ),
+      removePlaintextAfter: duration
+        .default('7d')
+        .describe("How long the owner has to confirm the code change before Warden removes NAME anyway (if the function's errors did not rise)."),
+      healthWindow: duration
+        .default('1h')
+        .describe("How long the function's error rate is watched after NAME is removed, before the fix is recorded REMEDIATED."),
+      maxErrorRateRise: z
+        .number({ error: 'expected a fraction of invocations, e.g. 0.01' })
+        .min(0)
+        .max(1)
+        .default(0.01)
+        .describe(
+          "How much the function's error rate (errors per invocation) may rise after a phase, against as long a time before it, before Warden stops and escalates.",
+        ),
     })
     .describe('Lambda environment secret settings'),
 } as const satisfies CheckDefinition;

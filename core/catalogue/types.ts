@@ -138,6 +138,11 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
   /** Where the fix belongs in a stack's template (shown when the resource is stack-managed). */
   readonly iacHint: IacHint;
   /**
+   * The fix may stop after a first phase that is safe beside the old state (its remediator's apply then
+   * returns `staged`): the workflow waits for the owner or a deadline, judges health, then completes it.
+   */
+  readonly staged?: boolean;
+  /**
    * The resource's CloudFormation physical id, to find its stack when its tags do not name one
    * (absent when the physical id is not unique in an account, as a stage's name is not).
    */

@@ -1,9 +1,9 @@
 /** Terminal audit states: every execution ends in exactly one of these. */
-export const TERMINAL_STATES = ['REMEDIATED', 'REJECTED', 'EXPIRED', 'TICKETED', 'REPORTED', 'EXEMPTED', 'FAILED'] as const;
+export const TERMINAL_STATES = ['REMEDIATED', 'REJECTED', 'EXPIRED', 'TICKETED', 'REPORTED', 'EXEMPTED', 'FAILED', 'ESCALATED'] as const;
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
-/** Records on the way: detection, and auto degraded to approval by the blast-radius budget. */
-export type InterimState = 'DETECTED' | 'DEGRADED_TO_APPROVAL' | 'FLAPPING' | 'APPROVAL_REQUESTED';
+/** Records on the way: detection, auto degraded to approval, flapping, and the first phase of a staged fix. */
+export type InterimState = 'DETECTED' | 'DEGRADED_TO_APPROVAL' | 'FLAPPING' | 'APPROVAL_REQUESTED' | 'MIGRATION_STARTED';
 
 export type AuditState = TerminalState | InterimState | 'UNDONE' | 'TICKET_OPENED' | 'APPROVED';
 

@@ -44,6 +44,8 @@ export interface ResolvedSettings<Id extends CheckId = CheckId> {
   readonly sources: Readonly<Record<CommonField, string>>;
   /** Exemptions that would apply but have expired; they are ignored and reported. */
   readonly expiredExemptions: readonly MatchedExemption[];
+  /** Who owns the resource: its owner tag (policy owners.tag), else the policy's default assignee. */
+  readonly owner?: string;
 }
 
 function asList<T>(value: T | readonly T[] | undefined): readonly T[] {
@@ -158,6 +160,7 @@ export function resolvePolicy<Id extends CheckId>(policy: Policy, context: Resol
   });
 
   const settings = getCheck(context.check).settings.parse(specific) as CheckSettings<Id>;
+  const owner = context.tags[policy.owners.tag]?.trim() || policy.owners.defaultAssignee;
   return {
     check: context.check,
     enabled: common['enabled'] as boolean,
@@ -175,5 +178,6 @@ export function resolvePolicy<Id extends CheckId>(policy: Policy, context: Resol
     decidedBy: exemption?.rule ?? (sources['mode'] as string),
     sources: sources as Record<CommonField, string>,
     expiredExemptions,
+    ...(owner ? { owner } : {}),
   };
 }

@@ -153,6 +153,13 @@ const deploymentSchema = z.strictObject({
   failureTolerancePercentage: z.number().int().min(0).max(100).default(10),
 });
 
+const ownersSchema = z
+  .strictObject({
+    tag: z.string().min(1).max(128).default('owner').describe('The resource tag that names its owner (a Slack user id, an email or a team).'),
+    defaultAssignee: z.string().min(1).max(256).optional().describe('Who is told when a resource has no owner tag, e.g. the platform team.'),
+  })
+  .describe('Who owns a resource: told when a fix needs them to act (a secret migration), named in tickets.');
+
 export const policySchema = z.strictObject({
   version: z.literal(1, { error: 'expected version: 1' }),
   defaults: defaultsSchema.default({}),
@@ -161,6 +168,7 @@ export const policySchema = z.strictObject({
   exemptions: z.array(exemptionSchema).default([]),
   approvals: z.strictObject({ slack: slackSchema }).optional(),
   tickets: ticketsSchema.optional(),
+  owners: ownersSchema.default({ tag: 'owner' }),
   deployment: deploymentSchema.optional(),
 });
 

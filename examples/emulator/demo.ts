@@ -23,6 +23,7 @@ import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
 import { discoverRemediationContext, remediatorFor, withPlan } from '../../remediators/index';
+import { type RemediatorEvent, runRemediatorAction } from '../../remediators/run-action';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../core/events/bus-contract';
 import { localTaskHandlers } from '../../statemachines/local-task-handlers';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
@@ -101,10 +102,14 @@ async function run(): Promise<number> {
       },
       updateItem: (parameters) => dynamodb.send(new UpdateItemCommand(parameters as unknown as UpdateItemCommandInput)),
       async invoke(payload) {
-        const { action, finding, settings } = payload as { action: 'plan' | 'apply' | 'verify'; finding: Finding; settings: never };
-        const remediator = remediatorFor(finding.check);
-        if (action === 'plan') return remediator.plan(finding, settings, context);
-        return action === 'apply' ? remediator.apply(finding, settings, clients, context) : remediator.verify(finding, settings, clients);
+        const event = payload as unknown as RemediatorEvent<CheckId>;
+        return (await runRemediatorAction(remediatorFor(event.finding.check), event, clients, context)).result;
+      },
+      // The owner of a migrated function confirms their code reads the secret (in Slack, on AWS).
+      async callback(event) {
+        if (event.detail['purpose'] !== 'confirm') throw Object.assign(new Error('no approver in the demo'), { name: 'States.Timeout' });
+        out(`    owner told (ticket and Slack): ${String((event.detail['finding'] as Finding).resourceArn)}; the demo's owner confirms`);
+        return { actor: 'demo-owner', decision: 'APPROVED' };
       },
     });
 
@@ -141,10 +146,13 @@ async function run(): Promise<number> {
         const workflow = await detect(ref);
         if (!workflow) continue;
         const { finding, plan, decision } = withPlan(workflow, context);
-        await runLocally(definition, workflow, handlers, {
+        const run = await runLocally(definition, workflow, handlers, {
           executionArn: `arn:${partition}:states:${REGION}:${account.account}:execution:warden-remediation:${finding.findingId}-1`,
           now: new Date(),
+          taskToken: 'demo-task-token',
+          skipWaits: true,
         });
+        if (run.status === 'FAILED') out(`    the workflow failed: ${run.error ?? 'unknown error'}`);
         const history = await audit.findingHistory(finding.findingId);
         const terminal = history.find((record) => (TERMINAL_STATES as readonly string[]).includes(record.state));
         out(

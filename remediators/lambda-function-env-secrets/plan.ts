@@ -5,13 +5,15 @@ import type { SecretMatch } from '../../detectors/secret-scanner/scan-variables'
 import type { PlannedCall, RemediationPlan } from '../remediator';
 
 /*
- * The pure half of the Lambda environment fix: names, policies and the plan. Kept apart from apply/undo
- * so the detector, which only plans, does not load the Secrets Manager client at cold start.
+ * The pure half of the Lambda environment fix: names, policies and the plan (the workflow's Plan state
+ * runs it, and no AWS call is made).
  */
 
 export const MANAGED_TAG = 'warden:managed';
 export const FUNCTION_TAG = 'warden:function-arn';
-export const SECRET_ARN_SUFFIX = '_SECRET_ARN';
+import { POINTER_SUFFIX as SECRET_ARN_SUFFIX } from '../../detectors/lambda-function-env-secrets';
+
+export { SECRET_ARN_SUFFIX };
 
 /** Lambda's limit on a function's environment variables, all keys and values together. */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -38,10 +40,19 @@ export interface MovedVariable {
 export interface EnvSecretsUndo {
   readonly functionArn: string;
   readonly moved: readonly MovedVariable[];
+  /** True between the phases of a two-phase migration: NAME is still set beside NAME_SECRET_ARN. */
+  readonly plaintextKept?: boolean;
 }
 
 const CODE_NOTE =
   "The function's code must read each moved value from Secrets Manager at start-up (e.g. the AWS Parameters and Secrets Lambda Extension, or GetSecretValue on <NAME>_SECRET_ARN): after this change <NAME> is no longer set.";
+
+function twoPhaseNotes(names: string, settings: CheckSettings<'lambda-function-env-secrets'>): string[] {
+  return [
+    `Phase 1 adds <NAME>_SECRET_ARN beside ${names}, which stay, so nothing breaks; the owner is told the exact code change (Node.js, Python, or the AWS Parameters and Secrets Lambda Extension).`,
+    `Phase 2 removes ${names} once the owner confirms, or after ${settings.removePlaintextAfter} if nobody does, and only if the function's error rate has not risen by more than ${settings.maxErrorRateRise * 100}% since phase 1; its errors are then watched for ${settings.healthWindow}. If they rise, Warden stops and escalates.`,
+  ];
+}
 
 /** Who must act so the function can decrypt its secrets, when the key is not one Warden can vouch for. */
 function keyNote(kmsKey: string): string[] {
@@ -50,6 +61,9 @@ function keyNote(kmsKey: string): string[] {
     `The secrets are encrypted with ${kmsKey}: its key policy must allow the function's role kms:Decrypt through Secrets Manager, or the function cannot read them. The key's owner must grant it.`,
   ];
 }
+
+/** The variable that names a moved variable's secret. */
+export const pointerOf = (name: string): string => `${name}${SECRET_ARN_SUFFIX}`;
 
 export function secretNameFor(functionName: string, variable: string): string {
   return `${WARDEN_SECRET_PREFIX}lambda/${functionName}/${variable}`;
@@ -105,20 +119,32 @@ export function planEnvSecrets(finding: Finding, settings: CheckSettings<'lambda
   const variables = Object.fromEntries(
     flagged.map((match) => [`${match.name}${SECRET_ARN_SUFFIX}`, `<ARN of ${secretNameFor(functionName, match.name)}>`]),
   );
+  const twoPhase = settings.migration === 'two-phase';
+  const kept = Object.fromEntries(flagged.map((match) => [match.name, '<unchanged until phase 2>']));
   calls.push({
     client: 'Lambda',
     operation: 'UpdateFunctionConfiguration',
     input: {
       FunctionName: finding.resourceArn,
       RevisionId: '<current revision>',
-      Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } },
+      Environment: { Variables: { '<other variables>': '<unchanged>', ...(twoPhase ? kept : {}), ...variables } },
     },
   });
+  if (twoPhase)
+    calls.push({
+      client: 'Lambda',
+      operation: 'UpdateFunctionConfiguration',
+      input: {
+        FunctionName: finding.resourceArn,
+        RevisionId: '<revision after phase 1>',
+        Environment: { Variables: { '<other variables>': '<unchanged>', ...variables } },
+      },
+    });
   const names = flagged.map((match) => match.name).join(', ');
   return {
     calls,
     notes: [
-      CODE_NOTE,
+      ...(twoPhase ? twoPhaseNotes(names, settings) : [CODE_NOTE]),
       `Variables moved: ${names}.`,
       `The values were exposed in plain text (in the function's configuration, to anyone who could read it): rotate them. Published versions and aliases keep their own copy of the environment until a new version replaces them.`,
       `The fix is refused, and nothing is created, if the environment would exceed Lambda's 4 KB limit with the secret ARNs.`,

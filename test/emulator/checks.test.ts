@@ -5,7 +5,8 @@ import { AppliedFixes } from '../../remediators/applied-fixes';
 import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { StackLookup } from '../../detectors/managed-by';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { CreateAliasCommand, GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -207,27 +208,77 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect((await judge(check, account.functions.compliant)).status).toBe('COMPLIANT');
     });
 
-    it('moves the value to Secrets Manager, lets the role read it, verifies, and undo restores the variable', async () => {
+    const variablesOf = async () =>
+      (await probe.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'checkout' }))).Environment?.Variables ?? {};
+
+    it('phase 1 keeps the variable and adds its secret beside it, phase 2 removes it, verify passes, undo restores it', async () => {
       const { applied, finding, plan } = await fix(check, account.functions.noncompliant);
       expect(applied.changed).toBe(true);
-      expect(JSON.stringify(plan)).not.toContain(CANARY_SECRET);
-      const config = await probe.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'checkout' }));
-      const variables = config.Environment?.Variables ?? {};
-      expect(variables).not.toHaveProperty('STRIPE_SECRET_KEY');
-      expect(variables).toMatchObject({ STAGE: 'prod', TABLE_NAME: 'orders' });
-      const secretArn = variables['STRIPE_SECRET_KEY_SECRET_ARN'] ?? '';
+      expect(applied.staged).toMatchObject({ confirmWithinSeconds: 7 * 86400 });
+      expect(JSON.stringify([plan, applied])).not.toContain(CANARY_SECRET);
+      // Phase 1: nothing the running code reads is gone.
+      const during = await variablesOf();
+      expect(during).toMatchObject({ STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
+      const secretArn = during['STRIPE_SECRET_KEY_SECRET_ARN'] ?? '';
       expect(secretArn).toMatch(/^arn:aws:secretsmanager:eu-west-1:123456789012:secret:/);
       expect((await probe.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString).toBe(CANARY_SECRET);
       const { ResourcePolicy } = await probe.secretsManager.send(new GetResourcePolicyCommand({ SecretId: secretArn }));
       expect(JSON.parse(ResourcePolicy ?? '{}')).toMatchObject({
         Statement: [expect.objectContaining({ Effect: 'Allow', Principal: { AWS: account.roleArn }, Action: 'secretsmanager:GetSecretValue' })],
       });
+      // The detection Warden's own change triggers names the same finding: it joins this remediation.
+      expect(findingFor(ref(check, account.functions.noncompliant), await judge(check, account.functions.noncompliant)).findingId).toBe(
+        finding.findingId,
+      );
+      const health = await log.as(`Remediator-${check}`, () =>
+        remediatorFor(check).checkHealth!(finding, settingsOf(check), clients, applied.staged!.startedAt),
+      );
+      expect(health).toMatchObject({ healthy: true, after: { invocations: 0 } });
+      // Phase 2, then the detector's verdict.
+      const completed = await log.as(`Remediator-${check}`, () => remediatorFor(check).complete!(finding, settingsOf(check), clients, applied));
+      const after = await variablesOf();
+      expect(after).not.toHaveProperty('STRIPE_SECRET_KEY');
+      expect(after).toMatchObject({ STAGE: 'prod', TABLE_NAME: 'orders', STRIPE_SECRET_KEY_SECRET_ARN: secretArn });
       expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
-      await undo(check, applied.undo);
-      const restored = await probe.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'checkout' }));
-      expect(restored.Environment?.Variables).toEqual({ STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
+      await undo(check, completed.undo);
+      expect(await variablesOf()).toEqual({ STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
       const logged = JSON.stringify(log.calls.filter((call) => call.caller.startsWith('Detector-')).map((call) => call.input));
       expect(logged).not.toContain(CANARY_SECRET);
+    });
+
+    it("judges the function unhealthy when its errors rose after phase 1, from CloudWatch's AWS/Lambda metrics", async () => {
+      const since = new Date(Date.now() - 10 * 60_000);
+      const datum = (name: string, value: number, minutesAgo: number) => ({
+        MetricName: name,
+        Dimensions: [{ Name: 'FunctionName', Value: 'checkout' }],
+        Value: value,
+        Timestamp: new Date(Date.now() - minutesAgo * 60_000),
+      });
+      // Before phase 1: 100 invocations, 1 error. Since: 100 invocations, 20 errors.
+      await probe.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: 'AWS/Lambda',
+          MetricData: [datum('Invocations', 100, 15), datum('Errors', 1, 15), datum('Invocations', 100, 5), datum('Errors', 20, 5)],
+        }),
+      );
+      const finding = findingFor(ref(check, account.functions.noncompliant), await judge(check, account.functions.noncompliant));
+      const report = await log.as(`Remediator-${check}`, () =>
+        remediatorFor(check).checkHealth!(finding, settingsOf(check), clients, since.toISOString()),
+      );
+      expect(report).toMatchObject({ healthy: false, before: { invocations: 100, errors: 1 }, after: { invocations: 100, errors: 20 } });
+      expect(report.reason).toMatch(/^errors rose by 19\.0%/);
+    });
+
+    it('names the published versions and aliases that still hold the value, and undo between the phases keeps it', async () => {
+      const { FunctionArn = '' } = await probe.lambda.send(new PublishVersionCommand({ FunctionName: 'checkout' }));
+      await probe.lambda.send(new CreateAliasCommand({ FunctionName: 'checkout', Name: 'live', FunctionVersion: FunctionArn.split(':').at(-1) }));
+      const { applied } = await fix(check, account.functions.noncompliant);
+      expect(applied.leftBehind).toEqual([
+        expect.stringMatching(/^version \d+ \(alias live\) holds STRIPE_SECRET_KEY \(the same value\) in plain text/),
+      ]);
+      expect(JSON.stringify(applied)).not.toContain(CANARY_SECRET);
+      await undo(check, applied.undo);
+      expect(await variablesOf()).toEqual({ STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
     });
   });
 

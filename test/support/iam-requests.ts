@@ -167,6 +167,9 @@ export function iamRequestsOf(
       const name = fromUrl?.[2] ?? str(input['QueueName']) ?? '';
       return [{ action: `sqs:${call.operation}`, resource: t(`arn:aws:sqs:${region}:${owner}:${name}`) }];
     }
+    case 'CloudWatch':
+      // CloudWatch's metric reads have no resource-level permission.
+      return [{ action: `cloudwatch:${call.operation}`, resource: '*' }];
     case 'CloudFormation': {
       // Authorized on the stack that holds the resource: by name in the request, else as the answer names it.
       const stackId =

@@ -8,13 +8,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { lambdaFunctionEnvSecretsDetector as detector } from '../../../detectors/lambda-function-env-secrets';
+import { lambdaFunctionEnvSecrets } from '../../../core/catalogue/lambda-function-env-secrets';
 import { apiFixture, expectNoCanary } from '../../support/fixtures';
 
 const lambda = mockClient(LambdaClient);
 const clients = { lambda: new LambdaClient({ region: 'us-east-1' }) };
 const arn = 'arn:aws:lambda:us-east-1:111122223333:function:my-function';
 const ref = { check: 'lambda-function-env-secrets' as const, account: '111122223333', region: 'us-east-1', resourceArn: arn };
-const settings = { kmsKey: 'alias/warden-secrets', ignoreVariables: [] as string[] };
+const settings = lambdaFunctionEnvSecrets.settings.parse({ kmsKey: 'alias/warden-secrets' });
 
 beforeEach(() => {
   lambda.reset();

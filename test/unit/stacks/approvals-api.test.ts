@@ -1,3 +1,4 @@
+import { lambdaFunctionEnvSecrets } from '../../../core/catalogue/lambda-function-env-secrets';
 import { approvalMessage, SLACK_LIMITS } from '../../../remediators/slack/approval-message';
 import { planEnvSecrets } from '../../../remediators/lambda-function-env-secrets/plan';
 import { APPROVALS_MAX_BODY_BYTES } from '../../../stacks/constructs/approvals-api';
@@ -21,7 +22,7 @@ const overridesOf = (acl: ReturnType<typeof webAcls>[string]) =>
 /** A Slack block_actions interaction for Warden's largest approval message, as Slack posts it (form-encoded). */
 function largestMessage(flaggedVariables: number) {
   const base = workflowInput(
-    { mode: 'approval', decidedBy: 'checks.lambda-function-env-secrets', settings: { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] } },
+    { mode: 'approval', decidedBy: 'checks.lambda-function-env-secrets', settings: lambdaFunctionEnvSecrets.settings.parse({}) },
     'lambda-function-env-secrets',
   );
   // Lambda's longest names (64 characters), env var names of 128 with characters Slack escapes, every variable flagged.
@@ -37,7 +38,7 @@ function largestMessage(flaggedVariables: number) {
     reason: `function ${functionName} has plaintext secrets in its environment: ${flagged.map((match) => match.name).join(', ')}`,
     evidence: { flagged },
   };
-  const plan = planEnvSecrets(finding, { kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] });
+  const plan = planEnvSecrets(finding, lambdaFunctionEnvSecrets.settings.parse({}));
   return approvalMessage({
     approvalId: 'a'.repeat(43),
     account: '111122223333',

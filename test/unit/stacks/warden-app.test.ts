@@ -1,3 +1,4 @@
+import { lambdaFunctionEnvSecrets } from '../../../core/catalogue/lambda-function-env-secrets';
 import { COUNTER_TABLE_EXPORT } from '../../../detectors/accepted-risks';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -295,7 +296,7 @@ describe('dogfood: Warden judged by its own detectors', () => {
         );
         const state = { functionName: id, functionArn: id, variables, tags: {} };
         await expect(
-          lambdaFunctionEnvSecretsDetector.evaluate(state, { kmsKey: 'alias/warden-secrets', ignoreVariables: [] }),
+          lambdaFunctionEnvSecretsDetector.evaluate(state, lambdaFunctionEnvSecrets.settings.parse({ kmsKey: 'alias/warden-secrets' })),
         ).resolves.toMatchObject({ status: 'COMPLIANT' });
       }
     }

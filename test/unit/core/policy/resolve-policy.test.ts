@@ -62,7 +62,14 @@ describe('resolvePolicy precedence', () => {
     expect(resolved.decidedBy).toBe('defaults');
     expect(resolved.dryRun).toBe(false);
     expect(resolved.sources.dryRun).toBe('built-in defaults');
-    expect(resolved.settings).toEqual({ kmsKey: 'alias/aws/secretsmanager', ignoreVariables: [] });
+    expect(resolved.settings).toEqual({
+      kmsKey: 'alias/aws/secretsmanager',
+      ignoreVariables: [],
+      migration: 'two-phase',
+      removePlaintextAfter: '7d',
+      healthWindow: '1h',
+      maxErrorRateRise: 0.01,
+    });
   });
 
   it('uses the catalogue default mode when the policy sets none', () => {

@@ -25,11 +25,19 @@ const DEFINITION = buildWorkflowDefinition({
   remediatorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, ARN(`warden-remediator-${check.id}`)])) as Record<CheckId, string>,
 });
 
+/** A check whose fix may stop after a first phase (the two-phase secret migration). */
+const STAGED_CHECK = CATALOGUE.find((check) => 'staged' in check && check.staged === true)?.id ?? CATALOGUE[0].id;
+const FIRST_PHASE = {
+  changed: true,
+  undo: {},
+  staged: { startedAt: '2026-11-20T10:00:00Z', confirmWithinSeconds: 60, watchSeconds: 60, ownerSteps: [] },
+};
+
 /** As a detector starts it: without a plan, so the workflow's Plan state runs (one more invocation). */
-function input(mode: Mode): WorkflowStart {
+function input(mode: Mode, check: CheckId = CATALOGUE[0].id): WorkflowStart {
   return {
     finding: {
-      check: CATALOGUE[0].id,
+      check,
       account: '111122223333',
       region: 'us-east-1',
       resourceArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t',
@@ -54,10 +62,14 @@ function input(mode: Mode): WorkflowStart {
   };
 }
 
-/** Counts per finding for each path, from a local execution of the real definition. */
-export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
-  const result = {} as Record<Mode, PathCounts>;
-  for (const mode of ['auto', 'approval', 'ticket', 'report'] as const) {
+/**
+ * Counts per finding for each path, from a local execution of the real definition. `two-phase`: an
+ * automatic staged fix whose owner confirms and whose health holds at both checks.
+ */
+export async function benchWorkflow(): Promise<Record<Mode | 'two-phase', PathCounts>> {
+  const result = {} as Record<Mode | 'two-phase', PathCounts>;
+  for (const path of ['auto', 'approval', 'ticket', 'report', 'two-phase'] as const) {
+    const mode = path === 'two-phase' ? 'auto' : path;
     const counts = { transitions: 0, remediatorInvocations: 0, auditRecords: 0, events: 0, counterWrites: 0 };
     const states = DEFINITION['States'] as Record<string, { Type: string; Resource?: string }>;
     const handlers: Record<string, (task: Record<string, unknown>) => Promise<unknown>> = {};
@@ -71,18 +83,24 @@ export async function benchWorkflow(): Promise<Record<Mode, PathCounts>> {
         }
         if (state.Resource?.includes('dynamodb:updateItem')) counts.counterWrites += 1;
         if (state.Resource?.includes('lambda:invoke')) counts.remediatorInvocations += 1;
-        if (name === 'Request approval') return Promise.resolve({ actor: 'slack:U1', decision: 'APPROVED' });
+        if (name === 'Request approval' || name.startsWith('Await owner ')) return Promise.resolve({ actor: 'slack:U1', decision: 'APPROVED' });
+        if (path === 'two-phase' && name.startsWith('Apply ')) return Promise.resolve({ Payload: FIRST_PHASE });
+        if (name.startsWith('Complete '))
+          return Promise.resolve({ Payload: { ...FIRST_PHASE, staged: { ...FIRST_PHASE.staged, completedAt: 'x' } } });
+        if (name.startsWith('Check health ')) return Promise.resolve({ Payload: { healthy: true } });
         if (name === 'Open ticket') return Promise.resolve({ ticketKey: 'SEC-1' });
         return Promise.resolve({ Payload: { evidence: {}, calls: [], notes: [] } });
       };
     }
-    const run = await runLocally(DEFINITION, input(mode), handlers, {
+    const run = await runLocally(DEFINITION, input(mode, path === 'two-phase' ? STAGED_CHECK : CATALOGUE[0].id), handlers, {
       executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden:f',
       now: new Date(),
       taskToken: 't',
+      skipWaits: true,
     });
+    if (run.status !== 'SUCCEEDED') throw new Error(`the ${path} path failed: ${run.error ?? ''}`);
     counts.transitions = run.transitions;
-    result[mode] = counts;
+    result[path] = counts;
   }
   return result;
 }

@@ -39,6 +39,8 @@ async function counterTableFor(
 
 const DAY_MS = 86_400_000;
 
+const UNDOABLE_STATES: readonly string[] = ['REMEDIATED', 'MIGRATION_STARTED', 'ESCALATED', 'REJECTED'];
+
 export const undoCommand: Command = {
   name: 'undo',
   summary: 'roll back a remediation from its audit record, only if the resource is as Warden left it',
@@ -90,7 +92,11 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
     const history = await store.findingHistory(findingId);
     if (history.length === 0) throw new InputError(`no audit records for finding ${findingId}`);
     if (history.some((record) => record.state === 'UNDONE')) throw new InputError(`finding ${findingId} was already undone`);
-    const remediated = history.find((record) => record.state === 'REMEDIATED' && record.details['dryRun'] !== true);
+    // The latest record that carries an applied fix's undo: REMEDIATED, or a staged fix's first phase
+    // (MIGRATION_STARTED, a stopped REJECTED) or its ESCALATED end, whichever phase was made last.
+    const remediated = history.findLast(
+      (record) => UNDOABLE_STATES.includes(record.state) && record.details['dryRun'] !== true && record.details['undo'] !== undefined,
+    );
     const result = remediated?.details['undo'] as { changed?: boolean; undo?: unknown } | undefined;
     if (!remediated || !result?.changed || result.undo === undefined) throw new InputError(`finding ${findingId} has no applied remediation to undo`);
     if (!isCheckId(remediated.check)) throw new InputError(`unknown check ${remediated.check}`);

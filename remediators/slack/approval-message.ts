@@ -14,7 +14,7 @@ export interface ApprovalMessageInput {
   readonly expiresAt: Date;
 }
 
-function approverMention(id: string): string {
+export function approverMention(id: string): string {
   return id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`;
 }
 
@@ -24,10 +24,10 @@ function approverMention(id: string): string {
  * endpoint's 16 KB body rule. Lists past their budget end with a count of what was left out.
  */
 export const SLACK_LIMITS = { sectionText: 3000, fieldText: 2000, blocks: 50, headerText: 150 } as const;
-const BUDGET = { list: 1200, field: 600, notes: 900, context: 600 } as const;
+export const BUDGET = { list: 1200, field: 600, notes: 900, context: 600 } as const;
 
 /** Escaped text of at most `limit` characters: cut before escaping, so never inside `&amp;` or a pair. */
-function fitted(raw: string, limit: number, escape: (text: string) => string = escapeMrkdwn): string {
+export function fitted(raw: string, limit: number, escape: (text: string) => string = escapeMrkdwn): string {
   const whole = escape(raw);
   if (whole.length <= limit) return whole;
   const chars = Array.from(raw);
@@ -39,7 +39,7 @@ function fitted(raw: string, limit: number, escape: (text: string) => string = e
 }
 
 /** A titled list within `budget` characters; what does not fit is counted on the last line. */
-function fittedList(title: string, items: readonly string[], budget: number): string {
+export function fittedList(title: string, items: readonly string[], budget: number): string {
   const lines: string[] = [];
   let used = title.length;
   for (const [index, item] of items.entries()) {

@@ -16,6 +16,13 @@ export interface Approval {
   /** Epoch seconds; also the table's TTL attribute. */
   readonly expiresAt: number;
   readonly state: ApprovalState;
+  /**
+   * `confirm`: the owner of a staged fix confirms their change is made, so the second phase may go ahead
+   * (one per execution, beside the fix's own approval). Absent: the approval of a fix.
+   */
+  readonly purpose?: 'confirm';
+  /** The resource's owner, when a Slack user id: they may decide a confirmation beside the approvers. */
+  readonly owner?: string;
   /** Where the request was posted; a click from any other workspace or channel is refused. */
   readonly slackTeam?: string;
   readonly slackChannel?: string;
@@ -48,7 +55,8 @@ export interface SlackBinding {
 /** How long a claimer holds the delivery: longer than the function's timeout, so a live holder is never overtaken. */
 export const LEASE_MS = 60_000;
 
-const guardKey = (executionArn: string) => `execution#${executionArn}`;
+const guardKey = (approval: Pick<Approval, 'executionArn' | 'purpose'>) =>
+  `execution#${approval.executionArn}${approval.purpose ? `#${approval.purpose}` : ''}`;
 
 /** Approvals in the hub table; every state change is a conditional write, so each approval is decided once. */
 export class ApprovalStore {
@@ -58,8 +66,8 @@ export class ApprovalStore {
   ) {}
 
   /**
-   * Stores the approval, once per execution (EventBridge delivers at least once): a guard item per
-   * execution names the approval. A repeated request gets the approval the first one stored (and stores
+   * Stores the approval, once per execution and purpose (EventBridge delivers at least once): a guard
+   * item per execution and purpose names the approval. A repeated request gets the approval the first one stored (and stores
    * it, if the first died between the guard and the approval), so it can finish posting what the first
    * could not.
    */
@@ -70,14 +78,14 @@ export class ApprovalStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { approvalId: guardKey(approval.executionArn), ref: approval.approvalId, expiresAt: approval.expiresAt },
+          Item: { approvalId: guardKey(approval), ref: approval.approvalId, expiresAt: approval.expiresAt },
           ConditionExpression: 'attribute_not_exists(approvalId)',
         }),
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval.executionArn) }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval) }, ConsistentRead: true }),
       );
       stored = { ...approval, approvalId: String(Item?.['ref']) };
       first = false;

@@ -171,7 +171,11 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
     return refuse(reason, statusCode, { user: action.userId, findingId: approval?.findingId });
   };
 
-  if (!(await deps.isApprover(action.userId))) return refuseKnown('unauthorized-user', 200, await deps.store.get(action.approvalId));
+  if (!(await deps.isApprover(action.userId))) {
+    // A confirmation may also be decided by the resource's owner, named on the request.
+    const requested = await deps.store.get(action.approvalId);
+    if (requested?.purpose !== 'confirm' || requested.owner !== action.userId) return refuseKnown('unauthorized-user', 200, requested);
+  }
   const claim = await deps.store.claim(
     action.approvalId,
     action.decision,

@@ -15,3 +15,8 @@ export function escapeMrkdwn(text: string): string {
 export function code(text: string): string {
   return `\`${escapeMrkdwn(text.replaceAll('`', "'")).replaceAll('\u200b', '')}\``;
 }
+
+/** Text for a preformatted block: only what Slack itself parses is escaped, so the code copies as written. */
+export function preformatted(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('```', "'''");
+}

@@ -7,6 +7,8 @@ import type { Policy } from '../../core/policy/schema';
 import type { WorkflowInput } from '../../core/workflow-input';
 import type { ApprovalStore } from './approval-store';
 import { approvalMessage } from './approval-message';
+import { stagedOf } from '../staged-request';
+import { confirmationMessage, SLACK_USER } from './confirmation-message';
 
 /** The part of @slack/web-api's WebClient the notifier uses. */
 export interface SlackPoster {
@@ -58,7 +60,11 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   }
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + Number(detail['expiresInSeconds'] ?? input.decision.approvalTimeoutSeconds) * 1000);
+  const confirm = detail['purpose'] === 'confirm';
+  const owner = input.decision.owner;
   const created = await deps.store.create({
+    ...(confirm ? { purpose: 'confirm' as const } : {}),
+    ...(confirm && owner && SLACK_USER.test(owner) ? { owner } : {}),
     approvalId: newApprovalId(),
     taskToken: detail.taskToken,
     account: envelope.account,
@@ -79,14 +85,8 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   // A repeated request whose first attempt stored the approval but never bound a posted message posts it now.
   if (!created.first)
     deps.log.warn('approval stored but never posted: posting it now', { executionArn: detail.executionArn, findingId: input.finding.findingId });
-  const message = approvalMessage({
-    approvalId,
-    account: envelope.account,
-    region: envelope.region,
-    input,
-    approvers: deps.config.approvers,
-    expiresAt,
-  });
+  const request = { approvalId, account: envelope.account, region: envelope.region, input, approvers: deps.config.approvers, expiresAt };
+  const message = confirm ? confirmationMessage({ ...request, applied: stagedOf(detail['applied']) }) : approvalMessage(request);
   const slack = await deps.slack();
   const posted = await slack.chat.postMessage({ channel: deps.config.channel, text: message.text, blocks: message.blocks });
   // Bound to where it was posted: a click on a copy in another workspace or channel is refused.
@@ -94,7 +94,7 @@ export async function requestApproval(event: unknown, deps: RequestApprovalDeps)
   if (!posted.channel || !posted.ts || !team)
     throw new SlackPostError(`Slack accepted the approval request for ${input.finding.findingId} but returned no team, channel or ts`);
   await deps.store.bind(approvalId, { team, channel: posted.channel, ts: posted.ts });
-  deps.metrics.count('ApprovalRequested');
+  deps.metrics.count(confirm ? 'ConfirmationRequested' : 'ApprovalRequested');
   deps.log.info('approval requested in Slack', {
     findingId: input.finding.findingId,
     check: input.finding.check,

@@ -3,6 +3,8 @@ import { MalformedEventError } from '../../core/events/errors';
 import { parseEnvelope } from '../../core/events/extract-resources';
 import { redact } from '../../core/redact';
 import type { WorkflowInput } from '../../core/workflow-input';
+import type { HealthReport } from '../remediator';
+import { healthOf, type StagedRequest, stagedOf } from '../staged-request';
 
 /** A ticket request from a member workflow, as the hub's ticket opener receives it. */
 export interface TicketRequest {
@@ -13,6 +15,10 @@ export interface TicketRequest {
   /** Present when the workflow waits for the ticket key (mode ticket); absent after EXPIRED or FAILED. */
   readonly taskToken?: string;
   readonly input: WorkflowInput;
+  /** A staged fix's first phase: what the owner must change, and the copies the fix cannot reach. */
+  readonly staged?: StagedRequest;
+  /** Set when errors rose after a phase of a staged fix (the escalation ticket). */
+  readonly health?: HealthReport;
 }
 
 export function parseTicketRequest(event: unknown): TicketRequest {
@@ -29,6 +35,8 @@ export function parseTicketRequest(event: unknown): TicketRequest {
     executionArn: detail['executionArn'],
     ...(typeof detail['taskToken'] === 'string' ? { taskToken: detail['taskToken'] } : {}),
     input: redact(input),
+    staged: redact(stagedOf(detail['applied'])),
+    ...(healthOf(detail['health']) ? { health: redact(healthOf(detail['health']) as HealthReport) } : {}),
   };
 }
 
@@ -43,6 +51,8 @@ export interface TicketContent {
 export function ticketContent(request: TicketRequest): TicketContent {
   const { finding, decision, plan } = request.input;
   const flagged = evidenceItemsOf(finding)?.items ?? [];
+  const staged = request.staged?.staged;
+  const leftBehind = request.staged?.leftBehind ?? [];
   return {
     title: `[Warden] ${finding.check}: ${finding.resourceArn}`.slice(0, 250),
     sections: [
@@ -75,6 +85,39 @@ export function ticketContent(request: TicketRequest): TicketContent {
                 `Broken again ${decision.flapping.rebreaks.length} times within ${Math.round(decision.flapping.windowSeconds / 3600)}h after automatic fixes; Warden no longer fixes it automatically and asks for a decision instead.`,
                 ...decision.flapping.rebreaks.map((rebreak) => `${rebreak.at}: ${rebreak.by}`),
                 'Change whatever keeps reverting the fix (a deploy pipeline, a script, a template), or exempt the resource.',
+              ],
+            },
+          ]
+        : []),
+      {
+        heading: 'Who must act',
+        lines: [
+          decision.owner
+            ? `Owner: ${decision.owner} (the resource's owner tag, or the policy's default assignee)`
+            : "Owner: nobody named: the resource has no owner tag and the policy's owners section names no default assignee",
+        ],
+      },
+      ...(staged
+        ? [
+            {
+              heading: 'What the owner must change before the second phase',
+              lines: [
+                ...staged.ownerSteps,
+                `Until then nothing the code reads is removed. Deadline: ${new Date(Date.parse(staged.startedAt) + staged.confirmWithinSeconds * 1000).toISOString()}.`,
+              ],
+            },
+          ]
+        : []),
+      ...(leftBehind.length > 0 ? [{ heading: 'Copies the fix cannot reach', lines: leftBehind }] : []),
+      ...(request.health
+        ? [
+            {
+              heading: 'Why Warden stopped',
+              lines: [
+                request.health.reason,
+                `Before: ${request.health.before.errors} errors in ${request.health.before.invocations} invocations (${request.health.before.from} to ${request.health.before.to}).`,
+                `After: ${request.health.after.errors} errors in ${request.health.after.invocations} invocations (${request.health.after.from} to ${request.health.after.to}).`,
+                `Nothing more is changed. To put the resource back as it was: warden undo ${finding.findingId} --reason "<why>".`,
               ],
             },
           ]

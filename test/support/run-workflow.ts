@@ -61,6 +61,7 @@ export async function runWorkflow(input: WorkflowStart, handlers: Record<string,
     now: new Date('2026-11-20T10:00:06.000Z'),
     taskToken: 'TASK-TOKEN-CANARY-0123456789',
     skipRetryWaits: true,
+    skipWaits: true,
   });
   const { status, error } = run;
   return { status, error, records, events, calls, states: records.map((record) => record['state'] as string) };

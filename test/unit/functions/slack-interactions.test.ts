@@ -373,6 +373,17 @@ describe('valid clicks are delivered exactly once', () => {
     expect(JSON.stringify(responses)).not.toContain(approval.taskToken);
   });
 
+  it("a staged fix's owner may confirm it, though not an approver; on any other request the owner is refused", async () => {
+    approval = await pendingApproval({ purpose: 'confirm', owner: 'U0OWNER42' });
+    expect((await handler(proxyEvent(form(payload({ user: { id: 'U0OWNER42' } }))))).statusCode).toBe(200);
+    expect(taskResults()).toHaveLength(1);
+    expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'APPROVED', decidedBy: 'slack:U0OWNER42' });
+    approval = await pendingApproval({ owner: 'U0OWNER42' });
+    await handler(proxyEvent(form(payload({ user: { id: 'U0OWNER42' } }))));
+    expect(taskResults()).toHaveLength(1);
+    expect(await approvals.get(approval.approvalId)).toMatchObject({ state: 'PENDING' });
+  });
+
   it('from an org-wide Enterprise Grid install (team: null), bound by the channel and the message', async () => {
     expect((await handler(proxyEvent(form(payload({ team: null, enterprise: { id: 'E0ORG000001', name: 'acme' } }))))).statusCode).toBe(200);
     expect(taskResults()).toHaveLength(1);

@@ -199,6 +199,52 @@ describe('Slack approval request', () => {
   });
 });
 
+describe("Slack confirmation request (a staged fix's owner)", () => {
+  const applied = {
+    changed: true,
+    staged: {
+      startedAt: NOW.toISOString(),
+      confirmWithinSeconds: 604800,
+      watchSeconds: 3600,
+      ownerSteps: ['Node.js (AWS SDK v3), instead of process.env.STRIPE_SECRET_KEY:\n  read <the ARN in STRIPE_SECRET_KEY_SECRET_ARN>'],
+    },
+    leftBehind: ['version 3 (alias live) holds STRIPE_SECRET_KEY (the same value) in plain text'],
+  };
+
+  it("is posted beside the same execution's approval, names and mentions the owner, and carries the change to make", async () => {
+    const store = await newStore();
+    const slack = new WebClient('xoxb-x', { slackApiUrl: `${slackApi.url}/api/`, retryConfig: { retries: 0 } });
+    const capture = captureLog();
+    const deps = { store, slack: () => Promise.resolve(slack), config: SLACK, log: capture.log, metrics: capture.metrics, now: () => NOW };
+    await expect(requestApproval(approvalEvent(), deps)).resolves.toBe('posted');
+    const base = approvalEvent().detail;
+    const confirm = approvalEvent({ purpose: 'confirm', applied, expiresInSeconds: 604800, decision: { ...base.decision, owner: 'U0OWNER42' } });
+    const before = slackApi.received.length;
+    await expect(requestApproval(confirm, deps)).resolves.toBe('posted');
+    await expect(requestApproval(confirm, deps)).resolves.toBe('duplicate');
+    const posted = slackApi.received.slice(before).filter((request) => request.path.includes('chat.postMessage'));
+    expect(posted).toHaveLength(1);
+    const blocks = JSON.parse(new URLSearchParams(posted[0]?.body ?? '').get('blocks') ?? '[]') as {
+      type: string;
+      elements?: { value?: string }[];
+    }[];
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('Owner action needed: lambda-function-env-secrets');
+    expect(text).toContain('<@U0OWNER42>');
+    expect(text).toContain('process.env.STRIPE_SECRET_KEY');
+    expect(text).toContain('&lt;the ARN in STRIPE_SECRET_KEY_SECRET_ARN&gt;');
+    expect(text).toContain('version 3 (alias live)');
+    expect(text).toContain('Confirm: my code reads the secret');
+    const approvalId = blocks.find((block) => block.type === 'actions')?.elements?.[0]?.value ?? '';
+    expect(await store.get(approvalId)).toMatchObject({
+      purpose: 'confirm',
+      owner: 'U0OWNER42',
+      expiresAt: Math.floor(NOW.getTime() / 1000) + 604800,
+    });
+    expect(capture.counts).toMatchObject({ ConfirmationRequested: 1 });
+  });
+});
+
 // The endpoint itself, hostile requests and lifecycle: test/unit/functions/slack-interactions.test.ts.
 describe('approvers', () => {
   it('accepts listed users and members of listed groups, and re-reads group membership after 60 s', async () => {

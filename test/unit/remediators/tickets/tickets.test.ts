@@ -327,4 +327,43 @@ describe('a flapping ticket', () => {
       'Change whatever keeps reverting the fix (a deploy pipeline, a script, a template), or exempt the resource.',
     ]);
   });
+
+  it("the owner's migration ticket names the owner, the exact change to make, the deadline and the copies the fix cannot reach", () => {
+    const event = ticketEvent() as { detail: Record<string, unknown> };
+    event.detail['decision'] = { ...(event.detail['decision'] as object), owner: 'payments-team' };
+    event.detail['applied'] = {
+      changed: true,
+      staged: {
+        startedAt: '2026-11-20T10:00:00.000Z',
+        confirmWithinSeconds: 604800,
+        watchSeconds: 3600,
+        ownerSteps: ['Python (boto3), instead of os.environ["STRIPE_SECRET_KEY"]:'],
+      },
+      leftBehind: ['version 3 (alias live) holds STRIPE_SECRET_KEY (the same value) in plain text'],
+    };
+    const content = ticketContent(parseTicketRequest(event));
+    const section = (heading: string) => content.sections.find((entry) => entry.heading === heading)?.lines;
+    expect(section('Who must act')).toEqual([expect.stringMatching(/^Owner: payments-team/)]);
+    expect(section('What the owner must change before the second phase')).toEqual([
+      'Python (boto3), instead of os.environ["STRIPE_SECRET_KEY"]:',
+      'Until then nothing the code reads is removed. Deadline: 2026-11-27T10:00:00.000Z.',
+    ]);
+    expect(section('Copies the fix cannot reach')).toEqual(['version 3 (alias live) holds STRIPE_SECRET_KEY (the same value) in plain text']);
+    expectNoCanary(content);
+  });
+
+  it('the escalation ticket says why Warden stopped, with the error counts before and after, and how to undo', () => {
+    const event = ticketEvent() as { detail: Record<string, unknown> };
+    const window = (errors: number) => ({ from: '2026-11-20T09:00:00.000Z', to: '2026-11-20T10:00:00.000Z', invocations: 300, errors });
+    event.detail['health'] = {
+      healthy: false,
+      reason: 'errors rose by 8.0%, more than the 1.0% the policy allows',
+      before: window(1),
+      after: window(25),
+    };
+    const lines = ticketContent(parseTicketRequest(event)).sections.find((entry) => entry.heading === 'Why Warden stopped')?.lines ?? [];
+    expect(lines[0]).toBe('errors rose by 8.0%, more than the 1.0% the policy allows');
+    expect(lines[2]).toMatch(/^After: 25 errors in 300 invocations/);
+    expect(lines[3]).toMatch(/warden undo 0123456789abcdef0123456789abcdef01234567/);
+  });
 });

@@ -21,7 +21,7 @@ export interface CorpusScore {
 }
 
 /** Scans a labelled corpus and scores the scanner: precision, recall, throughput. */
-export async function scoreCorpus(corpus: readonly LabelledValue[]): Promise<CorpusScore> {
+export function scoreCorpus(corpus: readonly LabelledValue[]): CorpusScore {
   let truePositives = 0;
   let falsePositives = 0;
   let falseNegatives = 0;
@@ -29,7 +29,7 @@ export async function scoreCorpus(corpus: readonly LabelledValue[]): Promise<Cor
   const falseAlarms: string[] = [];
   const started = performance.now();
   for (const entry of corpus) {
-    const flagged = (await secretRule(entry.name, entry.value)) !== undefined;
+    const flagged = secretRule(entry.name, entry.value) !== undefined;
     if (flagged && entry.secret) truePositives += 1;
     if (flagged && !entry.secret) {
       falsePositives += 1;

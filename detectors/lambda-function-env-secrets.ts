@@ -70,7 +70,7 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
         },
       };
     }
-    const flagged = await scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables });
+    const flagged = scanVariables(state.variables, { ignoreVariables: settings.ignoreVariables, ignoreRules: settings.ignoreRules });
     // A pointer beside its plaintext is a migration in progress (phase 1): it is not counted, so the finding
     // keeps its id, and the detection Warden's own change triggers joins the running remediation.
     const migrating = flagged.filter((match) => `${match.name}${POINTER_SUFFIX}` in state.variables).map((match) => match.name);

@@ -39,7 +39,7 @@ export const lambdaFunctionEnvSecrets = {
   id: 'lambda-function-env-secrets',
   title: 'Lambda functions keep no plaintext secret in their environment',
   noncompliantWhen:
-    'an environment variable holds a plaintext secret: a known token format, a private key, credentials in a URL, or a high-entropy value under a secret-like name',
+    "an environment variable holds a plaintext secret, judged by gitleaks' and secretlint's maintained rules and Warden's own (connection strings, headers, raw keys and passwords under secret-like names); each finding names the rule that fired",
   fix: "moves each value to a KMS-encrypted Secrets Manager secret that only the function's role may read, in two phases: NAME_SECRET_ARN is added beside NAME and the owner is told the code change; NAME goes once the owner confirms or the deadline passes, while the function's error rate holds; undo, while NAME_SECRET_ARN is still Warden's, restores the variables and schedules the secrets for deletion with a 30-day recovery window",
   resourceType: 'AWS::Lambda::Function',
   cloudTrail: [
@@ -124,6 +124,19 @@ export const lambdaFunctionEnvSecrets = {
         .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
         .default([])
         .describe('Variable names that are never reported (known non-secrets that look random).'),
+      ignoreRules: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(gitleaks|secretlint|warden):[a-z0-9-]+(@[A-Za-z_][A-Za-z0-9_]*)?$/,
+              'expected a scanner rule id as findings name it, e.g. gitleaks:generic-api-key, optionally @VARIABLE',
+            ),
+        )
+        .default([])
+        .describe(
+          'Scanner rules that never fire, by the id findings carry (gitleaks:generic-api-key), or never for one variable (gitleaks:generic-api-key@BUILD_TOKEN). Other rules still judge the value.',
+        ),
       migration: z
         .enum(MIGRATIONS, { error: `expected a migration: ${MIGRATIONS.join(', ')}` })
         .default('two-phase')

@@ -1,9 +1,9 @@
 import { fingerprint } from '../../core/finding';
-import { findKnownTokenFormat } from '../../core/secrets/known-token-formats';
-import { notSecretReason } from './allowlist';
-import { characterClasses, shannonEntropy } from './entropy';
-import { secretNameKind } from './secret-names';
-import { secretlintMatches } from './secretlint-rules';
+import { inertReason, isPlaceholder, isReference } from './allowlist';
+import { gitleaksHit } from './gitleaks-rules';
+import { namesSomethingElse } from './secret-names';
+import { secretlintHit } from './secretlint-rules';
+import { nameRule, structureRule } from './warden-rules';
 
 /** A variable that holds a plaintext secret: its name, the rule that matched and a fingerprint. Never the value. */
 export interface SecretMatch {
@@ -15,42 +15,51 @@ export interface SecretMatch {
 export interface ScanOptions {
   /** Variable names never reported. */
   readonly ignoreVariables?: readonly string[];
+  /** Rules that never fire (`gitleaks:generic-api-key`), or never for one variable (`…@NAME`). */
+  readonly ignoreRules?: readonly string[];
 }
 
 /** Values shorter than this are never judged secrets (flags, ports, short ids). */
 export const MIN_SECRET_LENGTH = 8;
 
 /**
- * The rule a value breaks, if any. In order: Warden's known token formats and secretlint's recommended
- * rules (a match is conclusive wherever it appears), then the allowlist (references, identifiers, plain
- * config), then a secret-like name with a value that looks machine-made (passwords need less: people
- * choose them).
+ * The rule a value breaks, if any, named `<rule set>:<rule id>` so that a false alarm can be reported
+ * and allow-listed precisely. In order: shapes too plain to hold a secret; secretlint's recommended
+ * rules and gitleaks' rules on `NAME=value` (one keyword pass picks the rules that can match; a
+ * placeholder where the secret should be is no finding, and gitleaks' generic rule must also agree
+ * with the name and value); Warden's structure rules (connection strings, headers, JSON); and last,
+ * a secret-like name with a value in a credential's shape.
  */
-export async function secretRule(name: string, value: string): Promise<string | undefined> {
-  if (value.trim().length < MIN_SECRET_LENGTH) return undefined;
-  const known = findKnownTokenFormat(value);
-  if (known) return `format:${known.id}`;
-  const [secretlintRule] = await secretlintMatches(name, value);
-  if (secretlintRule) return secretlintRule.replace('@secretlint/secretlint-rule-', 'secretlint:');
-  if (notSecretReason(value, MIN_SECRET_LENGTH) || /\s/.test(value.trim())) return undefined;
-  const kind = secretNameKind(name);
-  if (kind === 'password' && characterClasses(value) >= 2) return 'name:password';
-  if (kind === 'secret' && looksRandom(value)) return 'name:high-entropy';
-  return undefined;
+export function secretRule(name: string, raw: string, ignored: (rule: string) => boolean = () => false): string | undefined {
+  const value = raw.trim();
+  if (value.length < MIN_SECRET_LENGTH || inertReason(value)) return undefined;
+  const line = `${name}=${value}`;
+  const secretlint = secretlintHit(name, line, (ruleId, secret) => !ignored(secretlintRuleName(ruleId)) && !isPlaceholder(secret));
+  if (secretlint) return secretlintRuleName(secretlint.ruleId);
+  const genericFalseAlarm = isGenericFalseAlarm(name, value);
+  const gitleaks = gitleaksHit(line, {
+    skip: (ruleId) => ignored(`gitleaks:${ruleId}`) || (genericFalseAlarm && ruleId.startsWith('generic')),
+    accept: (_ruleId, secret) => !isPlaceholder(secret),
+  });
+  if (gitleaks) return `gitleaks:${gitleaks.ruleId}`;
+  return [structureRule(value), nameRule(name, value)].find((rule) => rule !== undefined && !ignored(rule));
 }
 
-/** Long enough, varied enough and with digits: machine-made, not a word or a slug. */
-function looksRandom(value: string): boolean {
-  return value.length >= 16 && /\d/.test(value) && characterClasses(value) >= 2 && shannonEntropy(value) >= 3.2;
+const secretlintRuleName = (ruleId: string) => ruleId.replace('@secretlint/secretlint-rule-', 'secretlint:');
+
+/** gitleaks' generic rule keys on words anywhere in a name; Warden also asks what the name and value are. */
+function isGenericFalseAlarm(name: string, value: string): boolean {
+  return namesSomethingElse(name) || isReference(value) || isPlaceholder(value);
 }
 
 /** Every variable that holds a plaintext secret, sorted by name. */
-export async function scanVariables(variables: Readonly<Record<string, string>>, options: ScanOptions = {}): Promise<SecretMatch[]> {
+export function scanVariables(variables: Readonly<Record<string, string>>, options: ScanOptions = {}): SecretMatch[] {
   const ignored = new Set(options.ignoreVariables ?? []);
+  const ignoredRules = new Set(options.ignoreRules ?? []);
   const matches: SecretMatch[] = [];
   for (const [name, value] of Object.entries(variables).sort(([a], [b]) => a.localeCompare(b))) {
     if (ignored.has(name)) continue;
-    const rule = await secretRule(name, value);
+    const rule = secretRule(name, value, (candidate) => ignoredRules.has(candidate) || ignoredRules.has(`${candidate}@${name}`));
     if (rule) matches.push({ name, rule, fingerprint: fingerprint(value) });
   }
   return matches;

@@ -60,8 +60,8 @@ describe('lambda-function-env-secrets detector', () => {
       functionName: 'my-function',
       variableCount: 5,
       flagged: [
-        { name: 'DATABASE_URL', rule: 'format:url-credentials', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
-        { name: 'STRIPE_SECRET_KEY', rule: 'format:stripe-key', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
+        { name: 'DATABASE_URL', rule: 'warden:url-credentials', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
+        { name: 'STRIPE_SECRET_KEY', rule: 'gitleaks:stripe-access-token', fingerprint: expect.stringMatching(/^[0-9a-f]{4}$/) },
       ],
     });
     expectNoCanary(evaluation);

@@ -65,6 +65,7 @@ describe('resolvePolicy precedence', () => {
     expect(resolved.settings).toEqual({
       kmsKey: 'alias/aws/secretsmanager',
       ignoreVariables: [],
+      ignoreRules: [],
       migration: 'two-phase',
       removePlaintextAfter: '7d',
       healthWindow: '1h',

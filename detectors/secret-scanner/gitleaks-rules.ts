@@ -1,4 +1,3 @@
-import imported from './rules/gitleaks-rules.json';
 import { shannonEntropy } from './entropy';
 import { KeywordIndex } from './keyword-index';
 
@@ -6,7 +5,8 @@ import { KeywordIndex } from './keyword-index';
  * gitleaks' maintained rule list (MIT, Copyright (c) 2019 Zachary Rice), converted from its
  * config/gitleaks.toml by scripts/import-gitleaks-rules.ts, judged the way gitleaks judges a finding:
  * keywords first, then the pattern, the secret group, the entropy floor, and the global and the rule's
- * allowlists. Patterns compile on first use, so a cold start pays only for the JSON.
+ * allowlists. The list loads on first use and each pattern compiles on first use, so a cold start
+ * pays nothing for them.
  */
 interface ImportedPattern {
   readonly pattern: string;
@@ -52,8 +52,17 @@ export interface GitleaksHit {
   readonly secret: string;
 }
 
-const RULES = imported.rules as readonly ImportedRule[];
-export const GITLEAKS_SOURCE = imported.source;
+interface ImportedRules {
+  readonly rules: readonly ImportedRule[];
+  readonly allowlist: ImportedAllowlist;
+}
+
+let imported: ImportedRules | undefined;
+function ruleList(): ImportedRules {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  imported ??= require('./rules/gitleaks-rules.json') as ImportedRules;
+  return imported;
+}
 
 let index: { keywords: KeywordIndex; rulesOf: readonly (readonly number[])[]; unconditional: readonly number[] } | undefined;
 let globalAllowlist: Allowlist | undefined;
@@ -74,7 +83,7 @@ function keywordIndex() {
     const rulesOf: number[][] = [];
     const position = new Map<string, number>();
     const unconditional: number[] = [];
-    RULES.forEach((rule, ruleIndex) => {
+    ruleList().rules.forEach((rule, ruleIndex) => {
       if (rule.keywords.length === 0) unconditional.push(ruleIndex);
       for (const keyword of rule.keywords) {
         let at = position.get(keyword);
@@ -94,7 +103,7 @@ function keywordIndex() {
 function ruleAt(ruleIndex: number): CompiledRule {
   let rule = compiled.get(ruleIndex);
   if (!rule) {
-    const source = RULES[ruleIndex] as ImportedRule;
+    const source = ruleList().rules[ruleIndex] as ImportedRule;
     rule = { pattern: new RegExp(source.pattern, `${source.flags}g`), allowlists: (source.allowlists ?? []).map(allowlistOf) };
     compiled.set(ruleIndex, rule);
   }
@@ -113,7 +122,8 @@ const isGeneric = (rule: ImportedRule) => rule.id.startsWith('generic');
 
 /** Vendor rules before generic ones, so a finding names the most specific rule; else gitleaks' order. */
 function byPrecedence(a: number, b: number): number {
-  return Number(isGeneric(RULES[a] as ImportedRule)) - Number(isGeneric(RULES[b] as ImportedRule)) || a - b;
+  const rules = ruleList().rules;
+  return Number(isGeneric(rules[a] as ImportedRule)) - Number(isGeneric(rules[b] as ImportedRule)) || a - b;
 }
 
 function secretOf(rule: ImportedRule, groups: RegExpExecArray): string | undefined {
@@ -130,9 +140,10 @@ export function gitleaksHit(line: string, judge: GitleaksJudge): GitleaksHit | u
   const { keywords, rulesOf, unconditional } = keywordIndex();
   const candidates = new Set(unconditional);
   for (const keyword of keywords.matches(line)) for (const ruleIndex of rulesOf[keyword] as number[]) candidates.add(ruleIndex);
-  globalAllowlist ??= allowlistOf(imported.allowlist);
+  const { rules, allowlist } = ruleList();
+  globalAllowlist ??= allowlistOf(allowlist);
   for (const ruleIndex of [...candidates].sort(byPrecedence)) {
-    const source = RULES[ruleIndex] as ImportedRule;
+    const source = rules[ruleIndex] as ImportedRule;
     if (judge.skip(source.id)) continue;
     const rule = ruleAt(ruleIndex);
     for (const match of line.matchAll(rule.pattern)) {

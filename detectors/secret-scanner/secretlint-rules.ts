@@ -1,4 +1,3 @@
-import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
 import { KeywordIndex } from './keyword-index';
 
 /**
@@ -7,6 +6,8 @@ import { KeywordIndex } from './keyword-index';
  * handler called directly per `NAME=value` (secretlint's lintSource sets up a whole run per call: too
  * slow for a sweep). A rule runs only when the text holds one of its keywords, the literals its
  * patterns cannot match without; a rule the preset gains without keywords here fails a unit test.
+ * The preset loads on first use (a lazy `require`, which the bundler keeps lazy): a cold start that
+ * judges no environment pays nothing for it.
  */
 export const SECRETLINT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   '@secretlint/secretlint-rule-aws': ['akia', 'asia', 'a3t', 'agpa', 'aida', 'aroa', 'aipa', 'anpa', 'anva', 'aws', 'secret'],
@@ -60,15 +61,21 @@ let loaded: { handlers: readonly Handler[]; keywords: KeywordIndex; handlersOf: 
 /** What the rule being called reported: its id and the reported text's range. */
 const reports: { readonly ruleId: string; readonly range: readonly [number, number] }[] = [];
 
+function presetRules(): readonly SecretLintRuleCreator[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  const preset = require('@secretlint/secretlint-rule-preset-recommend') as { creator: { rules: readonly SecretLintRuleCreator[] } };
+  return preset.creator.rules;
+}
+
 /** The preset's rules, keyed by id (for the keyword test). */
 export function presetRuleIds(): string[] {
-  return (recommendedPreset as unknown as { rules: readonly SecretLintRuleCreator[] }).rules.map((rule) => rule.meta.id);
+  return presetRules().map((rule) => rule.meta.id);
 }
 
 function load() {
   if (loaded) return loaded;
   const handlers: Handler[] = [];
-  for (const rule of (recommendedPreset as unknown as { rules: readonly SecretLintRuleCreator[] }).rules) {
+  for (const rule of presetRules()) {
     const ruleId = rule.meta.id;
     if (SECRETLINT_NOT_USED.includes(ruleId) || !SECRETLINT_KEYWORDS[ruleId]) continue;
     const context = {

@@ -5,6 +5,8 @@ import { CATALOGUE } from '../../core/catalogue';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../../remediators/errors';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
 import { loopbackServer, type Received, type Responder } from '../support/loopback';
+import { eventFixture } from '../support/events';
+import { CANARY, expectNoCanary } from '../support/fixtures';
 import { type BundleOutcome, runBundle } from '../support/run-bundle';
 
 /*
@@ -162,7 +164,7 @@ describe('every deployed bundle', () => {
   });
 
   it.each(functions.map((fn) => [fn.path, fn] as const))('%s loads in a fresh Node process and exports its handler', async (_path, fn) => {
-    const outcome = await run(fn, aws.url);
+    const { output: _output, ...outcome } = await run(fn, aws.url);
     expect(outcome).toEqual({ loaded: true, handlerType: 'function' });
   });
 
@@ -196,6 +198,75 @@ describe('what a check function loads at cold start', () => {
     // The detector also asks CloudFormation which stack, if any, manages a finding's resource.
     const shared = role === 'detector' ? ['@aws-sdk/client-cloudformation'] : [];
     expect(required).toEqual([...new Set([...declared, ...shared])].sort());
+  });
+});
+
+describe('the secret detector as deployed', () => {
+  // The rule sets load on first use (a lazy require in the bundle): this proves each one is in the bundle
+  // and judges, and that no planted value leaves the function in a request or a log line.
+  const planted = {
+    STRIPE_SECRET_KEY: CANARY.stripe,
+    DATABASE_URL: CANARY.databaseUrl,
+    GITHUB_TOKEN: 'ghp_Canary0Wd7kQ2mX9vL4pR8sT1nB6cY3hJ5fG',
+    DB_PW: 'Canary-Pw-7f3kq!9',
+    STAGE: 'prod',
+  };
+  const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:cloudtrail-events-test`;
+  const respond: Responder = (request) => {
+    const operation = target(request);
+    if (operation.startsWith('GET /2015-03-31/functions/'))
+      return {
+        body: {
+          FunctionName: 'cloudtrail-events-test',
+          FunctionArn: functionArn,
+          Runtime: 'nodejs20.x',
+          Role: `arn:aws:iam::${ACCOUNT}:role/cloudtrail-events-test-lambda-fn`,
+          RevisionId: '729c925e-627c-42b2-abf1-55e7f8f7177c',
+          Environment: { Variables: planted },
+        },
+      };
+    if (operation.startsWith('GET /2017-03-31/tags/')) return { body: { Tags: {} } };
+    if (operation.endsWith('.GetItem')) return { body: {} };
+    if (operation.endsWith('.UpdateItem')) return { body: { Attributes: { episode: { N: '1' } } } };
+    if (operation.endsWith('.StartExecution')) return { body: { executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:w:x', startDate: 0 } };
+    if (request.body.includes('Action=DescribeStackResources'))
+      return {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: '<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack for cloudtrail-events-test does not exist</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+      };
+    return awsError('UnknownOperationException', operation);
+  };
+
+  it('finds each planted secret by its rule, and sends and logs names, rule ids and fingerprints only', async () => {
+    const detector = functions.find((fn) => fn.path.endsWith('/Detector-lambda-function-env-secrets/Function/Resource'));
+    if (!detector) throw new Error('no detector bundle for lambda-function-env-secrets');
+    aws.setResponder(respond);
+    const from = aws.received.length;
+    const event = JSON.parse(JSON.stringify(eventFixture('cloudtrail-lambda-update-function-configuration')).replaceAll('us-east-1', REGION));
+    const outcome = await run(detector, aws.url, event);
+    expect(outcome.error).toBeUndefined();
+    const started = aws.received.slice(from).filter((request) => target(request).endsWith('.StartExecution'));
+    expect(started).toHaveLength(1);
+    const input = JSON.parse((JSON.parse(started[0]?.body ?? '{}') as { input: string }).input) as {
+      finding: { evidence: { flagged: { name: string; rule: string }[] } };
+    };
+    expect(input.finding.evidence.flagged.map(({ name, rule }) => [name, rule]).sort()).toEqual([
+      ['DATABASE_URL', 'warden:url-credentials'],
+      ['DB_PW', 'warden:name-password'],
+      ['GITHUB_TOKEN', 'secretlint:github'],
+      ['STRIPE_SECRET_KEY', 'gitleaks:stripe-access-token'],
+    ]);
+    const sent = aws.received
+      .slice(from)
+      .map((request) => request.body)
+      .join('\n');
+    for (const [name, value] of Object.entries(planted)) {
+      if (name === 'STAGE') continue;
+      expect(sent).not.toContain(value);
+      expect(outcome.output).not.toContain(value);
+    }
+    expectNoCanary([sent, outcome.output]);
   });
 });
 

@@ -17,6 +17,8 @@ export interface BundleOutcome {
   readonly handlerType?: string;
   readonly result?: unknown;
   readonly error?: { readonly name?: string; readonly message?: string };
+  /** Everything else the process wrote (its structured logs), to check for leaked values. */
+  readonly output?: string;
 }
 
 /**
@@ -75,7 +77,8 @@ export function runBundle(fn: SynthesizedFunction, options: RunBundleOptions): P
     child.on('close', () => {
       const line = stdout.split('\n').find((entry) => entry.startsWith('BUNDLE-RESULT '));
       if (!line) return reject(new Error(`${fn.path} printed no result\n${stdout}\n${stderr}`));
-      resolve(JSON.parse(line.slice('BUNDLE-RESULT '.length)) as BundleOutcome);
+      const output = `${stdout.replace(line, '')}\n${stderr}`;
+      resolve({ ...(JSON.parse(line.slice('BUNDLE-RESULT '.length)) as BundleOutcome), output });
     });
   });
 }

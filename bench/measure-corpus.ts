@@ -15,9 +15,23 @@ export interface CorpusScore {
   readonly precision: number;
   readonly recall: number;
   readonly valuesPerSecond: number;
-  /** Kinds of the misjudged values (never the values). */
+  /** Kinds and names of the misjudged values, and the rule of a false alarm (never the values). */
   readonly misses: readonly string[];
   readonly falseAlarms: readonly string[];
+}
+
+/** An entry of the independent corpus (test/fixtures/secret-corpus-independent). */
+export interface IndependentValue {
+  readonly name: string;
+  readonly value: string;
+  readonly secret: boolean;
+  readonly format: string;
+  readonly half: string;
+}
+
+/** One half of the independent corpus, as labelled values. */
+export function corpusHalf(entries: readonly IndependentValue[], half: 'development' | 'held-back'): LabelledValue[] {
+  return entries.filter((entry) => entry.half === half).map(({ name, value, secret, format }) => ({ name, value, secret, kind: format }));
 }
 
 /** Scans a labelled corpus and scores the scanner: precision, recall, throughput. */
@@ -29,11 +43,12 @@ export function scoreCorpus(corpus: readonly LabelledValue[]): CorpusScore {
   const falseAlarms: string[] = [];
   const started = performance.now();
   for (const entry of corpus) {
-    const flagged = secretRule(entry.name, entry.value) !== undefined;
+    const rule = secretRule(entry.name, entry.value);
+    const flagged = rule !== undefined;
     if (flagged && entry.secret) truePositives += 1;
     if (flagged && !entry.secret) {
       falsePositives += 1;
-      falseAlarms.push(`${entry.kind} (${entry.name})`);
+      falseAlarms.push(`${entry.kind} (${entry.name}, by ${rule})`);
     }
     if (!flagged && entry.secret) {
       falseNegatives += 1;

@@ -18,6 +18,11 @@ const INERT: readonly Entry[] = [
   { id: 'semver', pattern: /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/ },
   { id: 'duration', pattern: /^\d+(ms|s|m|h|d)$/ },
   { id: 'cron', pattern: /^(cron|rate)\(.+\)$/ },
+  // Ciphertext of the Lambda console's encryption helpers (KMS Encrypt): useless without kms:Decrypt.
+  { id: 'kms-ciphertext', pattern: /^AQI[BCD]AH[A-Za-z0-9+/]{60,}={0,2}$/ },
+  // Keys their vendors publish to browsers by design.
+  { id: 'stripe-publishable-key', pattern: /^pk_(live|test)_[A-Za-z0-9]{16,}$/ },
+  { id: 'mapbox-public-token', pattern: /^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/ },
 ];
 
 /** Values that say where a secret or a resource is, not what it is. */
@@ -40,7 +45,22 @@ const PLACEHOLDER =
 
 /** The inert shape a value has, if any (never a secret, whatever the name). */
 export function inertReason(value: string): string | undefined {
-  return INERT.find((entry) => entry.pattern.test(value))?.id;
+  return INERT.find((entry) => entry.pattern.test(value))?.id ?? (isAnonymousJwt(value) ? 'anonymous-jwt' : undefined);
+}
+
+/**
+ * A JWT whose claims grant the anonymous role (Supabase's anon key, meant for browsers: row-level
+ * security guards the data). Signed tokens for any other role stay findings.
+ */
+function isAnonymousJwt(value: string): boolean {
+  const parts = /^eyJ[A-Za-z0-9_-]+\.(eyJ[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$/.exec(value);
+  if (!parts) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as { role?: unknown };
+    return claims.role === 'anon';
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a value is a placeholder, or a token's prefix with a placeholder body. */

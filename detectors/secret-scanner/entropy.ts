@@ -1,11 +1,25 @@
-/** Shannon entropy in bits per character. */
+const asciiCounts = new Uint32Array(128);
+
+/** Shannon entropy in bits per character (counted per UTF-16 unit; one table for ASCII, no allocation). */
 export function shannonEntropy(value: string): number {
-  if (value.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const char of value) counts.set(char, (counts.get(char) ?? 0) + 1);
+  const length = value.length;
+  if (length === 0) return 0;
+  let others: Map<number, number> | undefined;
+  for (let at = 0; at < length; at += 1) {
+    const code = value.charCodeAt(at);
+    if (code < 128) asciiCounts[code] = (asciiCounts[code] as number) + 1;
+    else (others ??= new Map()).set(code, (others.get(code) ?? 0) + 1);
+  }
   let entropy = 0;
-  for (const count of counts.values()) {
-    const p = count / value.length;
+  for (let code = 0; code < 128; code += 1) {
+    const count = asciiCounts[code] as number;
+    if (count === 0) continue;
+    asciiCounts[code] = 0;
+    const p = count / length;
+    entropy -= p * Math.log2(p);
+  }
+  for (const count of others?.values() ?? []) {
+    const p = count / length;
     entropy -= p * Math.log2(p);
   }
   return entropy;

@@ -1,8 +1,9 @@
 import { fingerprint } from '../../core/finding';
 import { inertReason, isPlaceholder, isReference } from './allowlist';
-import { gitleaksHit } from './gitleaks-rules';
+import { gitleaksHit, gitleaksKeywordRules } from './gitleaks-rules';
+import { Prefilter } from './prefilter';
 import { namesSomethingElse } from './secret-names';
-import { secretlintHit } from './secretlint-rules';
+import { secretlintHit, secretlintKeywordRules } from './secretlint-rules';
 import { nameRule, structureRule } from './warden-rules';
 
 /** A variable that holds a plaintext secret: its name, the rule that matched and a fingerprint. Never the value. */
@@ -19,13 +20,16 @@ export interface ScanOptions {
   readonly ignoreRules?: readonly string[];
 }
 
+/** Built on first use: the rule sets load lazily. */
+let prefilter: Prefilter | undefined;
+
 /** Values shorter than this are never judged secrets (flags, ports, short ids). */
 export const MIN_SECRET_LENGTH = 8;
 
 /**
  * The rule a value breaks, if any, named `<rule set>:<rule id>` so that a false alarm can be reported
  * and allow-listed precisely. In order: shapes too plain to hold a secret; secretlint's recommended
- * rules and gitleaks' rules on `NAME=value` (one keyword pass picks the rules that can match; a
+ * rules and gitleaks' rules on `NAME=value` (one keyword pass for both picks the rules that can match; a
  * placeholder where the secret should be is no finding, and gitleaks' generic rule must also agree
  * with the name and value); Warden's structure rules (connection strings, headers, JSON); and last,
  * a secret-like name with a value in a credential's shape.
@@ -34,10 +38,12 @@ export function secretRule(name: string, raw: string, ignored: (rule: string) =>
   const value = raw.trim();
   if (value.length < MIN_SECRET_LENGTH || inertReason(value)) return undefined;
   const line = `${name}=${value}`;
-  const secretlint = secretlintHit(name, line, (ruleId, secret) => !ignored(secretlintRuleName(ruleId)) && !isPlaceholder(secret));
+  prefilter ??= new Prefilter([secretlintKeywordRules(), gitleaksKeywordRules()]);
+  const [secretlintRules = [], gitleaksRules = []] = prefilter.candidates(line);
+  const secretlint = secretlintHit(name, line, secretlintRules, (ruleId, secret) => !ignored(secretlintRuleName(ruleId)) && !isPlaceholder(secret));
   if (secretlint) return secretlintRuleName(secretlint.ruleId);
   const genericFalseAlarm = isGenericFalseAlarm(name, value);
-  const gitleaks = gitleaksHit(line, {
+  const gitleaks = gitleaksHit(line, gitleaksRules, {
     skip: (ruleId) => ignored(`gitleaks:${ruleId}`) || (genericFalseAlarm && ruleId.startsWith('generic')),
     accept: (_ruleId, secret) => !isPlaceholder(secret),
   });

@@ -1,7 +1,8 @@
 /**
  * What a variable's name says it holds. The head noun decides: the last word once qualifiers (PROD,
  * V2, PRIMARY…) are dropped. `PASSWORD_RESET_QUEUE` names a queue, `DB_PASSWORD_PROD` a password,
- * `KMS_KEY_ID` an id; terse and tool-specific spellings (`DB_PW`, `VPN_PSK`, `PGPASSWORD`) count.
+ * `KMS_KEY_ID` an id; terse and tool-specific spellings (`DB_PW`, `VPN_PSK`, `PGPASSWORD`) count. A
+ * name that says its key is public (`STRIPE_PUBLISHABLE_KEY`) names no secret.
  */
 export type SecretNameKind = 'password' | 'secret';
 
@@ -37,6 +38,7 @@ const QUALIFIERS = new Set([
   'LOCAL',
   'DEFAULT',
   'MAIN',
+  'BASE',
 ]);
 
 const PASSWORD_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PWD', 'PW', 'PSK', 'PASSPHRASE', 'PGPASSWORD', 'PASSWORDS']);
@@ -71,7 +73,11 @@ const SECRET_WORDS = new Set([
   'CONNSTR',
   'CONNECTIONSTRING',
   'AUTHORIZATION',
+  'SK',
 ]);
+
+/** Words that say a key is published by design (Stripe's publishable key, a captcha site key). */
+const PUBLIC_WORDS = new Set(['PUBLIC', 'PUBLISHABLE', 'ANON']);
 
 /** Words of a name, upper case: `dbPassword` and `DB-PASSWORD` both give DB, PASSWORD. */
 export function nameWords(name: string): string[] {
@@ -96,11 +102,16 @@ function headWord(words: readonly string[]): string | undefined {
 export function secretNameKind(name: string): SecretNameKind | undefined {
   const words = nameWords(name);
   const head = headWord(words);
-  if (!head) return undefined;
+  if (!head || namesPublicKey(words)) return undefined;
   if (PASSWORD_WORDS.has(head) || /PASSWORD$|PASSWD$/.test(head)) return 'password';
   if (head === 'AUTH' && words.includes('REDIS')) return 'password';
   if (SECRET_WORDS.has(head) || /(SECRET|TOKEN|APIKEY)$/.test(head)) return 'secret';
   return undefined;
+}
+
+/** `NEXT_PUBLIC_MAPBOX_TOKEN`, `STRIPE_PUBLISHABLE_KEY`, `HCAPTCHA_SITE_KEY`: shipped to browsers. */
+function namesPublicKey(words: readonly string[]): boolean {
+  return words.some((word, at) => PUBLIC_WORDS.has(word) || (word === 'SITE' && words[at + 1] === 'KEY'));
 }
 
 /** A name whose head word says it holds something other than a credential (a queue, an id, a length). */

@@ -1,4 +1,4 @@
-import { KeywordIndex } from './keyword-index';
+import type { KeywordRules } from './prefilter';
 
 /**
  * secretlint's recommended preset (MIT): maintained rules for AWS, GCP, private keys, basic auth in
@@ -57,7 +57,7 @@ interface Handler {
   readonly file: (source: SecretLintSource) => unknown;
 }
 
-let loaded: { handlers: readonly Handler[]; keywords: KeywordIndex; handlersOf: readonly (readonly number[])[] } | undefined;
+let loaded: { handlers: readonly Handler[]; keywordRules: KeywordRules } | undefined;
 /** What the rule being called reported: its id and the reported text's range. */
 const reports: { readonly ruleId: string; readonly range: readonly [number, number] }[] = [];
 
@@ -97,8 +97,13 @@ function load() {
       handlersOf.push([handlerIndex]);
     }
   });
-  loaded = { handlers, keywords: new KeywordIndex(keywords), handlersOf };
+  loaded = { handlers, keywordRules: { keywords, rulesOf: handlersOf, unconditional: [] } };
   return loaded;
+}
+
+/** The preset's keywords for the scanner's prefilter: rules numbered in the preset's order. */
+export function secretlintKeywordRules(): KeywordRules {
+  return load().keywordRules;
 }
 
 /** What a secretlint rule found: the rule and the text it reported (the caller keeps it inside). */
@@ -108,15 +113,19 @@ export interface SecretlintHit {
 }
 
 /**
- * The first secretlint rule that reports `NAME=value` (e.g. `@secretlint/secretlint-rule-github`)
- * with a text that `accept` accepts (the caller vetoes placeholders and ignored rules).
+ * The first secretlint rule among `candidates` (the prefilter's) that reports `NAME=value` (e.g.
+ * `@secretlint/secretlint-rule-github`) with a text that `accept` accepts (the caller vetoes
+ * placeholders and ignored rules).
  */
-export function secretlintHit(name: string, line: string, accept: (ruleId: string, secret: string) => boolean): SecretlintHit | undefined {
-  const { handlers, keywords, handlersOf } = load();
-  const candidates = new Set<number>();
-  for (const keyword of keywords.matches(line)) for (const handlerIndex of handlersOf[keyword] as number[]) candidates.add(handlerIndex);
+export function secretlintHit(
+  name: string,
+  line: string,
+  candidates: readonly number[],
+  accept: (ruleId: string, secret: string) => boolean,
+): SecretlintHit | undefined {
+  const { handlers } = load();
   const source: SecretLintSource = { filePath: `/env/${name}`, content: line, contentType: 'text', ext: '' };
-  for (const handlerIndex of [...candidates].sort((a, b) => a - b)) {
+  for (const handlerIndex of candidates) {
     reports.length = 0;
     (handlers[handlerIndex] as Handler).file(source);
     for (const report of reports) {

@@ -7,14 +7,21 @@ import { secretNameKind } from './secret-names';
  * credentials inside connection strings that are not URLs (JDBC, ADO.NET/ODBC `Key=Value;`, Azure
  * `AccountKey=`/`SharedAccessKey=`), URL credentials for schemes the maintained rules skip (redis,
  * amqp, smtp…), a private key block however short, HTTP `Basic`/`Bearer` header values, JSON blobs with secret fields, framework app
- * keys (`base64:`), and, by name, passwords and raw keys with no vendor prefix (UUID-, hex- and
+ * keys (`base64:`), Stripe webhook signing secrets, and, by name, passwords and raw keys with no vendor prefix (UUID-, hex- and
  * base64-shaped keys, Fernet keys). Each returns the rule id that fired, never the value.
  */
 const CONNECTION_FIELD =
   /(?:^|[?&;:,\s])(password|pwd|passwd|accountkey|sharedaccesskey|sharedsecret)\s*=\s*(?:"([^"]+)"|'([^']+)'|\{([^}]+)\}|([^&;,\s]+))/gi;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]{1,20}:\/\/([^/\s:@]*):([^/\s@]+)@[^\s/]+/i;
 const BASIC_HEADER = /^(?:authorization:\s*)?basic\s+([A-Za-z0-9+/]{8,}={0,2})$/i;
-const BEARER_HEADER = /^(?:authorization:\s*)?(?:bearer|token)\s+(\S{16,})$/i;
+// `SSWS` is Okta's scheme for its API tokens.
+const BEARER_HEADER = /^(?:authorization:\s*)?(?:bearer|token|ssws)\s+(\S{16,})$/i;
+// Oracle's thin driver puts the credentials before the host: jdbc:oracle:thin:user/password@host.
+const ORACLE_THIN = /^jdbc:oracle:thin:[^/@:\s]+\/([^@\s]+)@/i;
+// Stripe's webhook signing secret (no maintained rule has it): forges events a service trusts.
+const STRIPE_WEBHOOK_SECRET = /^whsec_[A-Za-z0-9]{32,}$/;
+// Generated app passwords (Google's four groups of four letters; Apple's with dashes).
+const APP_PASSWORD = /^[a-z]{4}([ -][a-z]{4}){3}$/;
 const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/;
 const APP_KEY = /^base64:([A-Za-z0-9+/]{40,}={0,2})$/;
 const SECRET_FIELD = /(pass(word|wd)?|pwd|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|auth|credential)/i;
@@ -35,6 +42,9 @@ export function structureRule(value: string): string | undefined {
       return value.toLowerCase().startsWith('jdbc:') ? 'warden:jdbc-password' : 'warden:connection-string-password';
     }
   }
+  const oracle = ORACLE_THIN.exec(value);
+  if (oracle && !isPlaceholder(oracle[1] as string)) return 'warden:jdbc-password';
+  if (STRIPE_WEBHOOK_SECRET.test(value)) return 'warden:stripe-webhook-secret';
   const url = URL_CREDENTIALS.exec(value);
   if (url && (url[2] as string).length >= 3 && !isPlaceholder(url[2] as string)) return 'warden:url-credentials';
   const basic = BASIC_HEADER.exec(value);
@@ -69,7 +79,11 @@ function jsonRule(value: string): string | undefined {
 /** The rule a value breaks because of what its variable is called, if the value has a credential's shape. */
 export function nameRule(name: string, value: string): string | undefined {
   const kind = secretNameKind(name);
-  if (!kind || isReference(value) || isPlaceholder(value) || /\s/.test(value)) return undefined;
+  if (!kind || isPlaceholder(value)) return undefined;
+  // Before the reference check: a dashed app password has a slug's shape.
+  if (kind === 'password' && APP_PASSWORD.test(value)) return 'warden:name-app-password';
+  if (isReference(value)) return undefined;
+  if (/\s/.test(value)) return undefined;
   if (kind === 'password') return isChosenPassword(value) ? 'warden:name-password' : undefined;
   const shape = keyShape(value);
   return shape ? `warden:name-${shape}` : undefined;

@@ -1,128 +1,193 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { CATALOGUE } from '../core/catalogue';
-import { loadPolicyFile } from '../core/policy/parse-policy';
-import { writeCheckEntry } from '../stacks/constructs/check-entries';
 
 const ROOT = join(__dirname, '..');
 
-export interface BundleBench {
-  readonly function: string;
-  /** Minified bundle as deployed (the AWS SDK comes from the runtime). */
-  readonly bytes: number;
-  /** Median cold initialisation (require of the bundle in a fresh process), milliseconds. */
+export interface FunctionBench {
+  /** `detector-<check>`, `slack-notifier`…: the construct's name in kebab case. */
+  readonly name: string;
+  /** The bundle directory as `cdk synth` wrote it, zipped as CDK zips it (deflate), in bytes. */
+  readonly zipBytes: number;
+  /** index.js alone, minified. */
+  readonly bundleBytes: number;
+  /** Median cold initialisation (require of the bundle in a fresh Node process), milliseconds. */
   readonly initMs: number;
+  /** The same for the fair baseline: the same AWS SDK clients plus Powertools logger, tracer and metrics. */
   readonly baselineInitMs: number;
-  /** initMs / baselineInitMs: what Warden's code adds on top of the SDK clients it needs. */
-  readonly ratio: number;
+  readonly initRatioToPowertoolsBaseline: number;
 }
 
-/** Every Lambda entry under functions/, as the stacks bundle them. */
-function entries(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
+interface DeployedFunction {
+  readonly name: string;
+  readonly assetDir: string;
+  readonly environment: Record<string, string>;
+}
+
+/** The cloud assembly `cdk synth` writes (WARDEN_CDK_OUT reuses one). */
+function synthesize(): string {
+  const existing = process.env['WARDEN_CDK_OUT'];
+  if (existing) return existing;
+  const outdir = mkdtempSync(join(tmpdir(), 'warden-bench-cdk-out-'));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return outdir;
+}
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: { readonly Environment?: { readonly Variables?: Record<string, unknown> } };
+  readonly Metadata?: Record<string, unknown>;
+}
+
+/** Every function Warden bundles, once per distinct asset (standalone and member deploy the same code). */
+function deployedFunctions(assembly: string): DeployedFunction[] {
+  const byAsset = new Map<string, DeployedFunction>();
+  for (const file of readdirSync(assembly)
+    .filter((name) => name.endsWith('.template.json'))
+    .sort()) {
+    const template = JSON.parse(readFileSync(join(assembly, file), 'utf8')) as { Resources: Record<string, TemplateResource> };
+    for (const resource of Object.values(template.Resources)) {
+      const assetPath = resource.Metadata?.['aws:asset:path'];
+      if (resource.Type !== 'AWS::Lambda::Function' || typeof assetPath !== 'string' || resource.Metadata?.['aws:asset:is-bundled'] !== true)
+        continue;
+      const path = String(resource.Metadata['aws:cdk:path']);
+      const name = (/([^/]+)\/Function\/Resource$/.exec(path)?.[1] ?? path).replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+      const variables = resource.Properties?.Environment?.Variables ?? {};
+      // Deploy-time values (Refs, GetAtts) get a placeholder of the right kind.
+      const environment = Object.fromEntries(
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string'
+            ? value
+            : key.endsWith('_ARN')
+              ? 'arn:aws:states:us-east-1:111122223333:stateMachine:warden'
+              : `bench-${key.toLowerCase()}`,
+        ]),
+      );
+      if (!byAsset.has(assetPath)) byAsset.set(assetPath, { name, assetDir: join(assembly, assetPath), environment });
+    }
+  }
+  return [...byAsset.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** What CDK uploads: the asset directory as a zip (deflate per file, plus zip's headers). */
+function zipBytes(dir: string): number {
+  let total = 22; // end of central directory
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at)) {
+      const path = join(at, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && /export (const|async function) handler/.test(readFileSync(path, 'utf8'))) found.push(path);
+      else {
+        const name = relative(dir, path).length;
+        total += 30 + name + deflateRawSync(readFileSync(path), { level: 9 }).length + 46 + name;
+      }
     }
   };
-  walk(join(ROOT, 'functions'));
-  // Each check's detector and remediator entries, generated from its catalogue entry as `cdk synth` does.
-  for (const check of CATALOGUE) for (const role of ['detector', 'remediator'] as const) found.push(writeCheckEntry(check, role));
-  return found.sort();
+  walk(dir);
+  return total;
 }
 
-/** The AWS SDK clients an entry constructs, directly or through its handler factory. */
-function sdkClients(entry: string): string[] {
-  const text = readFileSync(entry, 'utf8');
-  const direct = [...text.matchAll(/import \{ ([A-Za-z0-9]+Client) \} from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map(
-    (match) => `${match[2]}#${match[1]}`,
-  );
-  if (/\/detector-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-sfn#SFNClient', '@aws-sdk/client-dynamodb#DynamoDBClient');
-  // A remediator keeps each fix's undo in the counters table (remediators/applied-fixes.ts).
-  if (/\/remediator-[^/]+\.ts$/.test(entry)) direct.push('@aws-sdk/client-dynamodb#DynamoDBClient');
-  if (text.includes("from './hub-clients'")) {
-    direct.push('@aws-sdk/client-dynamodb#DynamoDBClient', '@aws-sdk/client-secrets-manager#SecretsManagerClient', '@aws-sdk/client-sts#STSClient');
-  }
-  return [...new Set(direct)];
+/** The SDK client classes a bundle requires, found in the bundle itself: `@aws-sdk/client-sfn` → SFNClient. */
+function sdkClients(bundle: string): { module: string; className: string }[] {
+  const modules = [...new Set([...bundle.matchAll(/require\("(@aws-sdk\/client-[a-z0-9-]+)"\)/g)].map((match) => match[1] as string))].sort();
+  return modules.map((module) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- which class a module exports, read at run time
+    const exports = require(join(ROOT, 'node_modules', module)) as Record<string, unknown>;
+    const className = Object.keys(exports).find((key) => /^[A-Z][A-Za-z0-9]*Client$/.test(key) && key !== 'Client' && !key.startsWith('__'));
+    if (!className) throw new Error(`no client class in ${module}`);
+    return { module, className };
+  });
 }
 
-function bundle(entry: string, outfile: string, define: Record<string, string>): number {
-  // As the stacks bundle them: the AWS SDK is external (the nodejs24.x runtime provides it).
+/** The fair baseline's source: the same clients, traced, plus Powertools' logger, tracer and metrics. */
+function baselineSource(clients: readonly { module: string; className: string }[]): string {
+  return [
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import { Metrics } from '@aws-lambda-powertools/metrics';",
+    "import { Tracer } from '@aws-lambda-powertools/tracer';",
+    ...clients.map((client, i) => `import { ${client.className} as C${i} } from '${client.module}';`),
+    "const logger = new Logger({ serviceName: 'baseline' });",
+    "const metrics = new Metrics({ namespace: 'Warden', serviceName: 'baseline' });",
+    "const tracer = new Tracer({ serviceName: 'baseline' });",
+    `const clients = [${clients.map((_, i) => `tracer.captureAWSv3Client(new C${i}({ region: process.env.AWS_REGION }))`).join(', ')}];`,
+    'export const handler = async () => { logger.info("ok"); metrics.publishStoredMetrics(); return clients.length; };',
+    '',
+  ].join('\n');
+}
+
+/** Built as the stacks build a function (stacks/constructs/warden-function.ts), SDK external. */
+function buildBaseline(source: string, outdir: string): void {
+  mkdirSync(outdir, { recursive: true });
+  const entry = join(outdir, 'baseline.ts');
+  writeFileSync(entry, source);
   buildSync({
     entryPoints: [entry],
-    outfile,
+    outfile: join(outdir, 'index.js'),
     bundle: true,
     minify: true,
+    sourcemap: true,
+    sourcesContent: false,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
     mainFields: ['module', 'main'],
     external: ['@aws-sdk/*'],
-    define,
+    nodePaths: [join(ROOT, 'node_modules')],
     logLevel: 'silent',
   });
-  return statSync(outfile).size;
 }
 
-const ENV = {
+const BASE_ENV = {
   ...process.env,
   // Resolves the external AWS SDK from the project, standing in for the runtime's copy.
   NODE_PATH: join(ROOT, 'node_modules'),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  WARDEN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:warden-remediation',
-  WARDEN_AUDIT_TABLE: 'warden-audit',
-  WARDEN_APPROVALS_TABLE: 'warden-approvals',
-  WARDEN_COUNTER_TABLE: 'warden-counters',
-  POWERTOOLS_TRACE_ENABLED: 'false',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 };
 
-/** Milliseconds to require the bundle, measured inside a fresh node process. */
-function coldInit(file: string): number {
-  const script = `const t=performance.now();require(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t))`;
-  return Number(execFileSync(process.execPath, ['-e', script], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+/** Milliseconds to require index.js, measured inside a fresh node process with the function's environment. */
+function coldInit(dir: string, environment: Record<string, string>): number {
+  const script = `const t=performance.now();require(${JSON.stringify(join(dir, 'index.js'))});process.stdout.write(String(performance.now()-t))`;
+  const env = { ...BASE_ENV, ...environment };
+  return Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-/** Bundle size and cold-start ratio per function against an SDK-only baseline, side by side in one run. */
-export function benchBundles(runs = 11): BundleBench[] {
-  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
-  const policy = loadPolicyFile(join(ROOT, 'config/policy.yaml')).policy;
-  const define = { 'process.env.WARDEN_POLICY_JSON': JSON.stringify(JSON.stringify(policy)) };
-  return entries().map((entry, index) => {
-    const name = relative(entry.startsWith(join(ROOT, 'functions')) ? join(ROOT, 'functions') : join(ROOT, '.generated', 'functions'), entry).replace(
-      /\.ts$/,
-      '',
-    );
-    const out = join(dir, `fn-${index}.js`);
-    const baselineSource = join(dir, `baseline-${index}.ts`);
-    const clients = sdkClients(entry);
-    writeFileSync(
-      baselineSource,
-      `${clients.map((client, i) => `import { ${client.split('#')[1]} as C${i} } from '${client.split('#')[0] ?? ''}';`).join('\n')}\nexport const clients = [${clients.map((_, i) => `new C${i}({ region: process.env.AWS_REGION })`).join(', ')}];\nexport const handler = async () => clients.length;\n`,
-    );
-    const baselineOut = join(dir, `baseline-${index}.js`);
-    const bytes = bundle(entry, out, define);
-    bundle(baselineSource, baselineOut, {});
-    const own: number[] = [];
-    const base: number[] = [];
-    for (let run = 0; run < runs; run += 1) {
-      own.push(coldInit(out));
-      base.push(coldInit(baselineOut));
-    }
-    const initMs = median(own);
-    const baselineInitMs = median(base);
-    return { function: name, bytes, initMs, baselineInitMs, ratio: initMs / baselineInitMs };
+/**
+ * Every function as `cdk synth` deploys it against its fair baseline, interleaved in one run (each
+ * round starts every function and every baseline once), median of `runs` fresh processes each.
+ */
+export function benchBundles(runs = 11): FunctionBench[] {
+  const functions = deployedFunctions(synthesize());
+  const scratch = mkdtempSync(join(tmpdir(), 'warden-bench-baseline-'));
+  const measured = functions.map((fn, index) => {
+    const bundle = readFileSync(join(fn.assetDir, 'index.js'), 'utf8');
+    const baselineDir = join(scratch, String(index));
+    buildBaseline(baselineSource(sdkClients(bundle)), baselineDir);
+    return { fn, bundleBytes: Buffer.byteLength(bundle), baselineDir, own: [] as number[], base: [] as number[] };
   });
+  for (let run = 0; run < runs; run += 1) {
+    for (const entry of measured) {
+      entry.own.push(coldInit(entry.fn.assetDir, entry.fn.environment));
+      entry.base.push(coldInit(entry.baselineDir, entry.fn.environment));
+    }
+  }
+  return measured.map(({ fn, bundleBytes, own, base }) => ({
+    name: fn.name,
+    zipBytes: zipBytes(fn.assetDir),
+    bundleBytes,
+    initMs: median(own),
+    baselineInitMs: median(base),
+    initRatioToPowertoolsBaseline: median(own) / median(base),
+  }));
 }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { SecretValues } from '../core/secrets/secret-values';
 import type { Policy } from '../core/policy/schema';
 import { lambdaClientConfig } from './runtime';
@@ -27,10 +27,19 @@ export function slackConfig(policy: Policy): NonNullable<Policy['approvals']>['s
   return slack;
 }
 
-/** A Slack Web API client with the bot token from Secrets Manager, created on first use. */
+/**
+ * A Slack Web API client with the bot token from Secrets Manager, created on first use; the library
+ * itself loads then too (a dynamic import the bundler keeps lazy), not at cold start.
+ */
 export function lazySlack(secrets: SecretValues, botTokenReference: string): () => Promise<WebClient> {
   let client: WebClient | undefined;
-  return async () => (client ??= new WebClient(await secrets.get(botTokenReference)));
+  return async () => {
+    if (!client) {
+      const { WebClient: Client } = await import('@slack/web-api');
+      client = new Client(await secrets.get(botTokenReference));
+    }
+    return client;
+  };
 }
 
 /**

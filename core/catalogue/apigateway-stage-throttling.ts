@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiGatewayStages } from '../events/cloudtrail-resources';
 import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';
 import type { CheckDefinition } from './types';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiGatewayStages, wafv2Stages } from '../events/cloudtrail-resources';
 import { regionName, webAclArn } from '../policy/formats';
 import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamodbTables } from '../events/cloudtrail-resources';
 import { kmsKeyReference } from '../policy/formats';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer, PermissionStatement } from './types';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EvidenceItems } from './types';
 import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { lambdaFunctions } from '../events/cloudtrail-resources';
 import { duration, durationSeconds, kmsKeyReference } from '../policy/formats';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';

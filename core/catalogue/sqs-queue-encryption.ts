@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { partitionOf } from '../aws/arns';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 import { kmsKeyReference } from '../policy/formats';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ClientName } from '../aws/client-config';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CATALOGUE } from '../catalogue';
 import { BUILT_IN_DEFAULTS, commonSettingsShape } from '../policy/schema';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CheckId, getCheck } from '../catalogue';
 import type { ResourceRef } from '../finding';
 import { ForeignEventError, MalformedEventError } from './errors';

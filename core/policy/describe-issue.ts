@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from '../text/did-you-mean';
 import type { PolicyPath } from './source-locator';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Value formats the policy file uses, each with the message a user sees when a value does not fit.

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { PolicyPath } from './source-locator';
 
 interface SchemaDef {

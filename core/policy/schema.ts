@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATALOGUE, type CheckId, CHECK_IDS, MODES } from '../catalogue';
 import {
   accountId,

@@ -60,13 +60,16 @@ export class WardenFunction extends Construct {
       logGroup: this.logGroup,
       tracing: lambda.Tracing.ACTIVE,
       description: props.description,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Warden', ...props.environment },
+      // No --enable-source-maps: it adds ~14% to a cold start. The map ships (without the sources) to
+      // decode a minified stack trace offline; error names are literal, so logs and Catch read as is.
+      environment: { POWERTOOLS_METRICS_NAMESPACE: 'Warden', ...props.environment },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       bundling: {
         minify: true,
         sourceMap: true,
+        sourcesContent: false,
         target: 'node24',
         format: OutputFormat.CJS,
         mainFields: ['module', 'main'],

@@ -4,7 +4,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import { clientConfig } from '../core/aws/client-config';
 import type { Counters, Log } from '../core/observability';
-import { type Policy, policySchema } from '../core/policy/schema';
+import type { Policy } from '../core/policy/schema';
 
 /** Powertools logger, metrics and tracer for one function, with the adapters the domain code takes. */
 export function observability(serviceName: string) {
@@ -75,11 +75,14 @@ export function requiredEnv(name: string): string {
 }
 
 /**
- * The policy validated at synth time. The bundler replaces `process.env.WARDEN_POLICY_JSON` with the
- * policy's JSON at build time, so it is part of the code, not of the function's environment.
+ * The policy as synth validated and resolved it (defaults applied). The bundler replaces
+ * `process.env.WARDEN_POLICY_JSON` with that JSON at build time, so it is part of the code, not of the
+ * function's environment, and no schema runs at cold start.
  */
 export function embeddedPolicy(): Policy {
-  return policySchema.parse(JSON.parse(process.env.WARDEN_POLICY_JSON ?? '{"version":1}'));
+  const json = process.env.WARDEN_POLICY_JSON;
+  if (!json) throw new Error('no policy was embedded at synth: WARDEN_POLICY_JSON is unset');
+  return JSON.parse(json) as Policy;
 }
 
 /** The account's OU path, root first, from the StackSet parameter (comma-separated). */

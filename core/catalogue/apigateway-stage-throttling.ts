@@ -1,7 +1,30 @@
-import * as z from 'zod';
 import { apiGatewayStages } from '../events/cloudtrail-resources';
 import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';
 import type { CheckDefinition } from './types';
+import { lazy } from '../policy/zod';
+
+const DEFAULTS = { rateLimit: 100, burstLimit: 200 };
+
+/** The check's own settings, built on first use (core/policy/zod.ts). */
+const SETTINGS = lazy((z) =>
+  z
+    .strictObject({
+      rateLimit: z
+        .number()
+        .positive()
+        .max(10_000)
+        .default(DEFAULTS.rateLimit)
+        .describe('Maximum steady-state requests per second for */*; the fix sets this value.'),
+      burstLimit: z
+        .number()
+        .int()
+        .positive()
+        .max(5_000)
+        .default(DEFAULTS.burstLimit)
+        .describe('Maximum burst (token bucket size) for */*; the fix sets this value.'),
+    })
+    .describe('API Gateway stage throttling settings'),
+);
 
 export const apigatewayStageThrottling = {
   id: 'apigateway-stage-throttling',
@@ -28,15 +51,8 @@ export const apigatewayStageThrottling = {
     cdk: 'apigateway.RestApi deployOptions: { throttlingRateLimit, throttlingBurstLimit }',
   },
   defaultMode: 'auto',
-  settings: z
-    .strictObject({
-      rateLimit: z
-        .number()
-        .positive()
-        .max(10_000)
-        .default(100)
-        .describe('Maximum steady-state requests per second for */*; the fix sets this value.'),
-      burstLimit: z.number().int().positive().max(5_000).default(200).describe('Maximum burst (token bucket size) for */*; the fix sets this value.'),
-    })
-    .describe('API Gateway stage throttling settings'),
+  defaults: DEFAULTS,
+  get settings() {
+    return SETTINGS();
+  },
 } as const satisfies CheckDefinition;

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { apiGatewayStages, wafv2Stages } from '../events/cloudtrail-resources';
-import { regionName, webAclArn } from '../policy/formats';
+import { formats } from '../policy/formats';
 import { STAGE_ARN_TEMPLATE, STAGE_LISTING_TEMPLATES } from './arn-templates';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';
+import { lazy } from '../policy/zod';
 
 const WEB_ACL = 'arn:{partition}:wafv2:{region}:{account}:regional/webacl/*/*';
 /** The name of the web ACL the member stack creates in every region: what `webAcl: baseline` means. */
@@ -12,6 +12,38 @@ export const BASELINE_WEB_ACL_NAME = 'warden-baseline';
  * counted, not blocked, unless the policy enforces them.
  */
 export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEADER'] as const;
+
+const DEFAULTS = { webAcl: 'baseline', baselineRateLimit: 2000, baselineEnforceSizeAndUserAgentRules: false };
+
+/** The check's own settings, built on first use (core/policy/zod.ts). */
+const SETTINGS = lazy((z) => {
+  const { regionName, webAclArn } = formats();
+  return z
+    .strictObject({
+      webAcl: z
+        .union([z.literal('baseline'), webAclArn, z.record(regionName, webAclArn)])
+        .default('baseline' as const)
+        .describe(
+          "Web ACL to associate: 'baseline' (the member stack's warden-baseline ACL of AWS managed rule groups, found by name in each region), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN.",
+        ),
+      baselineRateLimit: z
+        .number()
+        .int()
+        .min(100)
+        .max(2_000_000_000)
+        .default(DEFAULTS.baselineRateLimit)
+        .describe(
+          'Requests per 5 minutes from one IP address above which the baseline web ACL blocks (read from checks only: one ACL per member template).',
+        ),
+      baselineEnforceSizeAndUserAgentRules: z
+        .boolean()
+        .default(DEFAULTS.baselineEnforceSizeAndUserAgentRules)
+        .describe(
+          "When false (the default, as AWS advises for a new web ACL), the Common Rule Set's SizeRestrictions_BODY (bodies over 8 KB) and NoUserAgent_HEADER (no User-Agent) only count; true makes them block (read from checks only).",
+        ),
+    })
+    .describe('API Gateway stage WAF settings');
+});
 
 export const apigatewayStageWaf = {
   id: 'apigateway-stage-waf',
@@ -91,29 +123,8 @@ export const apigatewayStageWaf = {
     cdk: 'new wafv2.CfnWebACLAssociation(this, id, { resourceArn: api.deploymentStage.stageArn, webAclArn })',
   },
   defaultMode: 'approval',
-  settings: z
-    .strictObject({
-      webAcl: z
-        .union([z.literal('baseline'), webAclArn, z.record(regionName, webAclArn)])
-        .default('baseline')
-        .describe(
-          "Web ACL to associate: 'baseline' (the member stack's warden-baseline ACL of AWS managed rule groups, found by name in each region), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN.",
-        ),
-      baselineRateLimit: z
-        .number()
-        .int()
-        .min(100)
-        .max(2_000_000_000)
-        .default(2000)
-        .describe(
-          'Requests per 5 minutes from one IP address above which the baseline web ACL blocks (read from checks only: one ACL per member template).',
-        ),
-      baselineEnforceSizeAndUserAgentRules: z
-        .boolean()
-        .default(false)
-        .describe(
-          "When false (the default, as AWS advises for a new web ACL), the Common Rule Set's SizeRestrictions_BODY (bodies over 8 KB) and NoUserAgent_HEADER (no User-Agent) only count; true makes them block (read from checks only).",
-        ),
-    })
-    .describe('API Gateway stage WAF settings'),
+  defaults: DEFAULTS,
+  get settings() {
+    return SETTINGS();
+  },
 } as const satisfies CheckDefinition;

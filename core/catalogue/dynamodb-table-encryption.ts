@@ -1,10 +1,28 @@
-import * as z from 'zod';
 import { dynamodbTables } from '../events/cloudtrail-resources';
-import { kmsKeyReference } from '../policy/formats';
+import { formats } from '../policy/formats';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer, PermissionStatement } from './types';
+import { lazy } from '../policy/zod';
 
 const TABLE = 'arn:{partition}:dynamodb:{region}:{account}:table/*';
 const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
+
+const DEFAULTS = { kmsKey: 'alias/aws/dynamodb', requireCustomerManagedKey: false };
+
+/** The check's own settings, built on first use (core/policy/zod.ts). */
+const SETTINGS = lazy((z) => {
+  const { kmsKeyReference } = formats();
+  return z
+    .strictObject({
+      kmsKey: kmsKeyReference
+        .default(DEFAULTS.kmsKey)
+        .describe('KMS key the fix encrypts with: alias/<name>, a key id or a key ARN. alias/aws/dynamodb is the AWS managed key.'),
+      requireCustomerManagedKey: z
+        .boolean()
+        .default(DEFAULTS.requireCustomerManagedKey)
+        .describe('When true, a table encrypted with an AWS managed key is noncompliant too (checked with kms:DescribeKey).'),
+    })
+    .describe('DynamoDB table encryption settings');
+});
 
 export const dynamodbTableEncryption = {
   id: 'dynamodb-table-encryption',
@@ -78,15 +96,8 @@ export const dynamodbTableEncryption = {
   },
   physicalId: (resourceArn: string) => resourceArn.split(':table/')[1],
   defaultMode: 'auto',
-  settings: z
-    .strictObject({
-      kmsKey: kmsKeyReference
-        .default('alias/aws/dynamodb')
-        .describe('KMS key the fix encrypts with: alias/<name>, a key id or a key ARN. alias/aws/dynamodb is the AWS managed key.'),
-      requireCustomerManagedKey: z
-        .boolean()
-        .default(false)
-        .describe('When true, a table encrypted with an AWS managed key is noncompliant too (checked with kms:DescribeKey).'),
-    })
-    .describe('DynamoDB table encryption settings'),
+  defaults: DEFAULTS,
+  get settings() {
+    return SETTINGS();
+  },
 } as const satisfies CheckDefinition;

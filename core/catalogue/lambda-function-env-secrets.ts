@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { lambdaFunctions } from '../events/cloudtrail-resources';
-import { duration, durationSeconds, kmsKeyReference } from '../policy/formats';
+import { durationSeconds, formats } from '../policy/formats';
 import type { CheckDefinition, CheckPolicyProblem, CheckSettingsLayer } from './types';
+import { lazy } from '../policy/zod';
 
 const FUNCTION = 'arn:{partition}:lambda:{region}:{account}:function:*';
 /** Warden only ever creates, reads or deletes secrets under this prefix. */
@@ -34,6 +34,67 @@ function migrationChecks(layer: CheckSettingsLayer): CheckPolicyProblem[] {
   }
   return problems;
 }
+
+const DEFAULTS = {
+  kmsKey: AWS_MANAGED_SECRETS_KEY,
+  ignoreVariables: [],
+  ignoreRules: [],
+  migration: 'two-phase',
+  removePlaintextAfter: '7d',
+  healthWindow: '1h',
+  maxErrorRateRise: 0.01,
+};
+
+/** The check's own settings, built on first use (core/policy/zod.ts). */
+const SETTINGS = lazy((z) => {
+  const { duration, kmsKeyReference } = formats();
+  return z
+    .strictObject({
+      kmsKey: kmsKeyReference
+        .default(DEFAULTS.kmsKey)
+        .describe(
+          "KMS key the new secrets are encrypted with. The default, the AWS managed alias/aws/secretsmanager, lets every role the secret's policy allows read it. alias/warden-secrets (the member stack's key) allows the account's roles through Secrets Manager for Warden's secrets only. Any other customer managed key must allow the function's role kms:Decrypt: its owner must act.",
+        ),
+      ignoreVariables: z
+        .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
+        .default([])
+        .describe('Variable names that are never reported (known non-secrets that look random).'),
+      ignoreRules: z
+        .array(
+          z
+            .string()
+            .regex(
+              /^(gitleaks|secretlint|warden):[a-z0-9-]+(@[A-Za-z_][A-Za-z0-9_]*)?$/,
+              'expected a scanner rule id as findings name it, e.g. gitleaks:generic-api-key, optionally @VARIABLE',
+            ),
+        )
+        .default([])
+        .describe(
+          'Scanner rules that never fire, by the id findings carry (gitleaks:generic-api-key), or never for one variable (gitleaks:generic-api-key@BUILD_TOKEN). Other rules still judge the value.',
+        ),
+      migration: z
+        .enum(MIGRATIONS, { error: `expected a migration: ${MIGRATIONS.join(', ')}` })
+        .default('two-phase')
+        .describe(
+          "two-phase: add NAME_SECRET_ARN beside NAME and tell the owner the code change; remove NAME once the owner confirms or removePlaintextAfter passes, and only while the function's error rate holds. immediate: replace NAME in one step, which breaks code that still reads NAME.",
+        ),
+      removePlaintextAfter: duration
+        .default(DEFAULTS.removePlaintextAfter)
+        .describe("How long the owner has to confirm the code change before Warden removes NAME anyway (if the function's errors did not rise)."),
+      healthWindow: duration
+        .default(DEFAULTS.healthWindow)
+        .describe("How long the function's error rate is watched after NAME is removed, before the fix is recorded REMEDIATED."),
+      maxErrorRateRise: z
+        .number({ error: 'expected a fraction of invocations, e.g. 0.01' })
+        .min(0)
+        .max(1)
+        .default(DEFAULTS.maxErrorRateRise)
+        .describe(
+          "How much the function's error rate (errors per invocation) may rise after a phase, against as long a time before it, before Warden stops and escalates.",
+        ),
+    })
+    .describe('Lambda environment secret settings');
+});
 
 export const lambdaFunctionEnvSecrets = {
   id: 'lambda-function-env-secrets',
@@ -113,50 +174,8 @@ export const lambdaFunctionEnvSecrets = {
   defaultMode: 'approval',
   staged: true,
   policyChecks: migrationChecks,
-  settings: z
-    .strictObject({
-      kmsKey: kmsKeyReference
-        .default(AWS_MANAGED_SECRETS_KEY)
-        .describe(
-          "KMS key the new secrets are encrypted with. The default, the AWS managed alias/aws/secretsmanager, lets every role the secret's policy allows read it. alias/warden-secrets (the member stack's key) allows the account's roles through Secrets Manager for Warden's secrets only. Any other customer managed key must allow the function's role kms:Decrypt: its owner must act.",
-        ),
-      ignoreVariables: z
-        .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name'))
-        .default([])
-        .describe('Variable names that are never reported (known non-secrets that look random).'),
-      ignoreRules: z
-        .array(
-          z
-            .string()
-            .regex(
-              /^(gitleaks|secretlint|warden):[a-z0-9-]+(@[A-Za-z_][A-Za-z0-9_]*)?$/,
-              'expected a scanner rule id as findings name it, e.g. gitleaks:generic-api-key, optionally @VARIABLE',
-            ),
-        )
-        .default([])
-        .describe(
-          'Scanner rules that never fire, by the id findings carry (gitleaks:generic-api-key), or never for one variable (gitleaks:generic-api-key@BUILD_TOKEN). Other rules still judge the value.',
-        ),
-      migration: z
-        .enum(MIGRATIONS, { error: `expected a migration: ${MIGRATIONS.join(', ')}` })
-        .default('two-phase')
-        .describe(
-          "two-phase: add NAME_SECRET_ARN beside NAME and tell the owner the code change; remove NAME once the owner confirms or removePlaintextAfter passes, and only while the function's error rate holds. immediate: replace NAME in one step, which breaks code that still reads NAME.",
-        ),
-      removePlaintextAfter: duration
-        .default('7d')
-        .describe("How long the owner has to confirm the code change before Warden removes NAME anyway (if the function's errors did not rise)."),
-      healthWindow: duration
-        .default('1h')
-        .describe("How long the function's error rate is watched after NAME is removed, before the fix is recorded REMEDIATED."),
-      maxErrorRateRise: z
-        .number({ error: 'expected a fraction of invocations, e.g. 0.01' })
-        .min(0)
-        .max(1)
-        .default(0.01)
-        .describe(
-          "How much the function's error rate (errors per invocation) may rise after a phase, against as long a time before it, before Warden stops and escalates.",
-        ),
-    })
-    .describe('Lambda environment secret settings'),
+  defaults: DEFAULTS,
+  get settings() {
+    return SETTINGS();
+  },
 } as const satisfies CheckDefinition;

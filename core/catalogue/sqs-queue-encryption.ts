@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { partitionOf } from '../aws/arns';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
-import { kmsKeyReference } from '../policy/formats';
+import { formats } from '../policy/formats';
 import type { CheckDefinition, PermissionStatement } from './types';
+import { lazy } from '../policy/zod';
 
 const QUEUE = 'arn:{partition}:sqs:{region}:{account}:*';
 const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
@@ -28,6 +28,24 @@ const sqsQueues: CloudTrailResources = ({ request, response, region }) => {
   const arn = url ? queueArnOfUrl(url, region) : undefined;
   return arn ? [arn] : [];
 };
+
+const DEFAULTS = { kmsKey: SQS_OWNED };
+
+/** The check's own settings, built on first use (core/policy/zod.ts). */
+const SETTINGS = lazy((z) => {
+  const { kmsKeyReference } = formats();
+  return z
+    .strictObject({
+      kmsKey: z
+        .union([z.literal(SQS_OWNED), kmsKeyReference])
+        .default(DEFAULTS.kmsKey)
+        .describe(
+          'How the fix encrypts: sqs-owned (SSE-SQS, keys SQS manages), or a KMS key (alias/<name>, a key id or a key ARN) for SSE-KMS. ' +
+            'alias/aws/sqs cannot be used by AWS services that send to the queue (SNS, EventBridge, S3): the fix refuses it for such a queue.',
+        ),
+    })
+    .describe('SQS queue encryption settings');
+});
 
 export const sqsQueueEncryption = {
   id: 'sqs-queue-encryption',
@@ -60,15 +78,8 @@ export const sqsQueueEncryption = {
   physicalId: (_resourceArn: string, evidence: Readonly<Record<string, unknown>>) =>
     typeof evidence['queueUrl'] === 'string' ? evidence['queueUrl'] : undefined,
   defaultMode: 'auto',
-  settings: z
-    .strictObject({
-      kmsKey: z
-        .union([z.literal(SQS_OWNED), kmsKeyReference])
-        .default(SQS_OWNED)
-        .describe(
-          'How the fix encrypts: sqs-owned (SSE-SQS, keys SQS manages), or a KMS key (alias/<name>, a key id or a key ARN) for SSE-KMS. ' +
-            'alias/aws/sqs cannot be used by AWS services that send to the queue (SNS, EventBridge, S3): the fix refuses it for such a queue.',
-        ),
-    })
-    .describe('SQS queue encryption settings'),
+  defaults: DEFAULTS,
+  get settings() {
+    return SETTINGS();
+  },
 } as const satisfies CheckDefinition;

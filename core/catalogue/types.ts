@@ -110,8 +110,16 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
     readonly remediate: readonly PermissionStatement[];
   };
   readonly defaultMode: Mode;
-  /** Strict zod object of the check's own policy settings; every field has a default. */
+  /**
+   * Strict zod object of the check's own policy settings; every field has a default. Built on first
+   * use (core/policy/zod.ts): only synth, the CLI and the docs validate settings.
+   */
   readonly settings: Settings;
+  /**
+   * The settings with no layer of the policy setting any: `settings.parse({})` as plain data (a unit
+   * test holds them equal), what a deployed function resolves on without loading a schema library.
+   */
+  readonly defaults: Readonly<Record<string, unknown>>;
   /**
    * Remediator permissions that depend on the policy (a key the policy names): given each distinct
    * settings the policy can resolve to, the extra statements. The stack grants their union.

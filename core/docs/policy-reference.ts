@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { CATALOGUE } from '../catalogue';
-import { BUILT_IN_DEFAULTS, commonSettingsShape } from '../policy/schema';
+import { BUILT_IN_DEFAULTS, policySchemas } from '../policy/schema';
 
 function defaultOf(field: z.ZodType): string {
   const parsed = field.safeParse(undefined);
@@ -31,7 +31,7 @@ export function policyReference(): string {
   const common = [
     row(['key', 'meaning', 'default']),
     row(['---', '---', '---']),
-    ...Object.entries(commonSettingsShape).map(([key, field]) =>
+    ...Object.entries(policySchemas().commonSettingsShape).map(([key, field]) =>
       row([
         `\`${key}\``,
         field.description ?? '',

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { type CheckId, getCheck } from '../catalogue';
 import type { ResourceRef } from '../finding';
 import { ForeignEventError, MalformedEventError } from './errors';
@@ -7,17 +6,30 @@ import { CLOUDTRAIL_DETAIL_TYPE, CONFIG_DETAIL_TYPE } from './event-patterns';
 /** EventBridge's own limit on an event's size. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
-const envelopeSchema = z.object({
-  id: z.string().min(1),
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
-  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit account'),
-  region: z.string().min(1),
-  time: z.string().optional(),
-  detail: z.record(z.string(), z.unknown()),
-});
+/** The EventBridge envelope's fields a detector reads. */
+export interface EventEnvelope {
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly region: string;
+  readonly time?: string;
+  readonly detail: Record<string, unknown>;
+}
 
-export type EventEnvelope = z.output<typeof envelopeSchema>;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The first envelope field that is missing or malformed, as `field: what was expected`. */
+function envelopeProblem(event: Record<string, unknown>): string | undefined {
+  for (const field of ['id', 'detail-type', 'source'] as const) {
+    if (typeof event[field] !== 'string' || event[field].length === 0) return `${field}: expected a non-empty string`;
+  }
+  if (typeof event['account'] !== 'string' || !/^\d{12}$/.test(event['account'])) return 'account: expected a 12-digit account';
+  if (typeof event['region'] !== 'string' || event['region'].length === 0) return 'region: expected a non-empty string';
+  if (event['time'] !== undefined && typeof event['time'] !== 'string') return 'time: expected a string';
+  if (!isRecord(event['detail'])) return 'detail: expected an object';
+  return undefined;
+}
 
 export type TriggerKind = 'cloudtrail' | 'config' | 'sweep';
 
@@ -70,12 +82,12 @@ export function ownResources(extracted: ExtractedResources, scope: { readonly ac
 export function parseEnvelope(event: unknown): EventEnvelope {
   const size = Buffer.byteLength(JSON.stringify(event) ?? '', 'utf8');
   if (size > MAX_EVENT_BYTES) throw new MalformedEventError(`event is ${size} bytes, over EventBridge's 256 KB limit`);
-  const parsed = envelopeSchema.safeParse(event);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new MalformedEventError(`not an EventBridge event: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
+  if (!isRecord(event)) throw new MalformedEventError('not an EventBridge event: event: expected an object');
+  const problem = envelopeProblem(event);
+  if (problem) throw new MalformedEventError(`not an EventBridge event: ${problem}`);
+  // Only the envelope's own fields go on, as the detector reads them.
+  const { id, 'detail-type': detailType, source, account, region, time, detail } = event as unknown as EventEnvelope;
+  return { id, 'detail-type': detailType, source, account, region, ...(time === undefined ? {} : { time }), detail };
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);

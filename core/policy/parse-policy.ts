@@ -5,7 +5,7 @@ import { describeIssues } from './describe-issue';
 import { formatPath, PolicyFileError, PolicyInvalidError, type PolicyProblem } from './errors';
 import { SECRET_REFERENCE_PATTERN } from './formats';
 import { allowedKeysAt } from './schema-keys';
-import { type Policy, policySchema } from './schema';
+import { type Policy, policySchemas } from './schema';
 import { semanticProblems } from './semantic-checks';
 import { type PolicyPath, SourceLocator } from './source-locator';
 
@@ -66,6 +66,7 @@ export function parsePolicy(text: string, file: string, now: Date = new Date()):
     at(locator.value(secret.path), secret.path, secret.message);
   }
 
+  const { policySchema } = policySchemas();
   const result = policySchema.safeParse(data ?? {});
   if (!result.success) {
     const issues = describeIssues(result.error.issues, data, (path) => allowedKeysAt(policySchema, path));

@@ -159,7 +159,9 @@ export function resolvePolicy<Id extends CheckId>(policy: Policy, context: Resol
     else exemption ??= matched;
   });
 
-  const settings = getCheck(context.check).settings.parse(specific) as CheckSettings<Id>;
+  // The layers were validated when the policy was parsed (at synth, for a deployed function): the
+  // check's defaults under them are the settings, with no schema run here.
+  const settings = { ...getCheck(context.check).defaults, ...specific } as CheckSettings<Id>;
   const owner = context.tags[policy.owners.tag]?.trim() || policy.owners.defaultAssignee;
   return {
     check: context.check,

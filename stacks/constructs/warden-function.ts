@@ -70,6 +70,10 @@ export class WardenFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        // The runtime provides the SDK. zod is left out: a deployed function runs on the policy validated
+        // at synth and never loads a schema (core/policy/zod.ts); the bundle tests run every function
+        // without it on the module path, so one that did would fail there, not in an account.
+        externalModules: ['@aws-sdk/*', 'zod'],
         target: 'node24',
         format: OutputFormat.CJS,
         mainFields: ['module', 'main'],

@@ -86,7 +86,9 @@ async function provisionStages(apigateway: APIGatewayClient, count: number): Pro
 }
 
 export async function runChaos(moto: Moto, options: { findings: number; rate: number; seed: number; concurrency?: number }): Promise<ChaosReport> {
-  const proxy = await startFaultProxy({ target: moto.endpoint, rate: options.rate, seed: options.seed, holdMs: 1_500 });
+  // Client request timeout 2 s, an injected timeout holds 3 s: on a loaded 2-core machine the emulator's own
+  // answers can take over a second, and those must not count as injected faults.
+  const proxy = await startFaultProxy({ target: moto.endpoint, rate: options.rate, seed: options.seed, holdMs: 3_000 });
   try {
     const direct = {
       region: REGION,
@@ -113,7 +115,7 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
     Object.assign(process.env, emulatorEnvironment(moto, REGION), { AWS_ENDPOINT_URL: proxy.endpoint });
     const concurrency = options.concurrency ?? 16;
     const containers = Array.from({ length: concurrency }, () =>
-      createAwsClients({ region: REGION, requestTimeoutMs: 1_000, retryMode: 'standard' }),
+      createAwsClients({ region: REGION, requestTimeoutMs: 2_000, retryMode: 'standard' }),
     );
     const policy = parsePolicy(
       'version: 1\ndefaults: { maxAutoFixesPerHour: 10000 }\nchecks: { apigateway-stage-throttling: { mode: auto } }\n',

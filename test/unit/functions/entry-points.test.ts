@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { AuditStore } from '../../../core/audit/audit-store';
 import { getCheck } from '../../../core/catalogue';
+import { parsePolicy } from '../../../core/policy/parse-policy';
 import { writeCheckEntry } from '../../../stacks/constructs/check-entries';
 import { eventFixture } from '../../support/events';
 import { apiFixture } from '../../support/fixtures';
@@ -54,18 +55,24 @@ beforeAll(async () => {
     WARDEN_AUDIT_TABLE: 'audit',
     WARDEN_APPROVALS_TABLE: 'approvals',
     WARDEN_BASELINE_WEB_ACL_ARN: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-baseline/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
-    WARDEN_POLICY_JSON: JSON.stringify({
-      version: 1,
-      checks: { 'apigateway-stage-waf': { mode: 'auto' } },
-      approvals: {
-        slack: {
-          channel: 'C0123456789',
-          approvers: ['U0123ABCD9'],
-          botToken: 'secret:warden/slack-bot',
-          signingSecret: 'secret:warden/slack-signing',
-        },
-      },
-    }),
+    // As synth embeds it: the policy parsed, defaults applied (functions/runtime.ts embeddedPolicy).
+    WARDEN_POLICY_JSON: JSON.stringify(
+      parsePolicy(
+        JSON.stringify({
+          version: 1,
+          checks: { 'apigateway-stage-waf': { mode: 'auto' } },
+          approvals: {
+            slack: {
+              channel: 'C0123456789',
+              approvers: ['U0123ABCD9'],
+              botToken: 'secret:warden/slack-bot',
+              signingSecret: 'secret:warden/slack-signing',
+            },
+          },
+        }),
+        'entry-points.json',
+      ).policy,
+    ),
   });
 });
 afterAll(async () => {

@@ -34,6 +34,8 @@ describe('check catalogue', () => {
       expect(check.permissions.remediate.length).toBeGreaterThan(0);
       // Every setting has a default, so a policy without the check's section is complete.
       expect(() => check.settings.parse({})).not.toThrow();
+      // What a deployed function resolves on, with no schema loaded: the schema's own defaults, as data.
+      expect(check.defaults).toEqual(check.settings.parse({}));
       for (const [key, field] of Object.entries(check.settings.shape) as [string, { description?: string }][]) {
         expect([key, field.description]).toEqual([key, expect.stringMatching(/\w{3,}/)]);
       }

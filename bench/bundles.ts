@@ -167,7 +167,7 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
  * Every function as `cdk synth` deploys it against its fair baseline, interleaved in one run (each
  * round starts every function and every baseline once), median of `runs` fresh processes each.
  */
-export function benchBundles(runs = 11): FunctionBench[] {
+export function benchBundles(runs = 21): FunctionBench[] {
   const functions = deployedFunctions(synthesize());
   const scratch = mkdtempSync(join(tmpdir(), 'warden-bench-baseline-'));
   const measured = functions.map((fn, index) => {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
 
   out('## Lambda functions as `cdk synth` deploys them: zip size and cold init against a fair baseline');
   out('Baseline: a bundle that constructs the same AWS SDK clients (traced) plus Powertools logger, tracer and metrics, built the same way.');
-  out('Interleaved in one run, median of 11 fresh processes each. Goals: zip <= 250 KB, ratio <= 1.05.');
+  out('Interleaved in one run, median of 21 fresh processes each. Goals: zip <= 250 KB, ratio <= 1.05.');
   out();
   const functions = benchBundles();
   results['functions'] = functions;

@@ -1,89 +1,107 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { Readable } from 'node:stream';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { API_RATE_LIMITS, limitRate, rateBuckets } from '../core/aws/rate-limit';
+import type { AwsClients } from '../core/aws/clients';
 import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
 import { sweep } from '../detectors/detect';
 import { CATALOGUE } from '../core/catalogue';
-import type { AwsClients } from '../core/aws/clients';
 import { DETECTORS } from '../detectors/index';
 
-/** The sweep measured is that of the check on DynamoDB tables: the mock below is DynamoDB's API. */
-const TABLE_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::DynamoDB::Table')!;
+/** The sweep measured is that of the check on Lambda functions: the mock below is Lambda's control plane. */
+const FUNCTION_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::Lambda::Function')!;
 
 export interface SweepBench {
-  readonly tables: number;
-  readonly limitPerSecond: number;
+  readonly functions: number;
+  /** The API families modelled: their limits, burst, latency and where the numbers come from. */
+  readonly modelledLimits: Readonly<Record<string, { perSecond: number; burst: number; latencyMs: number; source: string }>>;
+  /** What Warden may use of the Lambda control plane (half, by default): the rate the sweep aims at. */
+  readonly allowedPerSecond: number;
+  /** What the account's own tooling sends meanwhile, on the same shared limit. */
+  readonly otherToolingPerSecond: number;
   readonly seconds: number;
-  readonly resourcesPerSecond: number;
-  /** Successful API calls per second over the API's limit: how close to the limit the sweep runs. */
+  readonly wardenCalls: number;
+  /** Warden's calls per second over its allowed rate: how close to its share the sweep runs. */
   readonly fractionOfLimit: number;
   readonly throttledCalls: number;
   readonly failedResources: number;
+  /** The same sweep at 5,000 functions: measured when `functions` is 5,000, else scaled from this run's rate. */
+  readonly secondsFor5000Functions: number;
 }
 
+/** A Lambda control plane call takes this long (typical; the bench states it). */
+const LATENCY_MS = 40;
+const NONCOMPLIANT_EVERY = 50;
+
 /**
- * A sweep over a mocked DynamoDB API that answers at most `limit` calls per second (token bucket) and
- * throttles the rest with DynamoDB's own error, so the SDK's adaptive retry strategy reacts as it would.
+ * A sweep of `functions` Lambda functions (one in 50 with a plaintext secret) against a mocked Lambda
+ * API that enforces the documented control plane limit (15/s, shared by every caller in the account)
+ * with a real call's latency, while the account's own tooling sends `otherTooling` calls per second.
+ * Warden limits itself client-side to its share; the mock throttles only what exceeds the whole limit.
  */
-export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench> {
-  const names = Array.from({ length: tables }, (_, index) => `table-${String(index).padStart(4, '0')}`);
-  let tokens = limit / 10;
+export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<SweepBench> {
+  const limit = API_RATE_LIMITS.lambda;
+  let tokens: number = limit.burst;
   let last = performance.now();
-  let succeeded = 0;
+  let wardenCalls = 0;
   let throttled = 0;
-  const respond = (statusCode: number, body: unknown) =>
-    Promise.resolve({
-      response: { statusCode, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(JSON.stringify(body))]) },
-    });
-  // The mock sits where HTTP would: the SDK serialises, signs, deserialises and retries as against AWS.
+  const admit = () => {
+    const now = performance.now();
+    tokens = Math.min(limit.burst, tokens + ((now - last) / 1000) * limit.perSecond);
+    last = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+  const names = Array.from({ length: functions }, (_, index) => `fn-${String(index).padStart(5, '0')}`);
+  const configuration = (name: string, index: number) => ({
+    FunctionName: name,
+    FunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:${name}`,
+    Runtime: 'nodejs24.x',
+    Role: 'arn:aws:iam::111122223333:role/app',
+    Environment: {
+      Variables: {
+        STAGE: 'prod',
+        TABLE_NAME: `orders-${index}`,
+        LOG_LEVEL: 'info',
+        ...(index % NONCOMPLIANT_EVERY === 0 ? { STRIPE_SECRET_KEY: `sk_live_51Hq2x9LmT4vB7nR1kP8sW3yZ${String(index).padStart(5, '0')}` } : {}),
+      },
+    },
+  });
+  const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
+    response: { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) },
+  });
+  // The account's own tooling, on the same limit: its calls are admitted or throttled like Warden's.
+  const tooling = setInterval(() => void admit(), 1000 / otherTooling);
   const requestHandler = {
-    handle(request: { headers: Record<string, string>; body?: unknown }) {
-      const now = performance.now();
-      tokens = Math.min(limit / 10, tokens + ((now - last) / 1000) * limit);
-      last = now;
-      if (tokens < 1) {
+    async handle(request: { path: string; query?: Record<string, string | string[] | undefined> }) {
+      await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
+      if (!admit()) {
         throttled += 1;
-        return respond(400, { __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate exceeded' });
+        return json(429, { message: 'Rate exceeded', Type: 'User' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
       }
-      tokens -= 1;
-      succeeded += 1;
-      const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1];
-      const body = typeof request.body === 'string' ? request.body : Buffer.from(request.body as Uint8Array).toString('utf8');
-      const input = JSON.parse(body) as Record<string, unknown>;
-      if (operation === 'ListTables') {
-        const after = input['ExclusiveStartTableName'];
-        const start = (typeof after === 'string' ? names.indexOf(after) : -1) + 1;
-        const page = names.slice(start, start + 100);
-        return respond(200, { TableNames: page, ...(start + 100 < names.length ? { LastEvaluatedTableName: page.at(-1) } : {}) });
+      wardenCalls += 1;
+      if (request.path.startsWith('/2015-03-31/functions')) {
+        const marker = typeof request.query?.['Marker'] === 'string' ? Number(request.query['Marker']) : 0;
+        const page = names.slice(marker, marker + 50).map((name, offset) => configuration(name, marker + offset));
+        return json(200, { Functions: page, ...(marker + 50 < names.length ? { NextMarker: String(marker + 50) } : {}) });
       }
-      if (operation === 'DescribeTable') {
-        const name = String(input['TableName']);
-        return respond(200, { Table: { TableName: name, TableArn: `arn:aws:dynamodb:us-east-1:111122223333:table/${name}`, TableStatus: 'ACTIVE' } });
-      }
-      return respond(200, { Tags: [] });
+      if (request.path.startsWith('/2017-03-31/tags/')) return json(200, { Tags: { team: 'payments' } });
+      return json(404, { message: `no mock for ${request.path}` });
     },
   };
-  const client = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    retryMode: 'adaptive',
-    maxAttempts: 10,
-    requestHandler,
-  });
-  const policy = parsePolicy(`version: 1\nchecks: { ${TABLE_CHECK.id}: { mode: report } }\n`, 'bench.yaml').policy;
-  const started = performance.now();
+  const lambda = limitRate(
+    new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 6, requestHandler }),
+    rateBuckets().lambda,
+  );
+  const policy = parsePolicy(`version: 1\nchecks: { ${FUNCTION_CHECK.id}: { mode: report } }\n`, 'bench.yaml').policy;
   let failedResources = 0;
+  const started = performance.now();
   try {
     await sweep(
       { account: '111122223333', region: 'us-east-1' },
       {
-        detector: DETECTORS[TABLE_CHECK.id],
-        // The detector uses only the clients its check declares; the others are never touched.
-        clients: {
-          dynamodb: client,
-          kms: new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
-        } as unknown as AwsClients,
+        detector: DETECTORS[FUNCTION_CHECK.id],
+        clients: { lambda } as unknown as AwsClients,
         policy,
         organizationalUnits: [],
         startWorkflow: () => Promise.resolve('started'),
@@ -94,15 +112,21 @@ export async function benchSweep(tables = 200, limit = 100): Promise<SweepBench>
     );
   } catch {
     // failures are counted above
+  } finally {
+    clearInterval(tooling);
   }
   const seconds = (performance.now() - started) / 1000;
+  const allowed = rateBuckets().lambda.perSecond;
   return {
-    tables,
-    limitPerSecond: limit,
+    functions,
+    modelledLimits: { lambda: { perSecond: limit.perSecond, burst: limit.burst, latencyMs: LATENCY_MS, source: limit.source } },
+    allowedPerSecond: allowed,
+    otherToolingPerSecond: otherTooling,
     seconds,
-    resourcesPerSecond: tables / seconds,
-    fractionOfLimit: succeeded / seconds / limit,
+    wardenCalls,
+    fractionOfLimit: wardenCalls / seconds / allowed,
     throttledCalls: throttled,
     failedResources,
+    secondsFor5000Functions: functions === 5_000 ? seconds : (seconds * 5_000) / functions,
   };
 }

@@ -59,13 +59,17 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   ref: ResourceRef & { check: Id },
   trigger: Finding['trigger'],
   deps: DetectionDeps<Id, State, Clients>,
+  listed?: State,
 ): Promise<{ outcome: ResourceOutcome; finding?: Finding; input?: WorkflowStart }> {
   const context = { ...ref, organizationalUnits: deps.organizationalUnits, now: deps.now() };
+  // Settings never depend on tags (exemptions and owners do): these are the settings the check judges by.
   const preliminary = resolvePolicy(deps.policy, { ...context, tags: {} });
   if (!preliminary.enabled) return { outcome: 'disabled' };
   let state: State | undefined;
   try {
-    state = await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
+    // A state the sweep's list already carries is judged as listed, unless it is mid-change.
+    state =
+      listed && !deps.detector.transitioning(listed) ? listed : await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
   } catch (error) {
     if (error instanceof StillTransitioningError) {
       // A restored or imported table can stay CREATING for hours: judged by the daily sweep once it settles,
@@ -104,10 +108,16 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     deps.metrics.count('ForeignResource');
     return { outcome: 'refused' };
   }
-  const resolved = resolvePolicy(deps.policy, { ...context, tags: state.tags });
-  const evaluation = await deps.detector.evaluate(state, resolved.settings);
+  const evaluation = await deps.detector.evaluate(state, preliminary.settings);
   if (evaluation.status === 'COMPLIANT') return { outcome: 'compliant' };
   if (evaluation.status === 'NOT_APPLICABLE') return { outcome: 'not-applicable' };
+  // Only a finding needs its tags (exemptions, owner, stack): compliant resources cost no tag read.
+  if (deps.detector.tagsOf) {
+    const tags = await deps.detector.tagsOf(state, deps.clients);
+    if (!tags) return { outcome: 'deleted' };
+    state = { ...state, tags };
+  }
+  const resolved = resolvePolicy(deps.policy, { ...context, tags: state.tags });
   if (evaluation.status === 'NOT_EVALUATED') {
     deps.log.warn('not evaluated', { check: ref.check, resourceArn: apiArn, reason: evaluation.reason });
     deps.metrics.count('NotEvaluated');
@@ -197,6 +207,10 @@ async function boundedMap<T, R>(items: AsyncIterable<T>, concurrency: number, wo
   return results;
 }
 
+async function* refsOnly(refs: AsyncIterable<ResourceRef>): AsyncIterable<{ ref: ResourceRef }> {
+  for await (const ref of refs) yield { ref };
+}
+
 /**
  * The daily sweep: every resource of the check, evaluated with bounded concurrency (the SDK clients
  * back off adaptively on throttling). A failure on one resource is logged and counted and the sweep goes
@@ -207,9 +221,10 @@ export async function sweep<Id extends CheckId, State extends FetchedState, Clie
   deps: DetectionDeps<Id, State, Clients>,
   concurrency = 8,
 ): Promise<DetectionSummary> {
-  const outcomes = await boundedMap(deps.detector.list(deps.clients, scope), concurrency, async (ref) => {
+  const items = deps.detector.listStates ? deps.detector.listStates(deps.clients, scope) : refsOnly(deps.detector.list(deps.clients, scope));
+  const outcomes = await boundedMap(items, concurrency, async ({ ref, state }: { ref: ResourceRef; state?: State }) => {
     try {
-      return (await detectResource(ref as ResourceRef & { check: Id }, { kind: 'sweep' }, deps)).outcome;
+      return (await detectResource(ref as ResourceRef & { check: Id }, { kind: 'sweep' }, deps, state)).outcome;
     } catch (error) {
       deps.log.error('sweep: resource failed', {
         check: ref.check,

@@ -24,6 +24,20 @@ export interface Detector<Id extends CheckId, State extends FetchedState, Client
   evaluate(state: State, settings: CheckSettings<Id>): Promise<Evaluation>;
   /** Every resource of this check in the account and region, for the sweep. */
   list(clients: Pick<AwsClients, Clients>, scope: { readonly account: string; readonly region: string }): AsyncIterable<ResourceRef>;
+  /**
+   * Every resource with its state, when the list's pages carry what `evaluate` needs (ListFunctions
+   * carries each function's environment): the sweep then reads nothing per resource.
+   */
+  listStates?(
+    clients: Pick<AwsClients, Clients>,
+    scope: { readonly account: string; readonly region: string },
+  ): AsyncIterable<{ readonly ref: ResourceRef; readonly state: State }>;
+  /**
+   * The resource's tags, read only once it is found noncompliant: a check's settings never depend on
+   * tags (exemptions and owners do), so `fetch` and `listStates` leave `tags` empty. `undefined` when
+   * the resource is gone. Without it, `fetch` reads the tags itself.
+   */
+  tagsOf?(state: State, clients: Pick<AwsClients, Clients>): Promise<Readonly<Record<string, string>> | undefined>;
 }
 
 export type AnyDetector = Detector<CheckId, FetchedState, keyof AwsClients>;

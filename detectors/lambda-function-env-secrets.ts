@@ -1,6 +1,13 @@
-import { GetFunctionConfigurationCommand, ListTagsCommand, paginateListFunctions, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  ListTagsCommand,
+  paginateListFunctions,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-lambda';
 import { functionArn } from '../core/aws/arns';
 import type { Evaluation } from '../core/finding';
+import type { AwsClients } from '../core/aws/clients';
 import type { Detector, FetchedState } from './detector';
 import { scanVariables } from './secret-scanner/scan-variables';
 
@@ -24,28 +31,26 @@ export interface FunctionState extends FetchedState {
   readonly kmsKeyArn?: string;
 }
 
-export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-secrets', FunctionState, 'lambda'> = {
+type LambdaDetector = Detector<'lambda-function-env-secrets', FunctionState, 'lambda'>;
+
+export const lambdaFunctionEnvSecretsDetector: LambdaDetector & Required<Pick<LambdaDetector, 'listStates' | 'tagsOf'>> = {
   check: 'lambda-function-env-secrets',
 
   async fetch(ref, clients) {
     try {
       // CloudTrail omits environment values, so the configuration is always read from the API.
       const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: ref.resourceArn }));
-      const arn = config.FunctionArn ?? ref.resourceArn;
-      const { Tags } = await clients.lambda.send(new ListTagsCommand({ Resource: arn }));
-      return {
-        ...(config.FunctionArn ? { resourceArn: config.FunctionArn } : {}),
-        functionName: config.FunctionName ?? arn.split(':').pop() ?? arn,
-        functionArn: arn,
-        ...(config.State ? { state: config.State } : {}),
-        ...(config.LastUpdateStatus ? { lastUpdateStatus: config.LastUpdateStatus } : {}),
-        ...(config.RevisionId ? { revisionId: config.RevisionId } : {}),
-        ...(config.Role ? { role: config.Role } : {}),
-        variables: config.Environment?.Variables ?? {},
-        ...(config.Environment?.Error ? { environmentError: config.Environment.Error.ErrorCode ?? 'EnvironmentError' } : {}),
-        ...(config.KMSKeyArn ? { kmsKeyArn: config.KMSKeyArn } : {}),
-        tags: Tags ?? {},
-      };
+      return stateOf(config, ref.resourceArn);
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  },
+
+  async tagsOf(state, clients) {
+    try {
+      const { Tags } = await clients.lambda.send(new ListTagsCommand({ Resource: state.functionArn }));
+      return Tags ?? {};
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
@@ -89,12 +94,38 @@ export const lambdaFunctionEnvSecretsDetector: Detector<'lambda-function-env-sec
     return { status: 'COMPLIANT', reason: `function ${state.functionName} has no plaintext secret in its environment`, evidence };
   },
 
-  async *list(clients, { account, region }) {
-    for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 50 }, {})) {
-      for (const fn of page.Functions ?? []) {
-        const arn = fn.FunctionArn ?? (fn.FunctionName ? functionArn(region, account, fn.FunctionName) : undefined);
-        if (arn) yield { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn };
-      }
-    }
+  async *list(clients, scope) {
+    for await (const { ref } of listed(clients, scope)) yield ref;
   },
+
+  // ListFunctions carries each function's environment (not its State, which only a function mid-change
+  // lacks): one call per 50 functions instead of one per function.
+  listStates: listed,
 };
+
+async function* listed(clients: Pick<AwsClients, 'lambda'>, { account, region }: { readonly account: string; readonly region: string }) {
+  for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 50 }, {})) {
+    for (const fn of page.Functions ?? []) {
+      const arn = fn.FunctionArn ?? (fn.FunctionName ? functionArn(region, account, fn.FunctionName) : undefined);
+      if (arn) yield { ref: { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn }, state: stateOf(fn, arn) };
+    }
+  }
+}
+
+/** A function's state from its configuration (GetFunctionConfiguration, or a ListFunctions entry); tags come later. */
+function stateOf(config: FunctionConfiguration, fallbackArn: string): FunctionState {
+  const arn = config.FunctionArn ?? fallbackArn;
+  return {
+    ...(config.FunctionArn ? { resourceArn: config.FunctionArn } : {}),
+    functionName: config.FunctionName ?? arn.split(':').pop() ?? arn,
+    functionArn: arn,
+    ...(config.State ? { state: config.State } : {}),
+    ...(config.LastUpdateStatus ? { lastUpdateStatus: config.LastUpdateStatus } : {}),
+    ...(config.RevisionId ? { revisionId: config.RevisionId } : {}),
+    ...(config.Role ? { role: config.Role } : {}),
+    variables: config.Environment?.Variables ?? {},
+    ...(config.Environment?.Error ? { environmentError: config.Environment.Error.ErrorCode ?? 'EnvironmentError' } : {}),
+    ...(config.KMSKeyArn ? { kmsKeyArn: config.KMSKeyArn } : {}),
+    tags: {},
+  };
+}

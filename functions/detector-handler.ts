@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
+import { rateBuckets, rateLimited } from '../core/aws/rate-limit';
 import { type DetectionSummary, handleDetectorEvent } from '../detectors/detect';
 import type { Detector, FetchedState } from '../detectors/detector';
 import { AcceptedRisks } from '../detectors/accepted-risks';
@@ -28,7 +29,8 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()));
   const deps = {
     detector,
-    clients: tracedClients(tracer, clients),
+    // A sweep runs at half the documented rate of the APIs it lists (the account's own tooling keeps the rest).
+    clients: rateLimited(tracedClients(tracer, clients), rateBuckets()),
     policy: embeddedPolicy(),
     organizationalUnits: organizationalUnits(),
     startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN'), new FindingEpisodes(dynamodb, counterTable)),

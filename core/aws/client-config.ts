@@ -1,3 +1,5 @@
+import type { RateShare } from './rate-limit';
+
 /*
  * What every Warden SDK client is configured with, and where each client lives in the SDK. Data only, with
  * no SDK import: a Lambda bundle that imports this loads no client it does not construct.
@@ -15,6 +17,11 @@ export interface ClientOptions {
    * API whose limit is a rate; `standard` only retries.
    */
   readonly retryMode?: 'adaptive' | 'standard';
+  /**
+   * Client-side rate limits per API family (core/aws/rate-limit.ts), for sweeps of a real account: at
+   * most this share of each documented limit. Absent: no client-side limit, retries only.
+   */
+  readonly rateLimits?: RateShare;
 }
 
 /** The clients Warden's checks can declare (the keys of `AwsClients` but `region`). */

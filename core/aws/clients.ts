@@ -9,6 +9,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { CLIENT_CLASSES, clientConfig, type ClientOptions } from './client-config';
+import { limitRate, rateBuckets } from './rate-limit';
 
 export { CLIENT_CLASSES, clientConfig } from './client-config';
 export type { ClientName, ClientOptions, ServiceName } from './client-config';
@@ -37,14 +38,21 @@ export interface AwsClients {
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */
 export function createAwsClients(options: ClientOptions): AwsClients {
   const config = clientConfig(options);
+  const buckets: Partial<Record<string, ReturnType<typeof rateBuckets>[keyof ReturnType<typeof rateBuckets>]>> = options.rateLimits
+    ? rateBuckets(options.rateLimits)
+    : {};
   const clients: Record<string, unknown> = { region: options.region };
   for (const [name, { module, className }] of Object.entries(CLIENT_CLASSES)) {
     let client: unknown;
     Object.defineProperty(clients, name, {
       enumerable: true,
       get() {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, named by CLIENT_CLASSES
-        client ??= new (require(module) as Record<string, new (configuration: typeof config) => unknown>)[className]!(config);
+        if (client === undefined) {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, named by CLIENT_CLASSES
+          client = new (require(module) as Record<string, new (configuration: typeof config) => unknown>)[className]!(config);
+          const bucket = buckets[name];
+          if (bucket) limitRate(client, bucket);
+        }
         return client;
       },
     });

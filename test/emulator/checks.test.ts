@@ -13,6 +13,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesComman
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
+import { lambdaFunctionEnvSecretsDetector } from '../../detectors/lambda-function-env-secrets';
 import { DETECTORS } from '../../detectors/index';
 import { VerificationFailedError } from '../../detectors/errors';
 import { remediatorFor } from '../../remediators/index';
@@ -206,6 +207,24 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(noncompliant.status).toBe('NON_COMPLIANT');
       expect(JSON.stringify(noncompliant)).not.toContain(CANARY_SECRET);
       expect((await judge(check, account.functions.compliant)).status).toBe('COMPLIANT');
+    });
+
+    it("the sweep judges from ListFunctions' pages, which carry the environment, and reads tags only for the finding", async () => {
+      const detector = lambdaFunctionEnvSecretsDetector;
+      const verdicts: Record<string, string> = {};
+      const tagged: (Readonly<Record<string, string>> | undefined)[] = [];
+      const before = log.calls.length;
+      await log.as(`Detector-${check}`, async () => {
+        for await (const { ref: listed, state } of detector.listStates(clients, { account: account.account, region: REGION })) {
+          const evaluation = await detector.evaluate(state, settingsOf(check));
+          verdicts[listed.resourceArn] = evaluation.status;
+          if (evaluation.status === 'NON_COMPLIANT') tagged.push(await detector.tagsOf(state, clients));
+        }
+      });
+      expect(verdicts).toMatchObject({ [account.functions.noncompliant]: 'NON_COMPLIANT', [account.functions.compliant]: 'COMPLIANT' });
+      expect(tagged).toEqual([expect.any(Object)]);
+      const operations = log.calls.slice(before).map((call) => call.operation);
+      expect(operations.filter((operation) => operation !== 'ListFunctions')).toEqual(['ListTags']);
     });
 
     const variablesOf = async () =>

@@ -70,7 +70,17 @@ describe('lambda-function-env-secrets detector', () => {
   it('accepts references to secrets and plain configuration', async () => {
     const { state, evaluation } = await judge('lambda-get-function-configuration-clean');
     expect(evaluation.status).toBe('COMPLIANT');
-    expect(state.tags).toEqual({ team: 'checkout' });
+    // Tags are read only for a finding (detectors/detect.ts asks tagsOf): a compliant function costs one call.
+    expect(state.tags).toEqual({});
+    expect(lambda).not.toHaveReceivedCommand(ListTagsCommand);
+  });
+
+  it('reads the tags of a function when asked, and says a function deleted meanwhile is gone', async () => {
+    const { state } = await judge('lambda-get-function-configuration-secrets');
+    await expect(detector.tagsOf(state, clients)).resolves.toEqual({ team: 'checkout' });
+    expect(lambda).toHaveReceivedCommandWith(ListTagsCommand, { Resource: arn });
+    lambda.on(ListTagsCommand).rejects(new ResourceNotFoundException({ message: 'Function not found', $metadata: {} }));
+    await expect(detector.tagsOf(state, clients)).resolves.toBeUndefined();
   });
 
   it('skips ignored variables', async () => {
@@ -109,5 +119,23 @@ describe('lambda-function-env-secrets detector', () => {
     const arns = [];
     for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
     expect(arns).toEqual(['arn:aws:lambda:us-east-1:111122223333:function:a', 'arn:aws:lambda:us-east-1:111122223333:function:b']);
+  });
+
+  it("judges the sweep from ListFunctions' pages, which carry each environment: no read per function", async () => {
+    const configuration = apiFixture<Record<string, unknown>>('lambda-get-function-configuration-secrets');
+    lambda
+      .on(ListFunctionsCommand)
+      .resolvesOnce({ Functions: [configuration], NextMarker: 'm' })
+      .resolvesOnce({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
+    const judged = [];
+    for await (const { ref: listedRef, state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+      judged.push([listedRef.resourceArn, (await detector.evaluate(state, settings)).status]);
+    }
+    expect(judged).toEqual([
+      [configuration['FunctionArn'], 'NON_COMPLIANT'],
+      [expect.stringContaining(':function:'), 'COMPLIANT'],
+    ]);
+    expect(lambda).not.toHaveReceivedCommand(GetFunctionConfigurationCommand);
+    expect(lambda).not.toHaveReceivedCommand(ListTagsCommand);
   });
 });

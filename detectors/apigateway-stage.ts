@@ -1,4 +1,11 @@
-import { type APIGatewayClient, GetStageCommand, GetStagesCommand, NotFoundException, paginateGetRestApis } from '@aws-sdk/client-api-gateway';
+import {
+  type APIGatewayClient,
+  GetStageCommand,
+  GetStagesCommand,
+  NotFoundException,
+  paginateGetRestApis,
+  type Stage,
+} from '@aws-sdk/client-api-gateway';
 import { parseStageArn, stageArn } from '../core/aws/arns';
 import type { CheckId } from '../core/catalogue';
 import type { ResourceRef } from '../core/finding';
@@ -29,17 +36,46 @@ export async function fetchStage(apigateway: APIGatewayClient, arn: string): Pro
   if (!parsed) return undefined;
   try {
     const stage = await apigateway.send(new GetStageCommand({ restApiId: parsed.restApiId, stageName: parsed.stageName }));
-    return {
-      restApiId: parsed.restApiId,
-      stageName: parsed.stageName,
-      apiType: 'REST',
-      methodSettings: stage.methodSettings ?? {},
-      ...(stage.webAclArn ? { webAclArn: stage.webAclArn } : {}),
-      tags: stage.tags ?? {},
-    };
+    return restStageState(parsed.restApiId, parsed.stageName, stage);
   } catch (error) {
     if (error instanceof NotFoundException) return undefined;
     throw error;
+  }
+}
+
+function restStageState(restApiId: string, stageName: string, stage: Stage): StageState {
+  return {
+    restApiId,
+    stageName,
+    apiType: 'REST',
+    methodSettings: stage.methodSettings ?? {},
+    ...(stage.webAclArn ? { webAclArn: stage.webAclArn } : {}),
+    tags: stage.tags ?? {},
+  };
+}
+
+/**
+ * Every REST API stage in the region with its state: `GetStages` answers with each stage whole (method
+ * settings, web ACL, tags), so the sweep reads no stage twice. API Gateway's management calls share
+ * 10/s per account: one call per API, not one per stage.
+ */
+export async function* listStageStates(
+  apigateway: APIGatewayClient,
+  check: CheckId,
+  scope: { account: string; region: string },
+): AsyncIterable<{ ref: ResourceRef; state: StageState }> {
+  for await (const page of paginateGetRestApis({ client: apigateway, pageSize: 500 }, {})) {
+    for (const api of page.items ?? []) {
+      if (!api.id) continue;
+      const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
+      for (const stage of stages ?? []) {
+        if (stage.stageName)
+          yield {
+            ref: { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) },
+            state: restStageState(api.id, stage.stageName, stage),
+          };
+      }
+    }
   }
 }
 
@@ -49,13 +85,5 @@ export async function* listStages(
   check: CheckId,
   scope: { account: string; region: string },
 ): AsyncIterable<ResourceRef> {
-  for await (const page of paginateGetRestApis({ client: apigateway, pageSize: 500 }, {})) {
-    for (const api of page.items ?? []) {
-      if (!api.id) continue;
-      const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
-      for (const stage of stages ?? []) {
-        if (stage.stageName) yield { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) };
-      }
-    }
-  }
+  for await (const { ref } of listStageStates(apigateway, check, scope)) yield ref;
 }

@@ -103,4 +103,18 @@ describe('apigateway-stage-throttling detector', () => {
       'arn:aws:apigateway:us-east-1::/restapis/api2/stages/v1',
     ]);
   });
+
+  it("judges the sweep from GetStages' answers, which carry each stage whole: no GetStage per stage", async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5' }] });
+    apigateway.on(GetStagesCommand, { restApiId: 'a1b2c3d4e5' }).resolves({
+      item: [apiFixture('apigateway-get-stage-compliant'), apiFixture('apigateway-get-stage-no-method-settings')],
+    });
+    const judged = [];
+    if (!detector.listStates) throw new Error('the throttling check sweeps from its lists');
+    for await (const { state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+      judged.push((await detector.evaluate(state, settings)).status);
+    }
+    expect(judged).toEqual(['COMPLIANT', 'NON_COMPLIANT']);
+    expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
+  });
 });

@@ -49,6 +49,15 @@ function ownSettings(check: Check, section: object | undefined): Record<string, 
 }
 
 /** The check's settings at checks level, defaults applied. */
+/**
+ * When each check's daily sweep starts: 03:17 UTC, then 15 minutes apart in catalogue order, so that
+ * no two sweeps share an API's rate window (a sweep is done within its detector's 10-minute timeout).
+ */
+export function sweepTime(index: number): { minute: string; hour: string } {
+  const minutes = 3 * 60 + 17 + 15 * index;
+  return { minute: String(minutes % 60), hour: String(Math.floor(minutes / 60) % 24) };
+}
+
 function checksLevelSettings(check: Check, policy: Policy): Record<string, unknown> {
   return check.settings.parse(ownSettings(check, policy.checks[check.id]));
 }
@@ -192,7 +201,7 @@ export class WardenMember extends Construct {
       });
       new events.Rule(this, `Sweep-${check.id}`, {
         description: `Warden ${check.id}: daily sweep`,
-        schedule: events.Schedule.cron({ minute: '17', hour: '3' }),
+        schedule: events.Schedule.cron(sweepTime(CATALOGUE.indexOf(check))),
         targets: [target],
       });
     }

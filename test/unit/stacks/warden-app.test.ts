@@ -129,6 +129,16 @@ describe('member template (the StackSet template)', () => {
     );
   });
 
+  it('staggers the daily sweeps 15 minutes apart, so no two share an API rate window', () => {
+    const starts = resources(templates.member, 'AWS::Events::Rule')
+      .map(([, rule]) => /^cron\((\d+) (\d+) \* \* \? \*\)$/.exec((rule.Properties?.['ScheduleExpression'] as string | undefined) ?? ''))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => Number(match[2]) * 60 + Number(match[1]))
+      .sort((a, b) => a - b);
+    expect(starts).toHaveLength(CATALOGUE.length);
+    expect(starts.slice(1).map((start, index) => start - (starts[index] as number))).toEqual(Array(CATALOGUE.length - 1).fill(15));
+  });
+
   it("names remediator roles so the rules can drop Warden's own calls", () => {
     for (const check of CATALOGUE) {
       templates.member.hasResourceProperties('AWS::IAM::Role', {

@@ -27,9 +27,11 @@ interface DeployedFunction {
   readonly environment: Record<string, string>;
 }
 
-/** The cloud assembly `cdk synth` writes (WARDEN_CDK_OUT reuses one). */
-function synthesize(): string {
-  const existing = process.env['WARDEN_CDK_OUT'];
+let synthesized: string | undefined;
+
+/** The cloud assembly `cdk synth` writes, once per bench run (WARDEN_CDK_OUT reuses one). */
+export function synthesize(): string {
+  const existing = process.env['WARDEN_CDK_OUT'] ?? synthesized;
   if (existing) return existing;
   const outdir = mkdtempSync(join(tmpdir(), 'warden-bench-cdk-out-'));
   execFileSync(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], {

@@ -2,25 +2,42 @@ import { CATALOGUE } from '../core/catalogue';
 import type { Mode } from '../core/catalogue';
 import type { PathCounts } from './workflow';
 
+/** A list price: what one unit costs, the unit, and the page it is published on. */
+interface Price {
+  readonly usd: number;
+  readonly per: string;
+  readonly source: string;
+}
+
 /**
- * Public AWS list prices, us-east-1, as published in November 2025 (the last time they were checked).
- * Update this table, and its date, when AWS changes them; nothing else in the model hard-codes a price.
+ * Public AWS list prices, us-east-1, as published in November 2025 (the last time they were checked
+ * against the pages named). Update this table, and its date, when AWS changes them; nothing else in
+ * the model hard-codes a price.
  */
 export const PRICES = {
   asOf: '2025-11 (us-east-1 list prices)',
-  lambdaPerMillionRequests: 0.2,
-  lambdaArmPerGbSecond: 0.0000133334,
-  stepFunctionsStandardPerThousandTransitions: 0.025,
-  eventBridgeCustomEventsPerMillion: 1.0,
-  dynamodbOnDemandPerMillionWrites: 0.625,
-  dynamodbOnDemandPerMillionReads: 0.125,
-  kmsKeyPerMonth: 1.0,
-  kmsPerTenThousandRequests: 0.03,
-  wafWebAclPerMonth: 5.0,
-  wafRulePerMonth: 1.0,
-  cloudwatchAlarmPerMonth: 0.1,
-  cloudwatchLogsPerGbIngested: 0.5,
-} as const;
+  lambdaRequests: { usd: 0.2, per: 'million requests', source: 'https://aws.amazon.com/lambda/pricing/' },
+  lambdaArmCompute: { usd: 0.0000133334, per: 'GB-second (arm64)', source: 'https://aws.amazon.com/lambda/pricing/' },
+  stepFunctionsTransitions: { usd: 0.025, per: 'thousand state transitions (Standard)', source: 'https://aws.amazon.com/step-functions/pricing/' },
+  eventBridgeEvents: { usd: 1.0, per: 'million custom or cross-account events', source: 'https://aws.amazon.com/eventbridge/pricing/' },
+  dynamodbWrites: { usd: 0.625, per: 'million write request units (on-demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
+  dynamodbReads: { usd: 0.125, per: 'million read request units (on-demand)', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
+  dynamodbStorage: { usd: 0.25, per: 'GB-month', source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/' },
+  kmsKey: { usd: 1.0, per: 'customer managed key-month (+$1 for each of the first two rotations)', source: 'https://aws.amazon.com/kms/pricing/' },
+  kmsRequests: { usd: 0.03, per: 'ten thousand requests', source: 'https://aws.amazon.com/kms/pricing/' },
+  wafWebAcl: { usd: 5.0, per: 'web ACL-month', source: 'https://aws.amazon.com/waf/pricing/' },
+  wafRule: { usd: 1.0, per: 'rule or rule group-month', source: 'https://aws.amazon.com/waf/pricing/' },
+  wafRequests: { usd: 0.6, per: 'million requests inspected', source: 'https://aws.amazon.com/waf/pricing/' },
+  cloudwatchAlarm: { usd: 0.1, per: 'standard alarm-month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  cloudwatchDashboard: { usd: 3.0, per: 'dashboard-month beyond 3 per account', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  cloudwatchMetric: { usd: 0.3, per: 'custom metric-month (first 10,000)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  logsIngestion: { usd: 0.5, per: 'GB ingested', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  logsStorage: { usd: 0.03, per: 'GB-month stored', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  xrayTraces: { usd: 5.0, per: 'million traces recorded (beyond the free 100,000)', source: 'https://aws.amazon.com/xray/pricing/' },
+  secret: { usd: 0.4, per: 'secret-month', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
+  configItems: { usd: 0.003, per: 'configuration item recorded (continuous)', source: 'https://aws.amazon.com/config/pricing/' },
+  apiGatewayRequests: { usd: 3.5, per: 'million REST API requests', source: 'https://aws.amazon.com/api-gateway/pricing/' },
+} as const satisfies Readonly<Record<string, Price | string>>;
 
 /** The workload the model prices: per member account and region, per month. */
 export const WORKLOAD = {
@@ -29,62 +46,158 @@ export const WORKLOAD = {
   sweepsPerCheck: 30,
   checks: CATALOGUE.length,
   findings: { auto: 10, approval: 4, ticket: 4, report: 2 } satisfies Record<Mode, number>,
+  /** Of the findings, secrets moved to Secrets Manager (each costs every month after, cumulatively). */
+  migratedSecrets: 2,
   detectorMsPerEvent: 300,
   sweepMsPerRun: 5_000,
   remediatorMsPerInvocation: 1_500,
   memoryGb: 0.25,
   logBytesPerInvocation: 1_500,
+  /** CloudWatch Logs retention of Warden's log groups (one year): storage at steady state. */
+  logRetentionMonths: 12,
+  /** Requests the baseline web ACL inspects: the customer's own API traffic, not Warden's. */
+  wafInspectedRequestsMillions: 1,
 } as const;
 
-export interface CostLine {
-  readonly item: string;
-  readonly quantity: number;
-  readonly usd: number;
+/** What the synthesized templates deploy, counted (bench/bundles.ts reads them from cdk.out). */
+export interface DeployedCounts {
+  readonly memberFunctions: number;
+  readonly memberKeys: number;
+  readonly memberAlarms: number;
+  readonly memberDashboards: number;
+  readonly memberWebAclRules: number;
+  readonly hubFunctions: number;
+  readonly hubKeys: number;
+  readonly hubAlarms: number;
+  readonly hubDashboards: number;
+  readonly hubWebAclRules: number;
 }
 
-/** Monthly cost per member account of the workload, from measured per-finding counts. */
-export function costPerAccount(counts: Record<Mode, PathCounts>, withBaselineWebAcl: boolean): { lines: CostLine[]; total: number } {
+export interface CostItem {
+  readonly scope: 'member' | 'hub';
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly usd: number;
+  /** Charged only in some accounts, and when: the total counts it only when `counted`. */
+  readonly when?: string;
+  readonly counted: boolean;
+  readonly source: string;
+}
+
+const line = (scope: CostItem['scope'], item: string, quantity: number, price: Price, perUnits = 1, when?: string): CostItem => ({
+  scope,
+  item,
+  quantity,
+  unit: price.per,
+  usd: (quantity / perUnits) * price.usd,
+  ...(when ? { when } : {}),
+  counted: when === undefined,
+  source: price.source,
+});
+
+/**
+ * Monthly cost of the workload: per member account and region, every item the member stack incurs
+ * (conditional ones listed with when they apply), and the hub's fixed cost for the organisation apart.
+ */
+export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCounts) {
   const w = WORKLOAD;
   const findings = Object.entries(w.findings) as [Mode, number][];
+  const findingCount = findings.reduce((total, [, n]) => total + n, 0);
   const sum = (pick: (c: PathCounts) => number) => findings.reduce((total, [mode, n]) => total + n * pick(counts[mode]), 0);
   const detectorInvocations = w.cloudTrailEvents + w.configItemChanges + w.sweepsPerCheck * w.checks;
   const remediatorInvocations = sum((c) => c.remediatorInvocations);
   const auditRecords = sum((c) => c.auditRecords);
-  const invocations = detectorInvocations + remediatorInvocations + auditRecords;
+  const memberInvocations = detectorInvocations + remediatorInvocations;
   const gbSeconds =
     (((w.cloudTrailEvents + w.configItemChanges) * w.detectorMsPerEvent +
       w.sweepsPerCheck * w.checks * w.sweepMsPerRun +
-      remediatorInvocations * w.remediatorMsPerInvocation +
-      auditRecords * 100) /
+      remediatorInvocations * w.remediatorMsPerInvocation) /
       1000) *
     w.memoryGb;
   const transitions = sum((c) => c.transitions);
-  // Each event is put on the member bus and delivered once more to the hub bus.
+  // Each event is put on the member bus and delivered once more to the hub bus (cross-account).
   const events = sum((c) => c.events) * 2;
-  const writes = auditRecords * 2 + sum((c) => c.counterWrites);
-  const lines: CostLine[] = [
-    { item: 'Lambda requests', quantity: invocations, usd: (invocations / 1e6) * PRICES.lambdaPerMillionRequests },
-    { item: 'Lambda compute (GB-s, arm64)', quantity: gbSeconds, usd: gbSeconds * PRICES.lambdaArmPerGbSecond },
-    {
-      item: 'Step Functions state transitions',
-      quantity: transitions,
-      usd: (transitions / 1000) * PRICES.stepFunctionsStandardPerThousandTransitions,
-    },
-    { item: 'EventBridge custom events', quantity: events, usd: (events / 1e6) * PRICES.eventBridgeCustomEventsPerMillion },
-    { item: 'DynamoDB writes (audit, counter)', quantity: writes, usd: (writes / 1e6) * PRICES.dynamodbOnDemandPerMillionWrites },
-    { item: 'KMS key (member)', quantity: 1, usd: PRICES.kmsKeyPerMonth },
-    { item: 'CloudWatch alarms', quantity: 2, usd: 2 * PRICES.cloudwatchAlarmPerMonth },
-    {
-      item: 'CloudWatch Logs ingestion (GB)',
-      quantity: (invocations * w.logBytesPerInvocation) / 1e9,
-      usd: ((invocations * w.logBytesPerInvocation) / 1e9) * PRICES.cloudwatchLogsPerGbIngested,
-    },
+  // Per finding: the episode's UpdateItem and the counter; accepted risks and re-breaks are read.
+  const counterWrites = findingCount + sum((c) => c.counterWrites);
+  const counterReads = findingCount * 2;
+  const logGb = (memberInvocations * w.logBytesPerInvocation) / 1e9;
+  // Metrics each function emits in a month: its cold start, and what it counts (detectors: started and duplicate findings).
+  const metrics = deployed.memberFunctions + w.checks * 2;
+  const member: CostItem[] = [
+    line('member', 'Lambda requests', memberInvocations, PRICES.lambdaRequests, 1e6),
+    line('member', 'Lambda compute', gbSeconds, PRICES.lambdaArmCompute),
+    line('member', 'Step Functions state transitions', transitions, PRICES.stepFunctionsTransitions, 1000),
+    line('member', 'EventBridge events (member bus, and on to the hub)', events, PRICES.eventBridgeEvents, 1e6),
+    line('member', 'DynamoDB writes (counters)', counterWrites, PRICES.dynamodbWrites, 1e6),
+    line('member', 'DynamoDB reads (counters)', counterReads, PRICES.dynamodbReads, 1e6),
+    line('member', 'KMS customer managed key (the member key)', deployed.memberKeys, PRICES.kmsKey),
+    line(
+      'member',
+      'KMS requests (DynamoDB, SQS and EventBridge use of the member key)',
+      counterWrites + counterReads + events,
+      PRICES.kmsRequests,
+      10_000,
+    ),
+    line('member', 'CloudWatch alarms', deployed.memberAlarms, PRICES.cloudwatchAlarm),
+    line('member', 'CloudWatch custom metrics (cold start per function, findings per check)', metrics, PRICES.cloudwatchMetric),
+    line('member', 'CloudWatch Logs ingestion', logGb, PRICES.logsIngestion),
+    line('member', 'CloudWatch Logs storage (one-year retention, steady state)', logGb * w.logRetentionMonths, PRICES.logsStorage),
+    line(
+      'member',
+      'CloudWatch dashboard (per region)',
+      deployed.memberDashboards,
+      PRICES.cloudwatchDashboard,
+      1,
+      'the account already has 3 dashboards',
+    ),
+    line('member', 'X-Ray traces (tracing active)', memberInvocations, PRICES.xrayTraces, 1e6, "the account's own traces use up the free 100,000"),
+    // webAcl: baseline is the default, and the member template creates the ACL in every region today.
+    line('member', 'WAF baseline web ACL', 1, PRICES.wafWebAcl),
+    line('member', 'WAF baseline rules', deployed.memberWebAclRules, PRICES.wafRule),
+    line(
+      'member',
+      'WAF requests inspected (the API traffic of the stages it protects)',
+      w.wafInspectedRequestsMillions * 1e6,
+      PRICES.wafRequests,
+      1e6,
+      'webAcl is baseline; per million requests of the stages',
+    ),
+    line(
+      'member',
+      'Secrets Manager, secrets migrated this month',
+      w.migratedSecrets,
+      PRICES.secret,
+      1,
+      'cumulative: every migrated secret costs this every month after',
+    ),
+    line(
+      'member',
+      'AWS Config recording of the changes Warden listens to',
+      w.configItemChanges,
+      PRICES.configItems,
+      1,
+      'Warden is the reason Config records (else already paid)',
+    ),
   ];
-  if (withBaselineWebAcl)
-    lines.push({
-      item: 'WAF baseline web ACL + 4 rules (before request charges)',
-      quantity: 1,
-      usd: PRICES.wafWebAclPerMonth + 4 * PRICES.wafRulePerMonth,
-    });
-  return { lines, total: lines.reduce((total, line) => total + line.usd, 0) };
+  const hubLogGb = (auditRecords * 2 * w.logBytesPerInvocation) / 1e9;
+  const hub: CostItem[] = [
+    line('hub', 'KMS customer managed key (the hub key)', deployed.hubKeys, PRICES.kmsKey),
+    line('hub', 'CloudWatch alarms', deployed.hubAlarms, PRICES.cloudwatchAlarm),
+    line('hub', 'CloudWatch dashboards', deployed.hubDashboards, PRICES.cloudwatchDashboard, 1, 'the hub account already has 3 dashboards'),
+    line('hub', 'WAF web ACL of the approval API', 1, PRICES.wafWebAcl),
+    line('hub', 'WAF rules of the approval API', deployed.hubWebAclRules, PRICES.wafRule),
+    line('hub', 'CloudWatch custom metrics (cold start per function, and what each counts)', deployed.hubFunctions * 2, PRICES.cloudwatchMetric),
+    line('hub', 'CloudWatch Logs ingestion (per member of the workload)', hubLogGb, PRICES.logsIngestion),
+    line('hub', 'DynamoDB writes (audit trail, per member of the workload)', auditRecords * 2, PRICES.dynamodbWrites, 1e6),
+    line('hub', 'API Gateway requests (approvals, per member of the workload)', w.findings.approval * 2, PRICES.apiGatewayRequests, 1e6),
+  ];
+  const total = (items: readonly CostItem[]) => items.filter((item) => item.counted).reduce((sum, item) => sum + item.usd, 0);
+  const conditional = (items: readonly CostItem[]) => items.filter((item) => !item.counted).reduce((sum, item) => sum + item.usd, 0);
+  return {
+    memberAccountRegionMonthUsd: total(member),
+    memberConditionalMonthUsd: conditional(member),
+    hubMonthUsd: total(hub),
+    items: [...member, ...hub],
+  };
 }

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchBundles } from './bundles';
+import { benchBundles, synthesize } from './bundles';
 import { benchChaos } from './chaos';
-import { costPerAccount, PRICES, WORKLOAD } from './cost-model';
+import { costModel, PRICES, WORKLOAD } from './cost-model';
+import { deployedCounts } from './deployed-counts';
 import { benchDetectors } from './detectors';
 import { benchSecretScanner } from './secret-scanner';
 import { benchSweep } from './sweep';
@@ -123,19 +124,20 @@ async function main(): Promise<void> {
     );
   } else out('skipped: moto_server not found (pip install "moto[server]")\n');
 
-  out(`## Cost per member account per month (prices: ${PRICES.asOf})`);
+  out(`## Cost per member account and region per month, and the hub's (prices: ${PRICES.asOf})`);
   out(
-    `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}.`,
+    `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}; counts of functions, keys, alarms, dashboards and WAF rules from the synthesized templates.`,
   );
   out();
-  const withAcl = costPerAccount(workflow, true);
-  const withoutAcl = costPerAccount(workflow, false);
-  results['cost'] = { prices: PRICES, workload: WORKLOAD, withBaselineWebAcl: withAcl, withoutBaselineWebAcl: withoutAcl };
+  const cost = costModel(workflow, deployedCounts(synthesize()));
+  results['cost'] = { prices: PRICES, workload: WORKLOAD, ...cost };
   table(
-    ['item', 'quantity', 'USD'],
-    withAcl.lines.map((line) => [line.item, Number(line.quantity.toFixed(3)), line.usd.toFixed(4)]),
+    ['scope', 'item', 'quantity', 'USD', 'charged when', 'price source'],
+    cost.items.map((item) => [item.scope, item.item, Number(item.quantity.toFixed(3)), item.usd.toFixed(4), item.when ?? 'always', item.source]),
   );
-  out(`Total: $${withAcl.total.toFixed(2)} with the baseline web ACL, $${withoutAcl.total.toFixed(2)} without.`);
+  out(
+    `Member account-region: $${cost.memberAccountRegionMonthUsd.toFixed(2)} a month, plus up to $${cost.memberConditionalMonthUsd.toFixed(2)} where the conditions apply. Hub, for the organisation: $${cost.hubMonthUsd.toFixed(2)}.`,
+  );
 
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   out('\nwrote bench/results.json');

@@ -198,27 +198,33 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
       const clients = containers[worker]!;
       const arn = stageArn(REGION, restApiId, stageName);
       let started: WorkflowStart | undefined;
-      try {
-        await detectResource(
-          { check: 'apigateway-stage-throttling', account: MOTO_ACCOUNT, region: REGION, resourceArn: arn },
-          { kind: 'cloudtrail', id: `chaos-${restApiId}-${stageName}` },
-          {
-            detector,
-            clients,
-            policy,
-            organizationalUnits: [],
-            startWorkflow: (input) => {
-              started = input;
-              return Promise.resolve('started');
+      // A detector invocation whose SDK retries are spent fails, and Lambda's asynchronous invocation
+      // retries it, twice at most: so does this run, before it counts the detection as failed.
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await detectResource(
+            { check: 'apigateway-stage-throttling', account: MOTO_ACCOUNT, region: REGION, resourceArn: arn },
+            { kind: 'cloudtrail', id: `chaos-${restApiId}-${stageName}` },
+            {
+              detector,
+              clients,
+              policy,
+              organizationalUnits: [],
+              startWorkflow: (input) => {
+                started = input;
+                return Promise.resolve('started');
+              },
+              log: SILENT_LOG,
+              metrics: NO_COUNTERS,
+              now: () => NOW,
             },
-            log: SILENT_LOG,
-            metrics: NO_COUNTERS,
-            now: () => NOW,
-          },
-        );
-      } catch (error) {
-        failedRuns.push(`${arn}: detection failed: ${(error as Error).name}`);
-        return;
+          );
+          break;
+        } catch (error) {
+          if (attempt < 2) continue;
+          failedRuns.push(`${arn}: detection failed: ${(error as Error).name}`);
+          return;
+        }
       }
       if (!started) return void failedRuns.push(`${arn}: no finding`);
       findingIds.push(started.finding.findingId);

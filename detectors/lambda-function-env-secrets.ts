@@ -98,8 +98,9 @@ export const lambdaFunctionEnvSecretsDetector: LambdaDetector & Required<Pick<La
     for await (const { ref } of listed(clients, scope)) yield ref;
   },
 
-  // ListFunctions carries each function's environment (not its State, which only a function mid-change
-  // lacks): one call per 50 functions instead of one per function.
+  // ListFunctions carries each function's environment: one call per 50 functions instead of one per
+  // function. It carries no State or LastUpdateStatus, so the sweep cannot see a function mid-update;
+  // the CloudTrail event of that update has the detector read it again once it settles.
   listStates: listed,
 };
 

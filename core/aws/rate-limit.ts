@@ -15,6 +15,7 @@ export interface ApiRate {
 export const API_RATE_LIMITS = {
   lambda: {
     perSecond: 15,
+    // No burst is documented: assumed equal to one second's rate.
     burst: 15,
     shared: 'every control plane call but invocations, GetFunction and GetPolicy (ListFunctions, GetFunctionConfiguration, ListTags…)',
     source: 'https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (API requests: control plane, 15 per second)',
@@ -29,10 +30,17 @@ export const API_RATE_LIMITS = {
 
 export type RateLimitedApi = keyof typeof API_RATE_LIMITS;
 
-/** What Warden may use of each limit: by default half, so the account's own tooling keeps the rest. */
+/**
+ * What Warden may use of each limit: by default half, so the account's own tooling keeps the rest.
+ * The buckets are per process: detector containers running at once each take their share, so the
+ * share holds for the daily sweep (one invocation), not for a burst of events across containers.
+ */
 export interface RateShare {
   readonly share?: number;
-  /** A raised quota, per family (requests per second); the burst scales with it. */
+  /**
+   * A different rate per family (requests per second), e.g. a lower one in an account whose tooling
+   * needs more; the burst scales with it. AWS documents both limits above as not adjustable.
+   */
   readonly perSecond?: Partial<Record<RateLimitedApi, number>>;
 }
 
@@ -79,19 +87,24 @@ export function rateBuckets(options: RateShare = {}): Record<RateLimitedApi, Tok
 
 interface MiddlewareClient {
   readonly middlewareStack: {
-    add(middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>, options: Record<string, unknown>): void;
+    addRelativeTo(
+      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      options: Record<string, unknown>,
+    ): void;
   };
 }
 
-/** Every attempt of every call of `client` (retries included) first takes a token from `bucket`. */
+/**
+ * Every attempt of every call of `client` (retries included) first takes a token from `bucket`: the
+ * wait sits inside the retry middleware and before signing, so a long queue cannot outlive a signature.
+ */
 export function limitRate<T>(client: T, bucket: TokenBucket): T {
-  (client as unknown as MiddlewareClient).middlewareStack.add(
+  (client as unknown as MiddlewareClient).middlewareStack.addRelativeTo(
     (next) => async (args) => {
       await bucket.take();
       return next(args);
     },
-    // Inside the retry middleware (finalizeRequest, high priority), so each attempt waits its turn.
-    { step: 'finalizeRequest', priority: 'low', name: 'wardenApiRateLimit' },
+    { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'wardenApiRateLimit' },
   );
   return client;
 }

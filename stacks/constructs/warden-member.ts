@@ -51,7 +51,9 @@ function ownSettings(check: Check, section: object | undefined): Record<string, 
 /** The check's settings at checks level, defaults applied. */
 /**
  * When each check's daily sweep starts: 03:17 UTC, then 15 minutes apart in catalogue order, so that
- * no two sweeps share an API's rate window (a sweep is done within its detector's 10-minute timeout).
+ * two sweeps do not share an API's rate window (a sweep is done within its detector's 10-minute
+ * timeout). A sweep that fails is retried by Lambda one and then two minutes later, and may then
+ * overlap the next check's; its calls still keep to its bucket's share.
  */
 export function sweepTime(index: number): { minute: string; hour: string } {
   const minutes = 3 * 60 + 17 + 15 * index;

@@ -49,6 +49,15 @@ describe('rate buckets', () => {
     expect(() => rateBuckets({ share: 0 })).toThrow(RangeError);
   });
 
+  it('waits inside the retries and before signing, so a queued attempt is signed when it goes', () => {
+    const client = limitRate(new LambdaClient({ region: 'us-east-1' }), new TokenBucket(1, 1));
+    const order = client.middlewareStack.identify().map((entry) => entry.split(' ')[0]);
+    const at = (name: string) => order.indexOf(name);
+    expect(at('wardenApiRateLimit')).toBeGreaterThan(at('retryMiddleware'));
+    expect(at('wardenApiRateLimit')).toBeLessThan(at('httpSigningMiddleware'));
+    expect(at('retryMiddleware')).toBeGreaterThanOrEqual(0);
+  });
+
   it('every attempt of an SDK call takes a token first (the middleware sits inside the retries)', async () => {
     let taken = 0;
     const bucket = new TokenBucket(1_000, 1_000);

@@ -30,7 +30,11 @@ export const PRICES = {
   wafRequests: { usd: 0.6, per: 'million requests inspected', source: 'https://aws.amazon.com/waf/pricing/' },
   cloudwatchAlarm: { usd: 0.1, per: 'standard alarm-month', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   cloudwatchDashboard: { usd: 3.0, per: 'dashboard-month beyond 3 per account', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
-  cloudwatchMetric: { usd: 0.3, per: 'custom metric-month (first 10,000)', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  cloudwatchMetric: {
+    usd: 0.3,
+    per: 'custom metric-month (first 10,000), prorated by the hour a metric receives data',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
   logsIngestion: { usd: 0.5, per: 'GB ingested', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   logsStorage: { usd: 0.03, per: 'GB-month stored', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
   xrayTraces: { usd: 5.0, per: 'million traces recorded (beyond the free 100,000)', source: 'https://aws.amazon.com/xray/pricing/' },
@@ -38,6 +42,8 @@ export const PRICES = {
   configItems: { usd: 0.003, per: 'configuration item recorded (continuous)', source: 'https://aws.amazon.com/config/pricing/' },
   apiGatewayRequests: { usd: 3.5, per: 'million REST API requests', source: 'https://aws.amazon.com/api-gateway/pricing/' },
 } as const satisfies Readonly<Record<string, Price | string>>;
+
+const HOURS_A_MONTH = 730;
 
 /** The workload the model prices: per member account and region, per month. */
 export const WORKLOAD = {
@@ -122,8 +128,19 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
   const counterWrites = findingCount + sum((c) => c.counterWrites);
   const counterReads = findingCount * 2;
   const logGb = (memberInvocations * w.logBytesPerInvocation) / 1e9;
-  // Metrics each function emits in a month: its cold start, and what it counts (detectors: started and duplicate findings).
-  const metrics = deployed.memberFunctions + w.checks * 2;
+  // Custom metrics are charged by the hour they receive data (730 hours a month): each function's cold
+  // start metric in the hours it is invoked (at most one invocation an hour counted), and each check's
+  // two finding counts (started, duplicate) in the hours it finds something.
+  const hours = (invocations: number) => Math.min(HOURS_A_MONTH, invocations);
+  const perDetector = detectorInvocations / w.checks;
+  const perRemediator = remediatorInvocations / w.checks;
+  const otherFunctions = Math.max(0, deployed.memberFunctions - 2 * w.checks);
+  const metricHours =
+    w.checks * hours(perDetector) +
+    w.checks * hours(perRemediator) +
+    otherFunctions * hours(perDetector) +
+    w.checks * 2 * hours(findingCount / w.checks);
+  const metrics = metricHours / HOURS_A_MONTH;
   const member: CostItem[] = [
     line('member', 'Lambda requests', memberInvocations, PRICES.lambdaRequests, 1e6),
     line('member', 'Lambda compute', gbSeconds, PRICES.lambdaArmCompute),
@@ -140,7 +157,7 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
       10_000,
     ),
     line('member', 'CloudWatch alarms', deployed.memberAlarms, PRICES.cloudwatchAlarm),
-    line('member', 'CloudWatch custom metrics (cold start per function, findings per check)', metrics, PRICES.cloudwatchMetric),
+    line('member', 'CloudWatch custom metrics (cold start per function, findings per check), metric-months', metrics, PRICES.cloudwatchMetric),
     line('member', 'CloudWatch Logs ingestion', logGb, PRICES.logsIngestion),
     line('member', 'CloudWatch Logs storage (one-year retention, steady state)', logGb * w.logRetentionMonths, PRICES.logsStorage),
     line(
@@ -187,7 +204,12 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
     line('hub', 'CloudWatch dashboards', deployed.hubDashboards, PRICES.cloudwatchDashboard, 1, 'the hub account already has 3 dashboards'),
     line('hub', 'WAF web ACL of the approval API', 1, PRICES.wafWebAcl),
     line('hub', 'WAF rules of the approval API', deployed.hubWebAclRules, PRICES.wafRule),
-    line('hub', 'CloudWatch custom metrics (cold start per function, and what each counts)', deployed.hubFunctions * 2, PRICES.cloudwatchMetric),
+    line(
+      'hub',
+      'CloudWatch custom metrics (cold start and one count per function, in the hours it runs), metric-months per member of the workload',
+      (deployed.hubFunctions * 2 * Math.min(HOURS_A_MONTH, auditRecords)) / HOURS_A_MONTH,
+      PRICES.cloudwatchMetric,
+    ),
     line('hub', 'CloudWatch Logs ingestion (per member of the workload)', hubLogGb, PRICES.logsIngestion),
     line('hub', 'DynamoDB writes (audit trail, per member of the workload)', auditRecords * 2, PRICES.dynamodbWrites, 1e6),
     line('hub', 'API Gateway requests (approvals, per member of the workload)', w.findings.approval * 2, PRICES.apiGatewayRequests, 1e6),

@@ -3,7 +3,7 @@ import { API_RATE_LIMITS, limitRate, rateBuckets } from '../core/aws/rate-limit'
 import type { AwsClients } from '../core/aws/clients';
 import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
-import { sweep } from '../detectors/detect';
+import { sweep } from '../detectors/sweep';
 import { CATALOGUE } from '../core/catalogue';
 import { DETECTORS } from '../detectors/index';
 

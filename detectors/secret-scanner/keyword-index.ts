@@ -58,6 +58,20 @@ export class KeywordIndex {
   /** The indexes of every keyword the text contains, overlapping ones included. */
   matches(text: string): Set<number> {
     const found = new Set<number>();
+    this.scan(text, (ended) => {
+      for (const index of ended) found.add(index);
+      return false;
+    });
+    return found;
+  }
+
+  /** Whether the text contains any keyword. */
+  containsAny(text: string): boolean {
+    return this.scan(text, () => true);
+  }
+
+  /** Runs the automaton over `text`; `onEnd` gets the keywords ending at each step and returns true to stop. */
+  private scan(text: string, onEnd: (ended: readonly number[]) => boolean): boolean {
     let state = 0;
     for (let i = 0; i < text.length; i += 1) {
       let code = text.charCodeAt(i);
@@ -68,23 +82,7 @@ export class KeywordIndex {
       if (code >= 65 && code <= 90) code += 32;
       state = this.table[state * ALPHABET + code] as number;
       const ended = this.output[state];
-      if (ended) for (const index of ended) found.add(index);
-    }
-    return found;
-  }
-
-  /** Whether the text contains any keyword. */
-  containsAny(text: string): boolean {
-    let state = 0;
-    for (let i = 0; i < text.length; i += 1) {
-      let code = text.charCodeAt(i);
-      if (code >= ALPHABET) {
-        state = 0;
-        continue;
-      }
-      if (code >= 65 && code <= 90) code += 32;
-      state = this.table[state * ALPHABET + code] as number;
-      if (this.output[state]) return true;
+      if (ended && onEnd(ended)) return true;
     }
     return false;
   }

@@ -13,6 +13,9 @@ export const BUILT_IN_DEFAULTS = {
   flapping: { maxRebreaks: 3, window: '24h' },
 } as const;
 
+/** How the member stack encrypts its own data: AWS managed encryption, or a Warden key per member. */
+export const MEMBER_ENCRYPTION = ['aws-managed', 'customer-managed'] as const;
+
 /**
  * The policy file's schema, built on first use (core/policy/zod.ts): at synth, in the CLI and in the
  * docs. A deployed function runs on the policy validated at synth and never builds it.
@@ -168,6 +171,17 @@ export const policySchemas = lazy((z) => {
     })
     .describe('Who owns a resource: told when a fix needs them to act (a secret migration), named in tickets.');
 
+  const memberSchema = z
+    .strictObject({
+      encryption: z
+        .enum(MEMBER_ENCRYPTION, { error: `expected a member encryption: ${MEMBER_ENCRYPTION.join(' or ')}` })
+        .default('aws-managed')
+        .describe(
+          "aws-managed (the default): the member stack's counters table is encrypted under the AWS managed key aws/dynamodb and its dead-letter queue with SQS managed encryption (SSE-SQS), so no key is billed. customer-managed: one Warden KMS key per member account and region encrypts both ($1 a month, $2-3 with rotation), and gives checks the alias/warden-secrets alias.",
+        ),
+    })
+    .describe('What Warden deploys in every member account and region.');
+
   const policySchema = z.strictObject({
     version: z.literal(1, { error: 'expected version: 1' }),
     defaults: defaultsSchema.default({}),
@@ -177,6 +191,7 @@ export const policySchemas = lazy((z) => {
     approvals: z.strictObject({ slack: slackSchema }).optional(),
     tickets: ticketsSchema.optional(),
     owners: ownersSchema.default({ tag: 'owner' }),
+    member: memberSchema.default({ encryption: 'aws-managed' }),
     deployment: deploymentSchema.optional(),
   });
 

@@ -147,7 +147,30 @@ function checkPolicyChecks(policy: Policy): SemanticProblem[] {
   });
 }
 
+/** A check naming the member stack's key (its alias) where the policy deploys no such key. */
+function checkMemberKey(policy: Policy): SemanticProblem[] {
+  if (policy.member.encryption === 'customer-managed') return [];
+  return CATALOGUE.flatMap((check) => {
+    const alias = 'memberKey' in check ? check.memberKey.alias : undefined;
+    if (!alias) return [];
+    return settingsLayersOf(policy, check.id)
+      .filter((layer) => layer.own['kmsKey'] === alias)
+      .map((layer): SemanticProblem => ({
+        path: [...layer.path, 'kmsKey'],
+        severity: 'error',
+        message: `${alias} is the member stack's own key, which it creates only with member.encryption: customer-managed: set that, or name another key`,
+      }));
+  });
+}
+
 /** Problems a schema cannot see: references between sections, duplicates, and rules that can never apply. */
 export function semanticProblems(policy: Policy, now: Date): SemanticProblem[] {
-  return [...checkModes(policy), ...checkTickets(policy), ...checkOverrides(policy), ...checkExemptions(policy, now), ...checkPolicyChecks(policy)];
+  return [
+    ...checkModes(policy),
+    ...checkTickets(policy),
+    ...checkOverrides(policy),
+    ...checkExemptions(policy, now),
+    ...checkPolicyChecks(policy),
+    ...checkMemberKey(policy),
+  ];
 }

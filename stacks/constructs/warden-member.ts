@@ -80,45 +80,31 @@ export class WardenMember extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly detectors: Record<CheckId, WardenFunction>;
   readonly remediators: Record<CheckId, WardenFunction>;
-  readonly key: kms.Key;
+  /** Warden's key in this account and region: only when the policy's member.encryption is customer-managed. */
+  readonly key: kms.Key | undefined;
   readonly baselineWebAcl: BaselineWebAcl;
   readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: WardenMemberProps) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Warden member data: blast-radius counters, dead letters and the secrets Warden moves out of Lambda environments',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    // What the checks declare they need of this key: an alias the policy can name, and a statement for the
-    // account's principals ("*" limited by kms:CallerAccount, as in AWS managed keys).
-    for (const check of CATALOGUE) {
-      const use = 'memberKey' in check ? check.memberKey : undefined;
-      if (!use) continue;
-      this.key.addAlias(use.alias);
-      if (!use.accountPrincipals) continue;
-      const conditions = filledConditions(use.accountPrincipals.conditions);
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: use.accountPrincipals.sid,
-          principals: [new iam.AnyPrincipal()],
-          actions: [...use.accountPrincipals.actions],
-          resources: ['*'],
-          conditions: { ...conditions, StringEquals: { ...conditions['StringEquals'], 'kms:CallerAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-    }
-
+    this.key = props.policy.member.encryption === 'customer-managed' ? this.memberKey() : undefined;
+    // Without a Warden key, SSE-SQS: EventBridge and Lambda deliver dead letters to it with no key policy.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
+      ...(this.key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key } : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
     });
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
+    if (this.key) this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
+    // The data Warden's own functions read and write under the key: nothing to grant without one (an AWS
+    // managed key's policy lets every principal of the account use it through its service).
+    const useKey = this.key ? [new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] })] : [];
 
-    const counters = encryptedTable(this, 'BlastRadius', { key: this.key, partitionKey: 'pk', timeToLiveAttribute: 'expiresAt', keep: false });
+    const counters = encryptedTable(this, 'BlastRadius', {
+      ...(this.key ? { key: this.key } : {}),
+      partitionKey: 'pk',
+      timeToLiveAttribute: 'expiresAt',
+      keep: false,
+    });
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
 
@@ -139,11 +125,12 @@ export class WardenMember extends Construct {
         ...catalogueStatements(policyPermissionsOf(check, props.policy)),
       ];
       const keyUse = 'memberKey' in check ? check.memberKey : undefined;
-      if (keyUse) remediatorStatements.push(new iam.PolicyStatement({ actions: [...keyUse.remediatorActions], resources: [this.key.keyArn] }));
+      if (keyUse && this.key)
+        remediatorStatements.push(new iam.PolicyStatement({ actions: [...keyUse.remediatorActions], resources: [this.key.keyArn] }));
       // The undo of each fix, kept in the counters table for a retried invocation (remediators/applied-fixes.ts).
       remediatorStatements.push(
         new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [counters.tableArn] }),
-        new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+        ...useKey,
       );
       const remediator = new WardenFunction(this, `Remediator-${check.id}`, {
         entry: writeCheckEntry(check, 'remediator'),
@@ -172,7 +159,7 @@ export class WardenMember extends Construct {
             actions: ['cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources'],
             resources: [`arn:${Aws.PARTITION}:cloudformation:${Aws.REGION}:${Aws.ACCOUNT_ID}:stack/*/*`],
           }),
-          new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }),
+          ...useKey,
         ],
         timeout: Duration.minutes(10),
         policy: props.policy,
@@ -224,7 +211,7 @@ export class WardenMember extends Construct {
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [eventBusArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [counters.tableArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [this.key.keyArn] }));
+    for (const statement of useKey) role.addToPolicy(statement);
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
@@ -257,6 +244,36 @@ export class WardenMember extends Construct {
     new CfnOutput(this, 'BaselineWebAclArn', { value: baselineArn });
     // `warden undo` records an accepted risk here; the export name is unique per account and region.
     new CfnOutput(this, 'CounterTableName', { value: counters.tableName, exportName: COUNTER_TABLE_EXPORT });
+  }
+
+  /**
+   * Warden's own key, when the policy asks for one, with what the checks declare they need of it: an alias
+   * the policy can name, and a statement for the account's principals ("*" limited by kms:CallerAccount,
+   * as in AWS managed keys).
+   */
+  private memberKey(): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'Warden member data: blast-radius counters, dead letters and the secrets Warden moves out of Lambda environments',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const check of CATALOGUE) {
+      const use = 'memberKey' in check ? check.memberKey : undefined;
+      if (!use) continue;
+      key.addAlias(use.alias);
+      if (!use.accountPrincipals) continue;
+      const conditions = filledConditions(use.accountPrincipals.conditions);
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: use.accountPrincipals.sid,
+          principals: [new iam.AnyPrincipal()],
+          actions: [...use.accountPrincipals.actions],
+          resources: ['*'],
+          conditions: { ...conditions, StringEquals: { ...conditions['StringEquals'], 'kms:CallerAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
+    return key;
   }
 
   /** A member bus whose only rule forwards Warden's events to the hub bus. */

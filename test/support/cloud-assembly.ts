@@ -11,16 +11,23 @@ export interface CfnTemplate {
   readonly Resources: Record<string, CfnResource>;
 }
 
+/** A policy of defaults only, synthesized beside config/policy.yaml: what a team that changes nothing deploys. */
+export const DEFAULTS_POLICY = join(__dirname, '..', 'fixtures', 'policy', 'defaults.yaml');
+
+/** Which policy an assembly was synthesized from: config/policy.yaml, or `DEFAULTS_POLICY`. */
+export type AssemblyPolicy = 'config' | 'defaults';
+
 /** The cloud assembly `cdk synth` wrote for this test run (test/support/global-setup.ts). */
-export function cloudAssemblyDir(): string {
-  const dir = process.env['WARDEN_CDK_OUT'];
-  if (!dir) throw new Error('WARDEN_CDK_OUT is not set: run the tests through jest (its globalSetup synthesizes the app)');
+export function cloudAssemblyDir(policy: AssemblyPolicy = 'config'): string {
+  const variable = policy === 'config' ? 'WARDEN_CDK_OUT' : 'WARDEN_CDK_OUT_DEFAULTS';
+  const dir = process.env[variable];
+  if (!dir) throw new Error(`${variable} is not set: run the tests through jest (its globalSetup synthesizes the app)`);
   return dir;
 }
 
 /** Every template in the assembly, by file name: the stacks and the StackSet's member template. */
-export function synthesizedTemplates(): Record<string, CfnTemplate> {
-  const dir = cloudAssemblyDir();
+export function synthesizedTemplates(policy: AssemblyPolicy = 'config'): Record<string, CfnTemplate> {
+  const dir = cloudAssemblyDir(policy);
   return Object.fromEntries(
     readdirSync(dir)
       .filter((file) => file.endsWith('.template.json'))

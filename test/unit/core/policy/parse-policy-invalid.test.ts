@@ -375,6 +375,21 @@ describe('parsePolicy rejects invalid policies with file, line, column and what 
       message: 'deployment.regions: missing required key "regions"',
     },
     {
+      name: 'memberKeyWithoutMemberKey',
+      text: `version: 1\nchecks:\n  lambda-function-env-secrets: { kmsKey: alias/warden-secrets }\n`,
+      line: 3,
+      col: 42,
+      message:
+        "checks.lambda-function-env-secrets.kmsKey: alias/warden-secrets is the member stack's own key, which it creates only with member.encryption: customer-managed: set that, or name another key",
+    },
+    {
+      name: 'memberEncryptionUnknown',
+      text: `version: 1\nmember: { encryption: kms }\n`,
+      line: 2,
+      col: 23,
+      message: 'member.encryption: expected a member encryption: aws-managed or customer-managed',
+    },
+    {
       name: 'checksNotMap',
       text: `version: 1\nchecks: [dynamodb-table-encryption]\n`,
       line: 2,

@@ -7,7 +7,7 @@ import {
   WAFUnavailableEntityException,
   type WAFV2Client,
 } from '@aws-sdk/client-wafv2';
-import { BASELINE_WEB_ACL_NAME, COUNTED_COMMON_RULES } from '../core/catalogue/apigateway-stage-waf';
+import { BASELINE_WEB_ACL_NAME, BASELINE_WEB_ACL_PRICE, COUNTED_COMMON_RULES, webAclSettingFor } from '../core/catalogue/apigateway-stage-waf';
 import type { CheckSettings } from '../core/catalogue';
 import { apigatewayStageWafDetector as detector } from '../detectors/apigateway-stage-waf';
 import { FatalRemediationError, RetryableRemediationError } from './errors';
@@ -19,14 +19,17 @@ export interface StageWafUndo {
   readonly webAclArn: string;
 }
 
-/** The web ACL for a stage's region: the policy's ARN (or map entry), else the member stack's baseline, if known. */
+/**
+ * The web ACL for a stage's region, as the policy names it: its ARN there, or the member stack's
+ * baseline when the policy says 'baseline' for the region and the stack created it. `undefined` when
+ * the policy names none for the region: the stage is then ticketed, never given a web ACL it did not ask for.
+ */
 export function resolveWebAcl(settings: CheckSettings<'apigateway-stage-waf'>, region: string, context: RemediationContext): string | undefined {
-  const configured = settings.webAcl;
-  // A single ARN names one region's ACL: never applied to a stage of another region (policy validation
-  // refuses such a policy where it knows the regions; here the stage falls back to the baseline).
-  const single = typeof configured === 'string' && configured !== 'baseline' && configured.split(':')[3] === region ? configured : undefined;
-  const arn = typeof configured === 'object' ? configured[region] : single;
-  return arn ?? (context.baselineWebAclArn || undefined);
+  const chosen = webAclSettingFor(settings.webAcl, region);
+  if (chosen === 'baseline') return context.baselineWebAclArn || undefined;
+  // An ARN names one region's ACL: never applied to a stage of another region (policy validation refuses
+  // such a policy where it knows the regions).
+  return chosen?.split(':')[3] === region ? chosen : undefined;
 }
 
 /** What the baseline web ACL will block, for the approval, the ticket and `simulate`. */
@@ -40,12 +43,16 @@ export function baselineBlocks(settings: CheckSettings<'apigateway-stage-waf'>):
   );
 }
 
-const missingWebAcl = (region: string) =>
-  `no web ACL for ${region}: deploy Warden's member stack there (it creates the ${BASELINE_WEB_ACL_NAME} web ACL), or set checks.apigateway-stage-waf.webAcl to a web ACL ARN of that region`;
+/** Why a stage of `region` has no web ACL to get, and what would give it one. */
+function missingWebAcl(settings: CheckSettings<'apigateway-stage-waf'>, region: string): string {
+  if (webAclSettingFor(settings.webAcl, region) === 'baseline')
+    return `the ${BASELINE_WEB_ACL_NAME} web ACL is not in ${region}: deploy Warden's member stack there (it creates the web ACL where the policy asks for it), or name a web ACL ARN of that region in checks.apigateway-stage-waf.webAcl`;
+  return `the policy names no web ACL for ${region}: set checks.apigateway-stage-waf.webAcl to a web ACL ARN of that region, or to baseline (Warden's ${BASELINE_WEB_ACL_NAME} web ACL of AWS managed rules, created in every member account of the region: ${BASELINE_WEB_ACL_PRICE})`;
+}
 
 export function webAclFor(settings: CheckSettings<'apigateway-stage-waf'>, region: string, context: RemediationContext): string {
   const chosen = resolveWebAcl(settings, region, context);
-  if (!chosen) throw new FatalRemediationError(missingWebAcl(region));
+  if (!chosen) throw new FatalRemediationError(missingWebAcl(settings, region));
   return chosen;
 }
 
@@ -72,7 +79,7 @@ export const apigatewayStageWafRemediator: Remediator<'apigateway-stage-waf', 'a
     const webAclArn = resolveWebAcl(settings, finding.region, context);
     // A missing web ACL is a fact about the account, not an error of the detection: the finding stands,
     // and the plan says what must exist before it can be fixed.
-    if (!webAclArn) return { calls: [], notes: [`Cannot be fixed yet: ${missingWebAcl(finding.region)}.`] };
+    if (!webAclArn) return { calls: [], notes: [`Cannot be fixed yet: ${missingWebAcl(settings, finding.region)}.`] };
     const baseline = webAclArn === context.baselineWebAclArn;
     return {
       calls: [{ client: 'WAFV2', operation: 'AssociateWebACL', input: { WebACLArn: webAclArn, ResourceArn: finding.resourceArn } }],

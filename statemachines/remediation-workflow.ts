@@ -21,6 +21,8 @@ import { escalationStates, stagedFixStates } from './staged-fix-states';
 
 export type { WorkflowResources } from './workflow-states';
 
+const NOTHING_TO_APPLY = 'Ticket: nothing to apply';
+
 /** The remediation workflow in Amazon States Language (JSONPath), one Standard state machine per member account/region. */
 export function buildWorkflowDefinition(resources: WorkflowResources): Record<string, unknown> {
   const planStates = Object.fromEntries(CATALOGUE.map((check) => [`Plan ${check.id}`, planTask(check.id, resources)]));
@@ -88,10 +90,19 @@ export function buildWorkflowDefinition(resources: WorkflowResources): Record<st
           { Variable: '$.decision.mode', StringEquals: 'report', Next: 'Record REPORTED' },
           { Variable: '$.decision.dryRun', BooleanEquals: true, Next: 'Dry run outcome' },
           { Variable: '$.decision.mode', StringEquals: 'ticket', Next: 'Open ticket' },
+          // A plan with no call (no web ACL named for the region, a detector that could not judge): nothing
+          // to approve or apply. Its notes say what is needed; a ticket carries them to a human. (Not IsPresent,
+          // same meaning as IsPresent false, which aws-local-stepfunctions 3.0 evaluates as never true.)
+          { Not: { Variable: '$.plan.calls[0]', IsPresent: true }, Next: NOTHING_TO_APPLY },
           { Variable: '$.decision.mode', StringEquals: 'approval', Next: 'Request approval' },
         ],
         Default: 'Budget allows automatic fixes?',
       },
+      [NOTHING_TO_APPLY]: ticketRequest(resources, 'nothing Warden can apply: the plan says what is needed', 'Record REPORTED (nothing to apply)'),
+      'Record REPORTED (nothing to apply)': terminal('REPORTED', resources, {
+        'plannedCalls.$': '$.plan.calls',
+        reason: 'nothing Warden can apply: the plan says what is needed, and a ticket was requested',
+      }),
       'Budget allows automatic fixes?': {
         Type: 'Choice',
         Comment: 'maxAutoFixesPerHour 0 means every fix needs approval',

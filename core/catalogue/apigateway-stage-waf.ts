@@ -13,7 +13,31 @@ export const BASELINE_WEB_ACL_NAME = 'warden-baseline';
  */
 export const COUNTED_COMMON_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEADER'] as const;
 
-const DEFAULTS = { webAcl: 'baseline', baselineRateLimit: 2000, baselineEnforceSizeAndUserAgentRules: false };
+/** No web ACL by default: the baseline is opt-in, since it costs every member account and region it is in. */
+const DEFAULTS = { baselineRateLimit: 2000, baselineEnforceSizeAndUserAgentRules: false };
+
+/** What the baseline web ACL costs each member account and region it is created in (us-east-1 list prices, 2025-11). */
+export const BASELINE_WEB_ACL_PRICE = '$5 a month for the web ACL, $1 a month for each of its 4 rules, and $0.60 per million requests it inspects';
+
+/** A `webAcl` setting: 'baseline', one web ACL ARN, or a map of region to either. */
+type WebAclSetting = string | Readonly<Record<string, string>> | undefined;
+
+/**
+ * The regions where a section's `webAcl` asks for the baseline web ACL: 'all' for `webAcl: baseline`,
+ * the map's regions whose value is 'baseline', else none.
+ */
+export function baselineRegionsOf(webAcl: unknown): 'all' | string[] {
+  if (webAcl === 'baseline') return 'all';
+  if (typeof webAcl !== 'object' || webAcl === null) return [];
+  return Object.entries(webAcl as Record<string, unknown>)
+    .filter(([, value]) => value === 'baseline')
+    .map(([region]) => region);
+}
+
+/** The setting for one region: 'baseline', a web ACL ARN (of any region: the caller checks), or none. */
+export function webAclSettingFor(webAcl: WebAclSetting, region: string): string | undefined {
+  return typeof webAcl === 'object' ? webAcl[region] : webAcl;
+}
 
 /** The check's own settings, built on first use (core/policy/zod.ts). */
 const SETTINGS = lazy((z) => {
@@ -21,10 +45,10 @@ const SETTINGS = lazy((z) => {
   return z
     .strictObject({
       webAcl: z
-        .union([z.literal('baseline'), webAclArn, z.record(regionName, webAclArn)])
-        .default('baseline' as const)
+        .union([z.literal('baseline'), webAclArn, z.record(regionName, z.union([z.literal('baseline'), webAclArn]))])
+        .optional()
         .describe(
-          "Web ACL to associate: 'baseline' (the member stack's warden-baseline ACL of AWS managed rule groups, found by name in each region), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN.",
+          `Web ACL to associate: 'baseline' (the warden-baseline ACL of AWS managed rule groups, which the member stack then creates in every account and region: ${BASELINE_WEB_ACL_PRICE}), one regional web ACL ARN (used only for stages of its own region), or a map of region to ARN or 'baseline'. Unset (the default), stages without a web ACL are found and ticketed, not fixed.`,
         ),
       baselineRateLimit: z
         .number()
@@ -49,7 +73,7 @@ export const apigatewayStageWaf = {
   id: 'apigateway-stage-waf',
   title: 'API Gateway REST API stages are protected by a WAF web ACL',
   noncompliantWhen: 'the REST API stage has no AWS WAFv2 web ACL associated (GetWebACLForResource is empty)',
-  fix: "AssociateWebACL with the policy's web ACL for the region (or the baseline ACL of the member stack); undo disassociates only the web ACL Warden associated",
+  fix: "AssociateWebACL with the policy's web ACL for the region (an ARN, or 'baseline' for the member stack's web ACL of AWS managed rules); with none set, a ticket; undo disassociates only the web ACL Warden associated",
   resourceType: 'AWS::ApiGateway::Stage',
   cloudTrail: [
     { eventSource: 'apigateway.amazonaws.com', eventNames: ['CreateStage', 'UpdateStage', 'CreateDeployment'], resources: apiGatewayStages },
@@ -81,6 +105,7 @@ export const apigatewayStageWaf = {
     name: BASELINE_WEB_ACL_NAME,
     rateLimitPer5Minutes: Number(settings['baselineRateLimit']),
     countCommonRules: settings['baselineEnforceSizeAndUserAgentRules'] === true ? [] : COUNTED_COMMON_RULES,
+    regionsOf: (own: Readonly<Record<string, unknown>>) => baselineRegionsOf(own['webAcl']),
   }),
   policyChecks: (layer: CheckSettingsLayer): CheckPolicyProblem[] => {
     const webAcl = layer.own['webAcl'];
@@ -103,7 +128,7 @@ export const apigatewayStageWaf = {
     const map = webAcl as Record<string, string>;
     return [
       ...Object.entries(map)
-        .filter(([region, arn]) => regionOf(arn) !== region)
+        .filter(([region, arn]) => arn !== 'baseline' && regionOf(arn) !== region)
         .map(([region]): CheckPolicyProblem => ({
           path: [...path, region],
           severity: 'error',
@@ -114,7 +139,7 @@ export const apigatewayStageWaf = {
         .map((region): CheckPolicyProblem => ({
           path,
           severity: 'warning',
-          message: `no web ACL for deployment region ${region}: stages there get the baseline web ACL`,
+          message: `no web ACL for deployment region ${region}: stages there are ticketed, not fixed (add it, as an ARN or 'baseline')`,
         })),
     ];
   },

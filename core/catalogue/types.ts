@@ -126,13 +126,16 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    */
   readonly policyPermissions?: (settings: z.output<Settings>) => readonly PermissionStatement[];
   /**
-   * The web ACL this check needs in every member account and region (what `webAcl: baseline` names),
-   * from its checks-level settings: one ACL per member template, so overrides cannot vary it.
+   * The web ACL this check can ask the member stack for (what `webAcl: baseline` names), from its
+   * checks-level settings: one ACL per member template, so overrides cannot vary its rules. It is
+   * created only in the regions some section of the policy asks for it (`regionsOf` of that section's
+   * own settings, within the regions the section applies to).
    */
   readonly memberWebAcl?: (settings: z.output<Settings>) => {
     readonly name: string;
     readonly rateLimitPer5Minutes: number;
     readonly countCommonRules: readonly string[];
+    readonly regionsOf: (own: Readonly<Record<string, unknown>>) => 'all' | readonly string[];
   };
   /**
    * The items of its evidence a person is shown (names, never values), e.g. the variables it flagged:

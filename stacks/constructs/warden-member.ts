@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnCondition, CfnOutput, Duration, Fn, type ICfnConditionExpression, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -75,6 +75,45 @@ function policyPermissionsOf(check: Check, policy: Policy): PermissionStatement[
   return [...new Map(statements.map((statement) => [JSON.stringify(statement), statement])).values()];
 }
 
+/**
+ * The regions where some section of the policy asks for the check's member web ACL: `regionsOf` each
+ * section's own settings, within the regions the section applies to (an override's `match.region`).
+ */
+function webAclRegions(
+  check: Check,
+  policy: Policy,
+  regionsOf: (own: Readonly<Record<string, unknown>>) => 'all' | readonly string[],
+): 'all' | string[] {
+  const sections: { own: Record<string, unknown>; regions: 'all' | readonly string[] }[] = [
+    { own: ownSettings(check, policy.checks[check.id]), regions: 'all' },
+    ...policy.overrides.map((override) => {
+      const matched = override.match.region;
+      return { own: ownSettings(check, override.checks?.[check.id]), regions: matched === undefined ? ('all' as const) : [matched].flat() };
+    }),
+  ];
+  const wanted = new Set<string>();
+  for (const section of sections) {
+    const asked = regionsOf(section.own);
+    if (asked === 'all' && section.regions === 'all') return 'all';
+    const within = asked === 'all' ? section.regions : section.regions === 'all' ? asked : asked.filter((region) => section.regions.includes(region));
+    for (const region of within) wanted.add(region);
+  }
+  return [...wanted].sort();
+}
+
+/** A condition that holds in the regions given (Fn::Or takes 2 to 10 conditions: larger lists nest). */
+function inRegions(regions: readonly string[]): ICfnConditionExpression {
+  const equals = regions.map((region) => Fn.conditionEquals(Aws.REGION, region));
+  const or = (conditions: ICfnConditionExpression[]): ICfnConditionExpression => {
+    if (conditions.length === 1) return conditions[0]!;
+    if (conditions.length <= 10) return Fn.conditionOr(...conditions);
+    const groups: ICfnConditionExpression[] = [];
+    for (let index = 0; index < conditions.length; index += 10) groups.push(or(conditions.slice(index, index + 10)));
+    return or(groups);
+  };
+  return or(equals);
+}
+
 /** Every resource Warden needs in one member account and region. */
 export class WardenMember extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -82,7 +121,8 @@ export class WardenMember extends Construct {
   readonly remediators: Record<CheckId, WardenFunction>;
   /** Warden's key in this account and region: only when the policy's member.encryption is customer-managed. */
   readonly key: kms.Key | undefined;
-  readonly baselineWebAcl: BaselineWebAcl;
+  /** The baseline web ACL, where some section of the policy asks for it (in every region, or under a region condition). */
+  readonly baselineWebAcl: BaselineWebAcl | undefined;
   readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: WardenMemberProps) {
@@ -108,12 +148,9 @@ export class WardenMember extends Construct {
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
 
-    // The web ACL a check declares for every member (the baseline), from its checks-level settings.
-    const aclCheck = CATALOGUE.find((check) => 'memberWebAcl' in check);
-    const acl = aclCheck && 'memberWebAcl' in aclCheck ? aclCheck.memberWebAcl(checksLevelSettings(aclCheck, props.policy)) : undefined;
-    if (!acl) throw new Error('no check declares the member web ACL');
-    this.baselineWebAcl = new BaselineWebAcl(this, 'Baseline', acl);
-    const baselineArn = this.baselineWebAcl.webAcl.attrArn;
+    const baseline = this.baselineWebAclOf(props.policy);
+    this.baselineWebAcl = baseline?.acl;
+    const baselineArn = baseline?.arn;
 
     const stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${STATE_MACHINE_NAME}`;
     this.remediators = {} as Record<CheckId, WardenFunction>;
@@ -138,7 +175,7 @@ export class WardenMember extends Construct {
         roleName: Fn.join('', [REMEDIATOR_ROLE_PREFIX, check.id, '-', Aws.REGION]),
         statements: remediatorStatements,
         timeout: Duration.minutes(5),
-        environment: { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn, WARDEN_COUNTER_TABLE: counters.tableName },
+        environment: { ...(baselineArn ? { WARDEN_BASELINE_WEB_ACL_ARN: baselineArn } : {}), WARDEN_COUNTER_TABLE: counters.tableName },
       });
       acknowledgeCatalogueWildcards(remediator, check.id, [
         ...check.permissions.remediate,
@@ -241,9 +278,31 @@ export class WardenMember extends Construct {
 
     this.observability();
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'BaselineWebAclArn', { value: baselineArn });
+    if (this.baselineWebAcl) {
+      const output = new CfnOutput(this, 'BaselineWebAclArn', { value: this.baselineWebAcl.webAcl.attrArn });
+      if (this.baselineWebAcl.webAcl.cfnOptions.condition) output.condition = this.baselineWebAcl.webAcl.cfnOptions.condition;
+    }
     // `warden undo` records an accepted risk here; the export name is unique per account and region.
     new CfnOutput(this, 'CounterTableName', { value: counters.tableName, exportName: COUNTER_TABLE_EXPORT });
+  }
+
+  /**
+   * The web ACL a check declares (the baseline), from its checks-level settings, created only in the
+   * regions where the policy asks for it: unconditionally when a section that applies everywhere says
+   * `baseline`, else under a condition on AWS::Region. With its ARN for the remediators ('' in a region
+   * without it); `undefined` when no section asks for it at all.
+   */
+  private baselineWebAclOf(policy: Policy): { acl: BaselineWebAcl; arn: string } | undefined {
+    const aclCheck = CATALOGUE.find((check) => 'memberWebAcl' in check);
+    const acl = aclCheck && 'memberWebAcl' in aclCheck ? aclCheck.memberWebAcl(checksLevelSettings(aclCheck, policy)) : undefined;
+    if (!aclCheck || !acl) throw new Error('no check declares the member web ACL');
+    const regions = webAclRegions(aclCheck, policy, acl.regionsOf);
+    if (regions !== 'all' && regions.length === 0) return undefined;
+    const baseline = new BaselineWebAcl(this, 'Baseline', acl);
+    if (regions === 'all') return { acl: baseline, arn: baseline.webAcl.attrArn };
+    const condition = new CfnCondition(this, 'BaselineWebAclRegions', { expression: inRegions(regions) });
+    baseline.webAcl.cfnOptions.condition = condition;
+    return { acl: baseline, arn: Fn.conditionIf(condition.logicalId, baseline.webAcl.attrArn, '').toString() };
   }
 
   /**

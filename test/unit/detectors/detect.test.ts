@@ -27,7 +27,7 @@ const BASELINE = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/warden-ba
 const POLICY = parsePolicy(
   `version: 1
 defaults: { mode: report }
-checks: { apigateway-stage-waf: { mode: auto } }
+checks: { apigateway-stage-waf: { mode: auto, webAcl: baseline } }
 exemptions:
   - { tag: { key: "warden:exempt" } }
 `,

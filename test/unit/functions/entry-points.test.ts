@@ -60,7 +60,7 @@ beforeAll(async () => {
       parsePolicy(
         JSON.stringify({
           version: 1,
-          checks: { 'apigateway-stage-waf': { mode: 'auto' } },
+          checks: { 'apigateway-stage-waf': { mode: 'auto', webAcl: 'baseline' } },
           approvals: {
             slack: {
               channel: 'C0123456789',

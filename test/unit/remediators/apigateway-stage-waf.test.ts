@@ -38,23 +38,31 @@ beforeEach(() => {
 });
 
 describe('apigateway-stage-waf remediator', () => {
-  it("chooses the policy's ACL for the region, else the baseline", () => {
+  it("chooses the policy's ACL for the region, and the baseline only where the policy names it", () => {
     expect(webAclFor({ ...WAF_DEFAULTS, webAcl: 'baseline' }, 'us-east-1', context)).toBe(BASELINE);
     expect(webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER } }, 'eu-west-1', context)).toBe(OTHER);
-    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toBe(BASELINE);
+    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER, 'us-east-1': 'baseline' } }, 'us-east-1', context)).toBe(BASELINE);
+    expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: { 'eu-west-1': OTHER } }, 'us-east-1', context)).toThrow(FatalRemediationError);
     expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: 'baseline' }, 'us-east-1', {})).toThrow(FatalRemediationError);
     expect(webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'eu-west-1', context)).toBe(OTHER);
-    // one region's ACL is never applied to a stage of another region
-    expect(webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'us-east-1', context)).toBe(BASELINE);
-    expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'us-east-1', {})).toThrow(FatalRemediationError);
+    // one region's ACL is never applied to a stage of another region, nor the baseline in its place
+    expect(() => webAclFor({ ...WAF_DEFAULTS, webAcl: OTHER }, 'us-east-1', context)).toThrow(FatalRemediationError);
+    // by default no web ACL is named: the baseline is never associated uninvited
+    expect(() => webAclFor(WAF_DEFAULTS, 'us-east-1', context)).toThrow(FatalRemediationError);
   });
 
-  it('without a web ACL for the region, plans no call and says what is missing (the finding stands)', () => {
-    const plan = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, {});
+  it('with no web ACL named for the region (the default), plans no call and says what to set and what the baseline costs', () => {
+    const plan = remediator.plan(finding, WAF_DEFAULTS, context);
     expect(plan.calls).toEqual([]);
     expect(plan.notes.join(' ')).toMatch(
-      /no web ACL for us-east-1: deploy Warden's member stack there .*warden-baseline.*or set checks\.apigateway-stage-waf\.webAcl/,
+      /the policy names no web ACL for us-east-1: set checks\.apigateway-stage-waf\.webAcl to a web ACL ARN of that region, or to baseline .*\$5 a month/,
     );
+  });
+
+  it('with the baseline named where the member stack did not create it, plans no call and says so', () => {
+    const plan = remediator.plan(finding, { ...WAF_DEFAULTS, webAcl: 'baseline' }, {});
+    expect(plan.calls).toEqual([]);
+    expect(plan.notes.join(' ')).toMatch(/the warden-baseline web ACL is not in us-east-1: deploy Warden's member stack there/);
   });
 
   it('says in the plan what the baseline web ACL will block, and who must act', () => {

@@ -56,6 +56,10 @@ describe('the member template of a policy of defaults', () => {
     }
   });
 
+  it('creates no web ACL: the baseline is opt-in (webAcl: baseline), and stages without one are ticketed', () => {
+    expect(resourcesOfType(MEMBER, 'AWS::WAFv2::WebACL')).toEqual([]);
+  });
+
   it('passes cdk-nag with zero unacknowledged AwsSolutions findings', () => {
     const report = JSON.parse(readFileSync(join(cloudAssemblyDir('defaults'), 'validation-report.json'), 'utf8')) as {
       pluginReports: { pluginName: string; violations: unknown[] }[];

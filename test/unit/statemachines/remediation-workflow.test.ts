@@ -55,6 +55,22 @@ describe('remediation workflow (the real definition, run locally)', () => {
     expect(run.records[1]).toMatchObject({ state: 'REPORTED', plannedCalls: [] });
   });
 
+  it.each(['auto', 'approval'] as const)(
+    '%s: a plan with no call (nothing Warden can apply) asks nobody to approve, requests a ticket with its notes and records REPORTED',
+    async (mode) => {
+      const nothing = { calls: [], notes: ['Cannot be fixed yet: the policy names no web ACL for us-east-1'] };
+      const plan = () => Promise.resolve({ Payload: nothing, StatusCode: 200, ExecutedVersion: '$LATEST' });
+      const run = await runWorkflow(workflowInput({ mode }, 'apigateway-stage-waf'), { 'Plan apigateway-stage-waf': plan });
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.states).toEqual(['DETECTED', 'REPORTED']);
+      expect(run.calls.filter((call) => /^(Apply|Take|Request)/.test(call))).toEqual([]);
+      expect(run.events.map((event) => [event.DetailType, event.Detail['reason'], event.Detail['plan']])).toEqual([
+        ['Warden Ticket Requested', 'nothing Warden can apply: the plan says what is needed', nothing],
+      ]);
+      expect(run.records[1]).toMatchObject({ state: 'REPORTED', plannedCalls: [], reason: expect.stringContaining('nothing Warden can apply') });
+    },
+  );
+
   it('a plan that cannot be made records FAILED (nothing changed, the error kept) and tickets it with an empty plan', async () => {
     const run = await runWorkflow(workflowInput(), {
       'Plan dynamodb-table-encryption': () => Promise.reject(taskError('FatalRemediationError', 'no key')),

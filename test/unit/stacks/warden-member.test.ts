@@ -50,7 +50,8 @@ overrides:
     const [acl] = Object.values(template.findResources('AWS::WAFv2::WebACL')) as { Condition?: string }[];
     expect(acl?.Condition).toBeDefined();
     // eu-central-1's override names the baseline for another region only: it adds no region of its own.
-    expect(template.toJSON()['Conditions'][acl!.Condition!]).toEqual({
+    const conditions = template.toJSON()['Conditions'] as Record<string, unknown>;
+    expect(conditions[acl!.Condition!]).toEqual({
       'Fn::Or': [{ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'ap-southeast-2'] }, { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }],
     });
     for (const variables of remediatorEnvironments(template))

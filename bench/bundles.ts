@@ -27,17 +27,29 @@ interface DeployedFunction {
   readonly environment: Record<string, string>;
 }
 
-let synthesized: string | undefined;
+const synthesized = new Map<string, string>();
 
-/** The cloud assembly `cdk synth` writes, once per bench run (WARDEN_CDK_OUT reuses one). */
-export function synthesize(): string {
-  const existing = process.env['WARDEN_CDK_OUT'] ?? synthesized;
+/** The policies the bench synthesizes: the team's (config/policy.yaml), and one of defaults only. */
+export type BenchPolicy = 'config' | 'defaults';
+const POLICY_CONTEXT: Record<BenchPolicy, { variable: string; context: string[] }> = {
+  config: { variable: 'WARDEN_CDK_OUT', context: [] },
+  defaults: { variable: 'WARDEN_CDK_OUT_DEFAULTS', context: ['-c', `policy=${join(ROOT, 'test', 'fixtures', 'policy', 'defaults.yaml')}`] },
+};
+
+/**
+ * The cloud assembly `cdk synth` writes for a policy, once per bench run (WARDEN_CDK_OUT, or
+ * WARDEN_CDK_OUT_DEFAULTS, reuses one): config/policy.yaml's, or a policy of defaults only.
+ */
+export function synthesize(policy: BenchPolicy = 'config'): string {
+  const { variable, context } = POLICY_CONTEXT[policy];
+  const existing = process.env[variable] ?? synthesized.get(policy);
   if (existing) return existing;
-  const outdir = mkdtempSync(join(tmpdir(), 'warden-bench-cdk-out-'));
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', '--output', outdir], {
+  const outdir = mkdtempSync(join(tmpdir(), `warden-bench-cdk-out-${policy}-`));
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '--quiet', ...context, '--output', outdir], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  synthesized.set(policy, outdir);
   return outdir;
 }
 

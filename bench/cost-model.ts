@@ -44,6 +44,8 @@ export const PRICES = {
 } as const satisfies Readonly<Record<string, Price | string>>;
 
 const HOURS_A_MONTH = 730;
+/** States the hub's audit writer counts as metrics (Recorded<STATE>) that occur on the modelled paths. */
+const HUB_RECORDED_STATES = 8;
 
 /** The workload the model prices: per member account and region, per month. */
 export const WORKLOAD = {
@@ -65,12 +67,13 @@ export const WORKLOAD = {
   wafInspectedRequestsMillions: 1,
 } as const;
 
-/** What the synthesized templates deploy, counted (bench/bundles.ts reads them from cdk.out). */
+/** What the synthesized templates deploy, counted (bench/deployed-counts.ts reads them from cdk.out). */
 export interface DeployedCounts {
   readonly memberFunctions: number;
   readonly memberKeys: number;
   readonly memberAlarms: number;
   readonly memberDashboards: number;
+  readonly memberWebAcls: number;
   readonly memberWebAclRules: number;
   readonly hubFunctions: number;
   readonly hubKeys: number;
@@ -105,8 +108,10 @@ const line = (scope: CostItem['scope'], item: string, quantity: number, price: P
 /**
  * Monthly cost of the workload: per member account and region, every item the member stack incurs
  * (conditional ones listed with when they apply), and the hub's fixed cost for the organisation apart.
+ * `deployed` counts what a policy of defaults deploys; `optIn`, what config/policy.yaml's choices add
+ * (a member key, the baseline web ACL), priced as conditional where the defaults have none.
  */
-export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCounts) {
+export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCounts, optIn: DeployedCounts) {
   const w = WORKLOAD;
   const findings = Object.entries(w.findings) as [Mode, number][];
   const findingCount = findings.reduce((total, [, n]) => total + n, 0);
@@ -128,19 +133,18 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
   const counterWrites = findingCount + sum((c) => c.counterWrites);
   const counterReads = findingCount * 2;
   const logGb = (memberInvocations * w.logBytesPerInvocation) / 1e9;
-  // Custom metrics are charged by the hour they receive data (730 hours a month): each function's cold
-  // start metric in the hours it is invoked (at most one invocation an hour counted), and each check's
-  // two finding counts (started, duplicate) in the hours it finds something.
+  // Custom metrics are charged by the hour they receive data (730 hours a month). No function publishes
+  // a cold start metric; each check's two finding counts (started, duplicate) get data in the hours it
+  // finds something. (The other counts, malformed or foreign events, access denied, are rare.)
   const hours = (invocations: number) => Math.min(HOURS_A_MONTH, invocations);
-  const perDetector = detectorInvocations / w.checks;
-  const perRemediator = remediatorInvocations / w.checks;
-  const otherFunctions = Math.max(0, deployed.memberFunctions - 2 * w.checks);
-  const metricHours =
-    w.checks * hours(perDetector) +
-    w.checks * hours(perRemediator) +
-    otherFunctions * hours(perDetector) +
-    w.checks * 2 * hours(findingCount / w.checks);
-  const metrics = metricHours / HOURS_A_MONTH;
+  const metrics = (w.checks * 2 * hours(findingCount / w.checks)) / HOURS_A_MONTH;
+  const optional = (when: string, counted: number, ifAsked: number) => ({
+    quantity: counted > 0 ? counted : ifAsked,
+    when: counted > 0 ? undefined : when,
+  });
+  const memberKey = optional('the policy sets member.encryption: customer-managed', deployed.memberKeys, optIn.memberKeys);
+  const webAcl = optional('the policy names webAcl: baseline for the region', deployed.memberWebAcls, optIn.memberWebAcls);
+  const webAclRules = optional('the policy names webAcl: baseline for the region', deployed.memberWebAclRules, optIn.memberWebAclRules);
   const member: CostItem[] = [
     line('member', 'Lambda requests', memberInvocations, PRICES.lambdaRequests, 1e6),
     line('member', 'Lambda compute', gbSeconds, PRICES.lambdaArmCompute),
@@ -148,16 +152,13 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
     line('member', 'EventBridge events (member bus, and on to the hub)', events, PRICES.eventBridgeEvents, 1e6),
     line('member', 'DynamoDB writes (counters)', counterWrites, PRICES.dynamodbWrites, 1e6),
     line('member', 'DynamoDB reads (counters)', counterReads, PRICES.dynamodbReads, 1e6),
-    line('member', 'KMS customer managed key (the member key)', deployed.memberKeys, PRICES.kmsKey),
-    line(
-      'member',
-      'KMS requests (DynamoDB, SQS and EventBridge use of the member key)',
-      counterWrites + counterReads + events,
-      PRICES.kmsRequests,
-      10_000,
-    ),
+    line('member', 'KMS customer managed key (the member key)', memberKey.quantity, PRICES.kmsKey, 1, memberKey.when),
+    // By default the counters table is under the AWS managed key aws/dynamodb (no monthly fee, requests
+    // charged; DynamoDB caches its data keys, so this overstates them); the dead letters are under SSE-SQS
+    // and the bus under an AWS owned key, which cost nothing.
+    line('member', 'KMS requests (DynamoDB use of aws/dynamodb for the counters table)', counterWrites + counterReads, PRICES.kmsRequests, 10_000),
     line('member', 'CloudWatch alarms', deployed.memberAlarms, PRICES.cloudwatchAlarm),
-    line('member', 'CloudWatch custom metrics (cold start per function, findings per check), metric-months', metrics, PRICES.cloudwatchMetric),
+    line('member', 'CloudWatch custom metrics (findings per check), metric-months', metrics, PRICES.cloudwatchMetric),
     line('member', 'CloudWatch Logs ingestion', logGb, PRICES.logsIngestion),
     line('member', 'CloudWatch Logs storage (one-year retention, steady state)', logGb * w.logRetentionMonths, PRICES.logsStorage),
     line(
@@ -169,9 +170,8 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
       'the account already has 3 dashboards',
     ),
     line('member', 'X-Ray traces (tracing active)', memberInvocations, PRICES.xrayTraces, 1e6, "the account's own traces use up the free 100,000"),
-    // webAcl: baseline is the default, and the member template creates the ACL in every region today.
-    line('member', 'WAF baseline web ACL', 1, PRICES.wafWebAcl),
-    line('member', 'WAF baseline rules', deployed.memberWebAclRules, PRICES.wafRule),
+    line('member', 'WAF baseline web ACL', webAcl.quantity, PRICES.wafWebAcl, 1, webAcl.when),
+    line('member', 'WAF baseline rules', webAclRules.quantity, PRICES.wafRule, 1, webAclRules.when),
     line(
       'member',
       'WAF requests inspected (the API traffic of the stages it protects)',
@@ -204,10 +204,11 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
     line('hub', 'CloudWatch dashboards', deployed.hubDashboards, PRICES.cloudwatchDashboard, 1, 'the hub account already has 3 dashboards'),
     line('hub', 'WAF web ACL of the approval API', 1, PRICES.wafWebAcl),
     line('hub', 'WAF rules of the approval API', deployed.hubWebAclRules, PRICES.wafRule),
+    // Upper bound: a count per function, and the audit writer's one per recorded state, every hour.
     line(
       'hub',
-      'CloudWatch custom metrics (cold start and one count per function, in the hours it runs), metric-months per member of the workload',
-      (deployed.hubFunctions * 2 * Math.min(HOURS_A_MONTH, auditRecords)) / HOURS_A_MONTH,
+      'CloudWatch custom metrics (a count per function, the audit records by state), metric-months for the organisation (upper bound)',
+      deployed.hubFunctions + HUB_RECORDED_STATES,
       PRICES.cloudwatchMetric,
     ),
     line('hub', 'CloudWatch Logs ingestion (per member of the workload)', hubLogGb, PRICES.logsIngestion),

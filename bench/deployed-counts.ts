@@ -14,6 +14,7 @@ function countsOf(template: Template) {
     keys: count('AWS::KMS::Key'),
     alarms: count('AWS::CloudWatch::Alarm'),
     dashboards: count('AWS::CloudWatch::Dashboard'),
+    webAcls: count('AWS::WAFv2::WebACL'),
     webAclRules: resources
       .filter((resource) => resource.Type === 'AWS::WAFv2::WebACL')
       .reduce((sum, acl) => sum + (acl.Properties?.Rules?.length ?? 0), 0),
@@ -34,6 +35,7 @@ export function deployedCounts(assembly: string): DeployedCounts {
     memberKeys: member.keys,
     memberAlarms: member.alarms,
     memberDashboards: member.dashboards,
+    memberWebAcls: member.webAcls,
     memberWebAclRules: member.webAclRules,
     hubFunctions: hub.functions,
     hubKeys: hub.keys,

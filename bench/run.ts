@@ -126,10 +126,10 @@ async function main(): Promise<void> {
 
   out(`## Cost per member account and region per month, and the hub's (prices: ${PRICES.asOf})`);
   out(
-    `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}; counts of functions, keys, alarms, dashboards and WAF rules from the synthesized templates.`,
+    `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}; counts of functions, keys, alarms, dashboards and WAF rules from the templates synthesized for a policy of defaults (test/fixtures/policy/defaults.yaml), and config/policy.yaml's choices priced as conditional.`,
   );
   out();
-  const cost = costModel(workflow, deployedCounts(synthesize()));
+  const cost = costModel(workflow, deployedCounts(synthesize('defaults')), deployedCounts(synthesize('config')));
   results['cost'] = { prices: PRICES, workload: WORKLOAD, ...cost };
   table(
     ['scope', 'item', 'quantity', 'USD', 'charged when', 'price source'],

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuditStore } from '../core/audit/audit-store';
-import { recordFromEvent } from '../core/audit/audit-writer';
+import { AUDIT_WRITER_SERVICE, recordFromEvent } from '../core/audit/audit-writer';
 import { MalformedEventError } from '../core/events/errors';
 import { lambdaClientConfig, lambdaHandler, observability, requiredEnv } from './runtime';
 
-const tools = observability('warden-audit-writer');
+const tools = observability(AUDIT_WRITER_SERVICE);
 const { tracer, log, counters } = tools;
 const store = new AuditStore(
   DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), {
@@ -19,7 +19,17 @@ export const handler = lambdaHandler(tools, async (event: unknown): Promise<void
   try {
     const record = await store.append(recordFromEvent(event, new Date()));
     counters.count('AuditRecordAppended');
-    log.info('audit record appended', { findingId: record.findingId, seq: record.seq, state: record.state, account: record.account });
+    // One count per state, for the organization's alarms and dashboard (a handful of metrics in the hub).
+    counters.count(`Recorded${record.state}`);
+    // The dashboard's table reads these keys: account, region, check, state.
+    log.info('audit record appended', {
+      findingId: record.findingId,
+      seq: record.seq,
+      state: record.state,
+      account: record.account,
+      region: record.region,
+      check: record.check,
+    });
   } catch (error) {
     if (error instanceof MalformedEventError) {
       const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;

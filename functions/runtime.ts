@@ -22,8 +22,10 @@ export function observability(serviceName: string) {
 
 /**
  * A Lambda handler with Powertools applied the same way everywhere, in place of a try/finally in each:
- * the log carries the invocation's context (request id, cold start), the cold start is a metric and an
- * X-Ray annotation, and metrics are flushed and per-invocation log keys cleared however the handler ends.
+ * the log carries the invocation's context (request id, cold start), the cold start is an X-Ray
+ * annotation, and metrics are flushed and per-invocation log keys cleared however the handler ends.
+ * The cold start is not a metric: one per function would cost every member account and region $0.30
+ * a month each, and Lambda's REPORT lines already carry each Init Duration.
  * (Powertools' middy middleware would need @middy/core, ESM-only since v5, which the tests' CommonJS
  * loader cannot require; its decorators need classes. These are the calls both make.)
  */
@@ -33,7 +35,6 @@ export function lambdaHandler<Event, Result>(
 ): (event: Event, context: Context) => Promise<Result> {
   return async (event, context) => {
     tools.logger.addContext(context);
-    tools.metrics.captureColdStartMetric(context.functionName);
     // Lambda's own segment cannot be annotated: as Powertools' middleware does, trace the handler in a
     // `## <handler>` subsegment, annotated with the cold start and the service, with any error as metadata.
     const parent = tools.tracer.isTracingEnabled() ? tools.tracer.getSegment() : undefined;

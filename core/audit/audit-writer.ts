@@ -4,6 +4,9 @@ import { redact } from '../redact';
 import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE } from '../events/bus-contract';
 import type { NewRecord } from './audit-store';
 
+/** The audit writer's service name: its logs and metrics (`Recorded<STATE>`, which the hub alarms on) carry it. */
+export const AUDIT_WRITER_SERVICE = 'warden-audit-writer';
+
 const str = (value: unknown, field: string): string => {
   if (typeof value !== 'string' || value.length === 0) throw new MalformedEventError(`audit event lacks ${field}`);
   return value;

@@ -12,6 +12,13 @@ export const AUDIT_DETAIL_TYPE = 'Warden Audit Record';
 export const APPROVAL_DETAIL_TYPE = 'Warden Approval Requested';
 export const TICKET_DETAIL_TYPE = 'Warden Ticket Requested';
 
+/**
+ * What Lambda puts on a bus for an asynchronous invocation that failed after its retries (its
+ * EventBridge on-failure destination): a member's detectors send theirs to the member bus, which
+ * forwards them to the hub, where one queue keeps them and one alarm watches it for the organization.
+ */
+export const INVOCATION_FAILURE_PATTERN = { source: ['lambda'], detailType: ['Lambda Function Invocation Result - Failure'] } as const;
+
 /** Error names the approval callback uses (SendTaskFailure `error`). */
 export const REJECTED_ERROR = 'Warden.Rejected';
 

@@ -1,5 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -24,6 +26,11 @@ export interface WardenFunctionProps {
   readonly policy?: Policy;
   /** Dead-letter queue for asynchronous invocations (EventBridge targets). */
   readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * Where Lambda sends an asynchronous event that still fails after its two retries: an EventBridge
+   * bus, as a "Lambda Function Invocation Result - Failure" event (the member bus forwards it to the hub).
+   */
+  readonly onFailure?: events.IEventBus;
 }
 
 /**
@@ -64,6 +71,7 @@ export class WardenFunction extends Construct {
       // decode a minified stack trace offline; error names are literal, so logs and Catch read as is.
       environment: { POWERTOOLS_METRICS_NAMESPACE: 'Warden', ...props.environment },
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
+      ...(props.onFailure ? { onFailure: new destinations.EventBridgeDestination(props.onFailure), retryAttempts: 2 } : {}),
       projectRoot: ROOT,
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       bundling: {

@@ -1,5 +1,4 @@
-import { Aws, CfnCondition, CfnOutput, Duration, Fn, type ICfnConditionExpression, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Aws, CfnCondition, CfnOutput, Duration, Fn, type ICfnConditionExpression, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,11 +10,10 @@ import { Construct } from 'constructs';
 import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
-import { AUDIT_SOURCE } from '../../core/events/bus-contract';
+import { AUDIT_SOURCE, INVOCATION_FAILURE_PATTERN } from '../../core/events/bus-contract';
 import { COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { acknowledgeCatalogueWildcards, acknowledgeStackReads, acknowledgeUnscoped } from './acknowledge-wildcards';
-import { alarmOnAny } from './alarm-on-any';
 import { BaselineWebAcl } from './baseline-web-acl';
 import { catalogueStatements, filledConditions } from './catalogue-policy';
 import { writeCheckEntry } from './check-entries';
@@ -128,11 +126,17 @@ export class WardenMember extends Construct {
   constructor(scope: Construct, id: string, props: WardenMemberProps) {
     super(scope, id);
     this.key = props.policy.member.encryption === 'customer-managed' ? this.memberKey() : undefined;
-    // Without a Warden key, SSE-SQS: EventBridge and Lambda deliver dead letters to it with no key policy.
+    // What EventBridge could not deliver after its retries (to a detector, or on to the hub). Without a
+    // Warden key, SSE-SQS: EventBridge delivers to it with no key policy. No alarm watches it here (one
+    // would cost every member by the month); the daily sweep finds again what a lost event was about.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
       ...(this.key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key } : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "it is a dead-letter queue: EventBridge rule targets' DeadLetterConfig names it, which cdk-nag does not see",
     });
     if (this.key) this.key.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
     // The data Warden's own functions read and write under the key: nothing to grant without one (an AWS
@@ -147,6 +151,8 @@ export class WardenMember extends Construct {
     });
 
     const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
+    // The bus the workflow writes to: detectors' failed invocations go there too, on to the hub.
+    const workflowBus = events.EventBus.fromEventBusArn(this, 'WorkflowBus', eventBusArn);
 
     const baseline = this.baselineWebAclOf(props.policy);
     this.baselineWebAcl = baseline?.acl;
@@ -200,7 +206,7 @@ export class WardenMember extends Construct {
         ],
         timeout: Duration.minutes(10),
         policy: props.policy,
-        deadLetterQueue: this.deadLetterQueue,
+        onFailure: workflowBus,
         environment: {
           WARDEN_STATE_MACHINE_ARN: stateMachineArn,
           WARDEN_COUNTER_TABLE: counters.tableName,
@@ -276,7 +282,9 @@ export class WardenMember extends Construct {
       acknowledgeUnscoped(delivery);
     }
 
-    this.observability();
+    // No alarm or dashboard here: each costs every member account and region by the month. The hub
+    // watches the organization from what members forward (failed remediations are FAILED audit
+    // records; detector invocations that failed are forwarded as Lambda failure events).
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     if (this.baselineWebAcl) {
       const output = new CfnOutput(this, 'BaselineWebAclArn', { value: this.baselineWebAcl.webAcl.attrArn });
@@ -339,35 +347,19 @@ export class WardenMember extends Construct {
   private memberBus(hubBusArn: string | undefined): string {
     if (!hubBusArn) throw new Error('WardenMember needs eventBusArn (standalone) or forwardToHubBusArn (organization)');
     const bus = new events.EventBus(this, 'MemberBus', { eventBusName: 'warden-member' });
+    const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn);
     new events.Rule(this, 'ForwardToHub', {
       eventBus: bus,
       description: 'Forward audit records, approval and ticket requests to the Warden hub',
       eventPattern: { source: [AUDIT_SOURCE] },
-      targets: [new targets.EventBus(events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn), { deadLetterQueue: this.deadLetterQueue })],
+      targets: [new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue })],
+    });
+    new events.Rule(this, 'ForwardFailuresToHub', {
+      eventBus: bus,
+      description: "Forward Warden detectors' failed invocations (after Lambda's retries) to the Warden hub",
+      eventPattern: { source: [...INVOCATION_FAILURE_PATTERN.source], detailType: [...INVOCATION_FAILURE_PATTERN.detailType] },
+      targets: [new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue })],
     });
     return bus.eventBusArn;
-  }
-
-  private observability(): void {
-    const failed = this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' });
-    alarmOnAny(this, 'FailedRemediations', 'Warden remediation executions failed (each is recorded as FAILED and ticketed)', failed);
-    const deadLetters = this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
-    alarmOnAny(
-      this,
-      'DeadLettersAlarm',
-      'Events Warden could not process (malformed, or failing after retries) are waiting in the dead-letter queue',
-      deadLetters,
-    );
-    const errors = CATALOGUE.map((check) => this.detectors[check.id].function.metricErrors({ period: Duration.minutes(5), label: check.id }));
-    new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: Fn.join('-', ['warden', Aws.REGION]),
-      widgets: [
-        [
-          new cloudwatch.GraphWidget({ title: 'Remediations', left: [this.stateMachine.metricSucceeded({ period: Duration.minutes(5) }), failed] }),
-          new cloudwatch.GraphWidget({ title: 'Detector errors', left: errors }),
-          new cloudwatch.SingleValueWidget({ title: 'Dead letters', metrics: [deadLetters] }),
-        ],
-      ],
-    });
   }
 }

@@ -60,6 +60,11 @@ describe('the member template of a policy of defaults', () => {
     expect(resourcesOfType(MEMBER, 'AWS::WAFv2::WebACL')).toEqual([]);
   });
 
+  it('has no alarm and no dashboard: the hub watches the organization', () => {
+    expect(resourcesOfType(MEMBER, 'AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(resourcesOfType(MEMBER, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+  });
+
   it('passes cdk-nag with zero unacknowledged AwsSolutions findings', () => {
     const report = JSON.parse(readFileSync(join(cloudAssemblyDir('defaults'), 'validation-report.json'), 'utf8')) as {
       pluginReports: { pluginName: string; violations: unknown[] }[];

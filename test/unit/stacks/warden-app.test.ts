@@ -162,8 +162,24 @@ describe('member template (the StackSet template)', () => {
       Rules: Match.arrayWith([Match.objectLike({ Name: 'AWSManagedRulesCommonRuleSet' })]),
     });
     templates.member.resourceCountIs('AWS::SQS::Queue', 1);
-    templates.member.resourceCountIs('AWS::CloudWatch::Alarm', 2);
-    templates.member.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // Alarms and dashboards cost every member by the month: the hub has them once, for the organization.
+    templates.member.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    templates.member.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
+  it("sends each detector's failed invocations (after Lambda's retries) to the member bus, which forwards them to the hub", () => {
+    const bus = Object.keys(templates.member.findResources('AWS::Events::EventBus'))[0]!;
+    const configs = resources(templates.member, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(CATALOGUE.length);
+    for (const [, config] of configs)
+      expect(config.Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bus, 'Arn'] } } },
+      });
+    templates.member.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: bus },
+      EventPattern: { source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Failure'] },
+    });
   });
 
   it('forwards Warden events from a member bus to the hub bus', () => {
@@ -176,6 +192,24 @@ describe('member template (the StackSet template)', () => {
 });
 
 describe('hub stack', () => {
+  it('watches the organization once: a dashboard by account, region, check and state, and the alarms members no longer carry', () => {
+    templates.hub.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [[, dashboard]] = resources(templates.hub, 'AWS::CloudWatch::Dashboard') as [[string, Resource]];
+    const body = JSON.stringify(dashboard.Properties?.['DashboardBody']);
+    expect(body).toContain('stats count(*) as records by account, region, check, state');
+    const alarms = resources(templates.hub, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties ?? {});
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ MetricName: 'RecordedFAILED', Namespace: 'Warden' }),
+        expect.objectContaining({ MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' }),
+      ]),
+    );
+    templates.hub.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Failure'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('MemberFailures'), 'Arn'] } })],
+    });
+  });
+
   it('admits only the organization to its bus', () => {
     templates.hub.hasResourceProperties('AWS::Events::EventBusPolicy', {
       Statement: Match.objectLike({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),

@@ -79,6 +79,7 @@ export interface DeployedCounts {
   readonly hubKeys: number;
   readonly hubAlarms: number;
   readonly hubDashboards: number;
+  readonly hubWebAcls: number;
   readonly hubWebAclRules: number;
 }
 
@@ -197,13 +198,15 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
       'Warden is the reason Config records (else already paid)',
     ),
   ];
+  const hubAcl = optional('the policy configures approvals.slack (its API is WAF-protected)', deployed.hubWebAcls, optIn.hubWebAcls);
+  const hubAclRules = optional('the policy configures approvals.slack (its API is WAF-protected)', deployed.hubWebAclRules, optIn.hubWebAclRules);
   const hubLogGb = (auditRecords * 2 * w.logBytesPerInvocation) / 1e9;
   const hub: CostItem[] = [
     line('hub', 'KMS customer managed key (the hub key)', deployed.hubKeys, PRICES.kmsKey),
     line('hub', 'CloudWatch alarms', deployed.hubAlarms, PRICES.cloudwatchAlarm),
     line('hub', 'CloudWatch dashboards', deployed.hubDashboards, PRICES.cloudwatchDashboard, 1, 'the hub account already has 3 dashboards'),
-    line('hub', 'WAF web ACL of the approval API', 1, PRICES.wafWebAcl),
-    line('hub', 'WAF rules of the approval API', deployed.hubWebAclRules, PRICES.wafRule),
+    line('hub', 'WAF web ACL of the approval API', hubAcl.quantity, PRICES.wafWebAcl, 1, hubAcl.when),
+    line('hub', 'WAF rules of the approval API', hubAclRules.quantity, PRICES.wafRule, 1, hubAclRules.when),
     // Upper bound: a count per function, and the audit writer's one per recorded state, every hour.
     line(
       'hub',

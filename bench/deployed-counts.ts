@@ -41,6 +41,7 @@ export function deployedCounts(assembly: string): DeployedCounts {
     hubKeys: hub.keys,
     hubAlarms: hub.alarms,
     hubDashboards: hub.dashboards,
+    hubWebAcls: hub.webAcls,
     hubWebAclRules: hub.webAclRules,
   };
 }

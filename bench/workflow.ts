@@ -89,7 +89,8 @@ export async function benchWorkflow(): Promise<Record<Mode | 'two-phase', PathCo
           return Promise.resolve({ Payload: { ...FIRST_PHASE, staged: { ...FIRST_PHASE.staged, completedAt: 'x' } } });
         if (name.startsWith('Check health ')) return Promise.resolve({ Payload: { healthy: true } });
         if (name === 'Open ticket') return Promise.resolve({ ticketKey: 'SEC-1' });
-        return Promise.resolve({ Payload: { evidence: {}, calls: [], notes: [] } });
+        // A plan with one call: a plan with none is a ticket, whatever the mode (nothing to apply).
+        return Promise.resolve({ Payload: { evidence: {}, calls: [{ client: 'DynamoDB', operation: 'UpdateTable', input: {} }], notes: [] } });
       };
     }
     const run = await runLocally(DEFINITION, input(mode, path === 'two-phase' ? STAGED_CHECK : CATALOGUE[0].id), handlers, {

@@ -1,11 +1,23 @@
-import { GetWebACLForResourceCommand, WAFNonexistentItemException } from '@aws-sdk/client-wafv2';
+import { GetWebACLForResourceCommand, WAFNonexistentItemException, type WAFV2Client } from '@aws-sdk/client-wafv2';
 import type { Evaluation } from '../core/finding';
-import { fetchStage, listStages, type StageState } from './apigateway-stage';
+import { fetchStage, listStages, listStageStates, type StageState } from './apigateway-stage';
 import type { Detector } from './detector';
 
 export interface StageWafState extends StageState {
   /** The web ACL WAF reports for the stage, if any. */
   readonly associatedWebAclArn?: string;
+}
+
+/** The stage with the web ACL WAF reports for it (WAF is the authority on associations); `undefined` when WAF no longer knows it. */
+async function withAssociation(stage: StageState, resourceArn: string, wafv2: WAFV2Client): Promise<StageWafState | undefined> {
+  try {
+    const { WebACL } = await wafv2.send(new GetWebACLForResourceCommand({ ResourceArn: resourceArn }));
+    return { ...stage, ...(WebACL?.ARN ? { associatedWebAclArn: WebACL.ARN } : {}) };
+  } catch (error) {
+    // WAF does not know the stage: it was deleted between the two reads.
+    if (error instanceof WAFNonexistentItemException) return undefined;
+    throw error;
+  }
 }
 
 export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageWafState, 'apigateway' | 'wafv2'> = {
@@ -14,13 +26,22 @@ export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageW
   async fetch(ref, clients) {
     const stage = await fetchStage(clients.apigateway, ref.resourceArn);
     if (!stage || stage.apiType === 'HTTP') return stage;
-    try {
-      const { WebACL } = await clients.wafv2.send(new GetWebACLForResourceCommand({ ResourceArn: ref.resourceArn }));
-      return { ...stage, ...(WebACL?.ARN ? { associatedWebAclArn: WebACL.ARN } : {}) };
-    } catch (error) {
-      // WAF does not know the stage: it was deleted between the two reads.
-      if (error instanceof WAFNonexistentItemException) return undefined;
-      throw error;
+    return withAssociation(stage, ref.resourceArn, clients.wafv2);
+  },
+
+  /**
+   * The sweep judges each stage from `GetStages`, whose stages name their web ACL (`webAclArn`): a stage
+   * that names one is protected, with no WAF call. Only a stage that names none is asked of WAF, which
+   * decides, so a finding never rests on API Gateway's view alone.
+   */
+  async *listStates(clients, scope) {
+    for await (const { ref, state } of listStageStates(clients.apigateway, 'apigateway-stage-waf', scope)) {
+      if (state.webAclArn) {
+        yield { ref, state: { ...state, associatedWebAclArn: state.webAclArn } };
+        continue;
+      }
+      const confirmed = await withAssociation(state, ref.resourceArn, clients.wafv2);
+      if (confirmed) yield { ref, state: confirmed };
     }
   },
 

@@ -13,6 +13,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesComman
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
+import { apigatewayStageWafDetector } from '../../detectors/apigateway-stage-waf';
 import { lambdaFunctionEnvSecretsDetector } from '../../detectors/lambda-function-env-secrets';
 import { DETECTORS } from '../../detectors/index';
 import { VerificationFailedError } from '../../detectors/errors';
@@ -186,6 +187,20 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     it('judges the stage without a web ACL noncompliant and the protected one compliant', async () => {
       expect((await judge(check, account.stages.noncompliant)).status).toBe('NON_COMPLIANT');
       expect((await judge(check, account.stages.compliant)).status).toBe('COMPLIANT');
+    });
+
+    it("the sweep judges from GetStages' webAclArn, and asks WAF only about the stage that names none", async () => {
+      const detector = apigatewayStageWafDetector;
+      const verdicts: Record<string, string> = {};
+      const before = log.calls.length;
+      await log.as(`Detector-${check}`, async () => {
+        for await (const { ref: listed, state } of detector.listStates!(clients, { account: account.account, region: REGION })) {
+          verdicts[listed.resourceArn] = (await detector.evaluate(state, settingsOf(check))).status;
+        }
+      });
+      expect(verdicts).toMatchObject({ [account.stages.noncompliant]: 'NON_COMPLIANT', [account.stages.compliant]: 'COMPLIANT' });
+      const asked = log.calls.slice(before).filter((call) => call.operation === 'GetWebACLForResource');
+      expect(asked).toHaveLength(Object.values(verdicts).filter((verdict) => verdict === 'NON_COMPLIANT').length);
     });
 
     it('associates the baseline web ACL, verifies it, and undo disassociates it', async () => {

@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetStageCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetRestApisCommand, GetStageCommand, GetStagesCommand, NotFoundException } from '@aws-sdk/client-api-gateway';
 import { GetWebACLForResourceCommand, WAFNonexistentItemException, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -63,5 +63,34 @@ describe('apigateway-stage-waf detector', () => {
   it.each(['AccessDeniedException', 'WAFInternalErrorException'])('propagates %s', async (name) => {
     wafv2.on(GetWebACLForResourceCommand).rejects(Object.assign(new Error(name), { name }));
     await expect(detector.fetch(ref, clients, settings)).rejects.toMatchObject({ name });
+  });
+});
+
+describe('apigateway-stage-waf sweep', () => {
+  it("judges stages from GetStages' webAclArn, and asks WAF only about the stages that name none", async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5' }] });
+    apigateway.on(GetStagesCommand, { restApiId: 'a1b2c3d4e5' }).resolves({
+      item: [apiFixture('apigateway-get-stage-compliant'), { ...apiFixture('apigateway-get-stage-no-method-settings'), stageName: 'prod' }],
+    });
+    wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource-empty'));
+    const judged: Record<string, string> = {};
+    if (!detector.listStates) throw new Error('the WAF check sweeps from its lists');
+    for await (const { ref: listed, state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+      judged[listed.resourceArn] = (await detector.evaluate(state, settings)).status;
+    }
+    const unprotected = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
+    expect(judged).toEqual({ 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev': 'COMPLIANT', [unprotected]: 'NON_COMPLIANT' });
+    expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
+    expect(wafv2).toHaveReceivedCommandTimes(GetWebACLForResourceCommand, 1);
+    expect(wafv2).toHaveReceivedCommandWith(GetWebACLForResourceCommand, { ResourceArn: unprotected });
+  });
+
+  it('leaves out a stage WAF no longer knows (deleted between the two reads)', async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5' }] });
+    apigateway.on(GetStagesCommand).resolves({ item: [apiFixture('apigateway-get-stage-no-method-settings')] });
+    wafv2.on(GetWebACLForResourceCommand).rejects(new WAFNonexistentItemException({ message: 'gone', $metadata: {} }));
+    const listed = [];
+    for await (const item of detector.listStates!(clients, { account: '111122223333', region: 'us-east-1' })) listed.push(item);
+    expect(listed).toEqual([]);
   });
 });

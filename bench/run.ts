@@ -7,6 +7,7 @@ import { deployedCounts } from './deployed-counts';
 import { benchDetectors } from './detectors';
 import { benchSecretScanner } from './secret-scanner';
 import { benchSweep } from './sweep';
+import { benchStageSweep } from './stage-sweep';
 import { benchWorkflow } from './workflow';
 
 const out = (text = '') => process.stdout.write(`${text}\n`);
@@ -81,7 +82,6 @@ async function main(): Promise<void> {
 
   out("## Sweep: 5,000 Lambda functions against the Lambda control plane's documented limit, shared with the account's tooling");
   const sweep = await benchSweep();
-  results['sweep'] = sweep;
   const lambdaLimit = sweep.modelledLimits['lambda'];
   out(
     `Modelled: ${lambdaLimit?.perSecond}/s, burst ${lambdaLimit?.burst}, ${lambdaLimit?.latencyMs} ms per call (${lambdaLimit?.source}); Warden's share ${sweep.allowedPerSecond}/s; the account's own tooling ${sweep.otherToolingPerSecond}/s.`,
@@ -100,6 +100,43 @@ async function main(): Promise<void> {
         sweep.secondsFor5000Functions.toFixed(0),
       ],
     ],
+  );
+
+  const stageSweep = await benchStageSweep();
+  results['sweep'] = {
+    ...sweep,
+    modelledLimits: { ...sweep.modelledLimits, apigateway: stageSweep.limit },
+    stages: stageSweep,
+    secondsFor2000Stages: Math.max(...stageSweep.checks.map((check) => check.secondsFor2000Stages)),
+  };
+  out(
+    `## Sweep: REST API stages (${stageSweep.stages} measured, two per API) against API Gateway's management limit, shared with the account's tooling`,
+  );
+  out(
+    `Modelled: ${stageSweep.limit.perSecond}/s, burst ${stageSweep.limit.burst}, ${stageSweep.limit.latencyMs} ms per call (${stageSweep.limit.source}); Warden's share ${stageSweep.allowedPerSecond}/s; the account's own tooling ${stageSweep.otherToolingPerSecond}/s. The checks sweep 15 minutes apart; each reads GetRestApis pages and one GetStages per API, and the WAF check asks WAF only about stages that name no web ACL. 2,000 stages are priced at the sustained rate (burst spent).`,
+  );
+  out();
+  table(
+    [
+      'check',
+      'seconds',
+      'API Gateway calls',
+      'WAF calls',
+      'sustained fraction of its share',
+      'throttled calls',
+      'failed resources',
+      'seconds for 2,000 stages',
+    ],
+    stageSweep.checks.map((check) => [
+      check.check,
+      check.seconds.toFixed(1),
+      check.apiGatewayCalls,
+      check.wafCalls,
+      check.fractionOfLimit.toFixed(2),
+      check.throttledCalls,
+      check.failedResources,
+      check.secondsFor2000Stages.toFixed(0),
+    ]),
   );
 
   out('## Chaos: 200 findings end to end with 20% of AWS calls failing (test/chaos, against moto)');

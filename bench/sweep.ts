@@ -6,6 +6,7 @@ import { parsePolicy } from '../core/policy/parse-policy';
 import { sweep } from '../detectors/sweep';
 import { CATALOGUE } from '../core/catalogue';
 import { DETECTORS } from '../detectors/index';
+import { json, throttledApi } from './throttled-api';
 
 /** The sweep measured is that of the check on Lambda functions: the mock below is Lambda's control plane. */
 const FUNCTION_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::Lambda::Function')!;
@@ -40,18 +41,6 @@ const NONCOMPLIANT_EVERY = 50;
  */
 export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<SweepBench> {
   const limit = API_RATE_LIMITS.lambda;
-  let tokens: number = limit.burst;
-  let last = performance.now();
-  let wardenCalls = 0;
-  let throttled = 0;
-  const admit = () => {
-    const now = performance.now();
-    tokens = Math.min(limit.burst, tokens + ((now - last) / 1000) * limit.perSecond);
-    last = now;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
   const names = Array.from({ length: functions }, (_, index) => `fn-${String(index).padStart(5, '0')}`);
   const configuration = (name: string, index: number) => ({
     FunctionName: name,
@@ -67,28 +56,17 @@ export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<S
       },
     },
   });
-  const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
-    response: { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) },
-  });
   // The account's own tooling, on the same limit: its calls are admitted or throttled like Warden's.
-  const tooling = setInterval(() => void admit(), 1000 / otherTooling);
-  const requestHandler = {
-    async handle(request: { path: string; query?: Record<string, string | string[] | undefined> }) {
-      await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
-      if (!admit()) {
-        throttled += 1;
-        return json(429, { message: 'Rate exceeded', Type: 'User' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
-      }
-      wardenCalls += 1;
-      if (request.path.startsWith('/2015-03-31/functions')) {
-        const marker = typeof request.query?.['Marker'] === 'string' ? Number(request.query['Marker']) : 0;
-        const page = names.slice(marker, marker + 50).map((name, offset) => configuration(name, marker + offset));
-        return json(200, { Functions: page, ...(marker + 50 < names.length ? { NextMarker: String(marker + 50) } : {}) });
-      }
-      if (request.path.startsWith('/2017-03-31/tags/')) return json(200, { Tags: { team: 'payments' } });
-      return json(404, { message: `no mock for ${request.path}` });
-    },
-  };
+  const api = throttledApi(limit, LATENCY_MS, otherTooling, (request) => {
+    if (request.path.startsWith('/2015-03-31/functions')) {
+      const marker = typeof request.query?.['Marker'] === 'string' ? Number(request.query['Marker']) : 0;
+      const page = names.slice(marker, marker + 50).map((name, offset) => configuration(name, marker + offset));
+      return json(200, { Functions: page, ...(marker + 50 < names.length ? { NextMarker: String(marker + 50) } : {}) });
+    }
+    if (request.path.startsWith('/2017-03-31/tags/')) return json(200, { Tags: { team: 'payments' } });
+    return json(404, { message: `no mock for ${request.path}` });
+  });
+  const requestHandler = api.requestHandler;
   const lambda = limitRate(
     new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 6, requestHandler }),
     rateBuckets().lambda,
@@ -113,7 +91,7 @@ export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<S
   } catch {
     // failures are counted above
   } finally {
-    clearInterval(tooling);
+    api.stop();
   }
   const seconds = (performance.now() - started) / 1000;
   const allowed = rateBuckets().lambda.perSecond;
@@ -123,9 +101,9 @@ export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<S
     allowedPerSecond: allowed,
     otherToolingPerSecond: otherTooling,
     seconds,
-    wardenCalls,
-    fractionOfLimit: wardenCalls / seconds / allowed,
-    throttledCalls: throttled,
+    wardenCalls: api.counts.wardenCalls,
+    fractionOfLimit: api.counts.wardenCalls / seconds / allowed,
+    throttledCalls: api.counts.throttled,
     failedResources,
     secondsFor5000Functions: functions === 5_000 ? seconds : (seconds * 5_000) / functions,
   };

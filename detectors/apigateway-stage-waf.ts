@@ -31,19 +31,16 @@ export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageW
 
   /**
    * The sweep judges each stage from `GetStages`, whose stages name their web ACL (`webAclArn`): a stage
-   * that names one is protected, with no WAF call. Only a stage that names none is asked of WAF, which
-   * decides, so a finding never rests on API Gateway's view alone.
+   * that names one is protected, with no WAF call. Only a stage that names none is asked of WAF
+   * (`complete`), which decides, so a finding never rests on API Gateway's view alone.
    */
   async *listStates(clients, scope) {
-    for await (const { ref, state } of listStageStates(clients.apigateway, 'apigateway-stage-waf', scope)) {
-      if (state.webAclArn) {
-        yield { ref, state: { ...state, associatedWebAclArn: state.webAclArn } };
-        continue;
-      }
-      const confirmed = await withAssociation(state, ref.resourceArn, clients.wafv2);
-      if (confirmed) yield { ref, state: confirmed };
-    }
+    for await (const { ref, state } of listStageStates(clients.apigateway, 'apigateway-stage-waf', scope))
+      yield { ref, state: state.webAclArn ? { ...state, associatedWebAclArn: state.webAclArn } : state };
   },
+
+  complete: (listed, ref, clients) =>
+    listed.associatedWebAclArn ? Promise.resolve(listed) : withAssociation(listed, ref.resourceArn, clients.wafv2),
 
   transitioning: () => false,
 

@@ -66,8 +66,9 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
   let state: State | undefined;
   try {
     // A state the sweep's list already carries is judged as listed, unless it is mid-change.
-    state =
-      listed && !deps.detector.transitioning(listed) ? listed : await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
+    if (listed && !deps.detector.transitioning(listed))
+      state = deps.detector.complete ? await deps.detector.complete(listed, ref, deps.clients) : listed;
+    else state = await fetchSettled(deps.detector, ref, preliminary.settings, deps.clients, deps.poll);
   } catch (error) {
     if (error instanceof StillTransitioningError) {
       // A restored or imported table can stay CREATING for hours: judged by the daily sweep once it settles,

@@ -33,6 +33,12 @@ export interface Detector<Id extends CheckId, State extends FetchedState, Client
     scope: { readonly account: string; readonly region: string },
   ): AsyncIterable<{ readonly ref: ResourceRef; readonly state: State }>;
   /**
+   * What a listed state still lacks to be judged, read for one resource (inside the sweep's per-resource
+   * error handling, so one failure does not stop the sweep); `undefined` when the resource is gone.
+   * Without it, a listed state is judged as listed.
+   */
+  complete?(listed: State, ref: ResourceRef, clients: Pick<AwsClients, Clients>): Promise<State | undefined>;
+  /**
    * The resource's tags, read only once it is found noncompliant: a check's settings never depend on
    * tags (exemptions and owners do), so `fetch` and `listStates` leave `tags` empty. `undefined` when
    * the resource is gone. Without it, `fetch` reads the tags itself.

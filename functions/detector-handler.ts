@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
-import { rateBuckets, rateLimited } from '../core/aws/rate-limit';
+import { rateBuckets, rateLimited, ratesFor } from '../core/aws/rate-limit';
 import { handleDetectorEvent } from '../detectors/handle-event';
 import type { DetectionSummary } from '../detectors/sweep';
 import type { Detector, FetchedState } from '../detectors/detector';
@@ -28,11 +28,12 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
   const sfn = tracer.captureAWSv3Client(new SFNClient(lambdaClientConfig()));
   const counterTable = requiredEnv('WARDEN_COUNTER_TABLE');
   const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()));
+  const policy = embeddedPolicy();
+  const traced = tracedClients(tracer, clients);
+  let limited: Pick<AwsClients, Clients> | undefined;
   const deps = {
     detector,
-    // A sweep runs at half the documented rate of the APIs it lists (the account's own tooling keeps the rest).
-    clients: rateLimited(tracedClients(tracer, clients), rateBuckets()),
-    policy: embeddedPolicy(),
+    policy,
     organizationalUnits: organizationalUnits(),
     startWorkflow: workflowStarter(sfn, requiredEnv('WARDEN_STATE_MACHINE_ARN'), new FindingEpisodes(dynamodb, counterTable)),
     acceptedRisks: new AcceptedRisks(dynamodb, counterTable),
@@ -45,6 +46,9 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
   return lambdaHandler(tools, (event: unknown, lambdaContext): Promise<DetectionSummary> => {
     // The function's own ARN names the account the sweep lists resources in.
     const account = lambdaContext.invokedFunctionArn.split(':')[4] ?? '';
-    return handleDetectorEvent(event, { ...deps, scope: { account, region } });
+    // A sweep runs at the policy's share (half by default) of the documented rate of the APIs it lists,
+    // so the account's own tooling keeps the rest. A container serves one account: built once.
+    limited ??= rateLimited(traced, rateBuckets(ratesFor(policy.member.apiRates, account)));
+    return handleDetectorEvent(event, { ...deps, clients: limited, scope: { account, region } });
   });
 }

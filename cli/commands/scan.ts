@@ -4,6 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolve } from 'node:path';
 import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
 import { createAwsClients } from '../../core/aws/clients';
+import { ratesFor } from '../../core/aws/rate-limit';
 import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
 import { parseFlags } from '../parse-flags';
@@ -47,10 +48,12 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
     const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
-    // As the deployed sweep does: at most half of each API family's documented rate (core/aws/rate-limit.ts).
-    const clients = createAwsClients({ region, rateLimits: {}, ...(values.profile ? { profile: values.profile } : {}) });
     const sts = new STSClient({ region, ...(values.profile ? { profile: values.profile } : {}) });
     const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
+    // As the deployed sweep does: the policy's share (half by default) of each API family's rate in this
+    // account (core/aws/rate-limit.ts).
+    const rateLimits = ratesFor(policy.member.apiRates, account ?? '');
+    const clients = createAwsClients({ region, rateLimits, ...(values.profile ? { profile: values.profile } : {}) });
     const progress = io.stderr.isTTY === true && !values.json;
     const results = await scanAccount({
       clients,

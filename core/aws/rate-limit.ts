@@ -46,6 +46,19 @@ export interface RateShare {
 
 export const DEFAULT_RATE_SHARE = 0.5;
 
+/** The policy's `member.apiRates`: the rate share, and per account what differs there. */
+export interface ApiRatesPolicy extends RateShare {
+  readonly accounts?: Readonly<Record<string, RateShare>>;
+}
+
+/** What Warden may use in `account`: the policy's rates, with that account's own keys over them. */
+export function ratesFor(policy: ApiRatesPolicy | undefined, account: string): RateShare {
+  const own = policy?.accounts?.[account];
+  const share = own?.share ?? policy?.share;
+  const perSecond = { ...policy?.perSecond, ...own?.perSecond };
+  return { ...(share !== undefined ? { share } : {}), ...(Object.keys(perSecond).length > 0 ? { perSecond } : {}) };
+}
+
 /**
  * A token bucket that never refuses: each caller reserves a token and waits until it is due, so
  * concurrent callers are served in order at exactly `perSecond` after the first `burst`.

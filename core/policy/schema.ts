@@ -171,6 +171,17 @@ export const policySchemas = lazy((z) => {
     })
     .describe('Who owns a resource: told when a fix needs them to act (a secret migration), named in tickets.');
 
+  const apiRatesSchema = z.strictObject({
+    share: z.number().gt(0).max(1).optional().describe('The share of each limit Warden may use, above 0 and at most 1 (default 0.5).'),
+    perSecond: z
+      .strictObject({
+        lambda: z.number().positive().optional().describe('The Lambda control plane rate to take the share of (default 15/s).'),
+        apigateway: z.number().positive().optional().describe('The API Gateway management rate to take the share of (default 10/s).'),
+      })
+      .optional()
+      .describe('The account-wide rates, requests per second, where they differ from the documented ones.'),
+  });
+
   const memberSchema = z
     .strictObject({
       encryption: z
@@ -179,6 +190,15 @@ export const policySchemas = lazy((z) => {
         .describe(
           "aws-managed (the default): the member stack's counters table is encrypted under the AWS managed key aws/dynamodb and its dead-letter queue with SQS managed encryption (SSE-SQS), so no key is billed. customer-managed: one Warden KMS key per member account and region encrypts both ($1 a month, $2-3 with rotation), and gives checks the alias/warden-secrets alias.",
         ),
+      apiRates: apiRatesSchema
+        .extend({
+          accounts: z
+            .record(accountId, apiRatesSchema)
+            .optional()
+            .describe('The same, for one account: its keys replace the ones above in that account.'),
+        })
+        .optional()
+        .describe("How much of each AWS API's account-wide rate limit Warden's sweeps may use, so the account's own tooling keeps the rest."),
     })
     .describe('What Warden deploys in every member account and region.');
 

@@ -195,7 +195,8 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const before = log.calls.length;
       await log.as(`Detector-${check}`, async () => {
         for await (const { ref: listed, state } of detector.listStates!(clients, { account: account.account, region: REGION })) {
-          verdicts[listed.resourceArn] = (await detector.evaluate(state, settingsOf(check))).status;
+          const completed = await detector.complete!(state, listed, clients);
+          verdicts[listed.resourceArn] = (await detector.evaluate(completed!, settingsOf(check))).status;
         }
       });
       expect(verdicts).toMatchObject({ [account.stages.noncompliant]: 'NON_COMPLIANT', [account.stages.compliant]: 'COMPLIANT' });

@@ -315,15 +315,17 @@ describe('handleDetectorEvent', () => {
     const { deps, started, counts } = wafDeps();
     apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'api1' }] });
     apigateway.on(GetStagesCommand).resolves({ item: [{ stageName: 'a' }, { stageName: 'b' }, { stageName: 'c' }] });
-    apigateway
-      .on(GetStageCommand, { restApiId: 'api1', stageName: 'b' })
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    // The sweep judges from GetStages and asks WAF about each stage that names no web ACL: one of those fails.
+    wafv2
+      .on(GetWebACLForResourceCommand, { ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/api1/stages/b' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'WAFLimitsExceededException' }));
     await expect(handleDetectorEvent(eventFixture('scheduled-sweep'), deps)).rejects.toThrow('1 resources failed');
     expect(started.map((input) => input.finding.resourceArn).sort()).toEqual([
       'arn:aws:apigateway:us-east-1::/restapis/api1/stages/a',
       'arn:aws:apigateway:us-east-1::/restapis/api1/stages/c',
     ]);
-    expect(counts).toMatchObject({ WorkflowStarted: 2, SweepResourceFailed: 1, Throttled: 1 });
+    expect(counts).toMatchObject({ WorkflowStarted: 2, SweepResourceFailed: 1 });
+    expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
   });
 
   it('keeps secret values out of logs, workflow input and plan (canary)', async () => {

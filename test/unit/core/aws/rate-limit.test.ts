@@ -1,5 +1,6 @@
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { API_RATE_LIMITS, limitRate, rateBuckets, TokenBucket } from '../../../../core/aws/rate-limit';
+import { API_RATE_LIMITS, limitRate, rateBuckets, ratesFor, TokenBucket } from '../../../../core/aws/rate-limit';
+import { parsePolicy } from '../../../../core/policy/parse-policy';
 
 /** A clock the bucket reads and a sleep that advances it: time passes only when a caller waits. */
 function fakeTime() {
@@ -47,6 +48,29 @@ describe('rate buckets', () => {
     expect(buckets.apigateway).toMatchObject({ perSecond: 5, burst: 20 });
     expect(rateBuckets({ share: 1, perSecond: { lambda: 100 } }).lambda).toMatchObject({ perSecond: 100, burst: 100 });
     expect(() => rateBuckets({ share: 0 })).toThrow(RangeError);
+  });
+
+  it("come from the policy's member.apiRates, with an account's own keys over the rest", () => {
+    const policy = parsePolicy(
+      `version: 1
+member:
+  apiRates:
+    share: 0.25
+    perSecond: { apigateway: 8 }
+    accounts:
+      "444455556666": { share: 0.75, perSecond: { lambda: 12 } }
+`,
+      'policy.yaml',
+    ).policy;
+    expect(ratesFor(policy.member.apiRates, '111122223333')).toEqual({ share: 0.25, perSecond: { apigateway: 8 } });
+    expect(ratesFor(policy.member.apiRates, '444455556666')).toEqual({ share: 0.75, perSecond: { apigateway: 8, lambda: 12 } });
+    expect(rateBuckets(ratesFor(policy.member.apiRates, '444455556666'))).toMatchObject({ lambda: { perSecond: 9 }, apigateway: { perSecond: 6 } });
+    // Absent, the defaults: half of each documented limit.
+    expect(ratesFor(undefined, '111122223333')).toEqual({});
+  });
+
+  it('refuse a share outside (0, 1] in the policy, with where it is', () => {
+    expect(() => parsePolicy('version: 1\nmember: { apiRates: { share: 1.5 } }\n', 'policy.yaml')).toThrow(/member\.apiRates\.share/);
   });
 
   it('waits inside the retries and before signing, so a queued attempt is signed when it goes', () => {

@@ -1,13 +1,10 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
-import type { AwsClients } from '../core/aws/clients';
 import { API_RATE_LIMITS, limitRate, rateBuckets } from '../core/aws/rate-limit';
 import { CATALOGUE } from '../core/catalogue';
-import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
-import { DETECTORS } from '../detectors/index';
-import { sweep } from '../detectors/sweep';
 import { json, throttledApi } from './throttled-api';
+import { timedSweep } from './timed-sweep';
 
 /** The checks on REST API stages, found by resource type: each sweeps the same GetRestApis and GetStages. */
 const STAGE_CHECKS = CATALOGUE.filter((check) => check.resourceType === 'AWS::ApiGateway::Stage');
@@ -87,28 +84,13 @@ export async function benchStageSweep(stages = 300, otherTooling = 4): Promise<S
       ),
       wafv2: new WAFV2Client({ region: 'us-east-1', credentials, requestHandler: waf }),
     };
-    let failedResources = 0;
-    const started = performance.now();
+    let result: Awaited<ReturnType<typeof timedSweep>>;
     try {
-      await sweep(
-        { account: '111122223333', region: 'us-east-1' },
-        {
-          detector: DETECTORS[check.id],
-          clients: clients as unknown as AwsClients,
-          policy,
-          organizationalUnits: [],
-          startWorkflow: () => Promise.resolve('started'),
-          log: SILENT_LOG,
-          metrics: { count: (name, value = 1) => void (name === 'SweepResourceFailed' ? (failedResources += value) : NO_COUNTERS.count(name)) },
-          now: () => new Date(),
-        },
-      );
-    } catch {
-      failedResources = stages;
+      result = await timedSweep(check.id, clients, policy);
     } finally {
       api.stop();
     }
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds, failedResources } = result;
     // The bucket's burst is spent in the first moments: the sustained rate is over the calls after it,
     // and 2,000 stages take their calls (which grow with the APIs) at that rate, with no burst counted.
     const bucket = rateBuckets().apigateway;

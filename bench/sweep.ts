@@ -1,12 +1,9 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { API_RATE_LIMITS, limitRate, rateBuckets } from '../core/aws/rate-limit';
-import type { AwsClients } from '../core/aws/clients';
-import { NO_COUNTERS, SILENT_LOG } from '../core/observability';
 import { parsePolicy } from '../core/policy/parse-policy';
-import { sweep } from '../detectors/sweep';
 import { CATALOGUE } from '../core/catalogue';
-import { DETECTORS } from '../detectors/index';
 import { json, throttledApi } from './throttled-api';
+import { timedSweep } from './timed-sweep';
 
 /** The sweep measured is that of the check on Lambda functions: the mock below is Lambda's control plane. */
 const FUNCTION_CHECK = CATALOGUE.find((check) => check.resourceType === 'AWS::Lambda::Function')!;
@@ -72,28 +69,13 @@ export async function benchSweep(functions = 5_000, otherTooling = 7): Promise<S
     rateBuckets().lambda,
   );
   const policy = parsePolicy(`version: 1\nchecks: { ${FUNCTION_CHECK.id}: { mode: report } }\n`, 'bench.yaml').policy;
-  let failedResources = 0;
-  const started = performance.now();
+  let result: Awaited<ReturnType<typeof timedSweep>>;
   try {
-    await sweep(
-      { account: '111122223333', region: 'us-east-1' },
-      {
-        detector: DETECTORS[FUNCTION_CHECK.id],
-        clients: { lambda } as unknown as AwsClients,
-        policy,
-        organizationalUnits: [],
-        startWorkflow: () => Promise.resolve('started'),
-        log: SILENT_LOG,
-        metrics: { count: (name, value = 1) => void (name === 'SweepResourceFailed' ? (failedResources += value) : NO_COUNTERS.count(name)) },
-        now: () => new Date(),
-      },
-    );
-  } catch {
-    // failures are counted above
+    result = await timedSweep(FUNCTION_CHECK.id, { lambda }, policy);
   } finally {
     api.stop();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const { seconds, failedResources } = result;
   const allowed = rateBuckets().lambda.perSecond;
   return {
     functions,

@@ -1,5 +1,4 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,22 +9,13 @@ import { Construct } from 'constructs';
 import { AUDIT_INDEXES } from '../../core/audit/audit-table';
 import { secretName } from '../../core/policy/formats';
 import type { Policy } from '../../core/policy/schema';
-import {
-  APPROVAL_DETAIL_TYPE,
-  AUDIT_DETAIL_TYPE,
-  AUDIT_SOURCE,
-  INVOCATION_FAILURE_PATTERN,
-  TICKET_DETAIL_TYPE,
-  type TerminalState,
-} from '../../core/events/bus-contract';
-import { AUDIT_WRITER_SERVICE } from '../../core/audit/audit-writer';
+import { APPROVAL_DETAIL_TYPE, AUDIT_DETAIL_TYPE, AUDIT_SOURCE, TICKET_DETAIL_TYPE } from '../../core/events/bus-contract';
 import { ApprovalsApi } from './approvals-api';
 import { acknowledgeUnscoped } from './acknowledge-wildcards';
 import { alarmOnAny, wardenMetric } from './alarm-on-any';
 import { encryptedTable } from './encrypted-table';
+import { organizationObservability } from './organization-observability';
 import { WardenFunction } from './warden-function';
-
-const FAILED_STATE: TerminalState = 'FAILED';
 
 export interface WardenHubProps {
   readonly policy: Policy;
@@ -147,70 +137,9 @@ export class WardenHub extends Construct {
       deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
     );
     this.approvalFunctions(props, deadLetters);
-    this.organizationObservability();
+    organizationObservability(this, { bus: this.bus, key: this.key, auditWriter: this.auditWriter });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'AuditTableName', { value: this.auditTable.tableName });
-  }
-
-  /**
-   * The organization's view, from what every member forwards: one dashboard (records by account,
-   * region, check and state, from the audit writer's log; failed remediations and member detector
-   * failures over time) and the alarms that used to be per member, once for all of them.
-   */
-  private organizationObservability(): void {
-    const memberFailures = new sqs.Queue(this, 'MemberFailures', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      enforceSSL: true,
-    });
-    Validations.of(memberFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "the end of the line for members' failed detector invocations (each one a dead letter), kept for an operator to read and replay",
-    });
-    new events.Rule(this, 'MemberInvocationFailures', {
-      eventBus: this.bus,
-      description: "Warden detectors' failed invocations (after Lambda's retries) in every member account and region",
-      eventPattern: { source: [...INVOCATION_FAILURE_PATTERN.source], detailType: [...INVOCATION_FAILURE_PATTERN.detailType] },
-      targets: [new targets.SqsQueue(memberFailures)],
-    });
-    const failuresWaiting = memberFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
-    alarmOnAny(
-      this,
-      'MemberFailuresAlarm',
-      'A Warden detector in a member account failed on an event after retries: the event, its account and region are in the member-failures queue',
-      failuresWaiting,
-    );
-    const failed = wardenMetric(`Recorded${FAILED_STATE}`, AUDIT_WRITER_SERVICE, 'Sum');
-    alarmOnAny(this, 'FailedRemediations', 'Warden remediations failed in a member account (each is recorded as FAILED and ticketed)', failed);
-    const byState = ['REMEDIATED', 'APPROVAL_REQUESTED', 'TICKETED', 'REPORTED', FAILED_STATE].map((state) =>
-      wardenMetric(`Recorded${state}`, AUDIT_WRITER_SERVICE, 'Sum', Duration.hours(1)).with({ label: state }),
-    );
-    new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: 'warden-organization',
-      widgets: [
-        [
-          new cloudwatch.GraphWidget({ title: 'Audit records by state (all members)', left: byState, width: 12 }),
-          new cloudwatch.GraphWidget({ title: 'Member detector failures waiting', left: [failuresWaiting], width: 6 }),
-          new cloudwatch.SingleValueWidget({ title: 'Failed remediations (5 min)', metrics: [failed], width: 6 }),
-        ],
-        [
-          new cloudwatch.LogQueryWidget({
-            title: 'Audit records by account, region, check and state (the dashboard period)',
-            logGroupNames: [this.auditWriter.logGroup.logGroupName],
-            view: cloudwatch.LogQueryVisualizationType.TABLE,
-            queryLines: [
-              "filter message = 'audit record appended'",
-              'stats count(*) as records by account, region, check, state',
-              'sort records desc',
-              'limit 100',
-            ],
-            width: 24,
-            height: 8,
-          }),
-        ],
-      ],
-    });
   }
 
   /** Slack notifier and interaction API, and the ticket opener, as the policy asks for them. */

@@ -1,23 +1,26 @@
-import { Aws, CfnCondition, CfnOutput, Duration, Fn, type ICfnConditionExpression, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CATALOGUE, type Check, type CheckId, type PermissionStatement } from '../../core/catalogue';
+import { CATALOGUE, type CheckId } from '../../core/catalogue';
 import { cloudTrailPattern, configPattern, REMEDIATOR_ROLE_PREFIX } from '../../core/events/event-patterns';
 import type { Policy } from '../../core/policy/schema';
-import { AUDIT_SOURCE, INVOCATION_FAILURE_PATTERN } from '../../core/events/bus-contract';
 import { COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { buildWorkflowDefinition } from '../../statemachines/remediation-workflow';
 import { acknowledgeCatalogueWildcards, acknowledgeStackReads, acknowledgeUnscoped } from './acknowledge-wildcards';
-import { BaselineWebAcl } from './baseline-web-acl';
-import { catalogueStatements, filledConditions } from './catalogue-policy';
+import type { BaselineWebAcl } from './baseline-web-acl';
+import { catalogueStatements } from './catalogue-policy';
 import { writeCheckEntry } from './check-entries';
 import { encryptedTable } from './encrypted-table';
+import { memberBus } from './member-bus';
+import { memberKey } from './member-key';
+import { memberBaselineWebAcl } from './member-web-acl';
+import { policyPermissionsOf } from './policy-sections';
 import { WardenFunction } from './warden-function';
 
 export interface WardenMemberProps {
@@ -38,16 +41,6 @@ export interface WardenMemberProps {
 export const STATE_MACHINE_NAME = 'warden-remediation';
 
 /**
- * The union of a check's policy-dependent permissions over every settings the policy can resolve to:
- * the check's section, and each override's section laid over it.
- */
-/** A section's own settings of `check`, without the common ones (mode, dryRun, ...). */
-function ownSettings(check: Check, section: object | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(section ?? {}).filter(([key]) => key in check.settings.shape));
-}
-
-/** The check's settings at checks level, defaults applied. */
-/**
  * When each check's daily sweep starts: 03:17 UTC, then 15 minutes apart in catalogue order, so that
  * two sweeps do not share an API's rate window (a sweep is done within its detector's 10-minute
  * timeout). A sweep that fails is retried by Lambda one and then two minutes later, and may then
@@ -56,60 +49,6 @@ function ownSettings(check: Check, section: object | undefined): Record<string, 
 export function sweepTime(index: number): { minute: string; hour: string } {
   const minutes = 3 * 60 + 17 + 15 * index;
   return { minute: String(minutes % 60), hour: String(Math.floor(minutes / 60) % 24) };
-}
-
-function checksLevelSettings(check: Check, policy: Policy): Record<string, unknown> {
-  return check.settings.parse(ownSettings(check, policy.checks[check.id]));
-}
-
-function policyPermissionsOf(check: Check, policy: Policy): PermissionStatement[] {
-  const permissions: ((settings: Record<string, unknown>) => readonly PermissionStatement[]) | undefined =
-    'policyPermissions' in check ? check.policyPermissions : undefined;
-  if (!permissions) return [];
-  const own = (section: object | undefined) => ownSettings(check, section);
-  const base = own(policy.checks[check.id]);
-  const layers = [base, ...policy.overrides.map((override) => ({ ...base, ...own(override.checks?.[check.id]) }))];
-  const statements = layers.flatMap((layer) => permissions(check.settings.parse(layer) as Record<string, unknown>));
-  return [...new Map(statements.map((statement) => [JSON.stringify(statement), statement])).values()];
-}
-
-/**
- * The regions where some section of the policy asks for the check's member web ACL: `regionsOf` each
- * section's own settings, within the regions the section applies to (an override's `match.region`).
- */
-function webAclRegions(
-  check: Check,
-  policy: Policy,
-  regionsOf: (own: Readonly<Record<string, unknown>>) => 'all' | readonly string[],
-): 'all' | string[] {
-  const sections: { own: Record<string, unknown>; regions: 'all' | readonly string[] }[] = [
-    { own: ownSettings(check, policy.checks[check.id]), regions: 'all' },
-    ...policy.overrides.map((override) => {
-      const matched = override.match.region;
-      return { own: ownSettings(check, override.checks?.[check.id]), regions: matched === undefined ? ('all' as const) : [matched].flat() };
-    }),
-  ];
-  const wanted = new Set<string>();
-  for (const section of sections) {
-    const asked = regionsOf(section.own);
-    if (asked === 'all' && section.regions === 'all') return 'all';
-    const within = asked === 'all' ? section.regions : section.regions === 'all' ? asked : asked.filter((region) => section.regions.includes(region));
-    for (const region of within) wanted.add(region);
-  }
-  return [...wanted].sort();
-}
-
-/** A condition that holds in the regions given (Fn::Or takes 2 to 10 conditions: larger lists nest). */
-function inRegions(regions: readonly string[]): ICfnConditionExpression {
-  const equals = regions.map((region) => Fn.conditionEquals(Aws.REGION, region));
-  const or = (conditions: ICfnConditionExpression[]): ICfnConditionExpression => {
-    if (conditions.length === 1) return conditions[0]!;
-    if (conditions.length <= 10) return Fn.conditionOr(...conditions);
-    const groups: ICfnConditionExpression[] = [];
-    for (let index = 0; index < conditions.length; index += 10) groups.push(or(conditions.slice(index, index + 10)));
-    return or(groups);
-  };
-  return or(equals);
 }
 
 /** Every resource Warden needs in one member account and region. */
@@ -125,7 +64,7 @@ export class WardenMember extends Construct {
 
   constructor(scope: Construct, id: string, props: WardenMemberProps) {
     super(scope, id);
-    this.key = props.policy.member.encryption === 'customer-managed' ? this.memberKey() : undefined;
+    this.key = props.policy.member.encryption === 'customer-managed' ? memberKey(this) : undefined;
     // What EventBridge could not deliver after its retries (to a detector, or on to the hub). Without a
     // Warden key, SSE-SQS: EventBridge delivers to it with no key policy. No alarm watches it here (one
     // would cost every member by the month); the daily sweep finds again what a lost event was about.
@@ -150,11 +89,12 @@ export class WardenMember extends Construct {
       keep: false,
     });
 
-    const eventBusArn = props.eventBusArn ?? this.memberBus(props.forwardToHubBusArn);
+    const eventBusArn = props.eventBusArn ?? (props.forwardToHubBusArn && memberBus(this, props.forwardToHubBusArn, this.deadLetterQueue));
+    if (!eventBusArn) throw new Error('WardenMember needs eventBusArn (standalone) or forwardToHubBusArn (organization)');
     // The bus the workflow writes to: detectors' failed invocations go there too, on to the hub.
     const workflowBus = events.EventBus.fromEventBusArn(this, 'WorkflowBus', eventBusArn);
 
-    const baseline = this.baselineWebAclOf(props.policy);
+    const baseline = memberBaselineWebAcl(this, props.policy);
     this.baselineWebAcl = baseline?.acl;
     const baselineArn = baseline?.arn;
 
@@ -292,74 +232,5 @@ export class WardenMember extends Construct {
     }
     // `warden undo` records an accepted risk here; the export name is unique per account and region.
     new CfnOutput(this, 'CounterTableName', { value: counters.tableName, exportName: COUNTER_TABLE_EXPORT });
-  }
-
-  /**
-   * The web ACL a check declares (the baseline), from its checks-level settings, created only in the
-   * regions where the policy asks for it: unconditionally when a section that applies everywhere says
-   * `baseline`, else under a condition on AWS::Region. With its ARN for the remediators ('' in a region
-   * without it); `undefined` when no section asks for it at all.
-   */
-  private baselineWebAclOf(policy: Policy): { acl: BaselineWebAcl; arn: string } | undefined {
-    const aclCheck = CATALOGUE.find((check) => 'memberWebAcl' in check);
-    const acl = aclCheck && 'memberWebAcl' in aclCheck ? aclCheck.memberWebAcl(checksLevelSettings(aclCheck, policy)) : undefined;
-    if (!aclCheck || !acl) throw new Error('no check declares the member web ACL');
-    const regions = webAclRegions(aclCheck, policy, acl.regionsOf);
-    if (regions !== 'all' && regions.length === 0) return undefined;
-    const baseline = new BaselineWebAcl(this, 'Baseline', acl);
-    if (regions === 'all') return { acl: baseline, arn: baseline.webAcl.attrArn };
-    const condition = new CfnCondition(this, 'BaselineWebAclRegions', { expression: inRegions(regions) });
-    baseline.webAcl.cfnOptions.condition = condition;
-    return { acl: baseline, arn: Fn.conditionIf(condition.logicalId, baseline.webAcl.attrArn, '').toString() };
-  }
-
-  /**
-   * Warden's own key, when the policy asks for one, with what the checks declare they need of it: an alias
-   * the policy can name, and a statement for the account's principals ("*" limited by kms:CallerAccount,
-   * as in AWS managed keys).
-   */
-  private memberKey(): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: 'Warden member data: blast-radius counters, dead letters and the secrets Warden moves out of Lambda environments',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    for (const check of CATALOGUE) {
-      const use = 'memberKey' in check ? check.memberKey : undefined;
-      if (!use) continue;
-      key.addAlias(use.alias);
-      if (!use.accountPrincipals) continue;
-      const conditions = filledConditions(use.accountPrincipals.conditions);
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: use.accountPrincipals.sid,
-          principals: [new iam.AnyPrincipal()],
-          actions: [...use.accountPrincipals.actions],
-          resources: ['*'],
-          conditions: { ...conditions, StringEquals: { ...conditions['StringEquals'], 'kms:CallerAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-    }
-    return key;
-  }
-
-  /** A member bus whose only rule forwards Warden's events to the hub bus. */
-  private memberBus(hubBusArn: string | undefined): string {
-    if (!hubBusArn) throw new Error('WardenMember needs eventBusArn (standalone) or forwardToHubBusArn (organization)');
-    const bus = new events.EventBus(this, 'MemberBus', { eventBusName: 'warden-member' });
-    const hubBus = events.EventBus.fromEventBusArn(this, 'HubBus', hubBusArn);
-    new events.Rule(this, 'ForwardToHub', {
-      eventBus: bus,
-      description: 'Forward audit records, approval and ticket requests to the Warden hub',
-      eventPattern: { source: [AUDIT_SOURCE] },
-      targets: [new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue })],
-    });
-    new events.Rule(this, 'ForwardFailuresToHub', {
-      eventBus: bus,
-      description: "Forward Warden detectors' failed invocations (after Lambda's retries) to the Warden hub",
-      eventPattern: { source: [...INVOCATION_FAILURE_PATTERN.source], detailType: [...INVOCATION_FAILURE_PATTERN.detailType] },
-      targets: [new targets.EventBus(hubBus, { deadLetterQueue: this.deadLetterQueue })],
-    });
-    return bus.eventBusArn;
   }
 }

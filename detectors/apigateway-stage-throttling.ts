@@ -1,5 +1,5 @@
 import type { Evaluation } from '../core/finding';
-import { fetchStage, listStages, listStageStates, type StageState } from './apigateway-stage';
+import { fetchStage, listStagePage, type StageState } from './apigateway-stage';
 import type { Detector } from './detector';
 
 /** API Gateway reports an unset limit as absent, or as -1 on some stages: both mean "no limit". */
@@ -63,8 +63,6 @@ export const apigatewayStageThrottlingDetector: Detector<'apigateway-stage-throt
     return { status: 'COMPLIANT', reason: `stage ${stage} is throttled within the policy limits`, evidence };
   },
 
-  list: (clients, scope) => listStages(clients.apigateway, 'apigateway-stage-throttling', scope),
-
   // The sweep judges each stage from its API's GetStages answer: no GetStage per stage.
-  listStates: (clients, scope) => listStageStates(clients.apigateway, 'apigateway-stage-throttling', scope),
+  listPage: (clients, scope, cursor) => listStagePage(clients.apigateway, 'apigateway-stage-throttling', scope, cursor),
 };

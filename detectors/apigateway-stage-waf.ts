@@ -1,6 +1,6 @@
 import { GetWebACLForResourceCommand, WAFNonexistentItemException, type WAFV2Client } from '@aws-sdk/client-wafv2';
 import type { Evaluation } from '../core/finding';
-import { fetchStage, listStages, listStageStates, type StageState } from './apigateway-stage';
+import { fetchStage, listStagePage, type StageState } from './apigateway-stage';
 import type { Detector } from './detector';
 
 export interface StageWafState extends StageState {
@@ -34,9 +34,10 @@ export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageW
    * that names one is protected, with no WAF call. Only a stage that names none is asked of WAF
    * (`complete`), which decides, so a finding never rests on API Gateway's view alone.
    */
-  async *listStates(clients, scope) {
-    for await (const { ref, state } of listStageStates(clients.apigateway, 'apigateway-stage-waf', scope))
-      yield { ref, state: state.webAclArn ? { ...state, associatedWebAclArn: state.webAclArn } : state };
+  async listPage(clients, scope, cursor) {
+    const page = await listStagePage(clients.apigateway, 'apigateway-stage-waf', scope, cursor);
+    const items = page.items.map(({ ref, state }) => ({ ref, state: state.webAclArn ? { ...state, associatedWebAclArn: state.webAclArn } : state }));
+    return { ...page, items };
   },
 
   complete: (listed, ref, clients) =>
@@ -58,6 +59,4 @@ export const apigatewayStageWafDetector: Detector<'apigateway-stage-waf', StageW
     }
     return { status: 'COMPLIANT', reason: `stage ${stage} is protected by a web ACL`, evidence: { stage, webAclArn: state.associatedWebAclArn } };
   },
-
-  list: (clients, scope) => listStages(clients.apigateway, 'apigateway-stage-waf', scope),
 };

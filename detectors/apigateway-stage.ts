@@ -1,15 +1,15 @@
 import {
   type APIGatewayClient,
   GetStageCommand,
+  GetRestApisCommand,
   GetStagesCommand,
   NotFoundException,
-  paginateGetRestApis,
   type Stage,
 } from '@aws-sdk/client-api-gateway';
 import { parseStageArn, stageArn } from '../core/aws/arns';
 import type { CheckId } from '../core/catalogue';
 import type { ResourceRef } from '../core/finding';
-import type { FetchedState } from './detector';
+import type { FetchedState, SweepScope } from './detector';
 
 /** What both API Gateway stage checks read from `GetStage`. */
 export interface StageState extends FetchedState {
@@ -54,36 +54,32 @@ function restStageState(restApiId: string, stageName: string, stage: Stage): Sta
   };
 }
 
+/** REST APIs per page of the stage sweep: a page is one GetRestApis call and one GetStages per API. */
+const APIS_PER_PAGE = 25;
+
 /**
- * Every REST API stage in the region with its state: `GetStages` answers with each stage whole (method
- * settings, web ACL, tags), so the sweep reads no stage twice. API Gateway's management calls share
- * 10/s per account: one call per API, not one per stage.
+ * One page of REST API stages in the region, with their state: `GetStages` answers with each stage
+ * whole (method settings, web ACL, tags), so the sweep reads no stage twice. API Gateway's management
+ * calls share 10/s per account: one call per API, not one per stage.
  */
-export async function* listStageStates(
+export async function listStagePage(
   apigateway: APIGatewayClient,
   check: CheckId,
-  scope: { account: string; region: string },
-): AsyncIterable<{ ref: ResourceRef; state: StageState }> {
-  for await (const page of paginateGetRestApis({ client: apigateway, pageSize: 500 }, {})) {
-    for (const api of page.items ?? []) {
-      if (!api.id) continue;
-      const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
-      for (const stage of stages ?? []) {
-        if (stage.stageName)
-          yield {
-            ref: { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) },
-            state: restStageState(api.id, stage.stageName, stage),
-          };
-      }
+  scope: SweepScope,
+  cursor?: string,
+): Promise<{ readonly items: readonly { ref: ResourceRef; state: StageState }[]; readonly next?: string }> {
+  const apis = await apigateway.send(new GetRestApisCommand({ limit: APIS_PER_PAGE, ...(cursor ? { position: cursor } : {}) }));
+  const items: { ref: ResourceRef; state: StageState }[] = [];
+  for (const api of apis.items ?? []) {
+    if (!api.id) continue;
+    const { item: stages } = await apigateway.send(new GetStagesCommand({ restApiId: api.id }));
+    for (const stage of stages ?? []) {
+      if (stage.stageName)
+        items.push({
+          ref: { check, ...scope, resourceArn: stageArn(scope.region, api.id, stage.stageName) },
+          state: restStageState(api.id, stage.stageName, stage),
+        });
     }
   }
-}
-
-/** Every REST API stage in the region, paginated. */
-export async function* listStages(
-  apigateway: APIGatewayClient,
-  check: CheckId,
-  scope: { account: string; region: string },
-): AsyncIterable<ResourceRef> {
-  for await (const { ref } of listStageStates(apigateway, check, scope)) yield ref;
+  return { items, ...(apis.position ? { next: apis.position } : {}) };
 }

@@ -22,16 +22,14 @@ export interface Detector<Id extends CheckId, State extends FetchedState, Client
   transitioning(state: State): boolean;
   /** Pure judgement of the state under the check's settings; evidence is redacted. */
   evaluate(state: State, settings: CheckSettings<Id>): Promise<Evaluation>;
-  /** Every resource of this check in the account and region, for the sweep. */
-  list(clients: Pick<AwsClients, Clients>, scope: { readonly account: string; readonly region: string }): AsyncIterable<ResourceRef>;
   /**
-   * Every resource with its state, when the list's pages carry what `evaluate` needs (ListFunctions
-   * carries each function's environment): the sweep then reads nothing per resource.
+   * One page of every resource of this check in the account and region, for the sweep: from `cursor`
+   * (the `next` of the page before; absent for the first), to `next` (absent on the last page). A
+   * resource comes with its state when the list's answer carries what `evaluate` needs (ListFunctions
+   * carries each function's environment), so the sweep reads nothing more for it. A page is one list
+   * call's worth of work, so a sweep that must stop (its Lambda's time) resumes at the next one.
    */
-  listStates?(
-    clients: Pick<AwsClients, Clients>,
-    scope: { readonly account: string; readonly region: string },
-  ): AsyncIterable<{ readonly ref: ResourceRef; readonly state: State }>;
+  listPage(clients: Pick<AwsClients, Clients>, scope: SweepScope, cursor?: string): Promise<ListedPage<State>>;
   /**
    * What a listed state still lacks to be judged, read for one resource (inside the sweep's per-resource
    * error handling, so one failure does not stop the sweep); `undefined` when the resource is gone.
@@ -44,6 +42,23 @@ export interface Detector<Id extends CheckId, State extends FetchedState, Client
    * the resource is gone. Without it, `fetch` reads the tags itself.
    */
   tagsOf?(state: State, clients: Pick<AwsClients, Clients>): Promise<Readonly<Record<string, string>> | undefined>;
+}
+
+export interface SweepScope {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** A resource the sweep's list found, with its state when the list carries it. */
+export interface Listed<State extends FetchedState> {
+  readonly ref: ResourceRef;
+  readonly state?: State;
+}
+
+export interface ListedPage<State extends FetchedState> {
+  readonly items: readonly Listed<State>[];
+  /** Where the next page starts: an opaque cursor of the check's list API. */
+  readonly next?: string;
 }
 
 export type AnyDetector = Detector<CheckId, FetchedState, keyof AwsClients>;

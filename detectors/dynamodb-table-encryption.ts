@@ -1,4 +1,4 @@
-import { DescribeTableCommand, ListTagsOfResourceCommand, paginateListTables, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ListTablesCommand, ListTagsOfResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { tableArn } from '../core/aws/arns';
 import type { Evaluation } from '../core/finding';
@@ -79,11 +79,11 @@ export const dynamodbTableEncryptionDetector: Detector<'dynamodb-table-encryptio
     return { status: 'COMPLIANT', reason: `table ${state.tableName} is encrypted with a KMS key`, evidence };
   },
 
-  async *list(clients, { account, region }) {
-    for await (const page of paginateListTables({ client: clients.dynamodb }, {})) {
-      for (const name of page.TableNames ?? []) {
-        yield { check: 'dynamodb-table-encryption' as const, account, region, resourceArn: tableArn(region, account, name) };
-      }
-    }
+  async listPage(clients, { account, region }, cursor) {
+    const page = await clients.dynamodb.send(new ListTablesCommand({ ...(cursor ? { ExclusiveStartTableName: cursor } : {}) }));
+    const items = (page.TableNames ?? []).map((name) => ({
+      ref: { check: 'dynamodb-table-encryption' as const, account, region, resourceArn: tableArn(region, account, name) },
+    }));
+    return { items, ...(page.LastEvaluatedTableName ? { next: page.LastEvaluatedTableName } : {}) };
   },
 };

@@ -16,3 +16,11 @@ export class StillTransitioningError extends DetectionError {
 export class VerificationFailedError extends DetectionError {
   override name = 'VerificationFailedError';
 }
+
+/** A literal name: the sweep workflow reports a check whose sweep ends with this error to the hub. */
+export const SWEEP_INCOMPLETE_ERROR = 'SweepIncomplete';
+
+/** Some resources of a sweep could not be judged (each is logged with its error). */
+export class SweepIncompleteError extends DetectionError {
+  override name = SWEEP_INCOMPLETE_ERROR;
+}

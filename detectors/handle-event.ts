@@ -1,24 +1,30 @@
 import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import { ForeignEventError, MalformedEventError } from '../core/events/errors';
-import { extractResources, ownResources } from '../core/events/extract-resources';
+import { type ExtractedResources, extractResources, ownResources } from '../core/events/extract-resources';
 import type { ResourceRef } from '../core/finding';
 import { type DetectionDeps, detectResource, type ResourceOutcome } from './detect';
 import type { FetchedState } from './detector';
-import { type DetectionSummary, sweep, tally } from './sweep';
+import { type DetectionSummary, type SweepOptions, type SweepProgress, sweep, tally } from './sweep';
+import { sweepStep, sweepStepOf } from './sweep-step';
 
 /**
- * The detector Lambda's work for one EventBridge event: a CloudTrail call, a Config item change, or the
- * daily schedule. A malformed event is logged (id and type only) and counted, then rethrown so that it
- * ends in the function's dead-letter queue rather than vanishing.
+ * The detector Lambda's work for one invocation: an EventBridge event (a CloudTrail call, a Config item
+ * change, a schedule), or a step of the sweep workflow. A malformed one is logged (id and type only) and
+ * counted, then rethrown so that it ends in the function's failure destination rather than vanishing.
  */
 export async function handleDetectorEvent<Id extends CheckId, State extends FetchedState, Clients extends keyof AwsClients>(
   event: unknown,
-  deps: DetectionDeps<Id, State, Clients> & { readonly scope: { account: string; region: string } },
-): Promise<DetectionSummary> {
-  let extracted;
+  deps: DetectionDeps<Id, State, Clients> & {
+    readonly scope: { account: string; region: string };
+    /** For a sweep step: whether there is time for another page (the Lambda's remaining time). */
+    readonly another?: SweepOptions['another'];
+  },
+): Promise<DetectionSummary | SweepProgress> {
+  let parsed: { readonly step: SweepProgress } | { readonly extracted: ExtractedResources };
   try {
-    extracted = extractResources(event, deps.detector.check);
+    const step = sweepStepOf(event, deps.detector.check);
+    parsed = step ? { step } : { extracted: extractResources(event, deps.detector.check) };
   } catch (error) {
     if (error instanceof MalformedEventError) {
       const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
@@ -32,6 +38,8 @@ export async function handleDetectorEvent<Id extends CheckId, State extends Fetc
     }
     throw error;
   }
+  if ('step' in parsed) return sweepStep(parsed.step, deps.scope, deps, deps.another);
+  const { extracted } = parsed;
   if (extracted.kind === 'sweep') return sweep(deps.scope, deps);
   if (extracted.noResourceBecause) {
     deps.log.info('event names no resource to judge', { eventId: extracted.eventId, why: extracted.noResourceBecause });

@@ -1,8 +1,8 @@
 import {
   type FunctionConfiguration,
   GetFunctionConfigurationCommand,
+  ListFunctionsCommand,
   ListTagsCommand,
-  paginateListFunctions,
   ResourceNotFoundException,
 } from '@aws-sdk/client-lambda';
 import { functionArn } from '../core/aws/arns';
@@ -33,7 +33,7 @@ export interface FunctionState extends FetchedState {
 
 type LambdaDetector = Detector<'lambda-function-env-secrets', FunctionState, 'lambda'>;
 
-export const lambdaFunctionEnvSecretsDetector: LambdaDetector & Required<Pick<LambdaDetector, 'listStates' | 'tagsOf'>> = {
+export const lambdaFunctionEnvSecretsDetector: LambdaDetector & Required<Pick<LambdaDetector, 'tagsOf'>> = {
   check: 'lambda-function-env-secrets',
 
   async fetch(ref, clients) {
@@ -94,24 +94,18 @@ export const lambdaFunctionEnvSecretsDetector: LambdaDetector & Required<Pick<La
     return { status: 'COMPLIANT', reason: `function ${state.functionName} has no plaintext secret in its environment`, evidence };
   },
 
-  async *list(clients, scope) {
-    for await (const { ref } of listed(clients, scope)) yield ref;
-  },
-
   // ListFunctions carries each function's environment: one call per 50 functions instead of one per
   // function. It carries no State or LastUpdateStatus, so the sweep cannot see a function mid-update;
   // the CloudTrail event of that update has the detector read it again once it settles.
-  listStates: listed,
-};
-
-async function* listed(clients: Pick<AwsClients, 'lambda'>, { account, region }: { readonly account: string; readonly region: string }) {
-  for await (const page of paginateListFunctions({ client: clients.lambda, pageSize: 50 }, {})) {
-    for (const fn of page.Functions ?? []) {
+  async listPage(clients, { account, region }, cursor) {
+    const page = await clients.lambda.send(new ListFunctionsCommand({ MaxItems: 50, ...(cursor ? { Marker: cursor } : {}) }));
+    const items = (page.Functions ?? []).flatMap((fn) => {
       const arn = fn.FunctionArn ?? (fn.FunctionName ? functionArn(region, account, fn.FunctionName) : undefined);
-      if (arn) yield { ref: { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn }, state: stateOf(fn, arn) };
-    }
-  }
-}
+      return arn ? [{ ref: { check: 'lambda-function-env-secrets' as const, account, region, resourceArn: arn }, state: stateOf(fn, arn) }] : [];
+    });
+    return { items, ...(page.NextMarker ? { next: page.NextMarker } : {}) };
+  },
+};
 
 /** A function's state from its configuration (GetFunctionConfiguration, or a ListFunctions entry); tags come later. */
 function stateOf(config: FunctionConfiguration, fallbackArn: string): FunctionState {

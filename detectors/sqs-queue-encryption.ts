@@ -1,4 +1,4 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, paginateListQueues, QueueDoesNotExist } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ListQueueTagsCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { awsErrorName } from '../core/errors';
 import type { Evaluation } from '../core/finding';
 import { queueArnOfUrl } from '../core/catalogue/sqs-queue-encryption';
@@ -92,12 +92,13 @@ export const sqsQueueEncryptionDetector: Detector<'sqs-queue-encryption', QueueS
     });
   },
 
-  async *list(clients, { account, region }) {
-    for await (const page of paginateListQueues({ client: clients.sqs, pageSize: 1000 }, {})) {
-      for (const url of page.QueueUrls ?? []) {
-        const resourceArn = queueArnOfUrl(url, region);
-        if (resourceArn) yield { check: 'sqs-queue-encryption' as const, account, region, resourceArn };
-      }
-    }
+  async listPage(clients, { account, region }, cursor) {
+    // NextToken comes only with MaxResults.
+    const page = await clients.sqs.send(new ListQueuesCommand({ MaxResults: 1000, ...(cursor ? { NextToken: cursor } : {}) }));
+    const items = (page.QueueUrls ?? []).flatMap((url) => {
+      const resourceArn = queueArnOfUrl(url, region);
+      return resourceArn ? [{ ref: { check: 'sqs-queue-encryption' as const, account, region, resourceArn } }] : [];
+    });
+    return { items, ...(page.NextToken ? { next: page.NextToken } : {}) };
   },
 };

@@ -5,7 +5,7 @@ import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import { rateBuckets, rateLimited, ratesFor } from '../core/aws/rate-limit';
 import { handleDetectorEvent } from '../detectors/handle-event';
-import type { DetectionSummary } from '../detectors/sweep';
+import type { DetectionSummary, SweepProgress } from '../detectors/sweep';
 import type { Detector, FetchedState } from '../detectors/detector';
 import { AcceptedRisks } from '../detectors/accepted-risks';
 import { FindingEpisodes } from '../detectors/finding-episodes';
@@ -43,12 +43,15 @@ export function detectorHandler<Id extends CheckId, State extends FetchedState, 
     metrics: counters,
     now: () => new Date(),
   };
-  return lambdaHandler(tools, (event: unknown, lambdaContext): Promise<DetectionSummary> => {
+  return lambdaHandler(tools, (event: unknown, lambdaContext): Promise<DetectionSummary | SweepProgress> => {
     // The function's own ARN names the account the sweep lists resources in.
     const account = lambdaContext.invokedFunctionArn.split(':')[4] ?? '';
     // A sweep runs at the policy's share (half by default) of the documented rate of the APIs it lists,
     // so the account's own tooling keeps the rest. A container serves one account: built once.
     limited ??= rateLimited(traced, rateBuckets(ratesFor(policy.member.apiRates, account)));
-    return handleDetectorEvent(event, { ...deps, clients: limited, scope: { account, region } });
+    // A sweep step pages while the function has time for another page (three of the slowest yet, and a
+    // minute to spare), then hands its progress to the workflow's next step.
+    const another = (slowestPageMs: number) => lambdaContext.getRemainingTimeInMillis() > Math.max(60_000, 3 * slowestPageMs);
+    return handleDetectorEvent(event, { ...deps, clients: limited, scope: { account, region }, another });
   });
 }

@@ -7,6 +7,7 @@ import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
 import { findingStatus, type ManagedBy } from '../../core/finding';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
+import { listAll } from '../../detectors/list-all';
 import { discoverRemediationContext, withPlan } from '../../remediators/index';
 import type { StackLookup } from '../../detectors/managed-by';
 
@@ -52,7 +53,7 @@ export async function scanAccount(input: {
   const context = await discoverRemediationContext(input.clients, input.checks, accessDenied);
   for (const check of input.checks) {
     const detector = DETECTORS[check];
-    for await (const ref of detector.list(input.clients, { account: input.account, region: input.region })) {
+    for await (const { ref } of listAll(detector, input.clients, { account: input.account, region: input.region })) {
       try {
         let captured: WorkflowStart | undefined;
         const { outcome } = await detectResource(

@@ -22,6 +22,7 @@ import type { WorkflowStart } from '../../core/workflow-input';
 import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { detectResource } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
+import { listAll } from '../../detectors/list-all';
 import { discoverRemediationContext, remediatorFor, withPlan } from '../../remediators/index';
 import { type RemediatorEvent, runRemediatorAction } from '../../remediators/run-action';
 import { AUDIT_DETAIL_TYPE, TERMINAL_STATES } from '../../core/events/bus-contract';
@@ -142,7 +143,7 @@ async function run(): Promise<number> {
     const remediated: { check: CheckId; findingId: string; resourceArn: string }[] = [];
     for (const check of CATALOGUE) {
       const detector = DETECTORS[check.id];
-      for await (const ref of detector.list(clients, { account: account.account, region: REGION })) {
+      for await (const { ref } of listAll(detector, clients, { account: account.account, region: REGION })) {
         const workflow = await detect(ref);
         if (!workflow) continue;
         const { finding, plan, decision } = withPlan(workflow, context);

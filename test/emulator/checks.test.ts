@@ -26,6 +26,7 @@ import { SdkCallLog } from '../support/sdk-call-log';
 import { inventoryOf } from '../support/iam-requests';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listedArns, listedStates } from '../support/listed';
 
 /*
  * The AWS emulator layer: the real detectors' fetch and evaluate, and the real remediators' plan, apply,
@@ -100,7 +101,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     it.each(CATALOGUE.map((check) => [check.id] as const))('%s: the sweep lists the compliant and the noncompliant resource', async (check) => {
       const listed: string[] = [];
       await log.as(`Detector-${check}`, async () => {
-        for await (const found of DETECTORS[check].list(clients, { account: account.account, region: REGION })) listed.push(found.resourceArn);
+        listed.push(...(await listedArns(DETECTORS[check], clients, { account: account.account, region: REGION })));
       });
       const expected = {
         'dynamodb-table-encryption': account.tables,
@@ -194,7 +195,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const verdicts: Record<string, string> = {};
       const before = log.calls.length;
       await log.as(`Detector-${check}`, async () => {
-        for await (const { ref: listed, state } of detector.listStates!(clients, { account: account.account, region: REGION })) {
+        for (const { ref: listed, state } of await listedStates(detector, clients, { account: account.account, region: REGION })) {
           const completed = await detector.complete!(state, listed, clients);
           verdicts[listed.resourceArn] = (await detector.evaluate(completed!, settingsOf(check))).status;
         }
@@ -234,7 +235,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const tagged: (Readonly<Record<string, string>> | undefined)[] = [];
       const before = log.calls.length;
       await log.as(`Detector-${check}`, async () => {
-        for await (const { ref: listed, state } of detector.listStates(clients, { account: account.account, region: REGION })) {
+        for (const { ref: listed, state } of await listedStates(detector, clients, { account: account.account, region: REGION })) {
           const evaluation = await detector.evaluate(state, settingsOf(check));
           verdicts[listed.resourceArn] = evaluation.status;
           if (evaluation.status === 'NON_COMPLIANT') tagged.push(await detector.tagsOf(state, clients));

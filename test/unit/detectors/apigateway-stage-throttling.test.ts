@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { apigatewayStageThrottlingDetector as detector } from '../../../detectors/apigateway-stage-throttling';
 import { apiFixture } from '../../support/fixtures';
+import { listedArns, listedStates } from '../../support/listed';
 
 const apigateway = mockClient(APIGatewayClient);
 const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
@@ -96,7 +97,7 @@ describe('apigateway-stage-throttling detector', () => {
     apigateway.on(GetStagesCommand, { restApiId: 'api1' }).resolves({ item: [{ stageName: 'dev' }, { stageName: 'prod' }] });
     apigateway.on(GetStagesCommand, { restApiId: 'api2' }).resolves({ item: [{ stageName: 'v1' }] });
     const arns = [];
-    for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
+    arns.push(...(await listedArns(detector, clients, { account: '111122223333', region: 'us-east-1' })));
     expect(arns).toEqual([
       'arn:aws:apigateway:us-east-1::/restapis/api1/stages/dev',
       'arn:aws:apigateway:us-east-1::/restapis/api1/stages/prod',
@@ -110,8 +111,7 @@ describe('apigateway-stage-throttling detector', () => {
       item: [apiFixture('apigateway-get-stage-compliant'), apiFixture('apigateway-get-stage-no-method-settings')],
     });
     const judged = [];
-    if (!detector.listStates) throw new Error('the throttling check sweeps from its lists');
-    for await (const { state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+    for (const { state } of await listedStates(detector, clients, { account: '111122223333', region: 'us-east-1' })) {
       judged.push((await detector.evaluate(state, settings)).status);
     }
     expect(judged).toEqual(['COMPLIANT', 'NON_COMPLIANT']);

@@ -6,6 +6,7 @@ import { apigatewayStageWafDetector as detector } from '../../../detectors/apiga
 import { apiFixture } from '../../support/fixtures';
 
 import { apigatewayStageWaf } from '../../../core/catalogue';
+import { listedStates } from '../../support/listed';
 /** The catalogue's defaults for the check's other settings. */
 const WAF_DEFAULTS = apigatewayStageWaf.settings.parse({});
 
@@ -74,8 +75,8 @@ describe('apigateway-stage-waf sweep', () => {
     });
     wafv2.on(GetWebACLForResourceCommand).resolves(apiFixture('wafv2-get-web-acl-for-resource-empty'));
     const judged: Record<string, string> = {};
-    if (!detector.listStates || !detector.complete) throw new Error('the WAF check sweeps from its lists');
-    for await (const { ref: listed, state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+    if (!detector.complete) throw new Error('the WAF check completes listed stages');
+    for (const { ref: listed, state } of await listedStates(detector, clients, { account: '111122223333', region: 'us-east-1' })) {
       const completed = await detector.complete(state, listed, clients);
       judged[listed.resourceArn] = (await detector.evaluate(completed!, settings)).status;
     }

@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { dynamodbTableEncryptionDetector as detector } from '../../../detectors/dynamodb-table-encryption';
 import { apiFixture } from '../../support/fixtures';
+import { listedArns } from '../../support/listed';
 
 const dynamodb = mockClient(DynamoDBClient);
 const kms = mockClient(KMSClient);
@@ -96,7 +97,7 @@ describe('dynamodb-table-encryption detector', () => {
       .resolvesOnce({ TableNames: ['a', 'b'], LastEvaluatedTableName: 'b' })
       .resolvesOnce({ TableNames: ['c'] });
     const refs = [];
-    for await (const listed of detector.list(clients, { account: '111122223333', region: 'eu-west-1' })) refs.push(listed.resourceArn);
+    refs.push(...(await listedArns(detector, clients, { account: '111122223333', region: 'eu-west-1' })));
     expect(refs).toEqual(['a', 'b', 'c'].map((name) => `arn:aws:dynamodb:eu-west-1:111122223333:table/${name}`));
     expect(dynamodb).toHaveReceivedNthCommandWith(2, ListTablesCommand, { ExclusiveStartTableName: 'b' });
   });

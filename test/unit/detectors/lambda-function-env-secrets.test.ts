@@ -10,6 +10,7 @@ import 'aws-sdk-client-mock-jest';
 import { lambdaFunctionEnvSecretsDetector as detector } from '../../../detectors/lambda-function-env-secrets';
 import { lambdaFunctionEnvSecrets } from '../../../core/catalogue/lambda-function-env-secrets';
 import { apiFixture, expectNoCanary } from '../../support/fixtures';
+import { listedArns, listedStates } from '../../support/listed';
 
 const lambda = mockClient(LambdaClient);
 const clients = { lambda: new LambdaClient({ region: 'us-east-1' }) };
@@ -117,7 +118,7 @@ describe('lambda-function-env-secrets detector', () => {
       .resolvesOnce({ Functions: [{ FunctionName: 'a', FunctionArn: `${arn.replace('my-function', 'a')}` }], NextMarker: 'm' })
       .resolvesOnce({ Functions: [{ FunctionName: 'b' }] });
     const arns = [];
-    for await (const listed of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) arns.push(listed.resourceArn);
+    arns.push(...(await listedArns(detector, clients, { account: '111122223333', region: 'us-east-1' })));
     expect(arns).toEqual(['arn:aws:lambda:us-east-1:111122223333:function:a', 'arn:aws:lambda:us-east-1:111122223333:function:b']);
   });
 
@@ -128,7 +129,7 @@ describe('lambda-function-env-secrets detector', () => {
       .resolvesOnce({ Functions: [configuration], NextMarker: 'm' })
       .resolvesOnce({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
     const judged = [];
-    for await (const { ref: listedRef, state } of detector.listStates(clients, { account: '111122223333', region: 'us-east-1' })) {
+    for (const { ref: listedRef, state } of await listedStates(detector, clients, { account: '111122223333', region: 'us-east-1' })) {
       judged.push([listedRef.resourceArn, (await detector.evaluate(state, settings)).status]);
     }
     expect(judged).toEqual([

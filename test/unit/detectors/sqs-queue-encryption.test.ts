@@ -11,6 +11,7 @@ import 'aws-sdk-client-mock-jest';
 import { queueArnOfUrl, sqsQueueEncryption } from '../../../core/catalogue/sqs-queue-encryption';
 import { servicePublishersOf, sqsQueueEncryptionDetector as detector } from '../../../detectors/sqs-queue-encryption';
 import { apiFixture } from '../../support/fixtures';
+import { listedArns } from '../../support/listed';
 
 const sqs = mockClient(SQSClient);
 const clients = { sqs: new SQSClient({ region: 'us-east-1' }) };
@@ -72,7 +73,7 @@ describe('sqs-queue-encryption detector', () => {
       .resolvesOnce({ QueueUrls: [QUEUE_URL], NextToken: 'page-2' })
       .resolvesOnce({ QueueUrls: ['https://sqs.us-east-1.amazonaws.com/111122223333/audit-events.fifo'] });
     const listed: string[] = [];
-    for await (const found of detector.list(clients, { account: '111122223333', region: 'us-east-1' })) listed.push(found.resourceArn);
+    listed.push(...(await listedArns(detector, clients, { account: '111122223333', region: 'us-east-1' })));
     expect(listed).toEqual([QUEUE_ARN, 'arn:aws:sqs:us-east-1:111122223333:audit-events.fifo']);
     expect(sqs).toHaveReceivedCommandWith(ListQueuesCommand, { MaxResults: 1000, NextToken: 'page-2' });
   });

@@ -29,7 +29,7 @@ function fakeDetector(states: (State | undefined)[]): Detector<typeof CHECK, Sta
           ? { status: 'COMPLIANT', reason: 'ok', evidence: {} }
           : { status: 'NON_COMPLIANT', reason: 'not encrypted', evidence: { now: true } },
       ),
-    list: async function* () {},
+    listPage: () => Promise.resolve({ items: [] }),
   };
   return detector;
 }

@@ -18,7 +18,7 @@ export class VerificationFailedError extends DetectionError {
 }
 
 /** A literal name: the sweep workflow reports a check whose sweep ends with this error to the hub. */
-export const SWEEP_INCOMPLETE_ERROR = 'SweepIncomplete';
+export const SWEEP_INCOMPLETE_ERROR = 'SweepIncompleteError';
 
 /** Some resources of a sweep could not be judged (each is logged with its error). */
 export class SweepIncompleteError extends DetectionError {

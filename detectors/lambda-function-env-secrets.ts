@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-lambda';
 import { functionArn } from '../core/aws/arns';
 import type { Evaluation } from '../core/finding';
-import type { AwsClients } from '../core/aws/clients';
 import type { Detector, FetchedState } from './detector';
 import { scanVariables } from './secret-scanner/scan-variables';
 

@@ -43,7 +43,7 @@ export function sweepStepOf(event: unknown, check: CheckId): SweepProgress | und
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw problem(`outcomes.${name}: expected a count`);
   }
   if (step['done'] === true) throw problem('done: a finished sweep has no next step');
-  return { check, ...(typeof cursor === 'string' ? { cursor } : {}), outcomes: outcomes as SweepProgress['outcomes'], done: false };
+  return { check, ...(typeof cursor === 'string' ? { cursor } : {}), outcomes, done: false };
 }
 
 /**

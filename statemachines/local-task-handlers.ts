@@ -19,8 +19,8 @@ export interface LocalServices {
   callback?(event: LocalEvent): Promise<unknown>;
   /** `dynamodb:updateItem`, with the Task's parameters as the SDK input. */
   updateItem?(parameters: Record<string, unknown>): Promise<unknown>;
-  /** `lambda:invoke` of a remediator: the function's result for this payload. */
-  invoke?(payload: Record<string, unknown>): Promise<unknown>;
+  /** `lambda:invoke` of a remediator or a detector: the function's result for this payload. */
+  invoke?(payload: Record<string, unknown>, functionName: string): Promise<unknown>;
 }
 
 const notAvailable = (name: string) => Object.assign(new Error(`${name} is not available in this local run`), { name: 'Warden.NotAvailableLocally' });
@@ -31,11 +31,24 @@ function firstEntry(parameters: Record<string, unknown>): LocalEvent {
   return { source: entry.Source, detailType: entry.DetailType, detail: entry.Detail };
 }
 
+interface StateDefinition {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly ItemProcessor?: { readonly States: Readonly<Record<string, StateDefinition>> };
+}
+
+/** Every state of a definition, those of its Map states' item processors included (the local runner names them alike). */
+function allStates(states: Readonly<Record<string, StateDefinition>>): [string, StateDefinition][] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    [name, state] as [string, StateDefinition],
+    ...(state.ItemProcessor ? allStates(state.ItemProcessor.States) : []),
+  ]);
+}
+
 /** One handler per Task state of `definition`, dispatched on the Task's service integration. */
 export function localTaskHandlers(definition: Record<string, unknown>, services: LocalServices): Record<string, LocalTaskHandler> {
-  const states = definition['States'] as Record<string, { Type: string; Resource?: string }>;
   const handlers: Record<string, LocalTaskHandler> = {};
-  for (const [name, state] of Object.entries(states)) {
+  for (const [name, state] of allStates(definition['States'] as Record<string, StateDefinition>)) {
     if (state.Type !== 'Task') continue;
     const integration = (state.Resource ?? '').replace(/^arn:[^:]+:states:::/, '');
     handlers[name] = async (parameters) => {
@@ -57,7 +70,7 @@ export function localTaskHandlers(definition: Record<string, unknown>, services:
           }
         case 'lambda:invoke':
           if (!services.invoke) throw notAvailable(name);
-          return { Payload: await services.invoke(parameters['Payload'] as Record<string, unknown>) };
+          return { Payload: await services.invoke(parameters['Payload'] as Record<string, unknown>, String(parameters['FunctionName'])) };
         default:
           throw notAvailable(name);
       }

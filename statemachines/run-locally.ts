@@ -19,6 +19,8 @@ export interface LocalRun {
   readonly error?: string;
   /** States entered: what Step Functions Standard bills as state transitions. */
   readonly transitions: number;
+  /** The execution's output, when it succeeded. */
+  readonly output?: unknown;
 }
 
 function waitStates(definition: Record<string, unknown>): string[] {
@@ -64,9 +66,9 @@ export async function runLocally(
     for await (const event of execution.eventLogs) if (event.type === 'StateEntered') transitions += 1;
   })();
   try {
-    await execution.result;
+    const output: unknown = await execution.result;
     await counting;
-    return { status: 'SUCCEEDED', transitions };
+    return { status: 'SUCCEEDED', transitions, output };
   } catch (error) {
     await counting.catch(() => undefined);
     return { status: 'FAILED', error: (error as Error).message, transitions };

@@ -11,6 +11,8 @@ export const AUDIT_SOURCE = 'warden';
 export const AUDIT_DETAIL_TYPE = 'Warden Audit Record';
 export const APPROVAL_DETAIL_TYPE = 'Warden Approval Requested';
 export const TICKET_DETAIL_TYPE = 'Warden Ticket Requested';
+/** A check's daily sweep that did not finish (a resource it could not judge, or a list it could not read). */
+export const SWEEP_INCOMPLETE_DETAIL_TYPE = 'Warden Sweep Incomplete';
 
 /**
  * What Lambda puts on a bus for an asynchronous invocation that failed after its retries (its

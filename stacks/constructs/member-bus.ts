@@ -6,7 +6,7 @@ import { AUDIT_SOURCE, INVOCATION_FAILURE_PATTERN } from '../../core/events/bus-
 
 /**
  * An organization member's bus, whose rules forward to the hub bus what the hub must see: Warden's own
- * events (audit records, approval and ticket requests) and its detectors' failed
+ * events (audit records, approval and ticket requests, incomplete sweeps) and its detectors' failed
  * invocations. What EventBridge cannot deliver goes to `deadLetters`. Returns the bus's ARN.
  */
 export function memberBus(scope: Construct, hubBusArn: string, deadLetters: sqs.IQueue): string {
@@ -14,7 +14,7 @@ export function memberBus(scope: Construct, hubBusArn: string, deadLetters: sqs.
   const hubBus = events.EventBus.fromEventBusArn(scope, 'HubBus', hubBusArn);
   new events.Rule(scope, 'ForwardToHub', {
     eventBus: bus,
-    description: 'Forward audit records, approval and ticket requests to the Warden hub',
+    description: 'Forward audit records, approval and ticket requests, incomplete sweeps to the Warden hub',
     eventPattern: { source: [AUDIT_SOURCE] },
     targets: [new targets.EventBus(hubBus, { deadLetterQueue: deadLetters })],
   });

@@ -6,7 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { AUDIT_WRITER_SERVICE } from '../../core/audit/audit-writer';
-import { INVOCATION_FAILURE_PATTERN, type TerminalState } from '../../core/events/bus-contract';
+import { AUDIT_SOURCE, INVOCATION_FAILURE_PATTERN, SWEEP_INCOMPLETE_DETAIL_TYPE, type TerminalState } from '../../core/events/bus-contract';
 import { alarmOnAny, wardenMetric } from './alarm-on-any';
 import type { WardenFunction } from './warden-function';
 
@@ -26,7 +26,8 @@ export function organizationObservability(scope: Construct, hub: { bus: events.I
   });
   Validations.of(memberFailures).acknowledge({
     id: 'AwsSolutions-SQS3',
-    reason: "the end of the line for members' failed detector invocations (each one a dead letter), kept for an operator to read and replay",
+    reason:
+      "the end of the line for members' failed detector invocations and incomplete sweeps (each one a dead letter), kept for an operator to read and replay",
   });
   new events.Rule(scope, 'MemberInvocationFailures', {
     eventBus: hub.bus,
@@ -34,11 +35,17 @@ export function organizationObservability(scope: Construct, hub: { bus: events.I
     eventPattern: { source: [...INVOCATION_FAILURE_PATTERN.source], detailType: [...INVOCATION_FAILURE_PATTERN.detailType] },
     targets: [new targets.SqsQueue(memberFailures)],
   });
+  new events.Rule(scope, 'MemberSweepsIncomplete', {
+    eventBus: hub.bus,
+    description: 'Warden daily sweeps that left a check incomplete, in every member account and region',
+    eventPattern: { source: [AUDIT_SOURCE], detailType: [SWEEP_INCOMPLETE_DETAIL_TYPE] },
+    targets: [new targets.SqsQueue(memberFailures)],
+  });
   const failuresWaiting = memberFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
   alarmOnAny(
     scope,
     'MemberFailuresAlarm',
-    'A Warden detector in a member account failed on an event after retries: the event, its account and region are in the member-failures queue',
+    'A Warden detector in a member account failed on an event after retries, or a sweep left a check incomplete: the event, its account and region are in the member-failures queue',
     failuresWaiting,
   );
   const failed = wardenMetric(`Recorded${FAILED_STATE}`, AUDIT_WRITER_SERVICE, 'Sum');

@@ -21,6 +21,7 @@ import { memberBus } from './member-bus';
 import { memberKey } from './member-key';
 import { memberBaselineWebAcl } from './member-web-acl';
 import { policyPermissionsOf } from './policy-sections';
+import { SweepWorkflow } from './sweep-workflow';
 import { WardenFunction } from './warden-function';
 
 export interface WardenMemberProps {
@@ -40,20 +41,11 @@ export interface WardenMemberProps {
 
 export const STATE_MACHINE_NAME = 'warden-remediation';
 
-/**
- * When each check's daily sweep starts: 03:17 UTC, then 15 minutes apart in catalogue order, so that
- * two sweeps do not share an API's rate window (a sweep is done within its detector's 10-minute
- * timeout). A sweep that fails is retried by Lambda one and then two minutes later, and may then
- * overlap the next check's; its calls still keep to its bucket's share.
- */
-export function sweepTime(index: number): { minute: string; hour: string } {
-  const minutes = 3 * 60 + 17 + 15 * index;
-  return { minute: String(minutes % 60), hour: String(Math.floor(minutes / 60) % 24) };
-}
-
 /** Every resource Warden needs in one member account and region. */
 export class WardenMember extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** The daily sweep of every check, paged through the detectors. */
+  readonly sweep: SweepWorkflow;
   readonly detectors: Record<CheckId, WardenFunction>;
   readonly remediators: Record<CheckId, WardenFunction>;
   /** Warden's key in this account and region: only when the policy's member.encryption is customer-managed. */
@@ -171,11 +163,6 @@ export class WardenMember extends Construct {
         eventPattern: configPattern(check),
         targets: [target],
       });
-      new events.Rule(this, `Sweep-${check.id}`, {
-        description: `Warden ${check.id}: daily sweep`,
-        schedule: events.Schedule.cron(sweepTime(CATALOGUE.indexOf(check))),
-        targets: [target],
-      });
     }
 
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
@@ -187,6 +174,12 @@ export class WardenMember extends Construct {
         CheckId,
         string
       >,
+    });
+    this.sweep = new SweepWorkflow(this, 'Sweep', {
+      detectors: this.detectors,
+      eventBusArn,
+      logGroup: workflowLogs,
+      deadLetterQueue: this.deadLetterQueue,
     });
     const role = new iam.Role(this, 'WorkflowRole', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),

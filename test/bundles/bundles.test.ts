@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIENT_CLASSES, type ClientName } from '../../core/aws/client-config';
 import { CATALOGUE } from '../../core/catalogue';
+import { MALFORMED_EVENT_ERROR } from '../../core/events/errors';
+import { SWEEP_INCOMPLETE_ERROR } from '../../detectors/errors';
+import { SWEEP_STEP_KEY } from '../../detectors/sweep-step';
 import { RETRYABLE_REMEDIATION_ERROR, STILL_TRANSITIONING_ERROR } from '../../remediators/errors';
 import { resourcesOfType, type SynthesizedFunction, synthesizedFunctions, synthesizedTemplates } from '../support/cloud-assembly';
 import { loopbackServer, type Received, type Responder } from '../support/loopback';
@@ -34,11 +37,12 @@ const run = (fn: SynthesizedFunction, endpoint: string, event?: unknown): Promis
 /** One bundle per distinct asset (the standalone and member templates deploy the same code). */
 const functions = [...new Map(synthesizedFunctions().map((fn) => [fn.assetDir, fn])).values()];
 
-const remediatorOf = (check: string) => {
-  const fn = functions.find((entry) => entry.path.endsWith(`/Remediator-${check}/Function/Resource`));
-  if (!fn) throw new Error(`no remediator bundle for ${check}`);
+const bundleOf = (role: 'Remediator' | 'Detector', check: string) => {
+  const fn = functions.find((entry) => entry.path.endsWith(`/${role}-${check}/Function/Resource`));
+  if (!fn) throw new Error(`no ${role.toLowerCase()} bundle for ${check}`);
   return fn;
 };
+const remediatorOf = (check: string) => bundleOf('Remediator', check);
 
 /** The custom error names the synthesized workflow's Retry and Catch wait for (not States.*, not Service.*). */
 function customErrorNames(): string[] {
@@ -89,6 +93,8 @@ interface Scenario {
   readonly why: string;
   readonly resourceArn: string;
   readonly respond: Responder;
+  /** A step of the sweep workflow, which invokes the check's detector; without it, the remediator applies its fix. */
+  readonly sweepStep?: Record<string, unknown>;
 }
 
 /** How each custom error is thrown through a remediator's bundled code path, with AWS answering as it does. */
@@ -145,6 +151,29 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
         if (operation.endsWith('.ListTagsOfResource')) return { body: { Tags: [] } };
         return awsError('UnknownOperationException', operation);
       },
+    },
+  ],
+  [SWEEP_INCOMPLETE_ERROR]: [
+    {
+      check: 'dynamodb-table-encryption',
+      why: 'the last page of its sweep has a table DescribeTable refuses',
+      resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
+      sweepStep: { check: 'dynamodb-table-encryption', cursor: null, outcomes: {}, done: false },
+      respond: (request) => {
+        const operation = target(request);
+        if (operation.endsWith('.ListTables')) return { body: { TableNames: ['orders'] } };
+        if (operation.endsWith('.DescribeTable')) return awsError('AccessDeniedException', 'not authorized to perform: dynamodb:DescribeTable');
+        return awsError('UnknownOperationException', operation);
+      },
+    },
+  ],
+  [MALFORMED_EVENT_ERROR]: [
+    {
+      check: 'dynamodb-table-encryption',
+      why: "a sweep step names another check's sweep",
+      resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`,
+      sweepStep: { check: 'sqs-queue-encryption', cursor: null, outcomes: {}, done: false },
+      respond: (request) => awsError('UnknownOperationException', target(request)),
     },
   ],
 };
@@ -285,13 +314,12 @@ describe('error names the workflow retries on', () => {
     scenarios.map((scenario) => [name, scenario.check, scenario.why, scenario] as const),
   );
   // Failed before the error classes carried literal names: minified, they arrived as 'qi', 'an', ...
+  // The sweep workflow's names come from a detector bundle, the remediation workflow's from a remediator.
   it.each(cases)('%s is what the %s bundle throws when %s', async (name, check, _why, scenario) => {
     aws.setResponder(scenario.respond);
-    const outcome = await run(remediatorOf(check), aws.url, {
-      action: 'apply',
-      finding: finding(check, scenario.resourceArn),
-      settings: settingsOf(check),
-    });
+    const outcome = scenario.sweepStep
+      ? await run(bundleOf('Detector', check), aws.url, { [SWEEP_STEP_KEY]: scenario.sweepStep })
+      : await run(remediatorOf(check), aws.url, { action: 'apply', finding: finding(check, scenario.resourceArn), settings: settingsOf(check) });
     expect(outcome.error?.name).toBe(name);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../core/catalogue';
 import { readPolicyFor } from '../../remediators/lambda-function-env-secrets/plan';
+import { SWEEP_STATE_MACHINE_NAME } from '../../statemachines/sweep-workflow';
 import { resourcesOfType, synthesizedTemplates } from '../support/cloud-assembly';
 import { filled, type IamRequest } from '../support/iam-requests';
 import { functionRole, ignoredConditionsHold, roleOf, simulate, type SynthesizedRole } from '../support/iam-simulation';
@@ -480,6 +481,44 @@ describe('member buses put events on the hub bus, only from the organization', (
       context: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' },
     });
     expect(decision.result).not.toBe(ALLOWED);
+  });
+});
+
+describe('the daily sweep may invoke the detectors and start itself, nothing more', () => {
+  const { partition, region, account } = MEMBER_TARGET;
+  const [sweepId, sweep] = resourcesOfType(MEMBER, 'AWS::StepFunctions::StateMachine').find(
+    ([, machine]) => machine.Properties?.['StateMachineName'] === SWEEP_STATE_MACHINE_NAME,
+  )!;
+  const role = roleOf(MEMBER_FILE, MEMBER, (sweep.Properties?.['RoleArn'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0], MEMBER_TARGET);
+  const functionArn = (suffix: string) => {
+    const [id] = resourcesOfType(MEMBER, 'AWS::Lambda::Function').find(([, fn]) => String(fn.Metadata?.['aws:cdk:path']).endsWith(suffix))!;
+    return String(resolveIntrinsics({ 'Fn::GetAtt': [id, 'Arn'] }, MEMBER, MEMBER_TARGET));
+  };
+  const decide = (principal: SynthesizedRole, action: string, resource: string) =>
+    simulate({ principal: principal.arn, action, resource, resourceAccount: account, identityPolicies: principal.identityPolicies });
+
+  it.each(CATALOGUE.map((check) => [check.id] as const))('invokes the detector of %s, and not its remediator', async (check) => {
+    expect((await decide(role, 'lambda:InvokeFunction', functionArn(`/Detector-${check}/Function/Resource`))).result).toBe(ALLOWED);
+    expect((await decide(role, 'lambda:InvokeFunction', functionArn(`/Remediator-${check}/Function/Resource`))).result).toBe('ImplicitlyDenied');
+  });
+
+  it('reports an incomplete sweep on the member bus, and on no other', async () => {
+    const bus = `arn:${partition}:events:${region}:${account}:event-bus/warden-member`;
+    expect((await decide(role, 'events:PutEvents', bus)).result).toBe(ALLOWED);
+    expect((await decide(role, 'events:PutEvents', `arn:${partition}:events:${region}:${account}:event-bus/default`)).result).toBe(
+      'ImplicitlyDenied',
+    );
+  });
+
+  it("is started by the schedule's role, which may start nothing else", async () => {
+    const machine = String(resolveIntrinsics({ Ref: sweepId }, MEMBER, MEMBER_TARGET));
+    const [, rule] = resourcesOfType(MEMBER, 'AWS::Events::Rule').find(([, candidate]) => candidate.Properties?.['ScheduleExpression'])!;
+    const target = (rule.Properties?.['Targets'] as { RoleArn: { 'Fn::GetAtt': [string, string] } }[])[0]!;
+    const starter = roleOf(MEMBER_FILE, MEMBER, target.RoleArn['Fn::GetAtt'][0], MEMBER_TARGET);
+    expect(machine).toBe(`arn:${partition}:states:${region}:${account}:stateMachine:${SWEEP_STATE_MACHINE_NAME}`);
+    expect((await decide(starter, 'states:StartExecution', machine)).result).toBe(ALLOWED);
+    const remediation = `arn:${partition}:states:${region}:${account}:stateMachine:warden-remediation`;
+    expect((await decide(starter, 'states:StartExecution', remediation)).result).toBe('ImplicitlyDenied');
   });
 });
 

@@ -125,8 +125,7 @@ describe('a sweep step', () => {
     ['a finished sweep', { done: true }, 'done: a finished sweep has no next step'],
   ])('refuses %s, logged and counted, without a call', async (_, progress, problem) => {
     const { deps: refusing, lines, counts } = deps(() => true);
-    const rejection = expect(handleDetectorEvent(step(progress as never), refusing)).rejects;
-    await rejection.toThrow(MalformedEventError);
+    await expect(handleDetectorEvent(step(progress as never), refusing)).rejects.toThrow(MalformedEventError);
     await expect(handleDetectorEvent(step(progress as never), refusing)).rejects.toThrow(`${SWEEP_STEP_KEY}: ${problem}`);
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'malformed event' }));
     expect(counts['MalformedEvent']).toBe(2);

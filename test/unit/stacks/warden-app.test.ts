@@ -15,6 +15,7 @@ import { apigatewayStageWafDetector, type StageWafState } from '../../../detecto
 import { dynamodbTableEncryptionDetector } from '../../../detectors/dynamodb-table-encryption';
 import { lambdaFunctionEnvSecretsDetector } from '../../../detectors/lambda-function-env-secrets';
 import { defineWardenStacks, type WardenStacks } from '../../../stacks/warden-app';
+import { SWEEP_STATE_MACHINE_NAME } from '../../../statemachines/sweep-workflow';
 
 import { apigatewayStageWaf } from '../../../core/catalogue';
 /** The catalogue's defaults for the check's other settings. */
@@ -119,24 +120,29 @@ describe('member template (the StackSet template)', () => {
     }
   });
 
-  it('has the catalogue-derived rule patterns: CloudTrail, Config and a daily sweep per check', () => {
+  it('has the catalogue-derived rule patterns: CloudTrail and Config per check, and one daily sweep', () => {
     for (const check of CATALOGUE) {
       templates.member.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(cloudTrailPattern(check))) as unknown });
       templates.member.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(configPattern(check))) as unknown });
     }
-    expect(resources(templates.member, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.['ScheduleExpression'])).toHaveLength(
-      CATALOGUE.length,
-    );
+    const schedules = resources(templates.member, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.['ScheduleExpression']);
+    expect(schedules.map(([, rule]) => rule.Properties?.['ScheduleExpression'])).toEqual(['cron(17 3 * * ? *)']);
   });
 
-  it('staggers the daily sweeps 15 minutes apart, so no two share an API rate window', () => {
-    const starts = resources(templates.member, 'AWS::Events::Rule')
-      .map(([, rule]) => /^cron\((\d+) (\d+) \* \* \? \*\)$/.exec((rule.Properties?.['ScheduleExpression'] as string | undefined) ?? ''))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => Number(match[2]) * 60 + Number(match[1]))
-      .sort((a, b) => a - b);
-    expect(starts).toHaveLength(CATALOGUE.length);
-    expect(starts.slice(1).map((start, index) => start - (starts[index] as number))).toEqual(Array(CATALOGUE.length - 1).fill(15));
+  it('sweeps through a Standard workflow that may invoke the detectors only, one check at a time', () => {
+    const [, sweep] = resources(templates.member, 'AWS::StepFunctions::StateMachine').find(
+      ([, machine]) => machine.Properties?.['StateMachineName'] === SWEEP_STATE_MACHINE_NAME,
+    )!;
+    const [, rule] = resources(templates.member, 'AWS::Events::Rule').find(([, candidate]) => candidate.Properties?.['ScheduleExpression'])!;
+    expect((rule.Properties?.['Targets'] as { Arn: unknown }[])[0]?.Arn).toEqual({ Ref: expect.stringMatching(/^MemberSweepStateMachine/) });
+    const roleRef = (sweep.Properties?.['RoleArn'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const invoked = resources(templates.member, 'AWS::IAM::Policy')
+      .filter(([, policy]) => (policy.Properties?.['Roles'] as { Ref: string }[]).some((role) => role.Ref === roleRef))
+      .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+      .filter((statement) => [statement.Action].flat().includes('lambda:InvokeFunction'))
+      .flatMap((statement) => [statement.Resource].flat());
+    expect(invoked).toHaveLength(CATALOGUE.length);
+    for (const arn of invoked) expect(JSON.stringify(arn)).toMatch(/MemberDetector/);
   });
 
   it("names remediator roles so the rules can drop Warden's own calls", () => {
@@ -380,7 +386,8 @@ describe('standalone stack', () => {
     // interactions and approval sweep, ticket opener.
     templates.standalone.resourceCountIs('AWS::Lambda::Function', CATALOGUE.length * 2 + 6);
     templates.standalone.resourceCountIs('AWS::Events::EventBus', 1);
-    templates.standalone.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    // The remediation workflow and the daily sweep.
+    templates.standalone.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     templates.standalone.resourceCountIs('AWS::DynamoDB::Table', 3);
   });
 });

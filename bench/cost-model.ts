@@ -51,6 +51,7 @@ const HUB_RECORDED_STATES = 8;
 export const WORKLOAD = {
   cloudTrailEvents: 1_000,
   configItemChanges: 1_000,
+  /** The daily sweep: one execution of the sweep workflow a day, a detector step per check. */
   sweepsPerCheck: 30,
   checks: CATALOGUE.length,
   findings: { auto: 10, approval: 4, ticket: 4, report: 2 } satisfies Record<Mode, number>,
@@ -112,7 +113,7 @@ const line = (scope: CostItem['scope'], item: string, quantity: number, price: P
  * `deployed` counts what a policy of defaults deploys; `optIn`, what config/policy.yaml's choices add
  * (a member key, the baseline web ACL), priced as conditional where the defaults have none.
  */
-export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCounts, optIn: DeployedCounts) {
+export function costModel(counts: Record<Mode, PathCounts>, sweepTransitions: number, deployed: DeployedCounts, optIn: DeployedCounts) {
   const w = WORKLOAD;
   const findings = Object.entries(w.findings) as [Mode, number][];
   const findingCount = findings.reduce((total, [, n]) => total + n, 0);
@@ -127,7 +128,7 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
       remediatorInvocations * w.remediatorMsPerInvocation) /
       1000) *
     w.memoryGb;
-  const transitions = sum((c) => c.transitions);
+  const transitions = sum((c) => c.transitions) + w.sweepsPerCheck * sweepTransitions;
   // Each event is put on the member bus and delivered once more to the hub bus (cross-account).
   const events = sum((c) => c.events) * 2;
   // Per finding: the episode's UpdateItem and the counter; accepted risks and re-breaks are read.
@@ -149,7 +150,7 @@ export function costModel(counts: Record<Mode, PathCounts>, deployed: DeployedCo
   const member: CostItem[] = [
     line('member', 'Lambda requests', memberInvocations, PRICES.lambdaRequests, 1e6),
     line('member', 'Lambda compute', gbSeconds, PRICES.lambdaArmCompute),
-    line('member', 'Step Functions state transitions', transitions, PRICES.stepFunctionsTransitions, 1000),
+    line('member', 'Step Functions state transitions (remediations, and the daily sweep)', transitions, PRICES.stepFunctionsTransitions, 1000),
     line('member', 'EventBridge events (member bus, and on to the hub)', events, PRICES.eventBridgeEvents, 1e6),
     line('member', 'DynamoDB writes (counters)', counterWrites, PRICES.dynamodbWrites, 1e6),
     line('member', 'DynamoDB reads (counters)', counterReads, PRICES.dynamodbReads, 1e6),

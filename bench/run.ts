@@ -8,7 +8,7 @@ import { benchDetectors } from './detectors';
 import { benchSecretScanner } from './secret-scanner';
 import { benchSweep } from './sweep';
 import { benchStageSweep } from './stage-sweep';
-import { benchWorkflow } from './workflow';
+import { benchSweepTransitions, benchWorkflow } from './workflow';
 
 const out = (text = '') => process.stdout.write(`${text}\n`);
 const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]) => {
@@ -79,6 +79,10 @@ async function main(): Promise<void> {
     ['path', 'state transitions', 'remediator invocations', 'audit records', 'events', 'counter writes'],
     Object.entries(workflow).map(([mode, c]) => [mode, c.transitions, c.remediatorInvocations, c.auditRecords, c.events, c.counterWrites]),
   );
+  const sweepTransitions = await benchSweepTransitions();
+  results['sweepWorkflow'] = { transitionsPerDailySweep: sweepTransitions };
+  out(`The daily sweep workflow (every check's list in one step): ${sweepTransitions} state transitions.`);
+  out();
 
   out("## Sweep: 5,000 Lambda functions against the Lambda control plane's documented limit, shared with the account's tooling");
   const sweep = await benchSweep();
@@ -166,7 +170,7 @@ async function main(): Promise<void> {
     `Workload: ${WORKLOAD.cloudTrailEvents} relevant API calls, ${WORKLOAD.configItemChanges} Config item changes, a daily sweep of ${WORKLOAD.checks} checks, findings ${JSON.stringify(WORKLOAD.findings)}; counts of functions, keys, alarms, dashboards and WAF rules from the templates synthesized for a policy of defaults (test/fixtures/policy/defaults.yaml), and config/policy.yaml's choices priced as conditional.`,
   );
   out();
-  const cost = costModel(workflow, deployedCounts(synthesize('defaults')), deployedCounts(synthesize('config')));
+  const cost = costModel(workflow, sweepTransitions, deployedCounts(synthesize('defaults')), deployedCounts(synthesize('config')));
   results['cost'] = { prices: PRICES, workload: WORKLOAD, ...cost };
   table(
     ['scope', 'item', 'quantity', 'USD', 'charged when', 'price source'],

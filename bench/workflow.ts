@@ -2,7 +2,10 @@ import { CATALOGUE, type CheckId, type Mode } from '../core/catalogue';
 import type { WorkflowStart } from '../core/workflow-input';
 import { AUDIT_DETAIL_TYPE } from '../core/events/bus-contract';
 import { buildWorkflowDefinition } from '../statemachines/remediation-workflow';
+import { SWEEP_STEP_KEY } from '../detectors/sweep-step';
+import { localTaskHandlers } from '../statemachines/local-task-handlers';
 import { runLocally } from '../statemachines/run-locally';
+import { buildSweepDefinition } from '../statemachines/sweep-workflow';
 
 export interface PathCounts {
   /** States entered: what Step Functions Standard bills as state transitions. */
@@ -104,4 +107,26 @@ export async function benchWorkflow(): Promise<Record<Mode | 'two-phase', PathCo
     result[path] = counts;
   }
   return result;
+}
+
+/**
+ * State transitions of one daily sweep of a small account (every check's list fits one step), from a
+ * local execution of the real sweep definition: what Step Functions Standard bills for the sweep.
+ */
+export async function benchSweepTransitions(): Promise<number> {
+  const definition = buildSweepDefinition({
+    partition: 'aws',
+    eventBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/warden-member',
+    detectorFunctionArns: Object.fromEntries(CATALOGUE.map((check) => [check.id, ARN(`warden-detector-${check.id}`)])) as Record<CheckId, string>,
+  });
+  const handlers = localTaskHandlers(definition, {
+    putEvent: () => Promise.resolve(),
+    invoke: (payload) => Promise.resolve({ ...(payload[SWEEP_STEP_KEY] as object), cursor: null, outcomes: { compliant: 1 }, done: true }),
+  });
+  const run = await runLocally(definition, {}, handlers, {
+    executionArn: 'arn:aws:states:us-east-1:111122223333:execution:warden-sweep:d',
+    now: new Date(),
+  });
+  if (run.status !== 'SUCCEEDED') throw new Error(`the sweep failed: ${run.error ?? ''}`);
+  return run.transitions;
 }

@@ -55,7 +55,7 @@ function restStageState(restApiId: string, stageName: string, stage: Stage): Sta
 }
 
 /** REST APIs per page of the stage sweep: a page is one GetRestApis call and one GetStages per API. */
-const APIS_PER_PAGE = 25;
+const APIS_PER_PAGE = 100;
 
 /**
  * One page of REST API stages in the region, with their state: `GetStages` answers with each stage

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     `## Sweep: REST API stages (${stageSweep.stages} measured, two per API) against API Gateway's management limit, shared with the account's tooling`,
   );
   out(
-    `Modelled: ${stageSweep.limit.perSecond}/s, burst ${stageSweep.limit.burst}, ${stageSweep.limit.latencyMs} ms per call (${stageSweep.limit.source}); Warden's share ${stageSweep.allowedPerSecond}/s; the account's own tooling ${stageSweep.otherToolingPerSecond}/s. The checks sweep 15 minutes apart; each reads GetRestApis pages and one GetStages per API, and the WAF check asks WAF only about stages that name no web ACL. 2,000 stages are priced at the sustained rate (burst spent).`,
+    `Modelled: ${stageSweep.limit.perSecond}/s, burst ${stageSweep.limit.burst}, ${stageSweep.limit.latencyMs} ms per call (${stageSweep.limit.source}); Warden's share ${stageSweep.allowedPerSecond}/s; the account's own tooling ${stageSweep.otherToolingPerSecond}/s. The sweep workflow runs the checks one after another; each reads GetRestApis pages and one GetStages per API, and the WAF check asks WAF only about stages that name no web ACL. 2,000 stages are priced at the sustained rate (burst spent).`,
   );
   out();
   table(

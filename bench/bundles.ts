@@ -178,8 +178,10 @@ function coldInit(dir: string, environment: Record<string, string>): number {
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /**
- * Every function as `cdk synth` deploys it against its fair baseline, interleaved in one run (each
- * round starts every function and every baseline once), median of `runs` fresh processes each.
+ * Every function as `cdk synth` deploys it against its fair baseline, interleaved in one run: each
+ * round starts every function and its baseline once, back to back, in alternating order. The ratio is
+ * the median of the rounds' ratios, so a spell when the machine is slow weighs on both sides of a pair
+ * alike instead of on whichever median it fell in; the times are the medians of `runs` processes each.
  */
 export function benchBundles(runs = 21): FunctionBench[] {
   const functions = deployedFunctions(synthesize());
@@ -192,8 +194,15 @@ export function benchBundles(runs = 21): FunctionBench[] {
   });
   for (let run = 0; run < runs; run += 1) {
     for (const entry of measured) {
-      entry.own.push(coldInit(entry.fn.assetDir, entry.fn.environment));
-      entry.base.push(coldInit(entry.baselineDir, entry.fn.environment));
+      const own = () => entry.own.push(coldInit(entry.fn.assetDir, entry.fn.environment));
+      const base = () => entry.base.push(coldInit(entry.baselineDir, entry.fn.environment));
+      if (run % 2 === 0) {
+        own();
+        base();
+      } else {
+        base();
+        own();
+      }
     }
   }
   return measured.map(({ fn, bundleBytes, own, base }) => ({
@@ -202,6 +211,6 @@ export function benchBundles(runs = 21): FunctionBench[] {
     bundleBytes,
     initMs: median(own),
     baselineInitMs: median(base),
-    initRatioToPowertoolsBaseline: median(own) / median(base),
+    initRatioToPowertoolsBaseline: median(own.map((ms, round) => ms / (base[round] ?? ms))),
   }));
 }

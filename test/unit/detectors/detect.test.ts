@@ -18,6 +18,7 @@ import { captureLog } from '../../support/capture-log';
 import { eventFixture } from '../../support/events';
 import { apiFixture, expectNoCanary } from '../../support/fixtures';
 import { NO_WAIT } from '../../support/findings';
+import { detectionDeps } from '../../support/detection-deps';
 
 const apigateway = mockClient(APIGatewayClient);
 const wafv2 = mockClient(WAFV2Client);
@@ -36,25 +37,8 @@ exemptions:
 ).policy;
 
 function wafDeps(overrides: Partial<DetectionDeps<'apigateway-stage-waf', never, 'apigateway' | 'wafv2'>> = {}) {
-  const capture = captureLog();
-  const started: WorkflowStart[] = [];
-  const deps = {
-    detector: apigatewayStageWafDetector,
-    clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) },
-    policy: POLICY,
-    organizationalUnits: [],
-    startWorkflow: (input: WorkflowStart) => {
-      started.push(input);
-      return Promise.resolve('started' as const);
-    },
-    log: capture.log,
-    metrics: capture.metrics,
-    now: () => NOW,
-    poll: NO_WAIT,
-    scope: { account: '111122223333', region: 'us-east-1' },
-    ...overrides,
-  };
-  return { deps: deps as never as Parameters<typeof handleDetectorEvent>[1], started, ...capture };
+  const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), wafv2: new WAFV2Client({ region: 'us-east-1' }) };
+  return detectionDeps(apigatewayStageWafDetector, clients, POLICY, { now: NOW, overrides });
 }
 
 beforeEach(() => {

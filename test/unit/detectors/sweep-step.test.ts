@@ -3,15 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { MalformedEventError } from '../../../core/events/errors';
 import { parsePolicy } from '../../../core/policy/parse-policy';
-import type { WorkflowStart } from '../../../core/workflow-input';
 import { apigatewayStageThrottlingDetector } from '../../../detectors/apigateway-stage-throttling';
 import { SWEEP_INCOMPLETE_ERROR } from '../../../detectors/errors';
 import { handleDetectorEvent } from '../../../detectors/handle-event';
 import type { SweepProgress } from '../../../detectors/sweep';
 import { SWEEP_STEP_KEY } from '../../../detectors/sweep-step';
-import { captureLog } from '../../support/capture-log';
+import { detectionDeps } from '../../support/detection-deps';
 import { apiFixture } from '../../support/fixtures';
-import { NO_WAIT } from '../../support/findings';
 
 const apigateway = mockClient(APIGatewayClient);
 const NOW = new Date('2026-11-20T10:00:05Z');
@@ -30,30 +28,11 @@ function threePages(): void {
   apigateway.on(GetStagesCommand, { restApiId: 'api3' }).resolves({ item: [COMPLIANT] });
 }
 
-function deps(another?: (slowestPageMs: number) => boolean) {
-  const capture = captureLog();
-  const started: WorkflowStart[] = [];
-  return {
-    ...capture,
-    started,
-    deps: {
-      detector: apigatewayStageThrottlingDetector,
-      clients: { apigateway: new APIGatewayClient({ region: 'us-east-1' }) },
-      policy: POLICY,
-      organizationalUnits: [],
-      startWorkflow: (input: WorkflowStart) => {
-        started.push(input);
-        return Promise.resolve('started' as const);
-      },
-      log: capture.log,
-      metrics: capture.metrics,
-      now: () => NOW,
-      poll: NO_WAIT,
-      scope: { account: '111122223333', region: 'us-east-1' },
-      ...(another ? { another } : {}),
-    } as never as Parameters<typeof handleDetectorEvent>[1],
-  };
-}
+const deps = (another?: (slowestPageMs: number) => boolean) =>
+  detectionDeps(apigatewayStageThrottlingDetector, { apigateway: new APIGatewayClient({ region: 'us-east-1' }) }, POLICY, {
+    now: NOW,
+    ...(another ? { overrides: { another } } : {}),
+  });
 
 const step = (progress: Partial<SweepProgress>) => ({ [SWEEP_STEP_KEY]: { check: CHECK, cursor: null, outcomes: {}, ...progress } });
 

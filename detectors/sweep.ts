@@ -5,6 +5,7 @@ import type { ResourceRef } from '../core/finding';
 import { type DetectionDeps, detectResource, type ResourceOutcome } from './detect';
 import type { FetchedState, Listed, SweepScope } from './detector';
 import { SweepIncompleteError } from './errors';
+import { nextPage } from './list-all';
 import type { Log } from '../core/observability';
 
 export type SweepOutcome = ResourceOutcome | 'failed' | 'refused';
@@ -73,7 +74,7 @@ export async function sweepPages<Id extends CheckId, State extends FetchedState,
   let slowest = 0;
   for (;;) {
     const started = clock();
-    const page = await deps.detector.listPage(deps.clients, scope, cursor);
+    const page = await nextPage(deps.detector, deps.clients, scope, cursor);
     outcomes = tally(await boundedMap(page.items, options.concurrency ?? 8, (item) => judge(item, deps)), outcomes);
     slowest = Math.max(slowest, clock() - started);
     cursor = page.next;

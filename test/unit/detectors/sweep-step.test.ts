@@ -111,3 +111,11 @@ describe('a sweep step', () => {
     expect(apigateway.calls()).toHaveLength(0);
   });
 });
+
+describe('paging', () => {
+  it('refuses a list that answers with the cursor it was given, rather than paging forever', async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [], position: 'p2' });
+    const { deps: looping } = deps(() => true);
+    await expect(handleDetectorEvent(step({ cursor: 'p2' }), looping)).rejects.toThrow(`${CHECK}: the list answered with the cursor it was given`);
+  });
+});

@@ -53,7 +53,8 @@ export async function scanAccount(input: {
   const context = await discoverRemediationContext(input.clients, input.checks, accessDenied);
   for (const check of input.checks) {
     const detector = DETECTORS[check];
-    for await (const { ref } of listAll(detector, input.clients, { account: input.account, region: input.region })) {
+    // Judged from the list's state where it carries one, as the sweep judges: no read per resource.
+    for await (const { ref, state } of listAll(detector, input.clients, { account: input.account, region: input.region })) {
       try {
         let captured: WorkflowStart | undefined;
         const { outcome } = await detectResource(
@@ -74,6 +75,7 @@ export async function scanAccount(input: {
             poll: { attempts: 3, delayMs: 2_000 },
             ...(input.stacks ? { stacks: input.stacks } : {}),
           },
+          state,
         );
         if (captured) {
           const { finding, decision, plan } = withPlan(captured, context);

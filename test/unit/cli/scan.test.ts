@@ -7,15 +7,23 @@ import { loadPolicyFile } from '../../../core/policy/parse-policy';
 
 const ROOT = join(__dirname, '../../..');
 
+/** The snapshot's recorded configuration of the checkout function. */
+function checkoutConfiguration(responses: Readonly<Record<string, readonly { input: unknown; output?: unknown }[]>>): unknown {
+  const recorded = (responses['Lambda.GetFunctionConfiguration'] ?? []).find(
+    (entry) => (entry.output as { FunctionName?: string } | undefined)?.FunctionName === 'checkout',
+  );
+  if (!recorded) throw new Error('examples/snapshot.json records no configuration of checkout');
+  return recorded.output;
+}
+
 describe('scanAccount', () => {
   it('lists, judges and reports what the policy would do, without starting anything', async () => {
     const snapshot = loadSnapshot(join(ROOT, 'examples/snapshot.json'));
     const responses = {
       ...snapshot.responses,
       'DynamoDB.ListTables': [{ input: {}, output: { TableNames: ['orders', 'payments', 'sandbox-scratch'] } }],
-      'Lambda.ListFunctions': [
-        { input: {}, output: { Functions: [{ FunctionName: 'checkout', FunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:checkout' }] } },
-      ],
+      // ListFunctions carries each function's configuration, environment included, as GetFunctionConfiguration does.
+      'Lambda.ListFunctions': [{ input: {}, output: { Functions: [checkoutConfiguration(snapshot.responses)] } }],
     };
     const progress: number[] = [];
     const results = await scanAccount({

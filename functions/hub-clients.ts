@@ -29,13 +29,16 @@ export function slackConfig(policy: Policy): NonNullable<Policy['approvals']>['s
 
 /**
  * A Slack Web API client with the bot token from Secrets Manager, created on first use; the library
- * itself loads then too (a dynamic import the bundler keeps lazy), not at cold start.
+ * itself loads then too, not at cold start. Deployed, it is its own file in the asset's node_modules
+ * (WardenFunction's loadedOnFirstUse), which a CommonJS `require` finds there (as index.js of its folder;
+ * an `import()` would need the file's named exports, which a bundled CommonJS module does not declare).
  */
 export function lazySlack(secrets: SecretValues, botTokenReference: string): () => Promise<WebClient> {
   let client: WebClient | undefined;
   return async () => {
     if (!client) {
-      const { WebClient: Client } = await import('@slack/web-api');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, from its own file
+      const { WebClient: Client } = require('@slack/web-api') as { WebClient: typeof WebClient };
       client = new Client(await secrets.get(botTokenReference));
     }
     return client;

@@ -31,6 +31,33 @@ export interface WardenFunctionProps {
    * bus, as a "Lambda Function Invocation Result - Failure" event (the member bus forwards it to the hub).
    */
   readonly onFailure?: events.IEventBus;
+  /**
+   * Packages the function loads only on first use (a dynamic import), bundled into their own file in
+   * the asset's node_modules rather than into index.js: Node then parses them only when they load, not
+   * at every cold start (the Slack Web API is a quarter of the Slack functions' code).
+   */
+  readonly loadedOnFirstUse?: readonly string[];
+}
+
+/** The shell command that bundles `module` on its own into the asset's node_modules (after the main bundle). */
+function separateBundle(module: string, outputDir: string): string {
+  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
+  const entry = require.resolve(module, { paths: [ROOT] });
+  const outfile = join(outputDir, 'node_modules', module, 'index.js');
+  return [
+    esbuild,
+    entry,
+    '--bundle',
+    '--minify',
+    '--platform=node',
+    '--target=node24',
+    '--format=cjs',
+    '--external:@aws-sdk/*',
+    `--outfile=${outfile}`,
+    '--log-level=warning',
+  ]
+    .map((part) => JSON.stringify(part))
+    .join(' ');
 }
 
 /**
@@ -81,7 +108,17 @@ export class WardenFunction extends Construct {
         // The runtime provides the SDK. zod is left out: a deployed function runs on the policy validated
         // at synth and never loads a schema (core/policy/zod.ts); the bundle tests run every function
         // without it on the module path, so one that did would fail there, not in an account.
-        externalModules: ['@aws-sdk/*', 'zod'],
+        externalModules: ['@aws-sdk/*', 'zod', ...(props.loadedOnFirstUse ?? [])],
+        ...(props.loadedOnFirstUse?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  (props.loadedOnFirstUse ?? []).map((module) => separateBundle(module, outputDir)),
+              },
+            }
+          : {}),
         target: 'node24',
         format: OutputFormat.CJS,
         mainFields: ['module', 'main'],

@@ -169,6 +169,7 @@ export class WardenHub extends Construct {
     if (slack) {
       const notifier = new WardenFunction(this, 'SlackNotifier', {
         entry: 'slack-notifier.ts',
+        loadedOnFirstUse: ['@slack/web-api'],
         description: 'Warden: posts approval requests to Slack; the task token stays in the approvals table',
         policy,
         deadLetterQueue: deadLetters,
@@ -184,6 +185,7 @@ export class WardenHub extends Construct {
       });
       const interactions = new WardenFunction(this, 'SlackInteractions', {
         entry: 'slack-interactions.ts',
+        loadedOnFirstUse: ['@slack/web-api'],
         description: 'Warden: verifies Slack interactions and delivers single-use approval decisions',
         roleName: INTERACTIONS_ROLE_NAME,
         policy,

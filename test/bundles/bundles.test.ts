@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLIENT_CLASSES, type ClientName } from '../../core/aws/client-config';
 import { CATALOGUE } from '../../core/catalogue';
@@ -230,6 +231,30 @@ describe('what a check function loads at cold start', () => {
     // The detector also asks CloudFormation which stack, if any, manages a finding's resource.
     const shared = role === 'detector' ? ['@aws-sdk/client-cloudformation'] : [];
     expect(required).toEqual([...new Set([...declared, ...shared])].sort());
+  });
+});
+
+describe('packages a function loads on first use', () => {
+  // The Slack functions load the Slack Web API on first use from its own file in the asset, so their
+  // cold start does not parse it. Deployed, nothing but the asset is on the module path: each such
+  // require must resolve inside the asset, and the file must load there on its own.
+  const nameOf = (fn: SynthesizedFunction) => fn.path.split('/').at(-3) ?? fn.path;
+  const lazy = functions.flatMap((fn) =>
+    [...readFileSync(join(fn.assetDir, 'index.js'), 'utf8').matchAll(/require\("(@slack\/[a-z-]+)"\)/g)].map(
+      (match) => [nameOf(fn), fn, match[1]!] as const,
+    ),
+  );
+
+  it('are required by the Slack functions', () => {
+    expect(new Set(lazy.map(([name]) => name))).toEqual(new Set(['SlackNotifier', 'SlackInteractions']));
+  });
+
+  it.each(lazy)('%s: %s loads from the asset alone', (_name, fn, module) => {
+    const file = join(fn.assetDir, 'node_modules', module, 'index.js');
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    const script = `process.stdout.write(typeof require(${JSON.stringify(module)}).WebClient)`;
+    const loaded = execFileSync(process.execPath, ['-e', script], { cwd: fn.assetDir, env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' });
+    expect(loaded).toBe('function');
   });
 });
 

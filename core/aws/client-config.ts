@@ -43,6 +43,9 @@ export const CLIENT_CLASSES = {
   sqs: { module: '@aws-sdk/client-sqs', className: 'SQSClient', service: 'SQS' },
   cloudformation: { module: '@aws-sdk/client-cloudformation', className: 'CloudFormationClient', service: 'CloudFormation' },
   cloudwatch: { module: '@aws-sdk/client-cloudwatch', className: 'CloudWatchClient', service: 'CloudWatch' },
+  sns: { module: '@aws-sdk/client-sns', className: 'SNSClient', service: 'SNS' },
+  logs: { module: '@aws-sdk/client-cloudwatch-logs', className: 'CloudWatchLogsClient', service: 'CloudWatchLogs' },
+  iam: { module: '@aws-sdk/client-iam', className: 'IAMClient', service: 'IAM' },
 } as const satisfies Readonly<Record<string, { readonly module: string; readonly className: string; readonly service: string }>>;
 
 /** A client's name as the SDK reports it (`DynamoDB` for DynamoDBClient): plans, snapshots and call logs use it. */

@@ -1,11 +1,14 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { CLIENT_CLASSES, clientConfig, type ClientOptions } from './client-config';
@@ -33,6 +36,10 @@ export interface AwsClients {
   readonly cloudformation: CloudFormationClient;
   /** Metrics a staged fix is judged by between its phases (a function's errors). */
   readonly cloudwatch: CloudWatchClient;
+  readonly sns: SNSClient;
+  readonly logs: CloudWatchLogsClient;
+  /** IAM is global: its endpoint is the partition's, whatever the region. */
+  readonly iam: IAMClient;
 }
 
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */

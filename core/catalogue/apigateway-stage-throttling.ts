@@ -51,6 +51,7 @@ export const apigatewayStageThrottling = {
     cdk: 'apigateway.RestApi deployOptions: { throttlingRateLimit, throttlingBurstLimit }',
   },
   defaultMode: 'auto',
+  severity: 'medium',
   defaults: DEFAULTS,
   get settings() {
     return SETTINGS();

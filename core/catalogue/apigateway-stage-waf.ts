@@ -148,6 +148,7 @@ export const apigatewayStageWaf = {
     cdk: 'new wafv2.CfnWebACLAssociation(this, id, { resourceArn: api.deploymentStage.stageArn, webAclArn })',
   },
   defaultMode: 'approval',
+  severity: 'medium',
   defaults: DEFAULTS,
   get settings() {
     return SETTINGS();

@@ -96,6 +96,7 @@ export const dynamodbTableEncryption = {
   },
   physicalId: (resourceArn: string) => resourceArn.split(':table/')[1],
   defaultMode: 'auto',
+  severity: 'medium',
   defaults: DEFAULTS,
   get settings() {
     return SETTINGS();

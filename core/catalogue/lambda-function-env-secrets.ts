@@ -172,6 +172,7 @@ export const lambdaFunctionEnvSecrets = {
   },
   physicalId: (resourceArn: string) => resourceArn.split(':function:')[1]?.split(':')[0],
   defaultMode: 'approval',
+  severity: 'high',
   staged: true,
   policyChecks: migrationChecks,
   defaults: DEFAULTS,

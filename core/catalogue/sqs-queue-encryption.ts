@@ -78,6 +78,7 @@ export const sqsQueueEncryption = {
   physicalId: (_resourceArn: string, evidence: Readonly<Record<string, unknown>>) =>
     typeof evidence['queueUrl'] === 'string' ? evidence['queueUrl'] : undefined,
   defaultMode: 'auto',
+  severity: 'medium',
   defaults: DEFAULTS,
   get settings() {
     return SETTINGS();

@@ -6,6 +6,10 @@ import type { CloudTrailResources } from '../events/cloudtrail-resources';
 export const MODES = ['auto', 'approval', 'ticket', 'report'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** How bad a finding of the check is, as reports and tickets rank it (the scale Security Hub and Prowler use). */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
 /**
  * An ARN with placeholders that a stack or a test fills in: `{partition}`, `{region}`, `{account}`.
  * `*` is a literal IAM wildcard inside the resource part; it never appears as a whole action.
@@ -110,6 +114,7 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
     readonly remediate: readonly PermissionStatement[];
   };
   readonly defaultMode: Mode;
+  readonly severity: Severity;
   /**
    * Strict zod object of the check's own policy settings; every field has a default. Built on first
    * use (core/policy/zod.ts): only synth, the CLI and the docs validate settings.

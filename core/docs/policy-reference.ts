@@ -14,11 +14,12 @@ function row(cells: readonly string[]): string {
 /** The README's check table and policy reference, generated from the catalogue and the schema. */
 export function policyReference(): string {
   const checks = [
-    row(['check id', 'noncompliant when', 'fix and undo', 'default mode', 'CloudTrail events', 'Config type']),
-    row(['---', '---', '---', '---', '---', '---']),
+    row(['check id', 'severity', 'noncompliant when', 'fix and undo', 'default mode', 'CloudTrail events', 'Config type']),
+    row(['---', '---', '---', '---', '---', '---', '---']),
     ...CATALOGUE.map((check) =>
       row([
         `\`${check.id}\``,
+        check.severity,
         check.noncompliantWhen,
         check.fix,
         `\`${check.defaultMode}\``,

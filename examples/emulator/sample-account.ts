@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -35,6 +36,7 @@ export async function provisionSampleAccount(region: string) {
   const lambda = new LambdaClient(config);
   const iam = new IAMClient(config);
   const sqs = new SQSClient(config);
+  const logs = new CloudWatchLogsClient(config);
 
   const key = await kms.send(new CreateKeyCommand({ Description: 'application data key' }));
   const table = (name: string, kmsKeyArn?: string) =>
@@ -115,6 +117,12 @@ export async function provisionSampleAccount(region: string) {
   });
   const auditEvents = await queue('audit-events', { SqsManagedSseEnabled: 'true' });
 
+  // The functions' log groups, as Lambda creates them: checkout's never expires, reports' keeps 30 days.
+  await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/checkout' }));
+  await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/reports' }));
+  await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/reports', retentionInDays: 30 }));
+  const logGroup = (name: string) => `arn:aws:logs:${region}:${MOTO_ACCOUNT}:log-group:${name}`;
+
   return {
     account: MOTO_ACCOUNT,
     region,
@@ -127,6 +135,7 @@ export async function provisionSampleAccount(region: string) {
     restApiId,
     functions: { noncompliant: checkout.FunctionArn ?? '', compliant: reports.FunctionArn ?? '' },
     queues: { noncompliant: orderEvents.arn, compliant: auditEvents.arn, noncompliantUrl: orderEvents.url },
+    logGroups: { noncompliant: logGroup('/aws/lambda/checkout'), compliant: logGroup('/aws/lambda/reports') },
   };
 }
 

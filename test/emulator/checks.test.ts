@@ -10,6 +10,7 @@ import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DescribeLogGroupsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
@@ -109,6 +110,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'apigateway-stage-waf': account.stages,
         'lambda-function-env-secrets': account.functions,
         'sqs-queue-encryption': account.queues,
+        'lambda-log-group-retention': account.logGroups,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -356,6 +358,43 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       await expect(undo(check, applied.undo)).rejects.toThrow(/changed since Warden's fix.*nothing was undone/);
       expect(await attributes(account.queues.noncompliantUrl)).toMatchObject({ KmsMasterKeyId: account.keyArn });
       await probe.sqs.send(new SetQueueAttributesCommand({ QueueUrl: account.queues.noncompliantUrl, Attributes: { KmsMasterKeyId: '' } }));
+    });
+  });
+
+  describe('lambda-log-group-retention', () => {
+    const check = 'lambda-log-group-retention';
+    const retention = async (name: string) =>
+      (await probe.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }))).logGroups?.find((group) => group.logGroupName === name)
+        ?.retentionInDays;
+
+    it('judges the group that never expires noncompliant and the one that keeps 30 days compliant', async () => {
+      expect(await judge(check, account.logGroups.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { logGroupName: '/aws/lambda/checkout', retentionInDays: null, maxRetentionInDays: 365 },
+      });
+      expect(await judge(check, account.logGroups.compliant)).toMatchObject({ status: 'COMPLIANT', evidence: { retentionInDays: 30 } });
+    });
+
+    it("sets the policy's retention, verifies it, and undo makes the group never expire again", async () => {
+      const { applied, finding, plan } = await fix(check, account.logGroups.noncompliant);
+      expect(applied.changed).toBe(true);
+      expect(log.calls.filter((call) => call.operation === 'PutRetentionPolicy').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
+      expect(await retention('/aws/lambda/checkout')).toBe(365);
+      expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      await undo(check, applied.undo);
+      expect(await retention('/aws/lambda/checkout')).toBeUndefined();
+    });
+
+    it('refuses to undo once the owner set another retention after the fix, and changes nothing', async () => {
+      const { applied } = await fix(check, account.logGroups.noncompliant);
+      await probe.logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/checkout', retentionInDays: 14 }));
+      await expect(undo(check, applied.undo)).rejects.toMatchObject({
+        name: 'UndoRefusedError',
+        drift: [{ field: 'retentionInDays', warden: '365', now: '14' }],
+      });
+      expect(await retention('/aws/lambda/checkout')).toBe(14);
+      await undo(check, applied.undo, { force: true });
+      expect(await retention('/aws/lambda/checkout')).toBeUndefined();
     });
   });
 

@@ -547,6 +547,7 @@ describe('detector roles are denied every write action on the resources they jud
       ['secretsmanager', 'Secret', `arn:${partition}:secretsmanager:${region}:${account}:secret:warden/lambda/checkout/STRIPE_SECRET_KEY-AbCdEf`],
     ],
     'sqs-queue-encryption': [['sqs', 'queue', `arn:${partition}:sqs:${region}:${account}:order-events`]],
+    'lambda-log-group-retention': [['logs', 'log-group', `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/checkout`]],
   } as const;
 
   it.each(CATALOGUE.map((check) => [check.id] as const))('%s', async (check) => {

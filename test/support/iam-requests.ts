@@ -167,6 +167,16 @@ export function iamRequestsOf(
       const name = fromUrl?.[2] ?? str(input['QueueName']) ?? '';
       return [{ action: `sqs:${call.operation}`, resource: t(`arn:aws:sqs:${region}:${owner}:${name}`) }];
     }
+    case 'CloudWatchLogs': {
+      // DescribeLogGroups has no resource-level permission; the others name the group (by name, or by ARN for tags).
+      if (call.operation === 'DescribeLogGroups') return [{ action: 'logs:DescribeLogGroups', resource: '*' }];
+      const arn = str(input['resourceArn']) ?? `arn:aws:logs:${region}:${account}:log-group:${str(input['logGroupName']) ?? ''}`;
+      return [{ action: `logs:${call.operation}`, resource: t(arn) }];
+    }
+    case 'SNS': {
+      if (call.operation === 'ListTopics') return [{ action: 'sns:ListTopics', resource: '*' }];
+      return [{ action: `sns:${call.operation}`, resource: t(str(input['TopicArn']) ?? str(input['ResourceArn']) ?? '') }];
+    }
     case 'CloudWatch':
       // CloudWatch's metric reads have no resource-level permission.
       return [{ action: `cloudwatch:${call.operation}`, resource: '*' }];

@@ -1,4 +1,5 @@
 import { APIGatewayClient, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -23,6 +24,7 @@ const mocks = {
   apigateway: mockClient(APIGatewayClient),
   dynamodb: mockClient(DynamoDBClient),
   lambda: mockClient(LambdaClient),
+  logs: mockClient(CloudWatchLogsClient),
   sqs: mockClient(SQSClient),
   wafv2: mockClient(WAFV2Client),
 };
@@ -41,6 +43,7 @@ const clients = {
   dynamodb: new DynamoDBClient({ region: REGION }),
   kms: new KMSClient({ region: REGION }),
   lambda: new LambdaClient({ region: REGION }),
+  logs: new CloudWatchLogsClient({ region: REGION }),
   sqs: new SQSClient({ region: REGION }),
   wafv2: new WAFV2Client({ region: REGION }),
 };
@@ -92,6 +95,7 @@ beforeEach(() => {
   mocks.wafv2.on(GetWebACLForResourceCommand).resolves({});
   mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
   mocks.sqs.on(ListQueuesCommand).resolves({});
+  mocks.logs.on(DescribeLogGroupsCommand).resolves(apiFixture('logs-describe-log-groups-30-days'));
   mocks.dynamodb
     .on(ListTablesCommand)
     .rejects(Object.assign(new Error('not authorized to perform dynamodb:ListTables'), { name: 'AccessDeniedException' }));
@@ -120,9 +124,10 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'apigateway-stage-waf', outcomes: { started: 2 } },
       { check: 'lambda-function-env-secrets', outcomes: { compliant: 1 } },
       { check: 'sqs-queue-encryption', outcomes: {} },
+      { check: 'lambda-log-group-retention', outcomes: { compliant: 1 } },
     ]);
-    // Standard workflows bill state transitions: a daily sweep of this account is a few dozen.
-    expect(run.transitions).toBeLessThan(40);
+    // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
+    expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);
   });
 
   it("hands each step's cursor to the next: the second step lists from the first page's position", async () => {

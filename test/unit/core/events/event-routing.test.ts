@@ -19,6 +19,8 @@ describe('event routing through the synthesized rule patterns', () => {
     ['config-lambda-oversized', ['lambda-function-env-secrets']],
     ['cloudtrail-sqs-create-queue', ['sqs-queue-encryption']],
     ['cloudtrail-sqs-set-queue-attributes', ['sqs-queue-encryption']],
+    ['cloudtrail-logs-create-log-group', ['lambda-log-group-retention']],
+    ['cloudtrail-logs-delete-retention-policy', ['lambda-log-group-retention']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -83,6 +85,15 @@ describe('extractResources', () => {
   ])('reads the SQS queue from %s', (_label, name) => {
     expect(extractResources(eventFixture(name), 'sqs-queue-encryption').refs.map((ref) => ref.resourceArn)).toEqual([
       'arn:aws:sqs:us-east-1:111122223333:order-events',
+    ]);
+  });
+
+  it.each([
+    ['the CreateLogGroup Lambda makes at first invocation', 'cloudtrail-logs-create-log-group'],
+    ['a DeleteRetentionPolicy request', 'cloudtrail-logs-delete-retention-policy'],
+  ])('reads the log group from %s', (_label, name) => {
+    expect(extractResources(eventFixture(name), 'lambda-log-group-retention').refs.map((ref) => ref.resourceArn)).toEqual([
+      'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/checkout',
     ]);
   });
 

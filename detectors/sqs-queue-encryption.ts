@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ListQueueTagsCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
+import { servicePrincipalsAllowed } from '../core/aws/resource-policy';
 import { awsErrorName } from '../core/errors';
 import type { Evaluation } from '../core/finding';
 import { queueArnOfUrl } from '../core/catalogue/sqs-queue-encryption';
@@ -23,26 +24,6 @@ function queueOfArn(arn: string): { account: string; name: string } {
 const isMissing = (error: unknown) =>
   error instanceof QueueDoesNotExist || ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'].includes(awsErrorName(error) ?? '');
 
-/** The service principals (`sns.amazonaws.com`) an Allow statement of the queue policy names; an unreadable policy names none. */
-export function servicePublishersOf(policy: string | undefined): string[] {
-  if (!policy) return [];
-  let document: unknown;
-  try {
-    document = JSON.parse(policy);
-  } catch {
-    return [];
-  }
-  const statements = (document as { Statement?: unknown }).Statement;
-  const services = new Set<string>();
-  for (const statement of Array.isArray(statements) ? statements : [statements]) {
-    const { Effect, Principal } = (statement ?? {}) as { Effect?: unknown; Principal?: unknown };
-    if (Effect !== 'Allow' || typeof Principal !== 'object' || Principal === null) continue;
-    const service = (Principal as { Service?: unknown }).Service;
-    for (const name of Array.isArray(service) ? service : [service]) if (typeof name === 'string') services.add(name);
-  }
-  return [...services].sort();
-}
-
 export const sqsQueueEncryptionDetector: Detector<'sqs-queue-encryption', QueueState, 'sqs'> = {
   check: 'sqs-queue-encryption',
 
@@ -62,7 +43,7 @@ export const sqsQueueEncryptionDetector: Detector<'sqs-queue-encryption', QueueS
         queueUrl,
         sqsManagedSse: Attributes.SqsManagedSseEnabled === 'true',
         ...(kmsMasterKeyId ? { kmsMasterKeyId } : {}),
-        servicePublishers: servicePublishersOf(Attributes.Policy),
+        servicePublishers: servicePrincipalsAllowed(Attributes.Policy),
         tags: Tags,
       };
     } catch (error) {

@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { queueArnOfUrl, sqsQueueEncryption } from '../../../core/catalogue/sqs-queue-encryption';
-import { servicePublishersOf, sqsQueueEncryptionDetector as detector } from '../../../detectors/sqs-queue-encryption';
+import { sqsQueueEncryptionDetector as detector } from '../../../detectors/sqs-queue-encryption';
 import { apiFixture } from '../../support/fixtures';
 import { listedArns } from '../../support/listed';
 
@@ -76,19 +76,6 @@ describe('sqs-queue-encryption detector', () => {
     listed.push(...(await listedArns(detector, clients, { account: '111122223333', region: 'us-east-1' })));
     expect(listed).toEqual([QUEUE_ARN, 'arn:aws:sqs:us-east-1:111122223333:audit-events.fifo']);
     expect(sqs).toHaveReceivedCommandWith(ListQueuesCommand, { MaxResults: 1000, NextToken: 'page-2' });
-  });
-
-  it('reads service principals only from Allow statements, and nothing from an unreadable policy', () => {
-    const policy = JSON.stringify({
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com'] }, Action: 'sqs:SendMessage' },
-        { Effect: 'Deny', Principal: { Service: 's3.amazonaws.com' }, Action: 'sqs:SendMessage' },
-        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sqs:*' },
-      ],
-    });
-    expect(servicePublishersOf(policy)).toEqual(['events.amazonaws.com', 'sns.amazonaws.com']);
-    expect(servicePublishersOf('not json')).toEqual([]);
-    expect(servicePublishersOf(undefined)).toEqual([]);
   });
 });
 

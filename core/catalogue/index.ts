@@ -5,6 +5,7 @@ import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
 import { lambdaLogGroupRetention } from './lambda-log-group-retention';
+import { snsTopicEncryption } from './sns-topic-encryption';
 import { sqsQueueEncryption } from './sqs-queue-encryption';
 
 /** Every check Warden knows, in the order docs and reports list them. */
@@ -15,6 +16,7 @@ export const CATALOGUE = [
   lambdaFunctionEnvSecrets,
   sqsQueueEncryption,
   lambdaLogGroupRetention,
+  snsTopicEncryption,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

@@ -48,7 +48,8 @@ async function run(): Promise<number> {
     out(`AWS emulator (moto_server) on ${moto.endpoint}; every SDK call below goes there through AWS_ENDPOINT_URL.\n`);
     const account = await provisionSampleAccount(REGION);
     out(`Sample account ${account.account}/${REGION}: tables orders (AWS owned key) and ledger (KMS), REST API stages prod (open) and`);
-    out(`guarded (throttled, team web ACL), functions checkout (a live-looking Stripe key in its environment) and reports.\n`);
+    out(`guarded (throttled, team web ACL), functions checkout (a live-looking Stripe key in its environment) and reports, queues,`);
+    out(`the functions' log groups, and topics order-notifications (EventBridge publishes), internal-jobs and audit-notifications.\n`);
 
     const policyFile = join(__dirname, 'policy.yaml');
     out('$ warden scan --region eu-west-1');

@@ -12,6 +12,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssociateWebACLCommand, CreateWebACLCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { stageArn } from '../../core/aws/arns';
@@ -37,6 +38,7 @@ export async function provisionSampleAccount(region: string) {
   const iam = new IAMClient(config);
   const sqs = new SQSClient(config);
   const logs = new CloudWatchLogsClient(config);
+  const sns = new SNSClient(config);
 
   const key = await kms.send(new CreateKeyCommand({ Description: 'application data key' }));
   const table = (name: string, kmsKeyArn?: string) =>
@@ -123,6 +125,28 @@ export async function provisionSampleAccount(region: string) {
   await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/aws/lambda/reports', retentionInDays: 30 }));
   const logGroup = (name: string) => `arn:aws:logs:${region}:${MOTO_ACCOUNT}:log-group:${name}`;
 
+  // Topics: order-notifications unencrypted, EventBridge allowed to publish to it; audit-notifications under the data key.
+  const { TopicArn: notifications = '' } = await sns.send(new CreateTopicCommand({ Name: 'order-notifications' }));
+  const eventsMayPublish = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'events', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: notifications }],
+  };
+  await sns.send(
+    new SetTopicAttributesCommand({ TopicArn: notifications, AttributeName: 'Policy', AttributeValue: JSON.stringify(eventsMayPublish) }),
+  );
+  // internal-jobs: only the account's own principals may publish, so the AWS managed key breaks no AWS service.
+  const { TopicArn: internalJobs = '' } = await sns.send(new CreateTopicCommand({ Name: 'internal-jobs' }));
+  const accountOnly = {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'account', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:root` }, Action: 'sns:Publish', Resource: internalJobs },
+    ],
+  };
+  await sns.send(new SetTopicAttributesCommand({ TopicArn: internalJobs, AttributeName: 'Policy', AttributeValue: JSON.stringify(accountOnly) }));
+  const { TopicArn: auditNotifications = '' } = await sns.send(
+    new CreateTopicCommand({ Name: 'audit-notifications', Attributes: { KmsMasterKeyId: key.KeyMetadata?.Arn ?? '' } }),
+  );
+
   return {
     account: MOTO_ACCOUNT,
     region,
@@ -135,6 +159,7 @@ export async function provisionSampleAccount(region: string) {
     restApiId,
     functions: { noncompliant: checkout.FunctionArn ?? '', compliant: reports.FunctionArn ?? '' },
     queues: { noncompliant: orderEvents.arn, compliant: auditEvents.arn, noncompliantUrl: orderEvents.url },
+    topics: { noncompliant: notifications, compliant: auditNotifications, accountOnly: internalJobs },
     logGroups: { noncompliant: logGroup('/aws/lambda/checkout'), compliant: logGroup('/aws/lambda/reports') },
   };
 }

@@ -11,6 +11,7 @@ import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DescribeLogGroupsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { GetTopicAttributesCommand, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CATALOGUE, type CheckId, type CheckSettings } from '../../core/catalogue';
 import type { AwsClients } from '../../core/aws/clients';
 import type { ResourceRef } from '../../core/finding';
@@ -111,6 +112,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'lambda-function-env-secrets': account.functions,
         'sqs-queue-encryption': account.queues,
         'lambda-log-group-retention': account.logGroups,
+        'sns-topic-encryption': account.topics,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -395,6 +397,54 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(await retention('/aws/lambda/checkout')).toBe(14);
       await undo(check, applied.undo, { force: true });
       expect(await retention('/aws/lambda/checkout')).toBeUndefined();
+    });
+  });
+
+  describe('sns-topic-encryption', () => {
+    const check = 'sns-topic-encryption';
+    const keyOf = async (arn: string) => (await probe.sns.send(new GetTopicAttributesCommand({ TopicArn: arn }))).Attributes?.['KmsMasterKeyId'];
+
+    it('judges the unencrypted topic noncompliant, naming the service that publishes to it, and the KMS-encrypted one compliant', async () => {
+      expect(await judge(check, account.topics.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { topicName: 'order-notifications', servicePublishers: ['events.amazonaws.com'], openPublish: false },
+      });
+      expect(await judge(check, account.topics.compliant)).toMatchObject({ status: 'COMPLIANT', evidence: { kmsMasterKeyId: account.keyArn } });
+    });
+
+    it('refuses the AWS managed key for a topic EventBridge publishes to: the plan has no call and says what is needed, and apply changes nothing', async () => {
+      const { plan, finding, remediator } = await fixPlanOnly();
+      expect(plan.calls).toEqual([]);
+      expect(plan.notes[0]).toMatch(/will not encrypt this topic with alias\/aws\/sns: .*events\.amazonaws\.com.*customer managed key/);
+      await expect(log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), clients, {}))).rejects.toThrow(
+        /cannot be granted to AWS services/,
+      );
+      expect(await keyOf(account.topics.noncompliant)).toBeUndefined();
+
+      async function fixPlanOnly() {
+        const evaluation = await judge(check, account.topics.noncompliant);
+        const found = findingFor(ref(check, account.topics.noncompliant), evaluation);
+        return { plan: remediatorFor(check).plan(found, settingsOf(check), {}), finding: found, remediator: remediatorFor(check) };
+      }
+    });
+
+    it('encrypts a topic only the account publishes to with the AWS managed key, verifies it, and undo removes the key while the topic is as Warden left it', async () => {
+      const topic = account.topics.accountOnly;
+      expect(await judge(check, topic)).toMatchObject({ status: 'NON_COMPLIANT', evidence: { servicePublishers: [], openPublish: false } });
+      const { applied, finding, plan } = await fix(check, topic);
+      expect(applied.changed).toBe(true);
+      expect(log.calls.filter((call) => call.operation === 'SetTopicAttributes').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
+      expect(await keyOf(topic)).toBe('alias/aws/sns');
+      expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      await probe.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'KmsMasterKeyId', AttributeValue: account.keyArn }));
+      await expect(undo(check, applied.undo)).rejects.toMatchObject({
+        name: 'UndoRefusedError',
+        drift: [{ field: 'KmsMasterKeyId', now: account.keyArn }],
+      });
+      expect(await keyOf(topic)).toBe(account.keyArn);
+      await probe.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'KmsMasterKeyId', AttributeValue: 'alias/aws/sns' }));
+      await undo(check, applied.undo);
+      expect(await keyOf(topic)).toBeFalsy();
     });
   });
 

@@ -15,7 +15,13 @@ describeWithEmulator('npm run demo:emulator', () => {
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const fixed = ['apigateway-stage-waf', 'lambda-function-env-secrets', 'sqs-queue-encryption', 'lambda-log-group-retention'];
+    const fixed = [
+      'apigateway-stage-waf',
+      'lambda-function-env-secrets',
+      'sqs-queue-encryption',
+      'lambda-log-group-retention',
+      'sns-topic-encryption',
+    ];
     for (const check of ['apigateway-stage-throttling', ...fixed]) {
       expect(run.stdout).toMatch(new RegExp(`REMEDIATED  ${check} `));
     }
@@ -25,6 +31,8 @@ describeWithEmulator('npm run demo:emulator', () => {
     // Undo removes the */* setting Warden added; moto accepts the call and ignores it.
     expect(run.stdout).toContain('apigateway-stage-throttling: still COMPLIANT here: moto ignored the undo call');
     expect(run.stdout).toMatch(/REPORTED {2}dynamodb-table-encryption .*table\/orders/);
+    // EventBridge publishes to this topic: the AWS managed key would stop it, so nothing is applied.
+    expect(run.stdout).toMatch(/REPORTED {2}sns-topic-encryption .*:order-notifications/);
     expect(run.stdout).toContain('every chain intact');
     expect(run.stdout).toContain(
       `The planted secret value appears in the audit trail: no. ${fixed.length + 1} fixes applied, verified, recorded and undone.`,

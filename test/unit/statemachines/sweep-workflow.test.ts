@@ -3,6 +3,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,6 +26,7 @@ const mocks = {
   dynamodb: mockClient(DynamoDBClient),
   lambda: mockClient(LambdaClient),
   logs: mockClient(CloudWatchLogsClient),
+  sns: mockClient(SNSClient),
   sqs: mockClient(SQSClient),
   wafv2: mockClient(WAFV2Client),
 };
@@ -44,6 +46,7 @@ const clients = {
   kms: new KMSClient({ region: REGION }),
   lambda: new LambdaClient({ region: REGION }),
   logs: new CloudWatchLogsClient({ region: REGION }),
+  sns: new SNSClient({ region: REGION }),
   sqs: new SQSClient({ region: REGION }),
   wafv2: new WAFV2Client({ region: REGION }),
 };
@@ -95,6 +98,7 @@ beforeEach(() => {
   mocks.wafv2.on(GetWebACLForResourceCommand).resolves({});
   mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
   mocks.sqs.on(ListQueuesCommand).resolves({});
+  mocks.sns.on(ListTopicsCommand).resolves({});
   mocks.logs.on(DescribeLogGroupsCommand).resolves(apiFixture('logs-describe-log-groups-30-days'));
   mocks.dynamodb
     .on(ListTablesCommand)
@@ -125,6 +129,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'lambda-function-env-secrets', outcomes: { compliant: 1 } },
       { check: 'sqs-queue-encryption', outcomes: {} },
       { check: 'lambda-log-group-retention', outcomes: { compliant: 1 } },
+      { check: 'sns-topic-encryption', outcomes: {} },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);

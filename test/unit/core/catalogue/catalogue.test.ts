@@ -14,6 +14,7 @@ describe('check catalogue', () => {
       'lambda-function-env-secrets',
       'sqs-queue-encryption',
       'lambda-log-group-retention',
+      'sns-topic-encryption',
     ]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -21,6 +21,8 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-sqs-set-queue-attributes', ['sqs-queue-encryption']],
     ['cloudtrail-logs-create-log-group', ['lambda-log-group-retention']],
     ['cloudtrail-logs-delete-retention-policy', ['lambda-log-group-retention']],
+    ['cloudtrail-sns-create-topic', ['sns-topic-encryption']],
+    ['cloudtrail-sns-set-topic-attributes', ['sns-topic-encryption']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -95,6 +97,21 @@ describe('extractResources', () => {
     expect(extractResources(eventFixture(name), 'lambda-log-group-retention').refs.map((ref) => ref.resourceArn)).toEqual([
       'arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/checkout',
     ]);
+  });
+
+  it.each([
+    ['the topic ARN of the CreateTopic response', 'cloudtrail-sns-create-topic'],
+    ['the topic ARN of the SetTopicAttributes request', 'cloudtrail-sns-set-topic-attributes'],
+  ])('reads the SNS topic from %s', (_label, name) => {
+    expect(extractResources(eventFixture(name), 'sns-topic-encryption').refs.map((ref) => ref.resourceArn)).toEqual([
+      'arn:aws:sns:us-east-1:111122223333:order-notifications',
+    ]);
+  });
+
+  it('reads the SNS topic from the name of a CreateTopic whose response CloudTrail left out', () => {
+    const event = eventFixture('cloudtrail-sns-create-topic');
+    (event['detail'] as Record<string, unknown>)['responseElements'] = null;
+    expect(extractResources(event, 'sns-topic-encryption').refs[0]?.resourceArn).toBe('arn:aws:sns:us-east-1:111122223333:order-notifications');
   });
 
   it('reads the stage from createStageInput and createDeploymentInput', () => {

@@ -14,15 +14,21 @@ export interface LogGroupState extends FetchedState {
   readonly lambdaGroup: boolean;
   /** Absent: the group never expires its events. */
   readonly retentionInDays?: number;
+  /** The account-level retention policy that governs the group (its retentionInDays is then that policy's). */
+  readonly accountPolicy?: string;
+  /** `DELIVERY` groups keep events a day, whatever is set; `STANDARD` and `INFREQUENT_ACCESS` follow retention. */
+  readonly logGroupClass?: string;
 }
 
-type LogGroup = { logGroupName?: string; retentionInDays?: number };
+type LogGroup = { logGroupName?: string; retentionInDays?: number; retentionPolicyName?: string; logGroupClass?: string };
 
 const stateOf = (region: string, account: string, group: LogGroup & { logGroupName: string }): LogGroupState => ({
   resourceArn: logGroupArn(region, account, group.logGroupName),
   logGroupName: group.logGroupName,
   lambdaGroup: true,
   ...(group.retentionInDays !== undefined ? { retentionInDays: group.retentionInDays } : {}),
+  ...(group.retentionPolicyName ? { accountPolicy: group.retentionPolicyName } : {}),
+  ...(group.logGroupClass ? { logGroupClass: group.logGroupClass } : {}),
   tags: {},
 });
 
@@ -62,6 +68,18 @@ export const lambdaLogGroupRetentionDetector: Detector<'lambda-log-group-retenti
         status: 'NOT_APPLICABLE',
         reason: `log group ${state.logGroupName} is not under ${LAMBDA_LOG_PREFIX}: no function's default log group`,
         evidence: { logGroupName: state.logGroupName },
+      });
+    if (state.accountPolicy)
+      return Promise.resolve({
+        status: 'NOT_APPLICABLE',
+        reason: `log group ${state.logGroupName} is governed by the account's retention policy ${state.accountPolicy}, which overrides the group's own`,
+        evidence: { logGroupName: state.logGroupName, accountPolicy: state.accountPolicy },
+      });
+    if (state.logGroupClass === 'DELIVERY')
+      return Promise.resolve({
+        status: 'NOT_APPLICABLE',
+        reason: `log group ${state.logGroupName} is a delivery-class group, which keeps events for a day whatever its retention says`,
+        evidence: { logGroupName: state.logGroupName, logGroupClass: state.logGroupClass },
       });
     const evidence = {
       logGroupName: state.logGroupName,

@@ -1,4 +1,10 @@
-import { GetTopicAttributesCommand, ListTagsForResourceCommand, ListTopicsCommand, NotFoundException } from '@aws-sdk/client-sns';
+import {
+  GetTopicAttributesCommand,
+  ListTagsForResourceCommand,
+  ListTopicsCommand,
+  NotFoundException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-sns';
 import { allowsAction, principalsOf, servicePrincipalsAllowed, statementsOf } from '../core/aws/resource-policy';
 import type { Evaluation } from '../core/finding';
 import type { Detector, FetchedState } from './detector';
@@ -54,7 +60,8 @@ export const snsTopicEncryptionDetector: Detector<'sns-topic-encryption', TopicS
       const { Tags = [] } = await clients.sns.send(new ListTagsForResourceCommand({ ResourceArn: state.topicArn }));
       return Object.fromEntries(Tags.map(({ Key, Value }) => [Key ?? '', Value ?? '']));
     } catch (error) {
-      if (error instanceof NotFoundException) return undefined;
+      // ListTagsForResource names a missing topic differently from GetTopicAttributes.
+      if (error instanceof ResourceNotFoundException || error instanceof NotFoundException) return undefined;
       throw error;
     }
   },

@@ -1,7 +1,7 @@
 import { DescribeKeyCommand, GetKeyPolicyCommand, type KMSClient, NotFoundException as KeyNotFound } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, InvalidParameterException, NotFoundException, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { allowsAction, principalsOf, statementsOf } from '../core/aws/resource-policy';
-import { SNS_AWS_MANAGED_KEY } from '../core/catalogue/sns-topic-encryption';
+import { isAwsManagedKey, SNS_AWS_MANAGED_KEY } from '../core/catalogue/sns-topic-encryption';
 import type { Finding } from '../core/finding';
 import { snsTopicEncryptionDetector as detector } from '../detectors/sns-topic-encryption';
 import { FatalRemediationError } from './errors';
@@ -25,7 +25,7 @@ const setKey = (topicArn: string, key: string): PlannedCall => ({ client: 'SNS',
 
 /** Why encrypting with the AWS managed key would stop AWS services delivering to this topic, if it would. */
 function breaksPublishers(kmsKey: string, { servicePublishers, openPublish }: Publishers): string | undefined {
-  if (kmsKey !== SNS_AWS_MANAGED_KEY) return undefined;
+  if (!isAwsManagedKey(kmsKey)) return undefined;
   const who = [
     ...(servicePublishers.length > 0 ? [`its policy lets ${servicePublishers.join(', ')} publish`] : []),
     ...(openPublish ? ['its policy lets any principal of the account publish, which is how CloudWatch alarms and other AWS services do'] : []),
@@ -37,17 +37,40 @@ function breaksPublishers(kmsKey: string, { servicePublishers, openPublish }: Pu
   );
 }
 
-/** The publishing services a customer managed key's policy does not let encrypt for the topic. */
-async function servicesTheKeyRefuses(kms: Pick<KMSClient, 'send'>, kmsKey: string, services: readonly string[], region: string): Promise<string[]> {
-  let keyArn: string | undefined;
+/**
+ * The AWS services that must be able to use the key: those the topic policy names, and CloudWatch when the
+ * policy lets any principal of the account publish (alarms publish through that statement).
+ */
+export function servicesNeedingTheKey({ servicePublishers, openPublish }: Publishers): string[] {
+  return [...new Set([...servicePublishers, ...(openPublish ? ['cloudwatch.amazonaws.com'] : [])])].sort();
+}
+
+/**
+ * Why a customer managed key cannot encrypt the topic without breaking delivery, if it cannot: it must exist,
+ * be enabled and symmetric (SNS accepts no other), and its policy must let each publishing service use it.
+ */
+async function keyRefusal(kms: Pick<KMSClient, 'send'>, kmsKey: string, services: readonly string[], region: string): Promise<string | undefined> {
+  let metadata;
   try {
-    keyArn = (await kms.send(new DescribeKeyCommand({ KeyId: kmsKey }))).KeyMetadata?.Arn;
+    metadata = (await kms.send(new DescribeKeyCommand({ KeyId: kmsKey }))).KeyMetadata;
   } catch (error) {
     if (error instanceof KeyNotFound) throw new FatalRemediationError(`KMS key ${kmsKey} does not exist in ${region}`, { cause: error });
     throw error;
   }
+  if (metadata?.KeyState !== 'Enabled') return `KMS key ${kmsKey} is ${metadata?.KeyState ?? 'in an unknown state'}, not Enabled`;
+  if (metadata.KeySpec !== undefined && metadata.KeySpec !== 'SYMMETRIC_DEFAULT')
+    return `KMS key ${kmsKey} is ${metadata.KeySpec}; SNS encrypts only with symmetric keys`;
+  const refused = await servicesTheKeyRefuses(kms, metadata.Arn ?? kmsKey, services);
+  return refused.length > 0
+    ? `the key policy of ${kmsKey} does not allow ${refused.join(', ')} kms:GenerateDataKey* and kms:Decrypt; their messages would stop. ` +
+        'Add those services to the key policy, then fix again'
+    : undefined;
+}
+
+/** The publishing services a key's policy does not let encrypt for the topic. */
+async function servicesTheKeyRefuses(kms: Pick<KMSClient, 'send'>, keyArn: string, services: readonly string[]): Promise<string[]> {
   if (services.length === 0) return [];
-  const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn ?? kmsKey, PolicyName: 'default' }));
+  const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
   const allows = (service: string, action: string) =>
     statementsOf(Policy).some(
       (statement) => statement.Effect === 'Allow' && principalsOf(statement, 'Service').includes(service) && allowsAction(statement, action),
@@ -68,19 +91,19 @@ export const snsTopicEncryptionRemediator: Remediator<'sns-topic-encryption', 's
     const publishers = publishersOf(finding);
     const refusal = breaksPublishers(settings.kmsKey, publishers);
     if (refusal) return { calls: [], notes: [`Warden will not encrypt this topic with ${settings.kmsKey}: ${refusal}.`] };
-    const { servicePublishers, openPublish } = publishers;
+    const { openPublish } = publishers;
+    const services = servicesNeedingTheKey(publishers);
     return {
       calls: [setKey(finding.resourceArn, settings.kmsKey)],
       notes: [
         `Every publisher needs kms:GenerateDataKey* and kms:Decrypt on ${settings.kmsKey} from then on; a publisher without them gets KMSAccessDenied and its messages are lost: their owners must grant it before this is applied.`,
-        ...(servicePublishers.length > 0
-          ? [`The key policy must allow ${servicePublishers.join(', ')} (the fix checks it and refuses otherwise).`]
-          : []),
-        ...(openPublish
-          ? [
-              'The topic policy lets any principal of the account publish: AWS services that publish through it (CloudWatch alarms) need the key policy to allow them too.',
-            ]
-          : []),
+        ...(isAwsManagedKey(settings.kmsKey) || services.length === 0
+          ? []
+          : [
+              `The key policy must allow ${services.join(', ')}` +
+                (openPublish ? ' (CloudWatch because the topic policy lets any principal of the account publish, as alarms do)' : '') +
+                '; the fix checks it, and that the key is enabled and symmetric, and refuses otherwise.',
+            ]),
         'Subscribers are unaffected: SNS decrypts before delivery.',
       ],
     };
@@ -89,13 +112,9 @@ export const snsTopicEncryptionRemediator: Remediator<'sns-topic-encryption', 's
   async fix({ state }, finding, settings, clients) {
     const refusal = breaksPublishers(settings.kmsKey, state);
     if (refusal) throw new FatalRemediationError(`topic ${state.topicName}: ${refusal}`);
-    if (!settings.kmsKey.startsWith('alias/aws/')) {
-      const refused = await servicesTheKeyRefuses(clients.kms, settings.kmsKey, state.servicePublishers, finding.region);
-      if (refused.length > 0)
-        throw new FatalRemediationError(
-          `topic ${state.topicName}: the key policy of ${settings.kmsKey} does not allow ${refused.join(', ')} kms:GenerateDataKey* and kms:Decrypt; ` +
-            'their messages would stop. Add those services to the key policy, then fix again',
-        );
+    if (!isAwsManagedKey(settings.kmsKey)) {
+      const why = await keyRefusal(clients.kms, settings.kmsKey, servicesNeedingTheKey(state), finding.region);
+      if (why) throw new FatalRemediationError(`topic ${state.topicName}: ${why}`);
     }
     try {
       await clients.sns.send(new SetTopicAttributesCommand(keyInput(state.topicArn, settings.kmsKey)));
@@ -108,7 +127,13 @@ export const snsTopicEncryptionRemediator: Remediator<'sns-topic-encryption', 's
   },
 
   async prepareUndo(record, clients) {
-    const { Attributes = {} } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: record.topicArn }));
+    let Attributes: Record<string, string> = {};
+    try {
+      Attributes = (await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: record.topicArn }))).Attributes ?? {};
+    } catch (error) {
+      if (error instanceof NotFoundException) throw new FatalRemediationError(`topic ${record.topicName} no longer exists`, { cause: error });
+      throw error;
+    }
     const now = Attributes['KmsMasterKeyId'] ?? '';
     const drift = now === record.kmsMasterKeyId ? [] : [{ field: 'KmsMasterKeyId', warden: record.kmsMasterKeyId, now: now || '(none)' }];
     // An empty KmsMasterKeyId turns server-side encryption off.

@@ -10,6 +10,13 @@ const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
 /** The AWS managed key of SNS: its key policy cannot be changed, so no AWS service can publish to a topic under it. */
 export const SNS_AWS_MANAGED_KEY = 'alias/aws/sns';
 
+/** An AWS managed key, named by its alias or its alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/aws/sns`). */
+export const isAwsManagedKey = (kmsKey: string) => /(^|:)alias\/aws\//.test(kmsKey);
+
+/** `arn:…:alias/orders` → `alias/orders`; any other reference as it is. */
+export const aliasOf = (kmsKey: string) =>
+  /^arn:[^:]+:kms:[^:]*:\d*:(alias\/.+)$/.exec(kmsKey)?.[1] ?? (kmsKey.startsWith('alias/') ? kmsKey : undefined);
+
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 /** SNS: the topic a call created (its ARN is in the response, else built from its name) or changed (in the request). */
@@ -58,9 +65,11 @@ export const snsTopicEncryption = {
   policyPermissions: (settings: Record<string, unknown>): PermissionStatement[] => {
     const kmsKey = String(settings['kmsKey']);
     // The AWS managed key needs no permission of Warden's; a key the policy names is checked to exist, and its policy read.
-    if (kmsKey.startsWith('alias/aws/')) return [];
-    const key = kmsKey.startsWith('arn:') ? kmsKey : kmsKey.startsWith('alias/') ? KEY : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
-    const conditions = kmsKey.startsWith('alias/') ? { conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } } } : {};
+    if (isAwsManagedKey(kmsKey)) return [];
+    // KMS authorizes on the key, never on an alias: a key named by alias is any key of the account that has the alias.
+    const alias = aliasOf(kmsKey);
+    const key = alias ? KEY : kmsKey.startsWith('arn:') ? kmsKey : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
+    const conditions = alias ? { conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } } } : {};
     return [{ actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'], resources: [key], ...conditions }];
   },
   iacHint: {

@@ -19,8 +19,8 @@ const defaults = lambdaLogGroupRetention.settings.parse({});
 
 beforeEach(() => logs.reset());
 
-async function judge(fixture: string, settings = defaults) {
-  logs.on(DescribeLogGroupsCommand).resolves(apiFixture(fixture));
+async function judge(fixture: string | object, settings = defaults) {
+  logs.on(DescribeLogGroupsCommand).resolves(typeof fixture === 'string' ? apiFixture(fixture) : fixture);
   const state = await detector.fetch(ref, clients, settings);
   if (!state) throw new Error('expected a state');
   return { state, evaluation: await detector.evaluate(state, settings) };
@@ -59,6 +59,20 @@ describe('lambda-log-group-retention detector', () => {
     const state = await detector.fetch(other, clients, defaults);
     expect((await detector.evaluate(state!, defaults)).status).toBe('NOT_APPLICABLE');
     expect(logs).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    [
+      "governed by the account's retention policy",
+      { retentionPolicyName: 'org-logs-90-days', retentionInDays: 90 },
+      /account's retention policy org-logs-90-days/,
+    ],
+    ['of the delivery class', { logGroupClass: 'DELIVERY' }, /delivery-class group/],
+  ])('judges a group %s not applicable: its own retention setting would change nothing', async (_label, fields, why) => {
+    const answer = apiFixture<{ logGroups: Record<string, unknown>[] }>('logs-describe-log-groups-never-expires');
+    const { evaluation } = await judge({ logGroups: [{ ...answer.logGroups[0], ...fields }] });
+    expect(evaluation.status).toBe('NOT_APPLICABLE');
+    expect(evaluation.reason).toMatch(why);
   });
 
   it('reports a deleted group as gone, not as a finding', async () => {

@@ -28,7 +28,9 @@ const customerKey = snsTopicEncryption.settings.parse({ kmsKey: 'alias/orders-no
 beforeEach(() => {
   sns.reset();
   kms.reset();
-  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: '1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', Arn: KEY_ARN } });
+  kms
+    .on(DescribeKeyCommand)
+    .resolves({ KeyMetadata: { KeyId: '1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d', Arn: KEY_ARN, KeyState: 'Enabled', KeySpec: 'SYMMETRIC_DEFAULT' } });
 });
 
 describe('sns-topic-encryption remediator', () => {
@@ -80,6 +82,41 @@ describe('sns-topic-encryption remediator', () => {
       /key policy of alias\/orders-notifications does not allow events\.amazonaws\.com/,
     );
     expect(sns).not.toHaveReceivedCommand(SetTopicAttributesCommand);
+  });
+
+  it.each([
+    ['disabled', { KeyState: 'Disabled' as const, KeySpec: 'SYMMETRIC_DEFAULT' as const }, /is Disabled, not Enabled/],
+    ['asymmetric', { KeyState: 'Enabled' as const, KeySpec: 'RSA_2048' as const }, /RSA_2048; SNS encrypts only with symmetric keys/],
+  ])('refuses a %s customer managed key, changing nothing', async (_label, metadata, why) => {
+    sns.on(GetTopicAttributesCommand).resolves(apiFixture('sns-get-topic-attributes-eventbridge'));
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', Arn: KEY_ARN, ...metadata } });
+    await expect(remediator.apply(eventBridge, customerKey, clients, {})).rejects.toThrow(why);
+    expect(sns).not.toHaveReceivedCommand(SetTopicAttributesCommand);
+  });
+
+  it('requires CloudWatch in the key policy of a topic any principal of the account may publish to, as alarms do', async () => {
+    expect(remediator.plan(defaultPolicy, customerKey, {}).notes.join(' ')).toContain(
+      'The key policy must allow cloudwatch.amazonaws.com (CloudWatch because',
+    );
+    sns.on(GetTopicAttributesCommand).resolves(apiFixture('sns-get-topic-attributes-default-policy'));
+    kms.on(GetKeyPolicyCommand).resolves(apiFixture('kms-get-key-policy-allows-eventbridge'));
+    await expect(remediator.apply(defaultPolicy, customerKey, clients, {})).rejects.toThrow(/does not allow cloudwatch\.amazonaws\.com/);
+    expect(sns).not.toHaveReceivedCommand(SetTopicAttributesCommand);
+  });
+
+  it('knows the AWS managed key by its alias ARN too', () => {
+    const byArn = snsTopicEncryption.settings.parse({ kmsKey: 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns' });
+    expect(remediator.plan(eventBridge, byArn, {}).calls).toEqual([]);
+    expect(snsTopicEncryption.policyPermissions(byArn)).toEqual([]);
+    expect(
+      snsTopicEncryption.policyPermissions(snsTopicEncryption.settings.parse({ kmsKey: 'arn:aws:kms:us-east-1:111122223333:alias/orders' })),
+    ).toEqual([
+      {
+        actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+        resources: ['arn:{partition}:kms:{region}:{account}:key/*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/orders' } },
+      },
+    ]);
   });
 
   it('fails for good, changing nothing, when the key does not exist', async () => {

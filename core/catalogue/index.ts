@@ -4,6 +4,7 @@ import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
+import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
 import { lambdaLogGroupRetention } from './lambda-log-group-retention';
 import { snsTopicEncryption } from './sns-topic-encryption';
 import { sqsQueueEncryption } from './sqs-queue-encryption';
@@ -17,6 +18,7 @@ export const CATALOGUE = [
   sqsQueueEncryption,
   lambdaLogGroupRetention,
   snsTopicEncryption,
+  lambdaFunctionUrlAuth,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

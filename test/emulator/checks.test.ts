@@ -5,7 +5,14 @@ import { AppliedFixes } from '../../remediators/applied-fixes';
 import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { StackLookup } from '../../detectors/managed-by';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateAliasCommand, GetFunctionConfigurationCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  CreateFunctionUrlConfigCommand,
+  GetFunctionConfigurationCommand,
+  GetFunctionUrlConfigCommand,
+  PublishVersionCommand,
+  UpdateFunctionUrlConfigCommand,
+} from '@aws-sdk/client-lambda';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetResourcePolicyCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetWebACLForResourceCommand } from '@aws-sdk/client-wafv2';
@@ -113,6 +120,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'sqs-queue-encryption': account.queues,
         'lambda-log-group-retention': account.logGroups,
         'sns-topic-encryption': account.topics,
+        'lambda-function-url-auth': account.functions,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -445,6 +453,33 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       await probe.sns.send(new SetTopicAttributesCommand({ TopicArn: topic, AttributeName: 'KmsMasterKeyId', AttributeValue: 'alias/aws/sns' }));
       await undo(check, applied.undo);
       expect(await keyOf(topic)).toBeFalsy();
+    });
+  });
+
+  describe('lambda-function-url-auth', () => {
+    const check = 'lambda-function-url-auth';
+
+    // moto 5.2 does not model ListFunctionUrlConfigs (an HTML 404): the read fails there, so the unit layer
+    // covers fetch, fix and undo. What moto does model goes over the wire: the list request, and the exact
+    // calls the plan names, which moto applies to the unqualified function's URL.
+    it("states the emulator's gap, then sends the plan's calls as planned and reads the URL back", async () => {
+      const fn = account.functions.noncompliant;
+      await probe.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: fn, AuthType: 'NONE' }));
+      await expect(judge(check, fn)).rejects.toThrow(/not valid JSON|Deserialization/);
+      const { FunctionUrl = '' } = await probe.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fn }));
+      const finding = findingFor(ref(check, fn), {
+        reason: `function checkout has a function URL anyone can invoke (AuthType NONE): ${FunctionUrl}`,
+        evidence: { functionName: 'checkout', urls: 1, openUrls: [{ functionUrl: FunctionUrl }] },
+      });
+      const remediator = remediatorFor(check);
+      await expect(log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), clients, {}))).rejects.toThrow();
+      const { calls } = remediator.plan(finding, settingsOf(check), {});
+      expect(calls).toEqual([{ client: 'Lambda', operation: 'UpdateFunctionUrlConfig', input: { FunctionName: fn, AuthType: 'AWS_IAM' } }]);
+      for (const call of calls)
+        await log.as(`Remediator-${check}`, () =>
+          clients.lambda.send(new UpdateFunctionUrlConfigCommand(call.input as { FunctionName: string; AuthType: 'AWS_IAM' })),
+        );
+      expect((await probe.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fn }))).AuthType).toBe('AWS_IAM');
     });
   });
 

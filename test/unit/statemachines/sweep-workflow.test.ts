@@ -2,7 +2,7 @@ import { APIGatewayClient, GetRestApisCommand, GetStagesCommand } from '@aws-sdk
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
@@ -99,6 +99,7 @@ beforeEach(() => {
   mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
   mocks.sqs.on(ListQueuesCommand).resolves({});
   mocks.sns.on(ListTopicsCommand).resolves({});
+  mocks.lambda.on(ListFunctionUrlConfigsCommand).resolves({ FunctionUrlConfigs: [] });
   mocks.logs.on(DescribeLogGroupsCommand).resolves(apiFixture('logs-describe-log-groups-30-days'));
   mocks.dynamodb
     .on(ListTablesCommand)
@@ -130,6 +131,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'sqs-queue-encryption', outcomes: {} },
       { check: 'lambda-log-group-retention', outcomes: { compliant: 1 } },
       { check: 'sns-topic-encryption', outcomes: {} },
+      { check: 'lambda-function-url-auth', outcomes: { 'not-applicable': 1 } },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);

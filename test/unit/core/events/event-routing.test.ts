@@ -16,13 +16,15 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-wafv2-disassociate-web-acl', ['apigateway-stage-waf']],
     ['cloudtrail-apigateway-update-stage-by-pipeline', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
     ['config-apigateway-stage-change', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
-    ['config-lambda-oversized', ['lambda-function-env-secrets']],
+    ['config-lambda-oversized', ['lambda-function-env-secrets', 'lambda-function-url-auth']],
     ['cloudtrail-sqs-create-queue', ['sqs-queue-encryption']],
     ['cloudtrail-sqs-set-queue-attributes', ['sqs-queue-encryption']],
     ['cloudtrail-logs-create-log-group', ['lambda-log-group-retention']],
     ['cloudtrail-logs-delete-retention-policy', ['lambda-log-group-retention']],
     ['cloudtrail-sns-create-topic', ['sns-topic-encryption']],
     ['cloudtrail-sns-set-topic-attributes', ['sns-topic-encryption']],
+    ['cloudtrail-lambda-create-function-url-config', ['lambda-function-url-auth']],
+    ['cloudtrail-lambda-update-function-url-config', ['lambda-function-url-auth']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -36,9 +38,18 @@ describe('event routing through the synthesized rule patterns', () => {
     expect(routeEvent(eventFixture(name))).toEqual([]);
   });
 
+  it('reads the function, unqualified, from a function URL record, an alias URL included', () => {
+    for (const name of ['cloudtrail-lambda-create-function-url-config', 'cloudtrail-lambda-update-function-url-config'])
+      expect(extractResources(eventFixture(name), 'lambda-function-url-auth').refs.map((ref) => ref.resourceArn)).toEqual([
+        'arn:aws:lambda:us-east-1:111122223333:function:checkout',
+      ]);
+  });
+
   it('uses exact, versioned Lambda event names: the unversioned name reaches nothing', () => {
     const event = eventFixture('cloudtrail-lambda-update-function-configuration');
     (event['detail'] as Record<string, unknown>)['eventName'] = 'UpdateFunctionConfiguration';
+    expect(routeEvent(event)).toEqual([]);
+    (event['detail'] as Record<string, unknown>)['eventName'] = 'UpdateFunctionUrlConfig';
     expect(routeEvent(event)).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { EvidenceItems } from './types';
+import { apigatewayMethodAuthorization } from './apigateway-method-authorization';
 import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
@@ -19,6 +20,7 @@ export const CATALOGUE = [
   lambdaLogGroupRetention,
   snsTopicEncryption,
   lambdaFunctionUrlAuth,
+  apigatewayMethodAuthorization,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

@@ -59,6 +59,15 @@ export async function provisionSampleAccount(region: string) {
   const resourceId = items[0]?.id ?? '';
   await apigateway.send(new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
   await apigateway.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'MOCK' }));
+  // internal: its GET needs IAM auth; its OPTIONS (CORS preflight) is open, as preflights are.
+  const { id: internalApiId = '' } = await apigateway.send(new CreateRestApiCommand({ name: 'internal' }));
+  const internalRoot = (await apigateway.send(new GetResourcesCommand({ restApiId: internalApiId }))).items?.[0]?.id ?? '';
+  await apigateway.send(
+    new PutMethodCommand({ restApiId: internalApiId, resourceId: internalRoot, httpMethod: 'GET', authorizationType: 'AWS_IAM' }),
+  );
+  await apigateway.send(
+    new PutMethodCommand({ restApiId: internalApiId, resourceId: internalRoot, httpMethod: 'OPTIONS', authorizationType: 'NONE' }),
+  );
   await apigateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'prod' }));
   await apigateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'guarded' }));
   await apigateway.send(
@@ -155,6 +164,10 @@ export async function provisionSampleAccount(region: string) {
     baselineWebAclArn: baseline.Summary?.ARN ?? '',
     teamWebAclArn: teamAcl.Summary?.ARN ?? '',
     tables: { noncompliant: orders.TableDescription?.TableArn ?? '', compliant: ledger.TableDescription?.TableArn ?? '' },
+    restApis: {
+      noncompliant: `arn:aws:apigateway:${region}::/restapis/${restApiId}`,
+      compliant: `arn:aws:apigateway:${region}::/restapis/${internalApiId}`,
+    },
     stages: { noncompliant: stageArn(region, restApiId, 'prod'), compliant: stageArn(region, restApiId, 'guarded') },
     restApiId,
     functions: { noncompliant: checkout.FunctionArn ?? '', compliant: reports.FunctionArn ?? '' },

@@ -121,6 +121,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'lambda-log-group-retention': account.logGroups,
         'sns-topic-encryption': account.topics,
         'lambda-function-url-auth': account.functions,
+        'apigateway-method-authorization': account.restApis,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -480,6 +481,25 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
           clients.lambda.send(new UpdateFunctionUrlConfigCommand(call.input as { FunctionName: string; AuthType: 'AWS_IAM' })),
         );
       expect((await probe.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fn }))).AuthType).toBe('AWS_IAM');
+    });
+  });
+
+  describe('apigateway-method-authorization', () => {
+    const check = 'apigateway-method-authorization';
+
+    it('judges the API with an open GET noncompliant, naming it, and the API whose methods need IAM compliant', async () => {
+      expect(await judge(check, account.restApis.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { openCount: 1, openMethods: [{ httpMethod: 'GET', path: '/' }] },
+      });
+      expect(await judge(check, account.restApis.compliant)).toMatchObject({ status: 'COMPLIANT', evidence: { openCount: 0 } });
+    });
+
+    it('plans no call for a ticket, and verify reads the API again (still open: not verified)', async () => {
+      const evaluation = await judge(check, account.restApis.noncompliant);
+      const finding = findingFor(ref(check, account.restApis.noncompliant), evaluation);
+      expect(remediatorFor(check).plan(finding, settingsOf(check), {}).calls).toEqual([]);
+      await expect(verify(check, finding)).rejects.toBeInstanceOf(VerificationFailedError);
     });
   });
 

@@ -1,4 +1,4 @@
-import { APIGatewayClient, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -96,6 +96,8 @@ beforeEach(() => {
   mocks.apigateway.on(GetRestApisCommand, { position: 'p2' }).resolves({ items: [{ id: 'api2' }] });
   mocks.apigateway.on(GetStagesCommand).resolves({ item: [apiFixture('apigateway-get-stage-no-method-settings')] });
   mocks.wafv2.on(GetWebACLForResourceCommand).resolves({});
+  mocks.apigateway.on(GetResourcesCommand).resolves(apiFixture('apigateway-get-resources-open'));
+  mocks.apigateway.on(GetRestApiCommand).resolves({ tags: {} });
   mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
   mocks.sqs.on(ListQueuesCommand).resolves({});
   mocks.sns.on(ListTopicsCommand).resolves({});
@@ -132,6 +134,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'lambda-log-group-retention', outcomes: { compliant: 1 } },
       { check: 'sns-topic-encryption', outcomes: {} },
       { check: 'lambda-function-url-auth', outcomes: { 'not-applicable': 1 } },
+      { check: 'apigateway-method-authorization', outcomes: { started: 2 } },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);
@@ -140,7 +143,8 @@ describe('the sweep workflow, run by the local engine', () => {
   it("hands each step's cursor to the next: the second step lists from the first page's position", async () => {
     await sweepAccount();
     const positions = mocks.apigateway.commandCalls(GetRestApisCommand).map((call) => call.args[0].input.position);
-    expect(positions).toEqual([undefined, 'p2', undefined, 'p2']);
+    // Three checks list REST APIs: the two stage checks and the method check.
+    expect(positions).toEqual([undefined, 'p2', undefined, 'p2', undefined, 'p2']);
   });
 
   it('reports a check whose sweep failed to the hub, with its error, and still sweeps the checks after it', async () => {
@@ -152,8 +156,11 @@ describe('the sweep workflow, run by the local engine', () => {
         detail: expect.objectContaining({ check: 'dynamodb-table-encryption', error: 'AccessDeniedException', outcomesSoFar: {} }),
       },
     ]);
-    // Both stages of both stage checks were judged noncompliant (report mode still starts a workflow to record it).
+    // Both stages of both stage checks were judged noncompliant (report mode still starts a workflow to record it),
+    // and both APIs have an open method.
     expect(started.map((input) => input.finding.check).sort()).toEqual([
+      'apigateway-method-authorization',
+      'apigateway-method-authorization',
       'apigateway-stage-throttling',
       'apigateway-stage-throttling',
       'apigateway-stage-waf',

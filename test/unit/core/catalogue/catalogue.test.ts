@@ -16,6 +16,7 @@ describe('check catalogue', () => {
       'lambda-log-group-retention',
       'sns-topic-encryption',
       'lambda-function-url-auth',
+      'apigateway-method-authorization',
     ]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

@@ -25,6 +25,8 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-sns-set-topic-attributes', ['sns-topic-encryption']],
     ['cloudtrail-lambda-create-function-url-config', ['lambda-function-url-auth']],
     ['cloudtrail-lambda-update-function-url-config', ['lambda-function-url-auth']],
+    ['cloudtrail-apigateway-put-method', ['apigateway-method-authorization']],
+    ['cloudtrail-apigateway-import-rest-api', ['apigateway-method-authorization']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -36,6 +38,15 @@ describe('event routing through the synthesized rule patterns', () => {
     ['an unrelated service (S3 CreateBucket)', 'cloudtrail-s3-create-bucket'],
   ])('drops %s', (_label, name) => {
     expect(routeEvent(eventFixture(name))).toEqual([]);
+  });
+
+  it.each([
+    ['the restApiId of a PutMethod request', 'cloudtrail-apigateway-put-method', 'a1b2c3d4e5'],
+    ['the id of an ImportRestApi response', 'cloudtrail-apigateway-import-rest-api', 'f6g7h8i9j0'],
+  ])('reads the REST API from %s', (_label, name, id) => {
+    expect(extractResources(eventFixture(name), 'apigateway-method-authorization').refs.map((ref) => ref.resourceArn)).toEqual([
+      `arn:aws:apigateway:us-east-1::/restapis/${id}`,
+    ]);
   });
 
   it('reads the function, unqualified, from a function URL record, an alias URL included', () => {

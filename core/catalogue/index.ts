@@ -5,6 +5,7 @@ import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
+import { lambdaFunctionPublicAccess } from './lambda-function-public-access';
 import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
 import { lambdaLogGroupRetention } from './lambda-log-group-retention';
 import { snsTopicEncryption } from './sns-topic-encryption';
@@ -21,6 +22,7 @@ export const CATALOGUE = [
   snsTopicEncryption,
   lambdaFunctionUrlAuth,
   apigatewayMethodAuthorization,
+  lambdaFunctionPublicAccess,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

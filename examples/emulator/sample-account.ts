@@ -11,7 +11,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssociateWebACLCommand, CreateWebACLCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
@@ -111,6 +111,20 @@ export async function provisionSampleAccount(region: string) {
     );
   const checkout = await fn('checkout', { STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
   const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' });
+  // checkout may be invoked by anyone; reports only by S3 for one bucket of the account.
+  await lambda.send(
+    new AddPermissionCommand({ FunctionName: 'checkout', StatementId: 'public-invoke', Action: 'lambda:InvokeFunction', Principal: '*' }),
+  );
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'reports',
+      StatementId: 's3-invoke',
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceArn: 'arn:aws:s3:::reports-uploads',
+      SourceAccount: MOTO_ACCOUNT,
+    }),
+  );
 
   // An SQS queue without encryption at rest (SNS delivers to it), and one with SSE-SQS.
   const queue = async (name: string, attributes: Record<string, string>) => {

@@ -6,11 +6,14 @@ import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { StackLookup } from '../../detectors/managed-by';
 import { CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
+  GetPolicyCommand,
   CreateFunctionUrlConfigCommand,
   GetFunctionConfigurationCommand,
   GetFunctionUrlConfigCommand,
   PublishVersionCommand,
+  RemovePermissionCommand,
   UpdateFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -122,6 +125,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'sns-topic-encryption': account.topics,
         'lambda-function-url-auth': account.functions,
         'apigateway-method-authorization': account.restApis,
+        'lambda-function-public-access': account.functions,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -500,6 +504,47 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       const finding = findingFor(ref(check, account.restApis.noncompliant), evaluation);
       expect(remediatorFor(check).plan(finding, settingsOf(check), {}).calls).toEqual([]);
       await expect(verify(check, finding)).rejects.toBeInstanceOf(VerificationFailedError);
+    });
+  });
+
+  describe('lambda-function-public-access', () => {
+    const check = 'lambda-function-public-access';
+    // A function left with no statement has no policy: GetPolicy then answers ResourceNotFoundException.
+    const sids = async (fn: string) => {
+      try {
+        const { Policy = '{}' } = await probe.lambda.send(new GetPolicyCommand({ FunctionName: fn }));
+        return ((JSON.parse(Policy) as { Statement?: { Sid: string }[] }).Statement ?? []).map((statement) => statement.Sid);
+      } catch (error) {
+        if ((error as Error).name === 'ResourceNotFoundException') return [];
+        throw error;
+      }
+    };
+
+    it('judges the function anyone may invoke noncompliant and the one only its S3 bucket may invoke compliant', async () => {
+      expect(await judge(check, account.functions.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { openStatements: [{ sid: 'public-invoke', principal: '*', why: 'anyone' }] },
+      });
+      expect(await judge(check, account.functions.compliant)).toMatchObject({ status: 'COMPLIANT' });
+    });
+
+    it('removes exactly that statement, verifies it, refuses undo once it is back, and undo adds it back otherwise', async () => {
+      const { applied, finding, plan } = await fix(check, account.functions.noncompliant);
+      expect(log.calls.filter((call) => call.operation === 'RemovePermission').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
+      expect(await sids(account.functions.noncompliant)).not.toContain('public-invoke');
+      expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      await probe.lambda.send(
+        new AddPermissionCommand({
+          FunctionName: account.functions.noncompliant,
+          StatementId: 'public-invoke',
+          Action: 'lambda:InvokeFunction',
+          Principal: '*',
+        }),
+      );
+      await expect(undo(check, applied.undo)).rejects.toMatchObject({ name: 'UndoRefusedError' });
+      await probe.lambda.send(new RemovePermissionCommand({ FunctionName: account.functions.noncompliant, StatementId: 'public-invoke' }));
+      await undo(check, applied.undo);
+      expect(await sids(account.functions.noncompliant)).toContain('public-invoke');
     });
   });
 

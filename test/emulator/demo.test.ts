@@ -21,6 +21,7 @@ describeWithEmulator('npm run demo:emulator', () => {
       'sqs-queue-encryption',
       'lambda-log-group-retention',
       'sns-topic-encryption',
+      'lambda-function-public-access',
     ];
     for (const check of ['apigateway-stage-throttling', ...fixed]) {
       expect(run.stdout).toMatch(new RegExp(`REMEDIATED  ${check} `));

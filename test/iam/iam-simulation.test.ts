@@ -548,6 +548,7 @@ describe('detector roles are denied every write action on the resources they jud
     ],
     'sqs-queue-encryption': [['sqs', 'queue', `arn:${partition}:sqs:${region}:${account}:order-events`]],
     'apigateway-method-authorization': [['apigateway', 'RestApi', `arn:${partition}:apigateway:${region}::/restapis/a1b2c3d4e5`]],
+    'lambda-function-public-access': [['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`]],
     'lambda-function-url-auth': [['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`]],
     'sns-topic-encryption': [['sns', 'topic', `arn:${partition}:sns:${region}:${account}:order-notifications`]],
     'lambda-log-group-retention': [['logs', 'log-group', `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/checkout`]],

@@ -2,7 +2,7 @@ import { APIGatewayClient, GetResourcesCommand, GetRestApiCommand, GetRestApisCo
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from '@aws-sdk/client-lambda';
+import { GetPolicyCommand, LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
@@ -102,6 +102,7 @@ beforeEach(() => {
   mocks.sqs.on(ListQueuesCommand).resolves({});
   mocks.sns.on(ListTopicsCommand).resolves({});
   mocks.lambda.on(ListFunctionUrlConfigsCommand).resolves({ FunctionUrlConfigs: [] });
+  mocks.lambda.on(GetPolicyCommand).resolves(apiFixture('lambda-get-policy-tied'));
   mocks.logs.on(DescribeLogGroupsCommand).resolves(apiFixture('logs-describe-log-groups-30-days'));
   mocks.dynamodb
     .on(ListTablesCommand)
@@ -135,6 +136,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'sns-topic-encryption', outcomes: {} },
       { check: 'lambda-function-url-auth', outcomes: { 'not-applicable': 1 } },
       { check: 'apigateway-method-authorization', outcomes: { started: 2 } },
+      { check: 'lambda-function-public-access', outcomes: { compliant: 1 } },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);

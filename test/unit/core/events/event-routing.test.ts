@@ -16,7 +16,7 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-wafv2-disassociate-web-acl', ['apigateway-stage-waf']],
     ['cloudtrail-apigateway-update-stage-by-pipeline', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
     ['config-apigateway-stage-change', ['apigateway-stage-throttling', 'apigateway-stage-waf']],
-    ['config-lambda-oversized', ['lambda-function-env-secrets', 'lambda-function-url-auth']],
+    ['config-lambda-oversized', ['lambda-function-env-secrets', 'lambda-function-url-auth', 'lambda-function-public-access']],
     ['cloudtrail-sqs-create-queue', ['sqs-queue-encryption']],
     ['cloudtrail-sqs-set-queue-attributes', ['sqs-queue-encryption']],
     ['cloudtrail-logs-create-log-group', ['lambda-log-group-retention']],
@@ -27,6 +27,7 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-lambda-update-function-url-config', ['lambda-function-url-auth']],
     ['cloudtrail-apigateway-put-method', ['apigateway-method-authorization']],
     ['cloudtrail-apigateway-import-rest-api', ['apigateway-method-authorization']],
+    ['cloudtrail-lambda-add-permission', ['lambda-function-public-access']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -47,6 +48,12 @@ describe('event routing through the synthesized rule patterns', () => {
     expect(extractResources(eventFixture(name), 'apigateway-method-authorization').refs.map((ref) => ref.resourceArn)).toEqual([
       `arn:aws:apigateway:us-east-1::/restapis/${id}`,
     ]);
+  });
+
+  it('reads the function from an AddPermission record', () => {
+    expect(extractResources(eventFixture('cloudtrail-lambda-add-permission'), 'lambda-function-public-access').refs[0]?.resourceArn).toBe(
+      'arn:aws:lambda:us-east-1:111122223333:function:checkout',
+    );
   });
 
   it('reads the function, unqualified, from a function URL record, an alias URL included', () => {

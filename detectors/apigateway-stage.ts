@@ -19,6 +19,8 @@ export interface StageState extends FetchedState {
   readonly apiType: 'REST' | 'HTTP';
   readonly methodSettings: Readonly<Record<string, { throttlingRateLimit?: number; throttlingBurstLimit?: number }>>;
   readonly webAclArn?: string;
+  /** Where the stage writes its access logs (a log group or Firehose stream ARN); absent: it writes none. */
+  readonly accessLogDestinationArn?: string;
 }
 
 /** HTTP APIs (v2) have ARNs `.../apis/<id>/stages/<name>`; the REST API checks do not apply to them. */
@@ -50,6 +52,7 @@ function restStageState(restApiId: string, stageName: string, stage: Stage): Sta
     apiType: 'REST',
     methodSettings: stage.methodSettings ?? {},
     ...(stage.webAclArn ? { webAclArn: stage.webAclArn } : {}),
+    ...(stage.accessLogSettings?.destinationArn ? { accessLogDestinationArn: stage.accessLogSettings.destinationArn } : {}),
     tags: stage.tags ?? {},
   };
 }

@@ -1,4 +1,5 @@
 import { partitionOf } from '../aws/arns';
+import { RETENTION_DAYS } from '../aws/log-retention';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 import type { CheckDefinition } from './types';
 import { lazy } from '../policy/zod';
@@ -7,9 +8,6 @@ const LOG_GROUP = 'arn:{partition}:logs:{region}:{account}:log-group:*';
 
 /** Where Lambda writes a function's logs unless its LoggingConfig names another group. */
 export const LAMBDA_LOG_PREFIX = '/aws/lambda/';
-
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy's retentionInDays). */
-export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** `/aws/lambda/orders` in us-east-1 → `arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/orders` (no `:*`). */
 export function logGroupArn(region: string, account: string, name: string): string {

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { EvidenceItems } from './types';
 import { apigatewayMethodAuthorization } from './apigateway-method-authorization';
+import { apigatewayStageAccessLogging } from './apigateway-stage-access-logging';
 import { apigatewayStageThrottling } from './apigateway-stage-throttling';
 import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
@@ -23,6 +24,7 @@ export const CATALOGUE = [
   lambdaFunctionUrlAuth,
   apigatewayMethodAuthorization,
   lambdaFunctionPublicAccess,
+  apigatewayStageAccessLogging,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

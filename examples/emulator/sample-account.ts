@@ -5,6 +5,7 @@ import {
   GetResourcesCommand,
   PutIntegrationCommand,
   PutMethodCommand,
+  UpdateAccountCommand,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -77,6 +78,29 @@ export async function provisionSampleAccount(region: string) {
       patchOperations: [
         { op: 'replace', path: '/*/*/throttling/rateLimit', value: '50' },
         { op: 'replace', path: '/*/*/throttling/burstLimit', value: '100' },
+      ],
+    }),
+  );
+  // guarded writes access logs; the account has API Gateway's CloudWatch role, so the fix can work for prod.
+  const { Role: apiLogsRole } = await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'apigateway-cloudwatch',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  await apigateway.send(
+    new UpdateAccountCommand({ patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: apiLogsRole?.Arn ?? '' }] }),
+  );
+  await apigateway.send(
+    new UpdateStageCommand({
+      restApiId,
+      stageName: 'guarded',
+      patchOperations: [
+        { op: 'replace', path: '/accessLogSettings/destinationArn', value: `arn:aws:logs:${region}:${MOTO_ACCOUNT}:log-group:shop-access` },
+        { op: 'replace', path: '/accessLogSettings/format', value: '$context.requestId $context.status' },
       ],
     }),
   );

@@ -126,6 +126,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'lambda-function-url-auth': account.functions,
         'apigateway-method-authorization': account.restApis,
         'lambda-function-public-access': account.functions,
+        'apigateway-stage-access-logging': account.stages,
       }[check];
       expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
     });
@@ -545,6 +546,31 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       await probe.lambda.send(new RemovePermissionCommand({ FunctionName: account.functions.noncompliant, StatementId: 'public-invoke' }));
       await undo(check, applied.undo);
       expect(await sids(account.functions.noncompliant)).toContain('public-invoke');
+    });
+  });
+
+  describe('apigateway-stage-access-logging', () => {
+    const check = 'apigateway-stage-access-logging';
+    const destination = async () =>
+      (await probe.apigateway.send(new GetStageCommand({ restApiId: account.restApiId, stageName: 'prod' }))).accessLogSettings?.destinationArn;
+
+    it("judges the stage without access logs noncompliant, with the account's CloudWatch role, and the logged one compliant", async () => {
+      expect(await judge(check, account.stages.noncompliant)).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: { cloudWatchRoleArn: expect.stringContaining(':role/apigateway-cloudwatch') },
+      });
+      expect(await judge(check, account.stages.compliant)).toMatchObject({ status: 'COMPLIANT' });
+    });
+
+    it('creates the log group with its retention, points the stage at it, verifies, and undo removes the settings while they are as Warden left them', async () => {
+      const { applied, finding, plan } = await fix(check, account.stages.noncompliant);
+      expect(log.calls.filter((call) => call.operation === 'CreateLogGroup').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
+      const groups = await probe.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/access-logs/' }));
+      expect(groups.logGroups?.[0]).toMatchObject({ retentionInDays: 365 });
+      expect(await destination()).toBe(groups.logGroups?.[0]?.logGroupArn);
+      expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
+      await undo(check, applied.undo);
+      expect(await destination()).toBeUndefined();
     });
   });
 

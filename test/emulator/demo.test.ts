@@ -22,6 +22,7 @@ describeWithEmulator('npm run demo:emulator', () => {
       'lambda-log-group-retention',
       'sns-topic-encryption',
       'lambda-function-public-access',
+      'apigateway-stage-access-logging',
     ];
     for (const check of ['apigateway-stage-throttling', ...fixed]) {
       expect(run.stdout).toMatch(new RegExp(`REMEDIATED  ${check} `));

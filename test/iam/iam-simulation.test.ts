@@ -547,6 +547,10 @@ describe('detector roles are denied every write action on the resources they jud
       ['secretsmanager', 'Secret', `arn:${partition}:secretsmanager:${region}:${account}:secret:warden/lambda/checkout/STRIPE_SECRET_KEY-AbCdEf`],
     ],
     'sqs-queue-encryption': [['sqs', 'queue', `arn:${partition}:sqs:${region}:${account}:order-events`]],
+    'apigateway-stage-access-logging': [
+      ['apigateway', 'RestApi', `arn:${partition}:apigateway:${region}::/restapis/a1b2c3d4e5/stages/prod`],
+      ['logs', 'log-group', `arn:${partition}:logs:${region}:${account}:log-group:/aws/apigateway/access-logs/a1b2c3d4e5/prod`],
+    ],
     'apigateway-method-authorization': [['apigateway', 'RestApi', `arn:${partition}:apigateway:${region}::/restapis/a1b2c3d4e5`]],
     'lambda-function-public-access': [['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`]],
     'lambda-function-url-auth': [['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`]],

@@ -21,6 +21,7 @@ export function templated(arn: string, account: string, region: string): string 
     .replaceAll(`:${region}:`, ':{region}:')
     .replaceAll(`:${account}:`, ':{account}:')
     .replace(/\/restapis\/[a-z0-9]+/, '/restapis/a1b2c3d4e5')
+    .replace(/(\/aws\/apigateway\/access-logs\/)[a-z0-9]+/, '$1a1b2c3d4e5')
     .replace(/(:key\/)[0-9a-f-]{36}$/, '$11234abcd-12ab-34cd-56ef-1234567890ab')
     .replace(/(\/webacl\/[^/]+\/)[0-9a-f-]{36}$/, '$1a1b2c3d4-5678-90ab-cdef-EXAMPLE11111')
     .replace(/(:secret:.+-)[A-Za-z0-9]{6}$/, '$1AbCdEf')
@@ -171,7 +172,9 @@ export function iamRequestsOf(
       // DescribeLogGroups has no resource-level permission; the others name the group (by name, or by ARN for tags).
       if (call.operation === 'DescribeLogGroups') return [{ action: 'logs:DescribeLogGroups', resource: '*' }];
       const arn = str(input['resourceArn']) ?? `arn:aws:logs:${region}:${account}:log-group:${str(input['logGroupName']) ?? ''}`;
-      return [{ action: `logs:${call.operation}`, resource: t(arn) }];
+      // Tags given with CreateLogGroup are authorized as logs:TagResource too.
+      const tagged = call.operation === 'CreateLogGroup' && Object.keys(obj(input['tags'])).length > 0;
+      return [{ action: `logs:${call.operation}`, resource: t(arn) }, ...(tagged ? [{ action: 'logs:TagResource', resource: t(arn) }] : [])];
     }
     case 'SNS': {
       if (call.operation === 'ListTopics') return [{ action: 'sns:ListTopics', resource: '*' }];

@@ -44,7 +44,7 @@ describe('warden simulate', () => {
     const noncompliant = output.results.flatMap((result) => result.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT');
     expect(new Set(noncompliant.map((finding) => finding['check']))).toEqual(new Set(CHECK_IDS));
     expect(output.errors).toEqual([]);
-    expect(output.audit).toEqual({ records: 24, chainsVerified: true });
+    expect(output.audit).toEqual({ records: 28, chainsVerified: true });
   });
 
   it('names the stack that manages a resource, and says in the plan that its next deploy reverts the fix', () => {
@@ -79,6 +79,7 @@ describe('warden simulate', () => {
     expect(byEvent['04']?.findings.map((finding) => [finding['check'], finding['mode'], finding['outcome']])).toEqual([
       ['apigateway-stage-throttling', 'report', 'REPORTED'],
       ['apigateway-stage-waf', 'approval', 'REPORTED'],
+      ['apigateway-stage-access-logging', 'auto', 'REMEDIATED'],
     ]);
     expect(byEvent['08']?.findings[0]).toMatchObject({ flagged: ['DATABASE_URL', 'STRIPE_SECRET_KEY'], mode: 'ticket', outcome: 'TICKETED' });
   });
@@ -94,6 +95,7 @@ describe('warden simulate', () => {
     expect(output.results.find((result) => result.event.endsWith('07'))?.findings.map((finding) => finding['status'])).toEqual([
       'NOT_APPLICABLE',
       'NOT_APPLICABLE',
+      'NOT_APPLICABLE',
     ]);
   });
 
@@ -107,7 +109,7 @@ describe('warden simulate', () => {
     const result = await run(DEMO);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✗ lambda-function-env-secrets  arn:aws:lambda:us-east-1:111122223333:function:checkout  NON_COMPLIANT');
-    expect(result.stdout).toContain('audit trail: 24 records, hash chains verified');
+    expect(result.stdout).toContain('audit trail: 28 records, hash chains verified');
     expect(result.stdout).not.toContain('\u001b[');
   });
 

@@ -1,4 +1,11 @@
-import { APIGatewayClient, GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetAccountCommand,
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetRestApisCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -98,6 +105,7 @@ beforeEach(() => {
   mocks.wafv2.on(GetWebACLForResourceCommand).resolves({});
   mocks.apigateway.on(GetResourcesCommand).resolves(apiFixture('apigateway-get-resources-open'));
   mocks.apigateway.on(GetRestApiCommand).resolves({ tags: {} });
+  mocks.apigateway.on(GetAccountCommand).resolves({ cloudwatchRoleArn: `arn:aws:iam::${ACCOUNT}:role/apigateway-cloudwatch` });
   mocks.lambda.on(ListFunctionsCommand).resolves({ Functions: [apiFixture('lambda-get-function-configuration-clean')] });
   mocks.sqs.on(ListQueuesCommand).resolves({});
   mocks.sns.on(ListTopicsCommand).resolves({});
@@ -137,6 +145,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'lambda-function-url-auth', outcomes: { 'not-applicable': 1 } },
       { check: 'apigateway-method-authorization', outcomes: { started: 2 } },
       { check: 'lambda-function-public-access', outcomes: { compliant: 1 } },
+      { check: 'apigateway-stage-access-logging', outcomes: { started: 2 } },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);
@@ -145,8 +154,8 @@ describe('the sweep workflow, run by the local engine', () => {
   it("hands each step's cursor to the next: the second step lists from the first page's position", async () => {
     await sweepAccount();
     const positions = mocks.apigateway.commandCalls(GetRestApisCommand).map((call) => call.args[0].input.position);
-    // Three checks list REST APIs: the two stage checks and the method check.
-    expect(positions).toEqual([undefined, 'p2', undefined, 'p2', undefined, 'p2']);
+    // Four checks list REST APIs: the three stage checks and the method check.
+    expect(positions).toEqual([undefined, 'p2', undefined, 'p2', undefined, 'p2', undefined, 'p2']);
   });
 
   it('reports a check whose sweep failed to the hub, with its error, and still sweeps the checks after it', async () => {
@@ -163,6 +172,8 @@ describe('the sweep workflow, run by the local engine', () => {
     expect(started.map((input) => input.finding.check).sort()).toEqual([
       'apigateway-method-authorization',
       'apigateway-method-authorization',
+      'apigateway-stage-access-logging',
+      'apigateway-stage-access-logging',
       'apigateway-stage-throttling',
       'apigateway-stage-throttling',
       'apigateway-stage-waf',

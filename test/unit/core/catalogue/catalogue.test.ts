@@ -18,6 +18,7 @@ describe('check catalogue', () => {
       'lambda-function-url-auth',
       'apigateway-method-authorization',
       'lambda-function-public-access',
+      'apigateway-stage-access-logging',
     ]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);

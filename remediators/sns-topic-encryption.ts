@@ -1,7 +1,8 @@
 import { DescribeKeyCommand, GetKeyPolicyCommand, type KMSClient, NotFoundException as KeyNotFound } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, InvalidParameterException, NotFoundException, SetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { allowsAction, principalsOf, statementsOf } from '../core/aws/resource-policy';
-import { isAwsManagedKey, SNS_AWS_MANAGED_KEY } from '../core/catalogue/sns-topic-encryption';
+import { isAwsManagedKey } from '../core/aws/kms-keys';
+import { SNS_AWS_MANAGED_KEY } from '../core/catalogue/sns-topic-encryption';
 import type { Finding } from '../core/finding';
 import { snsTopicEncryptionDetector as detector } from '../detectors/sns-topic-encryption';
 import { FatalRemediationError } from './errors';

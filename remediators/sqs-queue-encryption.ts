@@ -1,5 +1,6 @@
 import { DescribeKeyCommand, NotFoundException } from '@aws-sdk/client-kms';
 import { GetQueueAttributesCommand, InvalidAttributeValue, KmsNotFound, QueueDoesNotExist, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { isAwsManagedKey } from '../core/aws/kms-keys';
 import { SQS_OWNED } from '../core/catalogue/sqs-queue-encryption';
 import type { Finding } from '../core/finding';
 import { sqsQueueEncryptionDetector as detector } from '../detectors/sqs-queue-encryption';
@@ -25,7 +26,7 @@ const evidenceOf = (finding: Finding) => finding.evidence as { queueUrl?: string
 
 /** Why the policy's key would break delivery to this queue, if it would. */
 function breaksPublishers(kmsKey: string, servicePublishers: readonly string[]): string | undefined {
-  if (kmsKey !== AWS_MANAGED_KEY || servicePublishers.length === 0) return undefined;
+  if (!/(^|:)alias\/aws\/sqs$/.test(kmsKey) || servicePublishers.length === 0) return undefined;
   return (
     `the queue policy lets ${servicePublishers.join(', ')} send to it, and ${AWS_MANAGED_KEY} cannot be granted to AWS services: ` +
     `their messages would fail. Use kmsKey: ${SQS_OWNED}, or a customer managed key whose policy allows them`
@@ -58,7 +59,7 @@ export const sqsQueueEncryptionRemediator: Remediator<'sqs-queue-encryption', 's
   async fix({ state }, finding, settings, clients) {
     const refusal = breaksPublishers(settings.kmsKey, state.servicePublishers);
     if (refusal) throw new FatalRemediationError(`queue ${state.queueName}: ${refusal}`);
-    if (settings.kmsKey !== SQS_OWNED && !settings.kmsKey.startsWith('alias/aws/')) {
+    if (settings.kmsKey !== SQS_OWNED && !isAwsManagedKey(settings.kmsKey)) {
       try {
         await clients.kms.send(new DescribeKeyCommand({ KeyId: settings.kmsKey }));
       } catch (error) {

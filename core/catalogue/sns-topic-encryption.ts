@@ -1,21 +1,14 @@
 import { partitionOf } from '../aws/arns';
+import { isAwsManagedKey, keyGrant } from '../aws/kms-keys';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 import { formats } from '../policy/formats';
 import type { CheckDefinition, PermissionStatement } from './types';
 import { lazy } from '../policy/zod';
 
 const TOPIC = 'arn:{partition}:sns:{region}:{account}:*';
-const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
 
 /** The AWS managed key of SNS: its key policy cannot be changed, so no AWS service can publish to a topic under it. */
 export const SNS_AWS_MANAGED_KEY = 'alias/aws/sns';
-
-/** An AWS managed key, named by its alias or its alias ARN (`arn:aws:kms:us-east-1:111122223333:alias/aws/sns`). */
-export const isAwsManagedKey = (kmsKey: string) => /(^|:)alias\/aws\//.test(kmsKey);
-
-/** `arn:…:alias/orders` → `alias/orders`; any other reference as it is. */
-export const aliasOf = (kmsKey: string) =>
-  /^arn:[^:]+:kms:[^:]*:\d*:(alias\/.+)$/.exec(kmsKey)?.[1] ?? (kmsKey.startsWith('alias/') ? kmsKey : undefined);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
@@ -66,11 +59,7 @@ export const snsTopicEncryption = {
     const kmsKey = String(settings['kmsKey']);
     // The AWS managed key needs no permission of Warden's; a key the policy names is checked to exist, and its policy read.
     if (isAwsManagedKey(kmsKey)) return [];
-    // KMS authorizes on the key, never on an alias: a key named by alias is any key of the account that has the alias.
-    const alias = aliasOf(kmsKey);
-    const key = alias ? KEY : kmsKey.startsWith('arn:') ? kmsKey : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
-    const conditions = alias ? { conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias } } } : {};
-    return [{ actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'], resources: [key], ...conditions }];
+    return [{ actions: ['kms:DescribeKey', 'kms:GetKeyPolicy'], ...keyGrant(kmsKey) }];
   },
   iacHint: {
     cloudFormation: 'AWS::SNS::Topic KmsMasterKeyId',

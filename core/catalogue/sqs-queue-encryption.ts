@@ -1,11 +1,11 @@
 import { partitionOf } from '../aws/arns';
+import { isAwsManagedKey, keyGrant } from '../aws/kms-keys';
 import type { CloudTrailResources } from '../events/cloudtrail-resources';
 import { formats } from '../policy/formats';
 import type { CheckDefinition, PermissionStatement } from './types';
 import { lazy } from '../policy/zod';
 
 const QUEUE = 'arn:{partition}:sqs:{region}:{account}:*';
-const KEY = 'arn:{partition}:kms:{region}:{account}:key/*';
 
 /** SSE with keys SQS owns and manages: no KMS key, no KMS charges, nothing for publishers to be granted. */
 export const SQS_OWNED = 'sqs-owned';
@@ -66,10 +66,8 @@ export const sqsQueueEncryption = {
   policyPermissions: (settings: Record<string, unknown>): PermissionStatement[] => {
     const kmsKey = String(settings['kmsKey']);
     // SSE-SQS and the AWS managed key need no KMS permission of Warden's; a key the policy names is checked to exist.
-    if (kmsKey === SQS_OWNED || kmsKey.startsWith('alias/aws/')) return [];
-    const key = kmsKey.startsWith('arn:') ? kmsKey : kmsKey.startsWith('alias/') ? KEY : `arn:{partition}:kms:{region}:{account}:key/${kmsKey}`;
-    const conditions = kmsKey.startsWith('alias/') ? { conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': kmsKey } } } : {};
-    return [{ actions: ['kms:DescribeKey'], resources: [key], ...conditions }];
+    if (kmsKey === SQS_OWNED || isAwsManagedKey(kmsKey)) return [];
+    return [{ actions: ['kms:DescribeKey'], ...keyGrant(kmsKey) }];
   },
   iacHint: {
     cloudFormation: 'AWS::SQS::Queue SqsManagedSseEnabled: true (or KmsMasterKeyId)',

@@ -49,6 +49,21 @@ describe('sqs-queue-encryption remediator', () => {
     expect(plan.notes.join(' ')).toContain('the key policy must allow sns.amazonaws.com');
   });
 
+  it('knows the AWS managed key by its alias ARN too, and grants a key named by alias ARN by its alias', () => {
+    const byArn = sqsQueueEncryption.settings.parse({ kmsKey: 'arn:aws:kms:us-east-1:111122223333:alias/aws/sqs' });
+    expect(remediator.plan(finding, byArn, {}).calls).toEqual([]);
+    expect(sqsQueueEncryption.policyPermissions(byArn)).toEqual([]);
+    expect(
+      sqsQueueEncryption.policyPermissions(sqsQueueEncryption.settings.parse({ kmsKey: 'arn:aws:kms:us-east-1:111122223333:alias/orders-data' })),
+    ).toEqual([
+      {
+        actions: ['kms:DescribeKey'],
+        resources: ['arn:{partition}:kms:{region}:{account}:key/*'],
+        conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/orders-data' } },
+      },
+    ]);
+  });
+
   it('plans nothing with the AWS managed key for a queue an AWS service sends to, and says why', () => {
     const plan = remediator.plan(finding, awsManaged, {});
     expect(plan.calls).toEqual([]);

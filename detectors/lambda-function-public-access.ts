@@ -1,7 +1,8 @@
-import { GetPolicyCommand, ListFunctionsCommand, ListTagsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
+import { GetPolicyCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import { type PolicyStatement, principalsOf, statementsOf } from '../core/aws/resource-policy';
 import type { Evaluation } from '../core/finding';
 import type { Detector, FetchedState } from './detector';
+import { functionTags, listFunctionRefs } from './lambda-functions';
 
 /** What AddPermission needs to put a removed statement back, exactly. */
 export interface RecordedPermission {
@@ -90,14 +91,7 @@ export const lambdaFunctionPublicAccessDetector: Detector<'lambda-function-publi
     }
   },
 
-  async tagsOf(state, clients) {
-    try {
-      return (await clients.lambda.send(new ListTagsCommand({ Resource: state.functionArn }))).Tags ?? {};
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
-      throw error;
-    }
-  },
+  tagsOf: (state, clients) => functionTags(clients.lambda, state.functionArn),
 
   transitioning: () => false,
 
@@ -123,11 +117,5 @@ export const lambdaFunctionPublicAccessDetector: Detector<'lambda-function-publi
     });
   },
 
-  async listPage(clients, { account, region }, cursor) {
-    const page = await clients.lambda.send(new ListFunctionsCommand({ MaxItems: 50, ...(cursor ? { Marker: cursor } : {}) }));
-    const items = (page.Functions ?? []).flatMap(({ FunctionArn }) =>
-      FunctionArn ? [{ ref: { check: 'lambda-function-public-access' as const, account, region, resourceArn: FunctionArn } }] : [],
-    );
-    return { items, ...(page.NextMarker ? { next: page.NextMarker } : {}) };
-  },
+  listPage: (clients, scope, cursor) => listFunctionRefs(clients.lambda, 'lambda-function-public-access', scope, cursor),
 };

@@ -1,12 +1,7 @@
-import {
-  type LambdaClient,
-  ListFunctionsCommand,
-  ListFunctionUrlConfigsCommand,
-  ListTagsCommand,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-lambda';
+import { type LambdaClient, ListFunctionUrlConfigsCommand, ResourceNotFoundException } from '@aws-sdk/client-lambda';
 import type { Evaluation } from '../core/finding';
 import type { Detector, FetchedState } from './detector';
+import { functionTags, listFunctionRefs } from './lambda-functions';
 
 export interface FunctionUrl {
   readonly functionUrl: string;
@@ -55,16 +50,8 @@ export const lambdaFunctionUrlAuthDetector: Detector<'lambda-function-url-auth',
     return { resourceArn: ref.resourceArn, functionArn: ref.resourceArn, functionName: ref.resourceArn.split(':function:')[1] ?? '', urls, tags: {} };
   },
 
-  async tagsOf(state, clients) {
-    try {
-      return (await clients.lambda.send(new ListTagsCommand({ Resource: state.functionArn }))).Tags ?? {};
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
-      throw error;
-    }
-  },
+  tagsOf: (state, clients) => functionTags(clients.lambda, state.functionArn),
 
-  // A URL's auth type changes at once; the function's own update state does not bear on it.
   transitioning: () => false,
 
   evaluate(state): Promise<Evaluation> {
@@ -86,11 +73,5 @@ export const lambdaFunctionUrlAuthDetector: Detector<'lambda-function-url-auth',
   },
 
   // ListFunctions does not say which functions have URLs: each listed function's URLs are read by fetch.
-  async listPage(clients, { account, region }, cursor) {
-    const page = await clients.lambda.send(new ListFunctionsCommand({ MaxItems: 50, ...(cursor ? { Marker: cursor } : {}) }));
-    const items = (page.Functions ?? []).flatMap(({ FunctionArn }) =>
-      FunctionArn ? [{ ref: { check: 'lambda-function-url-auth' as const, account, region, resourceArn: FunctionArn } }] : [],
-    );
-    return { items, ...(page.NextMarker ? { next: page.NextMarker } : {}) };
-  },
+  listPage: (clients, scope, cursor) => listFunctionRefs(clients.lambda, 'lambda-function-url-auth', scope, cursor),
 };

@@ -11,10 +11,27 @@ export interface AccessLoggingState extends StageState {
   readonly cloudWatchRoleArn?: string | null;
 }
 
+/**
+ * The role is the account's and region's, not the stage's: one GetAccount answers for every stage a
+ * sweep step judges (API Gateway's management calls share 10/s per account), for a minute at most.
+ */
+const ACCOUNT_ROLE_MAX_AGE_MS = 60_000;
+const accountRoles = new WeakMap<APIGatewayClient, { readonly at: number; readonly role: Promise<string | null> }>();
+
+function accountRole(apigateway: APIGatewayClient): Promise<string | null> {
+  const now = Date.now();
+  const known = accountRoles.get(apigateway);
+  if (known && now - known.at < ACCOUNT_ROLE_MAX_AGE_MS) return known.role;
+  const role = apigateway.send(new GetAccountCommand({})).then(({ cloudwatchRoleArn }) => cloudwatchRoleArn ?? null);
+  accountRoles.set(apigateway, { at: now, role });
+  // A failed read is not remembered: the next stage asks again.
+  role.catch(() => accountRoles.delete(apigateway));
+  return role;
+}
+
 async function withAccountRole(apigateway: APIGatewayClient, state: StageState): Promise<AccessLoggingState> {
   if (state.apiType !== 'REST' || state.accessLogDestinationArn) return state;
-  const { cloudwatchRoleArn } = await apigateway.send(new GetAccountCommand({}));
-  return { ...state, cloudWatchRoleArn: cloudwatchRoleArn ?? null };
+  return { ...state, cloudWatchRoleArn: await accountRole(apigateway) };
 }
 
 export const apigatewayStageAccessLoggingDetector: Detector<'apigateway-stage-access-logging', AccessLoggingState, 'apigateway'> = {

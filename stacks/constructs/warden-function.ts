@@ -32,7 +32,7 @@ export interface WardenFunctionProps {
    */
   readonly onFailure?: events.IEventBus;
   /**
-   * Packages the function loads only on first use (a dynamic import), bundled into their own file in
+   * Packages the function loads only on first use (a `require` inside the code that needs them), bundled into their own file in
    * the asset's node_modules rather than into index.js: Node then parses them only when they load, not
    * at every cold start (the Slack Web API is a quarter of the Slack functions' code).
    */

@@ -93,14 +93,15 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     });
   }
 
-  async function fix(check: CheckId, resourceArn: string) {
+  /** `using`: the remediator's own clients, as its Lambda has them (a detector's answers cached per client are not its). */
+  async function fix(check: CheckId, resourceArn: string, using: AwsClients = clients) {
     const evaluation = await judge(check, resourceArn);
     const finding = findingFor(ref(check, resourceArn), evaluation);
     const remediator = remediatorFor(check);
     // As the Lambda's context has it: the undo of each fix kept in the member's counters table.
     const context = { baselineWebAclArn: account.baselineWebAclArn, appliedFixes, execution: `${finding.findingId}-1` };
     const plan = remediator.plan(finding, settingsOf(check), context);
-    const applied = await log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), clients, context));
+    const applied = await log.as(`Remediator-${check}`, () => remediator.apply(finding, settingsOf(check), using, context));
     return { evaluation, finding, plan, applied, remediator };
   }
 
@@ -563,7 +564,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
     });
 
     it('creates the log group with its retention, points the stage at it, verifies, and undo removes the settings while they are as Warden left them', async () => {
-      const { applied, finding, plan } = await fix(check, account.stages.noncompliant);
+      const { applied, finding, plan } = await fix(check, account.stages.noncompliant, log.clients(REGION));
       expect(log.calls.filter((call) => call.operation === 'CreateLogGroup').at(-1)).toMatchObject({ input: plan.calls[0]!.input });
       const groups = await probe.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/apigateway/access-logs/' }));
       expect(groups.logGroups?.[0]).toMatchObject({ retentionInDays: 365 });

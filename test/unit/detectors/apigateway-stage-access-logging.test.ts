@@ -6,14 +6,18 @@ import { apigatewayStageAccessLoggingDetector as detector } from '../../../detec
 import { apiFixture } from '../../support/fixtures';
 
 const apigateway = mockClient(APIGatewayClient);
-const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
+// A client per test: the detector remembers the account's role per client for a minute.
+let clients: { apigateway: APIGatewayClient };
 const ARN = 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod';
 const ref = { check: 'apigateway-stage-access-logging' as const, account: '111122223333', region: 'us-east-1', resourceArn: ARN };
 const settings = apigatewayStageAccessLogging.settings.parse({});
 const ROLE = 'arn:aws:iam::111122223333:role/apigateway-cloudwatch';
 const LOGS = 'arn:aws:logs:us-east-1:111122223333:log-group:api-access';
 
-beforeEach(() => apigateway.reset());
+beforeEach(() => {
+  apigateway.reset();
+  clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }) };
+});
 
 async function judge(stage: object, account: object = { cloudwatchRoleArn: ROLE }) {
   apigateway.on(GetStageCommand).resolves(stage);
@@ -60,6 +64,22 @@ describe('apigateway-stage-access-logging detector', () => {
     const completed = await detector.complete!(page.items[0]!.state!, page.items[0]!.ref, clients);
     expect(completed).toMatchObject({ cloudWatchRoleArn: ROLE });
     expect(apigateway).not.toHaveReceivedCommand(GetStageCommand);
+  });
+
+  it("reads the account's role once for the stages a sweep step judges, and again after a failed read", async () => {
+    apigateway.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5' }] });
+    const stage = apiFixture<Record<string, unknown>>('apigateway-get-stage-no-method-settings');
+    apigateway.on(GetStagesCommand).resolves({ item: [stage, { ...stage, stageName: 'dev' }] });
+    apigateway
+      .on(GetAccountCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }))
+      .resolves({ cloudwatchRoleArn: ROLE });
+    const page = await detector.listPage(clients, { account: '111122223333', region: 'us-east-1' });
+    const [first, second] = page.items;
+    await expect(detector.complete!(first!.state!, first!.ref, clients)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    for (const item of [first!, second!])
+      await expect(detector.complete!(item.state!, item.ref, clients)).resolves.toMatchObject({ cloudWatchRoleArn: ROLE });
+    expect(apigateway).toHaveReceivedCommandTimes(GetAccountCommand, 2);
   });
 
   it('refuses a format without the request id API Gateway requires, at policy validation', () => {

@@ -15,7 +15,8 @@ import { findingFor, NO_WAIT } from '../../support/findings';
 
 const apigateway = mockClient(APIGatewayClient);
 const logs = mockClient(CloudWatchLogsClient);
-const clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) };
+// Clients per test: the detector remembers the account's role per client for a minute.
+let clients: { apigateway: APIGatewayClient; logs: CloudWatchLogsClient };
 const ref = {
   check: 'apigateway-stage-access-logging' as const,
   account: '111122223333',
@@ -39,6 +40,7 @@ const logged = () => ({
 beforeEach(() => {
   apigateway.reset();
   logs.reset();
+  clients = { apigateway: new APIGatewayClient({ region: 'us-east-1' }), logs: new CloudWatchLogsClient({ region: 'us-east-1' }) };
   apigateway.on(GetStageCommand).resolves(apiFixture('apigateway-get-stage-no-method-settings'));
   apigateway.on(GetAccountCommand).resolves({ cloudwatchRoleArn: ROLE });
 });

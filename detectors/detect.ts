@@ -1,4 +1,4 @@
-import { type CheckId, getCheck } from '../core/catalogue';
+import { type CheckDefinition, type CheckId, getCheck } from '../core/catalogue';
 import { parseArn } from '../core/aws/arns';
 import type { AwsClients } from '../core/aws/clients';
 import { awsErrorName, errorMessage } from '../core/errors';
@@ -130,7 +130,7 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     account: ref.account,
     region: ref.region,
     resourceArn: apiArn,
-    findingId: findingIdOf({ ...ref, resourceArn: apiArn }, evaluation.evidence),
+    findingId: findingIdOf({ ...ref, resourceArn: apiArn }, identifyingEvidence(check, evaluation.evidence)),
     reason: evaluation.reason,
     evidence: evaluation.evidence,
     tags: state.tags,
@@ -172,4 +172,10 @@ export async function detectResource<Id extends CheckId, State extends FetchedSt
     decidedBy: input.decision.decidedBy,
   });
   return { outcome, finding, input };
+}
+
+/** The evidence a finding is identified by: all of it but what its check declares volatile. */
+function identifyingEvidence(check: CheckDefinition, evidence: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const volatile = check.volatileEvidence ?? [];
+  return Object.fromEntries(Object.entries(evidence).filter(([key]) => !volatile.includes(key)));
 }

@@ -128,7 +128,8 @@ export async function simulate(input: {
             const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
             const common = {
               check,
-              resourceArn: ref.resourceArn,
+              // As the API names it (a role's event names it without its path).
+              resourceArn: finding.resourceArn,
               status: findingStatus(finding),
               reason: finding.reason,
               ...(flagged ? { flagged } : {}),
@@ -137,7 +138,6 @@ export async function simulate(input: {
               mode: decision.mode,
               ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
               decidedBy: decision.decidedBy,
-              ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
               ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
               plannedCalls: plan.calls,
               notes: plan.notes,

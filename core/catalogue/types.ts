@@ -147,6 +147,14 @@ export interface CheckDefinition<Settings extends z.ZodObject = z.ZodObject> {
    * Slack, tickets and the CLI list them without knowing the evidence's shape.
    */
   readonly evidenceItems?: (evidence: Readonly<Record<string, unknown>>) => EvidenceItems;
+  /**
+   * Evidence keys that describe the resource's use when it was read (a role's last-accessed services),
+   * not the violation: the finding id leaves them out, so a new reading of the same violation is the
+   * same finding, not a new remediation.
+   */
+  readonly volatileEvidence?: readonly string[];
+  /** How events and the sweep reach the check's resources, when not region by region as usual (shown in the docs). */
+  readonly coverage?: string;
   /** What the check needs of the member stack's key. */
   readonly memberKey?: MemberKeyUse;
   /** Settings that pass the schema but can never work together, found in each layer that sets them. */

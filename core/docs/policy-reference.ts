@@ -44,6 +44,7 @@ export function policyReference(): string {
     '',
     `#### \`checks.${check.id}\``,
     '',
+    ...('coverage' in check ? [check.coverage, ''] : []),
     row(['key', 'meaning', 'default']),
     row(['---', '---', '---']),
     ...Object.entries(check.settings.shape).map(([key, field]) =>

@@ -143,7 +143,9 @@ export function extractResources(event: unknown, check: CheckId): ExtractedResou
       throw new MalformedEventError(`Config item names no ${kind.configResourceType} ARN`);
     }
     const account = str(item['awsAccountId']) ?? str(item['accountId']) ?? envelope.account;
-    const region = str(item['awsRegion']) ?? envelope.region;
+    // A global resource's item (an IAM role's) says `global`: it was recorded in the event's region.
+    const recorded = str(item['awsRegion']);
+    const region = recorded && recorded !== 'global' ? recorded : envelope.region;
     return { kind: 'config', eventId: envelope.id, refs: [{ check, account, region, resourceArn }], source };
   }
   if (envelope.source === 'aws.events' && envelope['detail-type'] === 'Scheduled Event') {

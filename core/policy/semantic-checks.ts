@@ -122,13 +122,14 @@ function checkExemptions(policy: Policy, now: Date): SemanticProblem[] {
   return problems;
 }
 
-/** Every section of the policy that sets `check`'s own settings, with the regions each can apply to. */
+/** The checks level and every override section that sets `check`'s own settings, with the regions each can apply to. */
 function settingsLayersOf(policy: Policy, check: CheckId): CheckSettingsLayer[] {
   const deployed = policy.deployment?.regions ?? [];
   const section = (checks: Policy['checks'] | undefined) => checks?.[check] ?? undefined;
   const base = section(policy.checks);
   return [
-    ...(base ? [{ path: ['checks', check], own: base, base: {}, regions: deployed, atChecksLevel: true }] : []),
+    // The checks level is judged even when the policy leaves it out: its defaults apply everywhere.
+    { path: ['checks', check], own: base ?? {}, base: {}, regions: deployed, atChecksLevel: true },
     ...policy.overrides.flatMap((override, index) => {
       const own = section(override.checks);
       if (!own) return [];

@@ -39,6 +39,8 @@ export function filled(arn: string, target: { partition: string; region: string;
 export interface KnownKeys {
   readonly secrets: Map<string, string>;
   readonly tables: ReadonlyMap<string, string>;
+  /** IAM role ARNs (with their paths) by role name, as GetRole and ListRoles answer them: calls name a role by name only. */
+  readonly roles?: Map<string, string>;
 }
 
 /** DynamoDB operations on items, for which DynamoDB uses a customer managed table key in the caller's name. */
@@ -180,6 +182,21 @@ export function iamRequestsOf(
       if (call.operation === 'ListTopics') return [{ action: 'sns:ListTopics', resource: '*' }];
       return [{ action: `sns:${call.operation}`, resource: t(str(input['TopicArn']) ?? str(input['ResourceArn']) ?? '') }];
     }
+    case 'IAM': {
+      // IAM authorizes a role by its ARN, path included; calls name it by name, so the ARN comes from GetRole/ListRoles answers.
+      for (const role of [obj(output['Role']), ...(Array.isArray(output['Roles']) ? (output['Roles'] as unknown[]).map(obj) : [])]) {
+        const [name, arn] = [str(role['RoleName']), str(role['Arn'])];
+        if (name && arn) keys.roles?.set(name, arn);
+      }
+      if (call.operation === 'ListRoles' || call.operation === 'GetServiceLastAccessedDetails')
+        return [{ action: `iam:${call.operation}`, resource: '*' }];
+      const roleName = str(input['RoleName']);
+      const arn =
+        str(input['PolicyArn']) ??
+        str(input['Arn']) ??
+        (roleName ? (keys.roles?.get(roleName) ?? `arn:aws:iam::${account}:role/${roleName}`) : `arn:aws:iam::${account}:*`);
+      return [{ action: `iam:${call.operation}`, resource: t(arn) }];
+    }
     case 'CloudWatch':
       // CloudWatch's metric reads have no resource-level permission.
       return [{ action: `cloudwatch:${call.operation}`, resource: '*' }];
@@ -208,7 +225,7 @@ export function inventoryOf(
   known: { tableKeys?: ReadonlyMap<string, string> } = {},
 ): Record<string, IamRequest[]> {
   const byCaller = new Map<string, Map<string, IamRequest>>();
-  const keys: KnownKeys = { secrets: new Map(), tables: known.tableKeys ?? new Map() };
+  const keys: KnownKeys = { secrets: new Map(), tables: known.tableKeys ?? new Map(), roles: new Map() };
   for (const call of calls) {
     const requests = byCaller.get(call.caller) ?? new Map<string, IamRequest>();
     for (const request of iamRequestsOf(call, account, region, keys))

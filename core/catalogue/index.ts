@@ -7,6 +7,7 @@ import { apigatewayStageWaf } from './apigateway-stage-waf';
 import { dynamodbTableEncryption } from './dynamodb-table-encryption';
 import { lambdaFunctionEnvSecrets } from './lambda-function-env-secrets';
 import { lambdaFunctionPublicAccess } from './lambda-function-public-access';
+import { lambdaExecutionRoleWildcards } from './lambda-execution-role-wildcards';
 import { lambdaFunctionUrlAuth } from './lambda-function-url-auth';
 import { lambdaLogGroupRetention } from './lambda-log-group-retention';
 import { snsTopicEncryption } from './sns-topic-encryption';
@@ -25,6 +26,7 @@ export const CATALOGUE = [
   apigatewayMethodAuthorization,
   lambdaFunctionPublicAccess,
   apigatewayStageAccessLogging,
+  lambdaExecutionRoleWildcards,
 ] as const;
 
 export type Check = (typeof CATALOGUE)[number];

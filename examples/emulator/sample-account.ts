@@ -9,7 +9,7 @@ import {
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CloudWatchLogsClient, CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -113,28 +113,49 @@ export async function provisionSampleAccount(region: string) {
   );
   await wafv2.send(new AssociateWebACLCommand({ WebACLArn: teamAcl.Summary?.ARN, ResourceArn: stageArn(region, restApiId, 'guarded') }));
 
-  const role = await iam.send(
-    new CreateRoleCommand({
-      RoleName: 'checkout-role',
-      AssumeRolePolicyDocument: JSON.stringify({
+  // Execution roles: checkout's is scoped to its table (and logs through a managed policy); reports' allows s3:* on everything.
+  const executionRole = (name: string, Path = '/') =>
+    iam.send(
+      new CreateRoleCommand({
+        RoleName: name,
+        Path,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+  const role = await executionRole('checkout-role');
+  const reportsRole = await executionRole('reports-role', '/service-role/');
+  const inline = (RoleName: string, PolicyName: string, Statement: object[]) =>
+    iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement }) }));
+  await inline('checkout-role', 'checkout-data', [
+    { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: orders.TableDescription?.TableArn },
+  ]);
+  await inline('reports-role', 'reports-data', [{ Sid: 'ReportsData', Effect: 'Allow', Action: 's3:*', Resource: '*' }]);
+  const { Policy: logsPolicy } = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'function-logs',
+      PolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
       }),
     }),
   );
-  const fn = (name: string, variables: Record<string, string>) =>
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'checkout-role', PolicyArn: logsPolicy?.Arn }));
+  const fn = (name: string, variables: Record<string, string>, executionRoleArn = role.Role?.Arn) =>
     lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
         Runtime: 'nodejs24.x',
-        Role: role.Role?.Arn,
+        Role: executionRoleArn,
         Handler: 'index.handler',
         Code: { ZipFile: EMPTY_ZIP },
         Environment: { Variables: variables },
       }),
     );
   const checkout = await fn('checkout', { STRIPE_SECRET_KEY: CANARY_SECRET, STAGE: 'prod', TABLE_NAME: 'orders' });
-  const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' });
+  const reports = await fn('reports', { STAGE: 'prod', LOG_LEVEL: 'info' }, reportsRole.Role?.Arn);
   // checkout may be invoked by anyone; reports only by S3 for one bucket of the account.
   await lambda.send(
     new AddPermissionCommand({ FunctionName: 'checkout', StatementId: 'public-invoke', Action: 'lambda:InvokeFunction', Principal: '*' }),
@@ -198,6 +219,7 @@ export async function provisionSampleAccount(region: string) {
     account: MOTO_ACCOUNT,
     region,
     roleArn: role.Role?.Arn ?? '',
+    roles: { noncompliant: reportsRole.Role?.Arn ?? '', compliant: role.Role?.Arn ?? '', notExecution: apiLogsRole?.Arn ?? '' },
     keyArn: key.KeyMetadata?.Arn ?? '',
     baselineWebAclArn: baseline.Summary?.ARN ?? '',
     teamWebAclArn: teamAcl.Summary?.ARN ?? '',

@@ -116,6 +116,8 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       await log.as(`Detector-${check}`, async () => {
         listed.push(...(await listedArns(DETECTORS[check], clients, { account: account.account, region: REGION })));
       });
+      // Roles are global: IAM's home region lists them (below), this region none.
+      const none = { noncompliant: undefined, compliant: undefined };
       const expected = {
         'dynamodb-table-encryption': account.tables,
         'apigateway-stage-throttling': account.stages,
@@ -128,8 +130,11 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         'apigateway-method-authorization': account.restApis,
         'lambda-function-public-access': account.functions,
         'apigateway-stage-access-logging': account.stages,
+        'lambda-execution-role-wildcards': none,
       }[check];
-      expect(listed).toEqual(expect.arrayContaining([expected.noncompliant, expected.compliant]));
+      const wanted = expected === none ? [] : [expected.noncompliant, expected.compliant];
+      expect(listed).toEqual(expect.arrayContaining(wanted));
+      expect(listed.length === 0).toBe(wanted.length === 0);
     });
   });
 
@@ -572,6 +577,53 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
       expect(await verify(check, finding)).toMatchObject({ status: 'COMPLIANT' });
       await undo(check, applied.undo);
       expect(await destination()).toBeUndefined();
+    });
+  });
+
+  describe('lambda-execution-role-wildcards', () => {
+    const check = 'lambda-execution-role-wildcards';
+    // IAM is global: roles are judged in IAM's home region, whichever region the account's functions are in.
+    const HOME = 'us-east-1';
+    const homeRef = (resourceArn: string): ResourceRef => ({ check, account: account.account, region: HOME, resourceArn });
+    const judgeRole = (resourceArn: string) =>
+      log.as(`Detector-${check}`, async () => {
+        const state = await DETECTORS[check].fetch(homeRef(resourceArn), log.clients(HOME), settingsOf(check));
+        if (!state) throw new Error(`${resourceArn} not found`);
+        return DETECTORS[check].evaluate(state, settingsOf(check));
+      });
+
+    it('judges the role with s3:* on everything noncompliant, the scoped one compliant, and a role Lambda cannot assume not applicable', async () => {
+      const broad = await judgeRole(account.roles.noncompliant);
+      expect(broad).toMatchObject({
+        status: 'NON_COMPLIANT',
+        evidence: {
+          roleName: 'reports-role',
+          offending: [{ policy: 'inline:reports-data', sid: 'ReportsData', actions: ['s3:*'], resources: ['*'] }],
+          // moto does not model IAM's last-accessed reports: the finding names the refusal and keeps its verdict.
+          lastAccessed: { status: 'UNAVAILABLE', why: expect.stringMatching(/^IAM refused the last-accessed report/) },
+        },
+      });
+      expect(await judgeRole(account.roles.compliant)).toMatchObject({
+        status: 'COMPLIANT',
+        evidence: { policies: ['inline:checkout-data', expect.stringMatching(/:policy\/function-logs$/)] },
+      });
+      expect(await judgeRole(account.roles.notExecution)).toMatchObject({ status: 'NOT_APPLICABLE' });
+    });
+
+    it("the sweep lists the execution roles, with their paths, in IAM's home region", async () => {
+      const listed = await log.as(`Detector-${check}`, () =>
+        listedArns(DETECTORS[check], log.clients(HOME), { account: account.account, region: HOME }),
+      );
+      expect(listed).toEqual(expect.arrayContaining([account.roles.noncompliant, account.roles.compliant]));
+      expect(account.roles.noncompliant).toMatch(/:role\/service-role\/reports-role$/);
+      expect(listed).not.toContain(account.roles.notExecution);
+    });
+
+    it('plans no call for a ticket, and verify reads the role again (still broad: not verified)', async () => {
+      const evaluation = await judgeRole(account.roles.noncompliant);
+      const finding = findingFor(homeRef(account.roles.noncompliant), evaluation);
+      expect(remediatorFor(check).plan(finding, settingsOf(check), {}).calls).toEqual([]);
+      await expect(verify(check, finding)).rejects.toBeInstanceOf(VerificationFailedError);
     });
   });
 

@@ -556,6 +556,10 @@ describe('detector roles are denied every write action on the resources they jud
     'lambda-function-url-auth': [['lambda', 'function', `arn:${partition}:lambda:${region}:${account}:function:checkout`]],
     'sns-topic-encryption': [['sns', 'topic', `arn:${partition}:sns:${region}:${account}:order-notifications`]],
     'lambda-log-group-retention': [['logs', 'log-group', `arn:${partition}:logs:${region}:${account}:log-group:/aws/lambda/checkout`]],
+    'lambda-execution-role-wildcards': [
+      ['iam', 'role', `arn:${partition}:iam::${account}:role/service-role/reports-role`],
+      ['iam', 'policy', `arn:${partition}:iam::${account}:policy/function-logs`],
+    ],
   } as const;
 
   it.each(CATALOGUE.map((check) => [check.id] as const))('%s', async (check) => {

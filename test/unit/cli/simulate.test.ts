@@ -44,7 +44,7 @@ describe('warden simulate', () => {
     const noncompliant = output.results.flatMap((result) => result.findings).filter((finding) => finding['status'] === 'NON_COMPLIANT');
     expect(new Set(noncompliant.map((finding) => finding['check']))).toEqual(new Set(CHECK_IDS));
     expect(output.errors).toEqual([]);
-    expect(output.audit).toEqual({ records: 28, chainsVerified: true });
+    expect(output.audit).toEqual({ records: 30, chainsVerified: true });
   });
 
   it('names the stack that manages a resource, and says in the plan that its next deploy reverts the fix', () => {
@@ -109,7 +109,7 @@ describe('warden simulate', () => {
     const result = await run(DEMO);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✗ lambda-function-env-secrets  arn:aws:lambda:us-east-1:111122223333:function:checkout  NON_COMPLIANT');
-    expect(result.stdout).toContain('audit trail: 28 records, hash chains verified');
+    expect(result.stdout).toContain('audit trail: 30 records, hash chains verified');
     expect(result.stdout).not.toContain('\u001b[');
   });
 

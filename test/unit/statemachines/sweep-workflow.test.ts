@@ -11,6 +11,16 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetPolicyCommand, LambdaClient, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from '@aws-sdk/client-lambda';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  GetPolicyCommand as GetIamPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+} from '@aws-sdk/client-iam';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,6 +41,7 @@ import { NO_WAIT } from '../../support/findings';
 const mocks = {
   apigateway: mockClient(APIGatewayClient),
   dynamodb: mockClient(DynamoDBClient),
+  iam: mockClient(IAMClient),
   lambda: mockClient(LambdaClient),
   logs: mockClient(CloudWatchLogsClient),
   sns: mockClient(SNSClient),
@@ -50,6 +61,7 @@ const DEFINITION = buildSweepDefinition({
 const clients = {
   apigateway: new APIGatewayClient({ region: REGION }),
   dynamodb: new DynamoDBClient({ region: REGION }),
+  iam: new IAMClient({ region: REGION }),
   kms: new KMSClient({ region: REGION }),
   lambda: new LambdaClient({ region: REGION }),
   logs: new CloudWatchLogsClient({ region: REGION }),
@@ -112,6 +124,14 @@ beforeEach(() => {
   mocks.lambda.on(ListFunctionUrlConfigsCommand).resolves({ FunctionUrlConfigs: [] });
   mocks.lambda.on(GetPolicyCommand).resolves(apiFixture('lambda-get-policy-tied'));
   mocks.logs.on(DescribeLogGroupsCommand).resolves(apiFixture('logs-describe-log-groups-30-days'));
+  // One execution role, scoped to its resources.
+  mocks.iam.on(ListRolesCommand).resolves({ Roles: apiFixture<{ Roles: never[] }>('iam-list-roles').Roles.slice(0, 1), IsTruncated: false });
+  mocks.iam.on(GetRoleCommand).resolves(apiFixture('iam-get-role-lambda'));
+  mocks.iam.on(ListRolePoliciesCommand).resolves(apiFixture('iam-list-role-policies'));
+  mocks.iam.on(GetRolePolicyCommand).resolves(apiFixture('iam-get-role-policy-scoped'));
+  mocks.iam.on(ListAttachedRolePoliciesCommand).resolves(apiFixture('iam-list-attached-role-policies-basic'));
+  mocks.iam.on(GetIamPolicyCommand).resolves(apiFixture('iam-get-policy-basic-execution'));
+  mocks.iam.on(GetPolicyVersionCommand).resolves(apiFixture('iam-get-policy-version-basic-execution'));
   mocks.dynamodb
     .on(ListTablesCommand)
     .rejects(Object.assign(new Error('not authorized to perform dynamodb:ListTables'), { name: 'AccessDeniedException' }));
@@ -146,6 +166,7 @@ describe('the sweep workflow, run by the local engine', () => {
       { check: 'apigateway-method-authorization', outcomes: { started: 2 } },
       { check: 'lambda-function-public-access', outcomes: { compliant: 1 } },
       { check: 'apigateway-stage-access-logging', outcomes: { started: 2 } },
+      { check: 'lambda-execution-role-wildcards', outcomes: { compliant: 1 } },
     ]);
     // Standard workflows bill state transitions: a daily sweep of this account is a few per check.
     expect(run.transitions).toBeLessThan(8 * CATALOGUE.length);

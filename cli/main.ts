@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { errorMessage } from '../core/errors';
+import { didYouMean } from '../core/text/did-you-mean';
+import { checksCommand } from './commands/checks';
 import { policyValidateCommand } from './commands/policy-validate';
 import { auditQueryCommand, auditVerifyCommand } from './commands/audit';
 import { scanCommand } from './commands/scan';
@@ -6,7 +10,42 @@ import { undoCommand } from './commands/undo';
 import { simulateCommand } from './commands/simulate';
 import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
 
-const COMMANDS: readonly Command[] = [policyValidateCommand, simulateCommand, scanCommand, auditQueryCommand, auditVerifyCommand, undoCommand];
+const COMMANDS: readonly Command[] = [
+  policyValidateCommand,
+  simulateCommand,
+  scanCommand,
+  checksCommand,
+  auditQueryCommand,
+  auditVerifyCommand,
+  undoCommand,
+];
+
+/** Warden's version, as its package.json says. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The commands of a group (`audit` → `audit query`, `audit verify`), for `warden <group> --help`. */
+function groupHelp(group: string): string | undefined {
+  const members = COMMANDS.filter((command) => command.name.startsWith(`${group} `));
+  if (members.length === 0) return undefined;
+  const width = Math.max(...members.map((command) => command.name.length));
+  return `Usage: warden ${group} <command> [flags]
+
+Commands:
+${members.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
+
+Run 'warden ${group} <command> --help' for a command's flags and examples.
+`;
+}
+
+/** What the person probably meant by an unknown command: the closest command, or group, by edit distance. */
+function suggestion(args: readonly string[]): string {
+  const names = [...new Set(COMMANDS.flatMap((command) => [command.name, command.name.split(' ')[0] ?? '']))];
+  const typed = args.slice(0, 2).join(' ');
+  const guess = didYouMean(typed, names) ?? didYouMean(args[0] ?? '', names);
+  return guess ? ` (did you mean '${guess}'?)` : '';
+}
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -17,7 +56,8 @@ Warden: event-driven auto-remediation for serverless security on AWS.
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
 
-Run 'warden <command> --help' for a command's flags and examples. Add --debug to any command for stack traces.
+Run 'warden <command> --help' for a command's flags and examples, 'warden --version' for the version.
+Add --debug to any command for stack traces.
 
 Exit codes: 0 ok, 1 findings or invalid input, 2 usage error.
 `;
@@ -49,9 +89,19 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stdout.write(overview());
     return args.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
+  if (args[0] === '--version' || args[0] === '-V') {
+    io.stdout.write(`warden ${version()} (Node.js ${process.versions.node})\n`);
+    return EXIT_OK;
+  }
   const found = findCommand(args);
   if (!found) {
-    io.stderr.write(`warden: unknown command '${args.join(' ')}'\n\n${overview()}`);
+    const group = groupHelp(args[0] ?? '');
+    if (group) {
+      const asked = args.length === 1 || args[1] === '--help' || args[1] === '-h';
+      (asked ? io.stdout : io.stderr).write(asked ? group : `warden: unknown command '${args.join(' ')}'${suggestion(args)}\n\n${group}`);
+      return asked && args.length > 1 ? EXIT_OK : EXIT_USAGE;
+    }
+    io.stderr.write(`warden: unknown command '${args.join(' ')}'${suggestion(args)}\n\n${overview()}`);
     return EXIT_USAGE;
   }
   if (found.rest.includes('--help') || found.rest.includes('-h')) {

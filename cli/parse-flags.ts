@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../core/errors';
+import { didYouMean } from '../core/text/did-you-mean';
 import { UsageError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -9,6 +10,9 @@ export function parseFlags<T extends Options>(args: readonly string[], options: 
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(errorMessage(error).replace(/\. To specify a positional argument.*$/, ''), { cause: error });
+    const message = errorMessage(error).replace(/\. To specify a positional argument.*$/, '');
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const guess = unknown ? didYouMean(unknown, Object.keys(options)) : undefined;
+    throw new UsageError(guess ? `${message} (did you mean '--${guess}'?)` : message, { cause: error });
   }
 }

@@ -49,6 +49,7 @@ export interface OffendingStatement {
 export type LastAccessed =
   | {
       readonly status: 'COMPLETED';
+      /** `actions`: those IAM tracks for the service (management actions, not data reads and writes), as used. */
       readonly used: readonly { readonly service: string; readonly lastUsed: string; readonly actions?: readonly string[] }[];
       readonly neverUsed: readonly string[];
     }
@@ -92,22 +93,27 @@ export function trustsLambda(trustPolicy: string | undefined): boolean {
 }
 
 /** Verbs of actions that only read; the Service Authorization Reference's access levels agree (a test holds it). */
-const READ_VERB = /^(Get|List|Describe|BatchGet|Head|View|Lookup|Search|Query|Scan|Select)/;
+const READ_VERB = /^(Get|List|Describe|BatchGet|Head|View|Lookup|Search|Query|Scan|Select)/i;
 /** Read-named actions that hand out credentials, tokens or access: write-like, whatever their verb. */
 const VENDING =
-  /(Credential|Token|Password|AccessDetails|Presigned|LoginUrl|LoginPage|SessionEndpoint|DataAccess|ActivityTask|UploadUrl|DownloadUrl|^GetId$)/;
+  /(Credential|Token|Password|AccessDetails|Presigned|LoginUrl|LoginPage|SessionEndpoint|DataAccess|ActivityTask|UploadUrl|DownloadUrl|^GetId$)/i;
 
 /**
- * Whether an action (or pattern) only reads. A pattern reads only when everything it can match is a List
+ * Whether an action (or pattern) only reads; IAM's action names are case-insensitive. A pattern reads only when everything it can match is a List
  * or Describe: `s3:Get*` matches credential-vending Get actions elsewhere, so a pattern is judged strictly.
  */
 export function isReadAction(action: string): boolean {
   const name = action.split(':')[1] ?? '';
-  if (name.includes('*')) return /^(List|Describe)[A-Za-z]*\*$/.test(name);
+  if (name.includes('*')) return /^(List|Describe)[A-Za-z]*\*$/i.test(name);
   return READ_VERB.test(name) && !VENDING.test(name);
 }
 
 const NAMED = 20;
+
+/** `*`, `arn:*`, or an ARN whose resource part is all wildcard (`arn:aws:s3:::*`, `arn:aws:sqs:*:*:*`): every resource of its kind. */
+function isAnyResource(resource: string): boolean {
+  return resource === '*' || /^arn:\*$/.test(resource) || /^arn:[^:]+:[^:]+:[^:]*:[^:]*:\*$/.test(resource);
+}
 
 /** The Allow statements of the role's policies that grant a wildcard, or write actions on any resource. */
 export function offendingStatements(policies: readonly RolePolicy[], allowedOnAnyResource: readonly string[]): OffendingStatement[] {
@@ -116,7 +122,7 @@ export function offendingStatements(policies: readonly RolePolicy[], allowedOnAn
     statements.flatMap((statement): OffendingStatement[] => {
       if (statement.Effect !== 'Allow') return [];
       const resources = statement.NotResource !== undefined ? strings(statement.NotResource).map((r) => `not ${r}`) : strings(statement.Resource);
-      const anyResource = statement.NotResource !== undefined || resources.includes('*');
+      const anyResource = statement.NotResource !== undefined || resources.some(isAnyResource);
       const on = resources.join(', ');
       const conditions = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block));
       const base = {
@@ -189,7 +195,8 @@ async function attachedPolicies(iam: Iam, RoleName: string): Promise<RolePolicy[
     arns.map(async (PolicyArn) => {
       const { Policy } = await remembered(iam, `policy ${PolicyArn}`, 60_000, () => iam.send(new GetPolicyCommand({ PolicyArn })));
       const VersionId = Policy?.DefaultVersionId ?? '';
-      const { PolicyVersion } = await remembered(iam, `version ${PolicyArn} ${VersionId}`, Infinity, () =>
+      // A version's document never changes; a policy deleted and made again under its name has a new id (and starts at v1 again).
+      const { PolicyVersion } = await remembered(iam, `version ${PolicyArn} ${Policy?.PolicyId ?? ''} ${VersionId}`, Infinity, () =>
         iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId })),
       );
       return { policy: PolicyArn, statements: statementsOf(documentText(PolicyVersion?.Document)) };

@@ -13,21 +13,17 @@ function startingPolicy(lastAccessed: LastAccessed | undefined): string[] {
   if (!lastAccessed) return [];
   if (lastAccessed.status !== 'COMPLETED')
     return [`What the role used is not known: ${lastAccessed.why}. IAM's Access Advisor (the role's "Last accessed" tab) shows it.`];
-  const actions = lastAccessed.used.flatMap((service) => service.actions ?? []);
-  const servicesOnly = lastAccessed.used.filter((service) => !service.actions).map((service) => `${service.service} (last ${service.lastUsed})`);
+  const used = lastAccessed.used.map(
+    (service) =>
+      `${service.service} (last ${service.lastUsed}${service.actions ? `; of its management actions: ${service.actions.join(', ')}` : ''})`,
+  );
   return [
     lastAccessed.used.length === 0
       ? 'IAM recorded no use of the role in its tracking period (up to 400 days): it may need no permissions beyond logging.'
-      : [
-          'A starting least-privilege policy, from what the role used (IAM last-accessed data):',
-          actions.length > 0 ? `actions used: ${actions.join(', ')};` : '',
-          servicesOnly.length > 0
-            ? `services used whose actions IAM does not track: ${servicesOnly.join(', ')}, so take their actions from CloudTrail (or IAM Access Analyzer's policy generation);`
-            : '',
-          'scope each to the resources the function uses.',
-        ]
-          .filter(Boolean)
-          .join(' '),
+      : `A starting least-privilege policy, from what the role used (IAM last-accessed data): the services ${used.join(', ')}. ` +
+        'IAM names the services used, and for some of them the management actions, never the data actions (object reads and writes, ' +
+        "item reads and writes): take the exact actions from CloudTrail or IAM Access Analyzer's policy generation, and scope each to the " +
+        'resources the function uses.',
     ...(lastAccessed.neverUsed.length > 0 ? [`Granted and never used in the tracking period, to drop: ${lastAccessed.neverUsed.join(', ')}.`] : []),
   ];
 }

@@ -30,8 +30,8 @@ const roles: CloudTrailResources = ({ request, region, account }) => {
 };
 
 /**
- * Actions of Lambda's own execution policies (AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole,
- * AWSXRayDaemonWriteAccess) that they grant on `*`: logs, traces, metrics and the VPC network interfaces.
+ * The write actions Lambda's own execution policies (AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole,
+ * AWSXRayDaemonWriteAccess) grant on `*`: logs, traces and the VPC network interfaces (their other actions read).
  */
 const LAMBDA_RUNTIME_WRITES = [
   'logs:CreateLogGroup',
@@ -39,7 +39,6 @@ const LAMBDA_RUNTIME_WRITES = [
   'logs:PutLogEvents',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
-  'cloudwatch:PutMetricData',
   'ec2:CreateNetworkInterface',
   'ec2:DeleteNetworkInterface',
   'ec2:AssignPrivateIpAddresses',
@@ -57,7 +56,7 @@ const SETTINGS = lazy((z) =>
         .default(DEFAULTS.allowedOnAnyResource)
         .describe(
           'Write actions an execution role may grant on Resource "*" without a finding (exact names, case-insensitive). ' +
-            "The default is what Lambda's own execution policies grant on * (logs, X-Ray traces, CloudWatch metrics, VPC network interfaces); " +
+            "The default is what Lambda's own execution policies grant on * (logs, X-Ray traces, VPC network interfaces); " +
             'a whole-service or whole-account wildcard is a finding whatever this lists.',
         ),
     })
@@ -82,7 +81,7 @@ export const lambdaExecutionRoleWildcards = {
   id: 'lambda-execution-role-wildcards',
   title: 'Lambda execution roles grant no wildcards',
   noncompliantWhen:
-    'a role Lambda may assume allows "*" or service:* actions (or NotAction), or a write action on Resource "*", in an inline or an attached policy (AdministratorAccess included)',
+    'a role Lambda may assume allows "*" or service:* actions (or NotAction), or a write action on Resource "*" (or every resource of a kind, arn:aws:s3:::*), in an inline or an attached policy (AdministratorAccess included)',
   fix: 'no automatic rewrite of IAM (narrowing a role breaks what its functions do): a ticket with the offending statements and the services and actions the role really used (IAM last-accessed data), as a starting least-privilege policy',
   resourceType: 'AWS::IAM::Role',
   // IAM's events reach EventBridge in us-east-1 only (iamHomeRegion); a new version of a customer managed
@@ -147,7 +146,9 @@ export const lambdaExecutionRoleWildcards = {
     'us-gov-west-1 in their partitions). So roles are judged once per account, by the member stack in that region: a policy put on or ' +
     "attached to a role used by any region's functions is judged there as soon as its CloudTrail event arrives, and its daily sweep lists every role Lambda may " +
     'assume (ListRoles), whichever region its functions run in. A new version of a shared managed policy names the policy, not its roles: ' +
-    'the next sweep finds it. Other regions judge no roles, and the policy warns when deployment.regions leaves that region out.',
+    'the next sweep finds it. AWS Config records IAM roles only where the account chose to record global types: its changes help only ' +
+    'when that is this region (elsewhere they are judged not applicable). Other regions judge no roles, and the policy warns when ' +
+    'deployment.regions leaves that region out.',
   policyChecks: homeRegionDeployed,
   iacHint: {
     cloudFormation: 'AWS::IAM::Role Policies / ManagedPolicyArns: actions and resources the function uses, no wildcards',

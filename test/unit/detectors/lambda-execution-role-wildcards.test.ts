@@ -103,7 +103,7 @@ describe('lambda-execution-role-wildcards detector', () => {
         status: 'COMPLETED',
         used: [
           { service: 'dynamodb', lastUsed: '2026-11-19' },
-          { service: 's3', lastUsed: '2026-11-18', actions: ['s3:GetObject', 's3:PutObject'] },
+          { service: 's3', lastUsed: '2026-11-18', actions: ['s3:CreateBucket', 's3:PutBucketPolicy'] },
         ],
         neverUsed: ['ec2', 'iam'],
       },
@@ -224,6 +224,15 @@ describe('judging statements', () => {
     expect(judgeOne({ Effect: 'Allow', Action: 'sqs:DeleteQueue', NotResource: 'arn:aws:sqs:us-east-1:111122223333:keep' })[0]?.why).toBe(
       'allows write actions on any resource (not arn:aws:sqs:us-east-1:111122223333:keep): sqs:DeleteQueue',
     );
+  });
+
+  it('counts every resource of a kind as any resource, and reads action names case-insensitively, as IAM does', () => {
+    expect(judgeOne({ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::*' })[0]?.why).toBe(
+      'allows write actions on any resource (arn:aws:s3:::*): s3:PutObject',
+    );
+    expect(judgeOne({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:*:*:*' })).toHaveLength(1);
+    expect(judgeOne({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:*:111122223333:orders-*' })).toEqual([]);
+    expect(judgeOne({ Effect: 'Allow', Action: ['s3:getobject', 'ec2:describe*'], Resource: '*' })).toEqual([]);
   });
 
   it('keeps a condition with the statement, and honours the allowed list case-insensitively', () => {

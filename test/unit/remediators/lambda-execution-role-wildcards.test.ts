@@ -31,7 +31,7 @@ describe('lambda-execution-role-wildcards remediator', () => {
           status: 'COMPLETED',
           used: [
             { service: 'dynamodb', lastUsed: '2026-11-19' },
-            { service: 's3', lastUsed: '2026-11-18', actions: ['s3:GetObject', 's3:PutObject'] },
+            { service: 's3', lastUsed: '2026-11-18', actions: ['s3:CreateBucket', 's3:PutBucketPolicy'] },
           ],
           neverUsed: ['ec2', 'iam'],
         },
@@ -42,7 +42,10 @@ describe('lambda-execution-role-wildcards remediator', () => {
     expect(plan.notes).toEqual([
       'Offending statements: inline:orders-data (Uploads): allows every s3 action (s3:*) on *; arn:aws:iam::aws:policy/AdministratorAccess: allows every action (*) on *.',
       'The permissions boundary arn:aws:iam::111122223333:policy/workload-boundary limits what these statements allow; the statements themselves still need narrowing.',
-      "A starting least-privilege policy, from what the role used (IAM last-accessed data): actions used: s3:GetObject, s3:PutObject; services used whose actions IAM does not track: dynamodb (last 2026-11-19), so take their actions from CloudTrail (or IAM Access Analyzer's policy generation); scope each to the resources the function uses.",
+      'A starting least-privilege policy, from what the role used (IAM last-accessed data): the services dynamodb (last 2026-11-19), ' +
+        's3 (last 2026-11-18; of its management actions: s3:CreateBucket, s3:PutBucketPolicy). IAM names the services used, and for some ' +
+        'of them the management actions, never the data actions (object reads and writes, item reads and writes): take the exact actions ' +
+        "from CloudTrail or IAM Access Analyzer's policy generation, and scope each to the resources the function uses.",
       'Granted and never used in the tracking period, to drop: ec2, iam.',
       expect.stringMatching(/^Warden changes no IAM: .* fail at run time\. The function owner must .* exemption\.$/),
     ]);

@@ -111,12 +111,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   try {
     return await found.command.run(found.rest, io);
   } catch (error) {
-    io.stderr.write(`warden ${found.command.name}: ${errorMessage(error)}\n`);
+    // One line, that says what to do; the trace only with --debug.
+    const usage = error instanceof UsageError ? ` (usage: 'warden ${found.command.name} --help')` : '';
+    io.stderr.write(`warden ${found.command.name}: ${errorMessage(error)}${usage}\n`);
     if (debug) io.stderr.write(debugTrace(error));
-    if (error instanceof UsageError) {
-      io.stderr.write(`Run 'warden ${found.command.name} --help' for usage.\n`);
-      return EXIT_USAGE;
-    }
-    return EXIT_FINDINGS;
+    return error instanceof UsageError ? EXIT_USAGE : EXIT_FINDINGS;
   }
 }

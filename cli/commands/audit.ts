@@ -4,6 +4,52 @@ import { type ChainProblem, verifyChain } from '../../core/audit/verify-chain';
 import { auditStoreFor, auditStoresFor } from '../audit-table';
 import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { parseFlags } from '../parse-flags';
+import { isCheckId, CHECK_IDS } from '../../core/catalogue';
+import { AUDIT_STATES } from '../../core/events/bus-contract';
+import { didYouMean } from '../../core/text/did-you-mean';
+
+const suggest = (value: string, candidates: readonly string[]) => {
+  const guess = didYouMean(value, candidates);
+  return guess ? ` (did you mean '${guess}'?)` : '';
+};
+
+/** An ISO-8601 date or date-time (2026-11-01, 2026-11-01T10:00:00Z), as the audit trail's times are written. */
+function isoTime(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const shaped = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(value);
+  if (!shaped || Number.isNaN(Date.parse(value)))
+    throw new UsageError(`--${flag} '${value}' is not an ISO-8601 date or time, e.g. 2026-11-01 or 2026-11-01T10:00:00Z`);
+  return value;
+}
+
+/** Every flag's value checked before any AWS call: a typo must not answer "0 records". */
+function validateQuery(values: {
+  finding?: string | undefined;
+  account?: string | undefined;
+  check?: string | undefined;
+  state?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  resource?: string | undefined;
+}): void {
+  if (values.finding !== undefined && !/^[0-9a-f]{40}$/.test(values.finding))
+    throw new UsageError(`--finding '${values.finding}' is not a finding id (40 hex characters, as reports and Slack show it)`);
+  if (values.account !== undefined && !/^\d{12}$/.test(values.account))
+    throw new UsageError(`--account '${values.account}' is not an AWS account id (12 digits)`);
+  if (values.resource !== undefined && !values.resource.startsWith('arn:')) throw new UsageError(`--resource '${values.resource}' is not an ARN`);
+  if (values.check !== undefined && !isCheckId(values.check))
+    throw new UsageError(`--check '${values.check}' is not a check${suggest(values.check, CHECK_IDS)}: 'warden checks' lists them`);
+  if (values.state !== undefined && !(AUDIT_STATES as readonly string[]).includes(values.state))
+    throw new UsageError(`--state '${values.state}' is not an audit state${suggest(values.state, AUDIT_STATES)}: one of ${AUDIT_STATES.join(', ')}`);
+  const from = isoTime('from', values.from);
+  const to = isoTime('to', values.to);
+  if (
+    (from !== undefined || to !== undefined) &&
+    (values.finding !== undefined || (values.check === undefined && values.account === undefined && values.resource === undefined))
+  )
+    throw new UsageError('--from and --to apply to --resource, --account or --check with --state');
+  if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) throw new UsageError(`--from ${from} is after --to ${to}`);
+}
 
 function printRecords(records: readonly AuditRecord[], json: boolean, io: Parameters<Command['run']>[1]): void {
   if (json) {
@@ -12,8 +58,10 @@ function printRecords(records: readonly AuditRecord[], json: boolean, io: Parame
   }
   const paint = painter(io.stdout, io.env);
   for (const record of records) {
+    // A dry run's records say what would have happened: never shown as if it had.
+    const state = record.details['dryRun'] === true ? `${record.state} (dry run)` : record.state;
     io.stdout.write(
-      `${record.time}  ${paint.bold(record.state.padEnd(20))} ${record.check}  ${record.resourceArn}  ${paint.dim(`${record.account} ${record.actor} ${record.findingId}#${record.seq}`)}\n`,
+      `${record.time}  ${paint.bold(state.padEnd(20))} ${record.check}  ${record.resourceArn}  ${paint.dim(`${record.account} ${record.actor} ${record.findingId}#${record.seq}`)}\n`,
     );
   }
   io.stdout.write(`${records.length} records\n`);
@@ -59,6 +107,7 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
     );
     if (chosen.length !== 1) throw new UsageError('choose exactly one of --finding, --resource, --account, --pending, --check with --state');
     if ((values.check === undefined) !== (values.state === undefined)) throw new UsageError('--check and --state go together');
+    validateQuery(values);
     const store = await auditStoreFor(values.table, values.region, io);
     const range = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) };
     if (values.pending) {

@@ -25,11 +25,21 @@ export function formatSimulation(simulation: Simulation, paint: Paint): string {
         lines.push(
           `      stack:    ${finding.managedBy.tool} stack ${finding.managedBy.stack} (${finding.managedBy.logicalId}) ${paint.dim('its next deploy reverts a fix made here; see the plan notes')}`,
         );
-      if (finding.flagged) lines.push(`      flagged:  ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`);
+      if (finding.flagged)
+        lines.push(
+          `      ${`${(finding.flaggedAs ?? 'flagged').toLowerCase()}:`} ${finding.flagged.join(', ')} ${paint.dim('(names only; values never leave the detector)')}`,
+        );
+      const exemption = finding.exemption;
       const decision = finding.exemptBy
-        ? `exempt by ${finding.exemptBy}`
+        ? `exempt by ${finding.exemptBy}${exemption ? `: ${exemption.reason}${exemption.expires ? ` (until ${exemption.expires})` : ' (no expiry)'}` : ''}`
         : `${paint.cyan(finding.mode ?? '')} ${paint.dim(`by ${finding.decidedBy ?? ''}`)}`;
       lines.push(`      decision: ${decision} → ${paint.yellow(finding.outcome ?? '')} ${paint.dim('(dry run)')}`);
+      if (finding.approval)
+        lines.push(
+          `      approval: would ask in Slack channel ${finding.approval.channel} (approvers ${finding.approval.approvers.join(', ')}), waiting up to ${Math.round(finding.approval.timeoutSeconds / 3600)} h`,
+        );
+      if (finding.ticket)
+        lines.push(`      ticket:   would open a ${finding.ticket.provider} ticket${finding.ticket.where ? ` in ${finding.ticket.where}` : ''}`);
       if (finding.duplicateOf) lines.push(`      duplicate of finding ${finding.duplicateOf}: no second execution`);
       else if (!finding.exemptBy)
         for (const call of finding.plannedCalls ?? []) lines.push(`      would call ${call.client}.${call.operation} ${JSON.stringify(call.input)}`);
@@ -37,7 +47,9 @@ export function formatSimulation(simulation: Simulation, paint: Paint): string {
     }
   }
   for (const problem of simulation.errors) {
-    const where = `${problem.file}${problem.index !== undefined ? `[${problem.index}]` : ''}${problem.event ? ` (event ${problem.event})` : ''}`;
+    const where =
+      `${problem.file}${problem.index !== undefined ? `[${problem.index}]` : ''}${problem.event ? ` (event ${problem.event})` : ''}` +
+      (problem.check ? `, ${problem.check} ${problem.resourceArn ?? ''}` : '');
     lines.push(`${paint.red('error')} ${where}: ${problem.error}`);
   }
   const findings = simulation.results.flatMap((result) => result.findings);

@@ -11,6 +11,9 @@ export interface InputProblem {
   readonly index?: number;
   /** The event's id, if it has one. */
   readonly event?: string;
+  /** The one resource that could not be judged (the event's other resources still are). */
+  readonly check?: string;
+  readonly resourceArn?: string;
   readonly error: string;
 }
 

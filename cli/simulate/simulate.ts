@@ -28,10 +28,18 @@ export interface SimulatedFinding {
   readonly status: SimulatedStatus;
   readonly reason?: string;
   readonly flagged?: readonly string[];
+  /** What the flagged names are (the check's evidence label, e.g. `Open methods`). */
+  readonly flaggedAs?: string;
   readonly findingId?: string;
   readonly dryRun?: true;
   readonly mode?: string;
   readonly exemptBy?: string;
+  /** The exemption that applies: why, and until when. */
+  readonly exemption?: { readonly rule: string; readonly reason: string; readonly expires?: string };
+  /** Where an approval would be asked, and how long Warden would wait. */
+  readonly approval?: { readonly channel: string; readonly approvers: readonly string[]; readonly timeoutSeconds: number };
+  /** Where a ticket would be opened. */
+  readonly ticket?: { readonly provider: string; readonly where?: string };
   readonly decidedBy?: string;
   /** The CloudFormation or CDK stack that manages the resource: its next deploy reverts a fix made in place. */
   readonly managedBy?: ManagedBy;
@@ -101,62 +109,83 @@ export async function simulate(input: {
           const { kind, eventId: triggerId } = extracted;
           // A foreign event (another account or region than the snapshot's) is an error, never planned.
           for (const ref of ownResources(extracted, snapshot)) {
-            let started: WorkflowStart | undefined;
-            const { outcome, input: workflowInput } = await detectResource(
-              ref,
-              { kind, id: triggerId },
-              {
-                detector: DETECTORS[check],
-                clients,
-                policy,
-                organizationalUnits: snapshot.organizationalUnits,
-                startWorkflow: (workflow) => {
-                  started = workflow;
-                  return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+            try {
+              let started: WorkflowStart | undefined;
+              const { outcome, input: workflowInput } = await detectResource(
+                ref,
+                { kind, id: triggerId },
+                {
+                  detector: DETECTORS[check],
+                  clients,
+                  policy,
+                  organizationalUnits: snapshot.organizationalUnits,
+                  startWorkflow: (workflow) => {
+                    started = workflow;
+                    return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+                  },
+                  log: SILENT_LOG,
+                  metrics: NO_COUNTERS,
+                  now: () => now,
+                  poll: { attempts: 1, delayMs: 0 },
                 },
-                log: SILENT_LOG,
-                metrics: NO_COUNTERS,
-                now: () => now,
-                poll: { attempts: 1, delayMs: 0 },
-              },
-            );
-            if (!workflowInput || !started) {
-              findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
-              continue;
+              );
+              if (!workflowInput || !started) {
+                findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
+                continue;
+              }
+              const { finding, decision, plan } = withPlan(workflowInput, { baselineWebAclArn });
+              const items = evidenceItemsOf(finding);
+              const flagged = items?.items.map((item) => item.name);
+              const asksApproval = !decision.exempt && (decision.mode === 'approval' || decision.flapping !== undefined);
+              const slack = policy.approvals?.slack;
+              const common = {
+                check,
+                // As the API names it (a role's event names it without its path).
+                resourceArn: finding.resourceArn,
+                status: findingStatus(finding),
+                reason: finding.reason,
+                ...(flagged ? { flagged, flaggedAs: items?.label ?? '' } : {}),
+                findingId: finding.findingId,
+                dryRun: true as const,
+                mode: decision.mode,
+                ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
+                ...(decision.exemption ? { exemption: decision.exemption } : {}),
+                ...(asksApproval && slack
+                  ? { approval: { channel: slack.channel, approvers: slack.approvers, timeoutSeconds: decision.approvalTimeoutSeconds } }
+                  : {}),
+                ...(!decision.exempt ? ticketOf(policy, decision.mode) : {}),
+                decidedBy: decision.decidedBy,
+                ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
+                plannedCalls: plan.calls,
+                notes: plan.notes,
+              };
+              const previous = executed.get(finding.findingId);
+              if (outcome === 'duplicate' && previous) {
+                findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
+                continue;
+              }
+              const terminal = await runDryRun(workflowInput, {
+                store,
+                account: snapshot.account,
+                region: snapshot.region,
+                resources,
+                now,
+                remediationContext: { baselineWebAclArn },
+              });
+              executed.set(finding.findingId, terminal);
+              findings.push({ ...common, outcome: terminal });
+            } catch (error) {
+              // A response the snapshot lacks fails this resource only: the event's other results stand.
+              if (!(error instanceof SnapshotMissError)) throw error;
+              errors.push({
+                file: loaded.file,
+                ...(loaded.index !== undefined ? { index: loaded.index } : {}),
+                event: eventId,
+                check,
+                resourceArn: ref.resourceArn,
+                error: error.message,
+              });
             }
-            const { finding, decision, plan } = withPlan(workflowInput, { baselineWebAclArn });
-            const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
-            const common = {
-              check,
-              // As the API names it (a role's event names it without its path).
-              resourceArn: finding.resourceArn,
-              status: findingStatus(finding),
-              reason: finding.reason,
-              ...(flagged ? { flagged } : {}),
-              findingId: finding.findingId,
-              dryRun: true as const,
-              mode: decision.mode,
-              ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
-              decidedBy: decision.decidedBy,
-              ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
-              plannedCalls: plan.calls,
-              notes: plan.notes,
-            };
-            const previous = executed.get(finding.findingId);
-            if (outcome === 'duplicate' && previous) {
-              findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
-              continue;
-            }
-            const terminal = await runDryRun(workflowInput, {
-              store,
-              account: snapshot.account,
-              region: snapshot.region,
-              resources,
-              now,
-              remediationContext: { baselineWebAclArn },
-            });
-            executed.set(finding.findingId, terminal);
-            findings.push({ ...common, outcome: terminal });
           }
         }
         results.push({ event: eventId, file: loaded.file, checks, findings });
@@ -179,4 +208,19 @@ export async function simulate(input: {
   } finally {
     await local.stop();
   }
+}
+
+/** Where the policy would open a ticket for a finding in this mode (ticket mode; an approval that times out may too). */
+function ticketOf(policy: Policy, mode: string): { ticket?: { provider: string; where?: string } } {
+  const tickets = policy.tickets;
+  if (mode !== 'ticket' || !tickets) return {};
+  const where =
+    tickets.provider === 'jira'
+      ? tickets.jira?.project
+      : tickets.provider === 'github'
+        ? tickets.github?.repository
+        : tickets.provider === 'webhook'
+          ? tickets.webhook?.url
+          : undefined;
+  return { ticket: { provider: tickets.provider, ...(where ? { where } : {}) } };
 }

@@ -33,6 +33,13 @@ export function loadSnapshot(file: string): Snapshot {
   }
   const parsed = snapshotSchema.safeParse(data);
   if (!parsed.success) {
+    const missing = parsed.error.issues
+      .filter((issue) => issue.code === 'invalid_type' && issue.input === undefined)
+      .map((issue) => issue.path.join('.'));
+    if (missing.length > 0)
+      throw new InputError(
+        `snapshot ${file} has no ${missing.join(', ')}: a snapshot is { "account", "region", "responses": { "<Client>.<Operation>": [...] } } (see the README)`,
+      );
     const issue = parsed.error.issues[0];
     throw new InputError(`snapshot ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
   }

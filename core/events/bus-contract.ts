@@ -3,9 +3,12 @@ export const TERMINAL_STATES = ['REMEDIATED', 'REJECTED', 'EXPIRED', 'TICKETED',
 export type TerminalState = (typeof TERMINAL_STATES)[number];
 
 /** Records on the way: detection, auto degraded to approval, flapping, and the first phase of a staged fix. */
-export type InterimState = 'DETECTED' | 'DEGRADED_TO_APPROVAL' | 'FLAPPING' | 'APPROVAL_REQUESTED' | 'MIGRATION_STARTED';
+export const INTERIM_STATES = ['DETECTED', 'DEGRADED_TO_APPROVAL', 'FLAPPING', 'APPROVAL_REQUESTED', 'MIGRATION_STARTED'] as const;
+export type InterimState = (typeof INTERIM_STATES)[number];
 
-export type AuditState = TerminalState | InterimState | 'UNDONE' | 'TICKET_OPENED' | 'APPROVED';
+/** Every state an audit record can have. */
+export const AUDIT_STATES = [...TERMINAL_STATES, ...INTERIM_STATES, 'UNDONE', 'TICKET_OPENED', 'APPROVED'] as const;
+export type AuditState = (typeof AUDIT_STATES)[number];
 
 export const AUDIT_SOURCE = 'warden';
 export const AUDIT_DETAIL_TYPE = 'Warden Audit Record';

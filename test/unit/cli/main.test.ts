@@ -40,7 +40,7 @@ describe('the warden command line', () => {
     });
     expect(await run(['checks', '--jsn'])).toMatchObject({
       code: 2,
-      stderr: "warden checks: Unknown option '--jsn' (did you mean '--json'?)\nRun 'warden checks --help' for usage.\n",
+      stderr: "warden checks: Unknown option '--jsn' (did you mean '--json'?) (usage: 'warden checks --help')\n",
     });
   });
 

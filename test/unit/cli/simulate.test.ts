@@ -99,6 +99,67 @@ describe('warden simulate', () => {
     ]);
   });
 
+  it("shows the exemption's reason and expiry, the approval's channel and approvers, and the ticket's provider and project", async () => {
+    const findings = output.results.flatMap((result) => result.findings);
+    expect(findings.find((finding) => finding['exemptBy'] === 'exemptions[1]')?.['exemption']).toEqual({
+      rule: 'exemptions[1]',
+      reason: 'sandbox tables hold no customer data',
+    });
+    expect(findings.find((finding) => finding['check'] === 'sns-topic-encryption')?.['approval']).toEqual({
+      channel: 'C0123456789',
+      approvers: ['U0123ABCD9'],
+      timeoutSeconds: 86_400,
+    });
+    expect(findings.find((finding) => finding['check'] === 'apigateway-method-authorization')?.['ticket']).toEqual({
+      provider: 'jira',
+      where: 'SEC',
+    });
+    const text = (await run(DEMO)).stdout;
+    expect(text).toContain('decision: exempt by exemptions[0]: internal test stage behind the corporate VPN (until 2099-12-31) → EXEMPTED (dry run)');
+    expect(text).toContain('approval: would ask in Slack channel C0123456789 (approvers U0123ABCD9), waiting up to 24 h');
+    expect(text).toContain('ticket:   would open a jira ticket in SEC');
+    expect(text).toContain('open methods: GET /, POST /orders (names only; values never leave the detector)');
+  });
+
+  it("fails only the resource whose response the snapshot lacks, and keeps the event's other results", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-miss-'));
+    const snapshot = JSON.parse(readFileSync(join(ROOT, 'examples/snapshot.json'), 'utf8')) as { responses: Record<string, unknown> };
+    delete snapshot.responses['WAFV2.GetWebACLForResource'];
+    writeFileSync(join(dir, 'snapshot.json'), JSON.stringify(snapshot));
+    const result = await run([
+      'simulate',
+      '--events',
+      'examples/events/04-apigateway-create-stage-prod.json',
+      '--snapshot',
+      join(dir, 'snapshot.json'),
+      '--policy',
+      'examples/policy.yaml',
+      '--json',
+    ]);
+    const json = JSON.parse(result.stdout) as Json;
+    expect(json.results[0]?.findings.map((finding) => finding['check'])).toEqual(['apigateway-stage-throttling', 'apigateway-stage-access-logging']);
+    expect(json.errors).toEqual([
+      {
+        file: 'examples/events/04-apigateway-create-stage-prod.json',
+        event: 'e0000000-0000-4000-8000-000000000004',
+        check: 'apigateway-stage-waf',
+        resourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod',
+        error: expect.stringMatching(/^the snapshot has no response for WAFV2.GetWebACLForResource with /),
+      },
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('says what a snapshot needs when it is empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-empty-'));
+    writeFileSync(join(dir, 'snapshot.json'), '{}');
+    const result = await run(['simulate', '--events', 'examples/events', '--snapshot', join(dir, 'snapshot.json')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `warden simulate: snapshot ${join(dir, 'snapshot.json')} has no account, region, responses: a snapshot is { "account", "region", "responses": { "<Client>.<Operation>": [...] } } (see the README)\n`,
+    );
+  });
+
   it('never prints a secret value from the snapshot', () => {
     const text = JSON.stringify(output);
     expect(text).not.toContain('sk_live_51DEMO');

@@ -1,3 +1,4 @@
+import { tracingCalls } from './aws-errors';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -38,8 +39,8 @@ export async function auditStoresFor(
   io: CommandIo,
 ): Promise<{ store: AuditStore; digests: AuditDigests }> {
   const config = region ? { region } : {};
-  const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(new CloudFormationClient(config)));
+  const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(tracingCalls(new CloudFormationClient(config))));
   if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);
-  const document = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+  const document = DynamoDBDocumentClient.from(tracingCalls(new DynamoDBClient(config)), { marshallOptions: { removeUndefinedValues: true } });
   return { store: new AuditStore(document, name), digests: new AuditDigests(document, name) };
 }

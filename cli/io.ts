@@ -13,8 +13,10 @@ export interface CommandIo {
 export const EXIT_OK = 0;
 /** Findings, or invalid input (policy, events, snapshot). */
 export const EXIT_FINDINGS = 1;
-/** The command line itself is wrong. */
+/** The command line itself is wrong, or the AWS configuration (profile, credentials, region). */
 export const EXIT_USAGE = 2;
+/** AWS could not be reached, refused the credentials, or denied a call. */
+export const EXIT_AWS = 3;
 
 export class CliError extends WardenError {
   override name: string = 'CliError';

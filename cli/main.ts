@@ -8,7 +8,8 @@ import { auditQueryCommand, auditVerifyCommand } from './commands/audit';
 import { scanCommand } from './commands/scan';
 import { undoCommand } from './commands/undo';
 import { simulateCommand } from './commands/simulate';
-import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
+import { AwsAccessError, AwsConfigurationError, explainAwsError } from './aws-errors';
+import { type Command, type CommandIo, EXIT_AWS, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './io';
 
 const COMMANDS: readonly Command[] = [
   policyValidateCommand,
@@ -112,9 +113,23 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     return await found.command.run(found.rest, io);
   } catch (error) {
     // One line, that says what to do; the trace only with --debug.
-    const usage = error instanceof UsageError ? ` (usage: 'warden ${found.command.name} --help')` : '';
-    io.stderr.write(`warden ${found.command.name}: ${errorMessage(error)}${usage}\n`);
+    const explained = explainAwsError(error, hintsOf(found.rest, io.env)) ?? error;
+    const usage = explained instanceof UsageError ? ` (usage: 'warden ${found.command.name} --help')` : '';
+    io.stderr.write(`warden ${found.command.name}: ${errorMessage(explained)}${usage}\n`);
     if (debug) io.stderr.write(debugTrace(error));
-    return error instanceof UsageError ? EXIT_USAGE : EXIT_FINDINGS;
+    if (explained instanceof UsageError || explained instanceof AwsConfigurationError) return EXIT_USAGE;
+    return explained instanceof AwsAccessError ? EXIT_AWS : EXIT_FINDINGS;
   }
+}
+
+/** What a command was told that an AWS error's explanation names: its table, region and request timeout. */
+function hintsOf(args: readonly string[], env: CommandIo['env']): { table?: string; region?: string; requestTimeoutMs?: number } {
+  const flag = (name: string) => {
+    const index = args.indexOf(`--${name}`);
+    return index >= 0 ? args[index + 1] : args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  const table = flag('table') ?? env['WARDEN_AUDIT_TABLE'];
+  const region = flag('region') ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  const timeout = Number(flag('request-timeout') ?? 10_000);
+  return { ...(table ? { table } : {}), ...(region ? { region } : {}), ...(Number.isFinite(timeout) ? { requestTimeoutMs: timeout } : {}) };
 }

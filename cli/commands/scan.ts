@@ -4,6 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { resolve } from 'node:path';
 import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
 import { createAwsClients } from '../../core/aws/clients';
+import { clientConfig } from '../../core/aws/client-config';
+import { checkProfile, tracingCalls } from '../aws-errors';
 import { ratesFor } from '../../core/aws/rate-limit';
 import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
@@ -26,13 +28,17 @@ Flags:
   --profile <p>     named profile from ~/.aws/config
   --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
   --policy <file>   policy (default ${DEFAULT_POLICY_FILE})
+  --request-timeout <ms>  per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)
+  --connect-timeout <ms>  limit on opening a connection (default 3000)
   --json            machine-readable output, like simulate
 
 Examples:
   warden scan --region eu-west-1
   AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json
 
-Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage error.`,
+Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage or AWS
+configuration error (no such profile, no credentials, no region), 3 AWS access error (an endpoint that
+does not answer, refused credentials, access denied).`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       region: { type: 'string' },
@@ -40,20 +46,27 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
       checks: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'request-timeout': { type: 'string' },
+      'connect-timeout': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const requestTimeoutMs = milliseconds('request-timeout', values['request-timeout'], 10_000);
+    const connectTimeoutMs = milliseconds('connect-timeout', values['connect-timeout'], 3_000);
     const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
     const unknown = checks.filter((check) => !isCheckId(check));
     if (unknown.length > 0) throw new UsageError(`unknown check ${unknown.join(', ')}; expected: ${CHECK_IDS.join(', ')}`);
     const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
     if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
-    const sts = new STSClient({ region, ...(values.profile ? { profile: values.profile } : {}) });
+    checkProfile(values.profile, io.env);
+    // A person waits on the CLI: fewer attempts than a Lambda makes, each bounded.
+    const options = { region, requestTimeoutMs, connectTimeoutMs, maxAttempts: 3, ...(values.profile ? { profile: values.profile } : {}) };
+    const sts = tracingCalls(new STSClient(clientConfig(options)));
     const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
     // As the deployed sweep does: the policy's share (half by default) of each API family's rate in this
     // account (core/aws/rate-limit.ts).
     const rateLimits = ratesFor(policy.member.apiRates, account ?? '');
-    const clients = createAwsClients({ region, rateLimits, ...(values.profile ? { profile: values.profile } : {}) });
+    const clients = createAwsClients({ ...options, rateLimits }, tracingCalls);
     const progress = io.stderr.isTTY === true && !values.json;
     const results = await scanAccount({
       clients,
@@ -62,7 +75,7 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
       policy,
       checks: checks as CheckId[],
       now: new Date(),
-      stacks: new StackLookup(new CloudFormationClient({ region, ...(values.profile ? { profile: values.profile } : {}) })),
+      stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(options)))),
       ...(progress ? { onProgress: (done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${done} resources (${check})`) } : {}),
     });
     if (progress) io.stderr.write('\r\u001b[2K');
@@ -90,3 +103,11 @@ Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid i
     return noncompliant.length + notEvaluated.length > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };
+
+/** A positive whole number of milliseconds from a flag, or its default. */
+function milliseconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new UsageError(`--${flag} '${value}' is not a positive number of milliseconds`);
+  return parsed;
+}

@@ -12,6 +12,8 @@ export interface ClientOptions {
   readonly maxAttempts?: number;
   /** Per-attempt limit on a request that never answers; the SDK then retries it. */
   readonly requestTimeoutMs?: number;
+  /** Limit on opening the connection (a host that accepts nothing). */
+  readonly connectTimeoutMs?: number;
   /**
    * `adaptive` (the default) also slows the client down when the API throttles, which is right against an
    * API whose limit is a rate; `standard` only retries.
@@ -58,7 +60,11 @@ export function clientConfig(options: ClientOptions) {
     retryMode: options.retryMode ?? 'adaptive',
     maxAttempts: options.maxAttempts ?? 6,
     // Without a request timeout, a connection that never answers holds the caller until its own deadline.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: options.requestTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs ?? 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true,
+    },
     ...(options.profile ? { profile: options.profile } : {}),
   } as const;
 }

@@ -43,7 +43,7 @@ export interface AwsClients {
 }
 
 /** Lazily built clients for one region; each is constructed (and its SDK package loaded) the first time it is used. */
-export function createAwsClients(options: ClientOptions): AwsClients {
+export function createAwsClients(options: ClientOptions, decorate: (client: object) => void = () => undefined): AwsClients {
   const config = clientConfig(options);
   const buckets: Partial<Record<string, ReturnType<typeof rateBuckets>[keyof ReturnType<typeof rateBuckets>]>> = options.rateLimits
     ? rateBuckets(options.rateLimits)
@@ -59,6 +59,7 @@ export function createAwsClients(options: ClientOptions): AwsClients {
           client = new (require(module) as Record<string, new (configuration: typeof config) => unknown>)[className]!(config);
           const bucket = buckets[name];
           if (bucket) limitRate(client, bucket);
+          decorate(client as object);
         }
         return client;
       },

@@ -157,6 +157,14 @@ describe('warden audit query', () => {
     expect(cloudformation.calls()).toHaveLength(0);
   });
 
+  it('names the table and region when the table does not exist, in one line, with exit code 3', async () => {
+    const result = await run(['audit', 'query', '--table', 'warden-audit-typo', '--region', 'us-east-1', '--finding', FINDING]);
+    expect(result).toMatchObject({
+      code: 3,
+      stderr: 'warden audit query: table warden-audit-typo not found in us-east-1: pass --table and --region of the deployed Warden audit table\n',
+    });
+  });
+
   it('refuses ambiguous or missing selections', async () => {
     expect((await run(['audit', 'query'])).code).toBe(2);
     expect((await run(['audit', 'query', '--finding', FINDING, '--pending'])).code).toBe(2);

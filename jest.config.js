@@ -10,12 +10,17 @@ const motoAvailable = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).
 const leaveOut = !motoAvailable && process.env.WARDEN_REQUIRE_EMULATOR !== '1';
 if (leaveOut) process.stderr.write("\n!!! moto_server not found: the AWS emulator and chaos layers are NOT RUN. Install it with: pip install 'moto[server]'\n\n");
 
+/* The browser layer (test/browser) needs Chromium; `.ci/run` installs it and sets WARDEN_REQUIRE_BROWSER=1. */
+const chromiumAvailable = require('node:fs').existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+const leaveOutBrowser = !chromiumAvailable && process.env.WARDEN_REQUIRE_BROWSER !== '1';
+if (leaveOutBrowser) process.stderr.write('\n!!! Chromium not found: the browser layer (the HTML report) is NOT RUN. Install it with: apt-get install chromium\n\n');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...(leaveOut ? EMULATOR_LAYERS : [])],
+  testPathIgnorePatterns: ['/node_modules/', ...(leaveOut ? EMULATOR_LAYERS : []), ...(leaveOutBrowser ? ['<rootDir>/test/browser/'] : [])],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },

@@ -4,6 +4,8 @@ import { type ChainProblem, verifyChain } from '../../core/audit/verify-chain';
 import { auditStoreFor, auditStoresFor } from '../audit-table';
 import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { parseFlags } from '../parse-flags';
+import { auditReport } from '../reports/from-results';
+import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
 import { isCheckId, CHECK_IDS } from '../../core/catalogue';
 import { AUDIT_STATES } from '../../core/events/bus-contract';
 import { didYouMean } from '../../core/text/did-you-mean';
@@ -76,7 +78,8 @@ export const auditQueryCommand: Command = {
     --account <id> [--from t] [--to t]   an account's records in a time range (ISO-8601)
     --pending                            findings waiting for an approval decision
     --check <id> --state <STATE>         records of one check in one state (e.g. FAILED)
-  [--json]
+  [--json] [--output-dir d [--formats f,g]]
+${REPORT_HELP}
 
 The table is --table, else WARDEN_AUDIT_TABLE, else the AuditTableName output of the deployed Warden-Hub
 or Warden-Standalone stack.
@@ -100,6 +103,7 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
       check: { type: 'string' },
       state: { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...REPORT_FLAGS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
     const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter(
@@ -108,6 +112,7 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
     if (chosen.length !== 1) throw new UsageError('choose exactly one of --finding, --resource, --account, --pending, --check with --state');
     if ((values.check === undefined) !== (values.state === undefined)) throw new UsageError('--check and --state go together');
     validateQuery(values);
+    const formats = parseFormats(values['output-dir'], values.formats);
     const store = await auditStoreFor(values.table, values.region, io);
     const range = { ...(values.from ? { from: values.from } : {}), ...(values.to ? { to: values.to } : {}) };
     if (values.pending) {
@@ -127,6 +132,11 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
           ? await store.accountRecords(values.account, range)
           : await store.byCheckAndState(values.check ?? '', values.state ?? '', range);
     printRecords(records, values.json, io);
+    if (values['output-dir']) {
+      const query = args.filter((arg) => arg.startsWith('--') && !['--output-dir', '--formats', '--json'].includes(arg)).join(' ');
+      for (const file of writeReports(auditReport(records, `audit query ${query}`, new Date()), values['output-dir'], formats, io.cwd))
+        io.stderr.write(`wrote ${file}\n`);
+    }
     return EXIT_OK;
   },
 };

@@ -12,6 +12,8 @@ import { loadPolicyForCommand } from '../load-policy';
 import { parseFlags } from '../parse-flags';
 import { scanAccount } from '../scan/scan-account';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
+import { scanReport } from '../reports/from-results';
+import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -31,6 +33,7 @@ Flags:
   --request-timeout <ms>  per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)
   --connect-timeout <ms>  limit on opening a connection (default 3000)
   --json            machine-readable output, like simulate
+${REPORT_HELP}
 
 Examples:
   warden scan --region eu-west-1
@@ -48,8 +51,10 @@ does not answer, refused credentials, access denied).`,
       json: { type: 'boolean', default: false },
       'request-timeout': { type: 'string' },
       'connect-timeout': { type: 'string' },
+      ...REPORT_FLAGS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const formats = parseFormats(values['output-dir'], values.formats);
     const requestTimeoutMs = milliseconds('request-timeout', values['request-timeout'], 10_000);
     const connectTimeoutMs = milliseconds('connect-timeout', values['connect-timeout'], 3_000);
     const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
@@ -68,17 +73,21 @@ does not answer, refused credentials, access denied).`,
     const rateLimits = ratesFor(policy.member.apiRates, account ?? '');
     const clients = createAwsClients({ ...options, rateLimits }, tracingCalls);
     const progress = io.stderr.isTTY === true && !values.json;
+    const now = new Date();
     const results = await scanAccount({
       clients,
       account: account ?? 'unknown',
       region,
       policy,
       checks: checks as CheckId[],
-      now: new Date(),
+      now,
       stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(options)))),
       ...(progress ? { onProgress: (done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${done} resources (${check})`) } : {}),
     });
     if (progress) io.stderr.write('\r\u001b[2K');
+    if (values['output-dir'])
+      for (const file of writeReports(scanReport(results, { account: account ?? 'unknown', region }, now), values['output-dir'], formats, io.cwd))
+        io.stderr.write(`wrote ${file}\n`);
     const noncompliant = results.filter((result) => result.status === 'NON_COMPLIANT');
     const notEvaluated = results.filter((result) => result.status === 'NOT_EVALUATED');
     if (values.json) {

@@ -7,11 +7,13 @@ import { loadEvents } from '../simulate/load-events';
 import { simulate } from '../simulate/simulate';
 import { loadSnapshot } from '../simulate/snapshot';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
+import { simulationReport } from '../reports/from-results';
+import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
 
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'run events through Warden offline against recorded API responses (dry run)',
-  help: `Usage: warden simulate --events <dir|file> --snapshot <file> [--policy <file>] [--json]
+  help: `Usage: warden simulate --events <dir|file> --snapshot <file> [--policy <file>] [--json] [--output-dir d [--formats f,g]]
 
 Offline, no AWS account needed. Each EventBridge event (one per file, or an array per file) is routed
 through the synthesized rule patterns; the matching detectors run against the snapshot's recorded API
@@ -23,6 +25,7 @@ Flags:
   --snapshot <file>     recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }
   --policy <file>       policy (default ${DEFAULT_POLICY_FILE})
   --json                machine-readable output
+${REPORT_HELP}
   --debug               stack traces on errors
 
 Examples:
@@ -40,14 +43,21 @@ invalid, 2 usage error.`,
       snapshot: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
+      ...REPORT_FLAGS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+    const formats = parseFormats(values['output-dir'], values.formats);
     if (!values.events) throw new UsageError('--events <dir|file> is required');
     if (!values.snapshot) throw new UsageError('--snapshot <file> is required');
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
     const snapshot = loadSnapshot(resolve(io.cwd, values.snapshot));
     const { events, problems } = loadEvents(resolve(io.cwd, values.events), io.cwd);
-    const simulation = await simulate({ events, problems, snapshot, policy, now: new Date() });
+    const now = new Date();
+    const simulation = await simulate({ events, problems, snapshot, policy, now });
+    if (values['output-dir']) {
+      const report = simulationReport(simulation, { account: snapshot.account, region: snapshot.region, events: values.events }, now);
+      for (const file of writeReports(report, values['output-dir'], formats, io.cwd)) io.stderr.write(`wrote ${file}\n`);
+    }
     if (values.json)
       io.stdout.write(`${JSON.stringify({ results: simulation.results, errors: simulation.errors, audit: simulation.audit }, null, 2)}\n`);
     else io.stdout.write(formatSimulation(simulation, painter(io.stdout, io.env)));

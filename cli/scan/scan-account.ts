@@ -22,6 +22,7 @@ export interface ScannedResource {
   readonly mode?: string;
   /** The exemption that applies, if any. */
   readonly exemptBy?: string;
+  readonly exemption?: { readonly rule: string; readonly reason: string; readonly expires?: string };
   /** What the policy would do: its mode, `exempt`, or the mode in dry run. Nothing is done: scan is read-only. */
   readonly wouldDo?: string;
   readonly decidedBy?: string;
@@ -82,13 +83,15 @@ export async function scanAccount(input: {
           const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
           results.push({
             check,
-            resourceArn: ref.resourceArn,
+            // As the API names it (a role's listing and its event may differ in path).
+            resourceArn: finding.resourceArn,
             status: findingStatus(finding),
             reason: finding.reason,
             ...(flagged ? { flagged } : {}),
             findingId: finding.findingId,
             mode: decision.mode,
             ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
+            ...(decision.exemption ? { exemption: decision.exemption } : {}),
             wouldDo: decision.exempt ? 'exempt' : decision.dryRun ? `${decision.mode} (dry run)` : decision.mode,
             decidedBy: decision.decidedBy,
             ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),

@@ -33,6 +33,7 @@ Flags:
   --request-timeout <ms>  per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)
   --connect-timeout <ms>  limit on opening a connection (default 3000)
   --json            machine-readable output, like simulate
+  --exit-zero       exit 0 even when there are findings (AWS errors still exit 2 or 3)
 ${REPORT_HELP}
 
 Examples:
@@ -51,6 +52,7 @@ does not answer, refused credentials, access denied).`,
       json: { type: 'boolean', default: false },
       'request-timeout': { type: 'string' },
       'connect-timeout': { type: 'string' },
+      'exit-zero': { type: 'boolean', default: false },
       ...REPORT_FLAGS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
@@ -109,7 +111,7 @@ does not answer, refused credentials, access denied).`,
         `${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${results.filter((result) => result.status === 'ERROR').length} errors\n`,
       );
     }
-    return noncompliant.length + notEvaluated.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return noncompliant.length + notEvaluated.length > 0 && !values['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
   },
 };
 

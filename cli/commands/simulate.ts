@@ -25,6 +25,7 @@ Flags:
   --snapshot <file>     recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }
   --policy <file>       policy (default ${DEFAULT_POLICY_FILE})
   --json                machine-readable output
+  --exit-zero           exit 0 even when there are findings (unusable inputs still exit 1)
 ${REPORT_HELP}
   --debug               stack traces on errors
 
@@ -35,14 +36,15 @@ Examples:
 Unusable inputs (not JSON, not an EventBridge envelope, over 256 KB, wrong field types) are listed in
 "errors" and the valid inputs beside them are still processed.
 
-Exit codes: 0 simulated (findings are the expected output), 1 an input was unusable or the policy is
-invalid, 2 usage error.`,
+Exit codes: 0 no findings (or --exit-zero), 1 findings, an unusable input or an invalid policy, 2 usage
+error.`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       events: { type: 'string' },
       snapshot: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'exit-zero': { type: 'boolean', default: false },
       ...REPORT_FLAGS,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
@@ -61,6 +63,9 @@ invalid, 2 usage error.`,
     if (values.json)
       io.stdout.write(`${JSON.stringify({ results: simulation.results, errors: simulation.errors, audit: simulation.audit }, null, 2)}\n`);
     else io.stdout.write(formatSimulation(simulation, painter(io.stdout, io.env)));
-    return simulation.errors.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    const findings = simulation.results.some((result) =>
+      result.findings.some((finding) => finding.status === 'NON_COMPLIANT' || finding.status === 'NOT_EVALUATED'),
+    );
+    return simulation.errors.length > 0 || (findings && !values['exit-zero']) ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -11,7 +11,7 @@ export interface ReportRow {
   /** NON_COMPLIANT, NOT_EVALUATED, or an audit state. */
   readonly status: string;
   readonly reason: string;
-  /** What the policy decided, e.g. `approval (checks.apigateway-stage-waf)`. */
+  /** What the policy decided, e.g. `approval by checks.<check-id>`. */
   readonly decision: string;
   /** The calls the fix makes (or would make), `Client.Operation` each; empty for a ticket or a report. */
   readonly plannedFix: readonly string[];

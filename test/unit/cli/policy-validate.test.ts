@@ -61,6 +61,26 @@ describe('warden policy validate', () => {
     expect(result.stdout).toContain('Exit codes: 0 valid');
   });
 
+  it('answers in JSON with --json: valid with its summary, or each problem located', async () => {
+    const valid = await run(['policy', 'validate', '--json']);
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ file: 'config/policy.yaml', valid: true, errors: [], warnings: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'warden-json-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'version: 1\ndefaults: { mode: fix }\n');
+    const invalid = await run(['policy', 'validate', 'bad.yaml', '--json'], dir);
+    expect(invalid.code).toBe(1);
+    expect(JSON.parse(invalid.stdout)).toEqual({
+      file: 'bad.yaml',
+      valid: false,
+      summary: '1 error',
+      errors: [
+        { file: 'bad.yaml', line: 2, col: 19, path: 'defaults.mode', message: 'expected a mode: auto, approval, ticket, report', severity: 'error' },
+      ],
+      warnings: [],
+    });
+    expect(invalid.stderr).toBe('');
+  });
+
   it('rejects an unknown command with the overview and exit 2', async () => {
     const result = await run(['polcy']);
     expect(result.code).toBe(2);

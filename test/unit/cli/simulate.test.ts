@@ -36,8 +36,9 @@ describe('warden simulate', () => {
     output = JSON.parse(result.stdout) as Json;
   });
 
-  it('exits 0: findings are what a simulation is for', () => {
-    expect(exitCode).toBe(0);
+  it('exits 1 with findings, and 0 with --exit-zero (as npm run demo runs it)', async () => {
+    expect(exitCode).toBe(1);
+    expect((await run([...DEMO, '--exit-zero', '--json'])).code).toBe(0);
   });
 
   it('routes every example event and reports findings for every check', () => {
@@ -168,7 +169,7 @@ describe('warden simulate', () => {
 
   it('prints readable blocks by default', async () => {
     const result = await run(DEMO);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain('✗ lambda-function-env-secrets  arn:aws:lambda:us-east-1:111122223333:function:checkout  NON_COMPLIANT');
     expect(result.stdout).toContain('audit trail: 30 records, hash chains verified');
     expect(result.stdout).not.toContain('\u001b[');

@@ -11,6 +11,8 @@ import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io
 import { loadPolicyForCommand } from '../load-policy';
 import { parseFlags } from '../parse-flags';
 import { scanAccount } from '../scan/scan-account';
+import { boundedMap, regionsToScan } from '../scan/regions';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
 import { scanReport } from '../reports/from-results';
 import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
@@ -18,7 +20,7 @@ import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../report
 export const scanCommand: Command = {
   name: 'scan',
   summary: 'read-only sweep of a real account: what is noncompliant and what the policy would do',
-  help: `Usage: warden scan [--region r] [--profile p] [--checks id,id] [--policy file] [--json]
+  help: `Usage: warden scan [--region r | --regions all|a,b] [--profile p] [--checks id,id] [--policy file] [--json]
 
 Lists every resource of each check in the account and region of your credentials (the standard AWS
 credential chain, or --profile), judges it with the same detectors Warden runs in Lambda, and prints
@@ -27,6 +29,8 @@ workflow.
 
 Flags:
   --region <r>      region to scan (default: AWS_REGION, else your profile's region)
+  --regions <list>  several regions, a,b, or all (every region enabled in the account), two at a time
+                    (each within its own API rate limits)
   --profile <p>     named profile from ~/.aws/config
   --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
   --policy <file>   policy (default ${DEFAULT_POLICY_FILE})
@@ -38,6 +42,7 @@ ${REPORT_HELP}
 
 Examples:
   warden scan --region eu-west-1
+  warden scan --regions all --output-dir reports
   AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json
 
 Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage or AWS
@@ -46,6 +51,7 @@ does not answer, refused credentials, access denied).`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       region: { type: 'string' },
+      regions: { type: 'string' },
       profile: { type: 'string' },
       checks: { type: 'string' },
       policy: { type: 'string' },
@@ -62,53 +68,80 @@ does not answer, refused credentials, access denied).`,
     const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
     const unknown = checks.filter((check) => !isCheckId(check));
     if (unknown.length > 0) throw new UsageError(`unknown check ${unknown.join(', ')}; expected: ${CHECK_IDS.join(', ')}`);
-    const region = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
-    if (!region) throw new UsageError('no region: pass --region or set AWS_REGION');
+    const home = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
     checkProfile(values.profile, io.env);
     // A person waits on the CLI: fewer attempts than a Lambda makes, each bounded.
-    const options = { region, requestTimeoutMs, connectTimeoutMs, maxAttempts: 3, ...(values.profile ? { profile: values.profile } : {}) };
-    const sts = tracingCalls(new STSClient(clientConfig(options)));
-    const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
+    const optionsIn = (region: string) => ({
+      region,
+      requestTimeoutMs,
+      connectTimeoutMs,
+      maxAttempts: 3,
+      ...(values.profile ? { profile: values.profile } : {}),
+    });
+    const regions = await regionsToScan(
+      { regions: values.regions, region: values.region ?? (values.regions === undefined ? home : undefined) },
+      home,
+      (region) => tracingCalls(new EC2Client(clientConfig(optionsIn(region)))),
+    );
+    const first = regions[0] ?? '';
+    const sts = tracingCalls(new STSClient(clientConfig(optionsIn(first))));
+    const { Account: account = 'unknown' } = await sts.send(new GetCallerIdentityCommand({}));
     // As the deployed sweep does: the policy's share (half by default) of each API family's rate in this
     // account (core/aws/rate-limit.ts).
-    const rateLimits = ratesFor(policy.member.apiRates, account ?? '');
-    const clients = createAwsClients({ ...options, rateLimits }, tracingCalls);
-    const progress = io.stderr.isTTY === true && !values.json;
+    const rateLimits = ratesFor(policy.member.apiRates, account);
+    const tty = io.stderr.isTTY === true && !values.json;
     const now = new Date();
-    const results = await scanAccount({
-      clients,
-      account: account ?? 'unknown',
-      region,
-      policy,
-      checks: checks as CheckId[],
-      now,
-      stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(options)))),
-      ...(progress ? { onProgress: (done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${done} resources (${check})`) } : {}),
-    });
-    if (progress) io.stderr.write('\r\u001b[2K');
+    let scanned = 0;
+    const perRegion = await boundedMap(regions, 2, (region) =>
+      scanAccount({
+        clients: createAwsClients({ ...optionsIn(region), rateLimits }, tracingCalls),
+        account,
+        region,
+        policy,
+        checks: checks as CheckId[],
+        now,
+        stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(optionsIn(region))))),
+        ...(tty
+          ? { onProgress: (_done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${(scanned += 1)} resources (${region} ${check})`) }
+          : {}),
+        // Without a terminal, a line per check, so a CI log shows where a long scan is.
+        ...(!tty
+          ? {
+              onCheckDone: (check: CheckId, tally: { resources: number; findings: number; errors: number }) =>
+                io.stderr.write(`scanned ${check} in ${region}: ${tally.resources} resources, ${tally.findings} findings, ${tally.errors} errors\n`),
+            }
+          : {}),
+      }),
+    );
+    const results = perRegion.flat();
+    if (tty) io.stderr.write('\r\u001b[2K');
+    const scope = regions.length === 1 ? first : `${regions.length} regions`;
     if (values['output-dir'])
-      for (const file of writeReports(scanReport(results, { account: account ?? 'unknown', region }, now), values['output-dir'], formats, io.cwd))
+      for (const file of writeReports(scanReport(results, { account, region: scope }, now), values['output-dir'], formats, io.cwd))
         io.stderr.write(`wrote ${file}\n`);
     const noncompliant = results.filter((result) => result.status === 'NON_COMPLIANT');
     const notEvaluated = results.filter((result) => result.status === 'NOT_EVALUATED');
+    const errors = results.filter((result) => result.status === 'ERROR');
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ account, region, results }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ account, ...(regions.length === 1 ? { region: first } : {}), regions, results }, null, 2)}\n`);
     } else {
       const paint = painter(io.stdout, io.env);
+      const where = (result: (typeof results)[number]) => (regions.length > 1 ? `${result.region ?? ''}  ` : '');
       for (const result of results) {
         if (result.status === 'NON_COMPLIANT') {
           io.stdout.write(
-            `${paint.red('✗')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`,
+            `${paint.red('✗')} ${where(result)}${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n    would: ${paint.cyan(result.wouldDo ?? '')} ${paint.dim(`(${result.decidedBy ?? ''})`)}\n`,
           );
         } else if (result.status === 'NOT_EVALUATED') {
-          io.stdout.write(`${paint.yellow('?')} ${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n`);
+          io.stdout.write(`${paint.yellow('?')} ${where(result)}${result.check}  ${result.resourceArn}\n    ${result.reason ?? ''}\n`);
         } else if (result.status === 'ERROR') {
-          io.stdout.write(`${paint.yellow('!')} ${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
+          io.stdout.write(`${paint.yellow('!')} ${where(result)}${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
         }
       }
       io.stdout.write(
-        `${results.length} resources scanned in ${account ?? '?'}/${region}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${results.filter((result) => result.status === 'ERROR').length} errors\n`,
+        `${results.length} resources scanned in ${account}/${regions.join(',')}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${errors.length} errors` +
+          `${errors.length > 0 ? ' (what could not be read is listed above; the rest stands)' : ''}\n`,
       );
     }
     return noncompliant.length + notEvaluated.length > 0 && !values['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;

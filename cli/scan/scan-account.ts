@@ -13,6 +13,8 @@ import type { StackLookup } from '../../detectors/managed-by';
 
 export interface ScannedResource {
   readonly check: CheckId;
+  /** The region it was scanned in (roles, being global, are scanned in IAM's home region). */
+  readonly region?: string;
   readonly resourceArn: string;
   readonly status: 'NON_COMPLIANT' | 'NOT_EVALUATED' | QuietStatus | 'ERROR';
   readonly reason?: string;
@@ -49,10 +51,35 @@ export async function scanAccount(input: {
   /** Finds the stack that manages a finding's resource; without it, the resource's tags alone say. */
   stacks?: Pick<StackLookup, 'managedBy'>;
   onProgress?: (done: number, check: CheckId) => void;
+  /** Called once a check's list is done (or failed), with what it found. */
+  onCheckDone?: (check: CheckId, tally: { readonly resources: number; readonly findings: number; readonly errors: number }) => void;
 }): Promise<ScannedResource[]> {
   const results: ScannedResource[] = [];
   const context = await discoverRemediationContext(input.clients, input.checks, accessDenied);
   for (const check of input.checks) {
+    const first = results.length;
+    try {
+      await scanCheck(check);
+    } catch (error) {
+      // The list itself failed (no permission, an unreachable endpoint): said for this check, and the others go on.
+      results.push({
+        check,
+        region: input.region,
+        resourceArn: `(every ${check} resource)`,
+        status: 'ERROR',
+        error: `${awsErrorName(error) ?? 'Error'}: ${errorMessage(error)}`,
+      });
+    }
+    const mine = results.slice(first);
+    input.onCheckDone?.(check, {
+      resources: mine.length,
+      findings: mine.filter((result) => result.status === 'NON_COMPLIANT' || result.status === 'NOT_EVALUATED').length,
+      errors: mine.filter((result) => result.status === 'ERROR').length,
+    });
+  }
+  return results;
+
+  async function scanCheck(check: CheckId): Promise<void> {
     const detector = DETECTORS[check];
     // Judged from the list's state where it carries one, as the sweep judges: no read per resource.
     for await (const { ref, state } of listAll(detector, input.clients, { account: input.account, region: input.region })) {
@@ -83,6 +110,7 @@ export async function scanAccount(input: {
           const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
           results.push({
             check,
+            region: input.region,
             // As the API names it (a role's listing and its event may differ in path).
             resourceArn: finding.resourceArn,
             status: findingStatus(finding),
@@ -98,13 +126,23 @@ export async function scanAccount(input: {
             plannedCalls: plan.calls,
           });
         } else {
-          results.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
+          results.push({
+            check,
+            region: input.region,
+            resourceArn: ref.resourceArn,
+            status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS],
+          });
         }
       } catch (error) {
-        results.push({ check, resourceArn: ref.resourceArn, status: 'ERROR', error: `${awsErrorName(error) ?? 'Error'}: ${errorMessage(error)}` });
+        results.push({
+          check,
+          region: input.region,
+          resourceArn: ref.resourceArn,
+          status: 'ERROR',
+          error: `${awsErrorName(error) ?? 'Error'}: ${errorMessage(error)}`,
+        });
       }
       input.onProgress?.(results.length, check);
     }
   }
-  return results;
 }

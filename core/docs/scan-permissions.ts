@@ -16,7 +16,8 @@ const anywhere = (template: string) => template.replaceAll('{partition}', 'aws')
 
 /**
  * What `warden scan` needs, from the registry: every check's read-only detector permissions, and the
- * CloudFormation reads that name the stack managing a finding's resource. Read-only by construction.
+ * CloudFormation reads that name the stack managing a finding's resource, and EC2's list of the account's
+ * enabled regions (`--regions all`). Read-only by construction.
  */
 export function scanPolicyDocument(): PolicyDocument {
   return {
@@ -42,6 +43,8 @@ export function scanPolicyDocument(): PolicyDocument {
             : {}),
         })),
       ),
+      // --regions all: the regions enabled in the account (no resource type in IAM).
+      { Sid: 'RegionsEnabled', Effect: 'Allow' as const, Action: ['ec2:DescribeRegions'], Resource: ['*'] },
       {
         Sid: 'StackOfAFinding',
         Effect: 'Allow' as const,

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { ScannedResource } from '../../cli/scan/scan-account';
+import { regionsToScan } from '../../cli/scan/regions';
 import { CANARY_SECRET, provisionSampleAccount, type SampleAccount } from '../../examples/emulator/sample-account';
 import { emulatorEnvironment, type Moto, startMoto } from '../../examples/emulator/moto';
 import { describeWithEmulator } from '../support/describe-with-emulator';
@@ -82,5 +83,39 @@ describeWithEmulator('warden scan --json against the AWS emulator', () => {
       ['lambda-function-url-auth', account.functions.noncompliant],
       ['lambda-function-url-auth', account.functions.compliant],
     ]);
+  });
+
+  it('scans several regions, two at a time, each result naming its region, and says per check where it is', async () => {
+    const env = emulatorEnvironment(moto, REGION);
+    const both = await runCli(
+      [
+        'scan',
+        '--json',
+        '--regions',
+        `${REGION},us-east-1`,
+        '--policy',
+        'config/policy.yaml',
+        '--checks',
+        'lambda-function-env-secrets,lambda-execution-role-wildcards',
+      ],
+      env,
+    );
+    const json = JSON.parse(both.stdout) as { regions: string[]; results: ScannedResource[] };
+    expect(json.regions).toEqual([REGION, 'us-east-1']);
+    // The functions are eu-west-1's; the roles are global, judged in us-east-1 only.
+    expect(json.results.filter((result) => result.check === 'lambda-function-env-secrets').map((result) => result.region)).toEqual([REGION, REGION]);
+    expect(new Set(json.results.filter((result) => result.check === 'lambda-execution-role-wildcards').map((result) => result.region))).toEqual(
+      new Set(['us-east-1']),
+    );
+    expect(json.results.find((result) => result.resourceArn === account.roles.noncompliant)).toMatchObject({ status: 'NON_COMPLIANT' });
+    expect(both.stderr).toContain(`scanned lambda-function-env-secrets in ${REGION}: 2 resources, 1 findings, 0 errors\n`);
+    expect(both.stderr).toContain('scanned lambda-execution-role-wildcards in us-east-1: ');
+  }, 90_000);
+
+  it('--regions all asks EC2 for the regions enabled in the account', async () => {
+    const env = emulatorEnvironment(moto, REGION);
+    Object.assign(process.env, env);
+    const regions = await regionsToScan({ regions: 'all' }, REGION);
+    expect(regions).toEqual(expect.arrayContaining(['eu-west-1', 'us-east-1', 'ap-southeast-2']));
   });
 });

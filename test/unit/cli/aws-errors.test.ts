@@ -102,7 +102,7 @@ describe('AWS errors say what to do, in one line', () => {
     expect(result).toEqual({
       code: 2,
       stdout: '',
-      stderr: "warden scan: no region: pass --region or set AWS_REGION (usage: 'warden scan --help')\n",
+      stderr: "warden scan: no region: pass --region or --regions, or set AWS_REGION (usage: 'warden scan --help')\n",
     });
   });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
 import { scanAccount } from '../../../cli/scan/scan-account';
+import { boundedMap, regionsToScan } from '../../../cli/scan/regions';
 import { replayClients } from '../../../cli/simulate/replay-clients';
 import { loadSnapshot } from '../../../cli/simulate/snapshot';
 import { loadPolicyFile } from '../../../core/policy/parse-policy';
@@ -62,6 +63,36 @@ describe('scanAccount', () => {
   });
 });
 
+describe('scanAccount with a check it cannot list', () => {
+  it("reports that check's list as an error, says so per check, and still scans the others", async () => {
+    const snapshot = loadSnapshot(join(ROOT, 'examples/snapshot.json'));
+    const responses = {
+      ...snapshot.responses,
+      'DynamoDB.ListTables': [{ input: {}, error: { name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:ListTables' } }],
+      'Lambda.ListFunctions': [{ input: {}, output: { Functions: [checkoutConfiguration(snapshot.responses)] } }],
+    };
+    const done: string[] = [];
+    const results = await scanAccount({
+      clients: replayClients({ ...snapshot, responses }),
+      account: '111122223333',
+      region: 'us-east-1',
+      policy: loadPolicyFile(join(ROOT, 'examples/policy.yaml')).policy,
+      checks: ['dynamodb-table-encryption', 'lambda-function-env-secrets'],
+      now: new Date(),
+      onCheckDone: (check, tally) => done.push(`${check} ${tally.resources} ${tally.findings} ${tally.errors}`),
+    });
+    expect(results.map((result) => [result.check, result.status, result.region])).toEqual([
+      ['dynamodb-table-encryption', 'ERROR', 'us-east-1'],
+      ['lambda-function-env-secrets', 'NON_COMPLIANT', 'us-east-1'],
+    ]);
+    expect(results[0]).toMatchObject({
+      resourceArn: '(every dynamodb-table-encryption resource)',
+      error: expect.stringMatching(/^AccessDeniedException: /),
+    });
+    expect(done).toEqual(['dynamodb-table-encryption 1 0 1', 'lambda-function-env-secrets 1 1 0']);
+  });
+});
+
 describe('warden scan flags', () => {
   const run = async (args: string[], env: Record<string, string> = {}) => {
     let stderr = '';
@@ -81,5 +112,45 @@ describe('warden scan flags', () => {
     let stdout = '';
     await main(['scan', '--help'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: {}, cwd: ROOT });
     expect(stdout).toContain('Examples:');
+  });
+});
+
+describe('the regions a scan covers', () => {
+  const ec2 = (regions: string[]) => () => ({ send: () => Promise.resolve({ Regions: regions.map((RegionName) => ({ RegionName })) }) }) as never;
+
+  it('is every region enabled in the account for --regions all, as EC2 lists them', async () => {
+    await expect(regionsToScan({ regions: 'all' }, 'eu-west-1', ec2(['us-east-1', 'eu-west-1', 'ap-south-1']))).resolves.toEqual([
+      'ap-south-1',
+      'eu-west-1',
+      'us-east-1',
+    ]);
+  });
+
+  it('is the regions named, once each, or --region, or the environment', async () => {
+    await expect(regionsToScan({ regions: 'eu-west-1, us-east-1,eu-west-1' }, undefined)).resolves.toEqual(['eu-west-1', 'us-east-1']);
+    await expect(regionsToScan({ region: 'eu-central-1' }, 'us-east-1')).resolves.toEqual(['eu-central-1']);
+    await expect(regionsToScan({}, 'us-east-1')).resolves.toEqual(['us-east-1']);
+  });
+
+  it('refuses a name that is no region, both flags at once, and no region at all', async () => {
+    await expect(regionsToScan({ regions: 'eu-west-1,ireland' }, undefined)).rejects.toThrow(
+      "--regions: 'ireland' is not a region name like eu-west-1 (or use --regions all)",
+    );
+    await expect(regionsToScan({ regions: 'all', region: 'eu-west-1' }, 'eu-west-1')).rejects.toThrow('pass --region or --regions, not both');
+    await expect(regionsToScan({}, undefined)).rejects.toThrow('no region');
+  });
+
+  it('runs at most the limit at once, and keeps the order', async () => {
+    let running = 0;
+    let most = 0;
+    const answers = await boundedMap([1, 2, 3, 4, 5], 2, async (item) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5 * (6 - item)));
+      running -= 1;
+      return item * 10;
+    });
+    expect(answers).toEqual([10, 20, 30, 40, 50]);
+    expect(most).toBe(2);
   });
 });

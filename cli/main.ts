@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../core/errors';
 import { didYouMean } from '../core/text/did-you-mean';
 import { checksCommand } from './commands/checks';
+import { snapshotRecordCommand } from './commands/snapshot-record';
 import { policyValidateCommand } from './commands/policy-validate';
 import { auditQueryCommand, auditVerifyCommand } from './commands/audit';
 import { scanCommand } from './commands/scan';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   simulateCommand,
   scanCommand,
   checksCommand,
+  snapshotRecordCommand,
   auditQueryCommand,
   auditVerifyCommand,
   undoCommand,

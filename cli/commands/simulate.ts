@@ -13,7 +13,7 @@ import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../report
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'run events through Warden offline against recorded API responses (dry run)',
-  help: `Usage: warden simulate --events <dir|file> --snapshot <file> [--policy <file>] [--json] [--output-dir d [--formats f,g]]
+  help: `Usage: warden simulate (--events <dir|file> | --sweep) --snapshot <file> [--policy <file>] [--json] [--output-dir d [--formats f,g]]
 
 Offline, no AWS account needed. Each EventBridge event (one per file, or an array per file) is routed
 through the synthesized rule patterns; the matching detectors run against the snapshot's recorded API
@@ -23,6 +23,8 @@ audit records to a local DynamoDB (dynalite on loopback, started and stopped by 
 Flags:
   --events <dir|file>   EventBridge events: a .json file, or a directory of them
   --snapshot <file>     recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }
+  --sweep               also judge every resource the snapshot's list responses name, as the daily
+                        sweep does (a snapshot from 'warden snapshot record' has them)
   --policy <file>       policy (default ${DEFAULT_POLICY_FILE})
   --json                machine-readable output
   --exit-zero           exit 0 even when there are findings (unusable inputs still exit 1)
@@ -41,6 +43,7 @@ error.`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       events: { type: 'string' },
+      sweep: { type: 'boolean', default: false },
       snapshot: { type: 'string' },
       policy: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -49,15 +52,19 @@ error.`,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
     const formats = parseFormats(values['output-dir'], values.formats);
-    if (!values.events) throw new UsageError('--events <dir|file> is required');
+    if (!values.events && !values.sweep) throw new UsageError('--events <dir|file> is required (or --sweep)');
     if (!values.snapshot) throw new UsageError('--snapshot <file> is required');
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
     const snapshot = loadSnapshot(resolve(io.cwd, values.snapshot));
-    const { events, problems } = loadEvents(resolve(io.cwd, values.events), io.cwd);
+    const { events, problems } = values.events ? loadEvents(resolve(io.cwd, values.events), io.cwd) : { events: [], problems: [] };
     const now = new Date();
-    const simulation = await simulate({ events, problems, snapshot, policy, now });
+    const simulation = await simulate({ events, problems, snapshot, policy, now, ...(values.sweep ? { sweep: values.snapshot } : {}) });
     if (values['output-dir']) {
-      const report = simulationReport(simulation, { account: snapshot.account, region: snapshot.region, events: values.events }, now);
+      const report = simulationReport(
+        simulation,
+        { account: snapshot.account, region: snapshot.region, events: values.events ?? 'none (sweep)' },
+        now,
+      );
       for (const file of writeReports(report, values['output-dir'], formats, io.cwd)) io.stderr.write(`wrote ${file}\n`);
     }
     if (values.json)

@@ -8,9 +8,11 @@ import { extractResources, ownResources } from '../../core/events/extract-resour
 import { SILENT_LOG, NO_COUNTERS } from '../../core/observability';
 import type { Policy } from '../../core/policy/schema';
 import type { PlanInput, WorkflowStart } from '../../core/workflow-input';
-import { findingStatus, type ManagedBy } from '../../core/finding';
+import { findingStatus, type ManagedBy, type ResourceRef } from '../../core/finding';
+import type { FetchedState } from '../../detectors/detector';
 import { detectResource, QUIET_OUTCOME_STATUS, type QuietStatus } from '../../detectors/detect';
 import { DETECTORS } from '../../detectors/index';
+import { listAll } from '../../detectors/list-all';
 import { discoverRemediationContext, withPlan } from '../../remediators/index';
 import type { TerminalState } from '../../core/events/bus-contract';
 import type { WorkflowResources } from '../../statemachines/remediation-workflow';
@@ -73,6 +75,8 @@ export async function simulate(input: {
   snapshot: Snapshot;
   policy: Policy;
   now: Date;
+  /** Also judge every resource the snapshot's list responses name, as the daily sweep would (its label: the snapshot's file). */
+  sweep?: string;
 }): Promise<Simulation> {
   const { snapshot, policy, now } = input;
   const clients = replayClients(snapshot);
@@ -99,6 +103,80 @@ export async function simulate(input: {
   try {
     await createAuditTable(local.client, 'warden-audit');
     const store = new AuditStore(local.document, 'warden-audit');
+    /** Judges one resource, as its detector would, and runs its workflow in dry run; what it found goes in `findings`. */
+    const judge = async (
+      check: CheckId,
+      ref: ResourceRef & { check: CheckId },
+      trigger: { kind: 'cloudtrail' | 'config' | 'sweep' | 'manual'; id: string },
+      findings: SimulatedFinding[],
+      listed?: FetchedState,
+    ): Promise<void> => {
+      let started: WorkflowStart | undefined;
+      const { outcome, input: workflowInput } = await detectResource(
+        ref,
+        trigger,
+        {
+          detector: DETECTORS[check],
+          clients,
+          policy,
+          organizationalUnits: snapshot.organizationalUnits,
+          startWorkflow: (workflow) => {
+            started = workflow;
+            return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
+          },
+          log: SILENT_LOG,
+          metrics: NO_COUNTERS,
+          now: () => now,
+          poll: { attempts: 1, delayMs: 0 },
+        },
+        listed,
+      );
+      if (!workflowInput || !started) {
+        findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
+        return;
+      }
+      const { finding, decision, plan } = withPlan(workflowInput, { baselineWebAclArn });
+      const items = evidenceItemsOf(finding);
+      const flagged = items?.items.map((item) => item.name);
+      const asksApproval = !decision.exempt && (decision.mode === 'approval' || decision.flapping !== undefined);
+      const slack = policy.approvals?.slack;
+      const common = {
+        check,
+        // As the API names it (a role's event names it without its path).
+        resourceArn: finding.resourceArn,
+        status: findingStatus(finding),
+        reason: finding.reason,
+        ...(flagged ? { flagged, flaggedAs: items?.label ?? '' } : {}),
+        findingId: finding.findingId,
+        dryRun: true as const,
+        mode: decision.mode,
+        ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
+        ...(decision.exemption ? { exemption: decision.exemption } : {}),
+        ...(asksApproval && slack
+          ? { approval: { channel: slack.channel, approvers: slack.approvers, timeoutSeconds: decision.approvalTimeoutSeconds } }
+          : {}),
+        ...(!decision.exempt ? ticketOf(policy, decision.mode) : {}),
+        decidedBy: decision.decidedBy,
+        ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
+        plannedCalls: plan.calls,
+        notes: plan.notes,
+      };
+      const previous = executed.get(finding.findingId);
+      if (outcome === 'duplicate' && previous) {
+        findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
+        return;
+      }
+      const terminal = await runDryRun(workflowInput, {
+        store,
+        account: snapshot.account,
+        region: snapshot.region,
+        resources,
+        now,
+        remediationContext: { baselineWebAclArn },
+      });
+      executed.set(finding.findingId, terminal);
+      findings.push({ ...common, outcome: terminal });
+    };
     for (const loaded of input.events) {
       const eventId = String(loaded.event['id']);
       const checks = routeEvent(loaded.event);
@@ -110,70 +188,7 @@ export async function simulate(input: {
           // A foreign event (another account or region than the snapshot's) is an error, never planned.
           for (const ref of ownResources(extracted, snapshot)) {
             try {
-              let started: WorkflowStart | undefined;
-              const { outcome, input: workflowInput } = await detectResource(
-                ref,
-                { kind, id: triggerId },
-                {
-                  detector: DETECTORS[check],
-                  clients,
-                  policy,
-                  organizationalUnits: snapshot.organizationalUnits,
-                  startWorkflow: (workflow) => {
-                    started = workflow;
-                    return Promise.resolve(executed.has(workflow.finding.findingId) ? 'duplicate' : 'started');
-                  },
-                  log: SILENT_LOG,
-                  metrics: NO_COUNTERS,
-                  now: () => now,
-                  poll: { attempts: 1, delayMs: 0 },
-                },
-              );
-              if (!workflowInput || !started) {
-                findings.push({ check, resourceArn: ref.resourceArn, status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS] });
-                continue;
-              }
-              const { finding, decision, plan } = withPlan(workflowInput, { baselineWebAclArn });
-              const items = evidenceItemsOf(finding);
-              const flagged = items?.items.map((item) => item.name);
-              const asksApproval = !decision.exempt && (decision.mode === 'approval' || decision.flapping !== undefined);
-              const slack = policy.approvals?.slack;
-              const common = {
-                check,
-                // As the API names it (a role's event names it without its path).
-                resourceArn: finding.resourceArn,
-                status: findingStatus(finding),
-                reason: finding.reason,
-                ...(flagged ? { flagged, flaggedAs: items?.label ?? '' } : {}),
-                findingId: finding.findingId,
-                dryRun: true as const,
-                mode: decision.mode,
-                ...(decision.exempt ? { exemptBy: decision.exemption?.rule ?? decision.decidedBy } : {}),
-                ...(decision.exemption ? { exemption: decision.exemption } : {}),
-                ...(asksApproval && slack
-                  ? { approval: { channel: slack.channel, approvers: slack.approvers, timeoutSeconds: decision.approvalTimeoutSeconds } }
-                  : {}),
-                ...(!decision.exempt ? ticketOf(policy, decision.mode) : {}),
-                decidedBy: decision.decidedBy,
-                ...(finding.managedBy ? { managedBy: finding.managedBy } : {}),
-                plannedCalls: plan.calls,
-                notes: plan.notes,
-              };
-              const previous = executed.get(finding.findingId);
-              if (outcome === 'duplicate' && previous) {
-                findings.push({ ...common, outcome: previous, duplicateOf: finding.findingId });
-                continue;
-              }
-              const terminal = await runDryRun(workflowInput, {
-                store,
-                account: snapshot.account,
-                region: snapshot.region,
-                resources,
-                now,
-                remediationContext: { baselineWebAclArn },
-              });
-              executed.set(finding.findingId, terminal);
-              findings.push({ ...common, outcome: terminal });
+              await judge(check, ref, { kind, id: triggerId }, findings);
             } catch (error) {
               // A response the snapshot lacks fails this resource only: the event's other results stand.
               if (!(error instanceof SnapshotMissError)) throw error;
@@ -197,6 +212,24 @@ export async function simulate(input: {
           error: errorMessage(error),
         });
       }
+    }
+    if (input.sweep !== undefined) {
+      const findings: SimulatedFinding[] = [];
+      for (const check of CHECK_IDS) {
+        const fail = (error: unknown, resourceArn?: string) =>
+          errors.push({ file: input.sweep ?? '', event: 'sweep', check, ...(resourceArn ? { resourceArn } : {}), error: errorMessage(error) });
+        try {
+          for await (const { ref, state } of listAll(DETECTORS[check], clients, { account: snapshot.account, region: snapshot.region })) {
+            // As scan does: one resource that cannot be read is an error, and the rest still stand.
+            await judge(check, ref as ResourceRef & { check: CheckId }, { kind: 'sweep', id: 'snapshot-sweep' }, findings, state).catch(
+              (error: unknown) => fail(error, ref.resourceArn),
+            );
+          }
+        } catch (error) {
+          fail(error);
+        }
+      }
+      results.push({ event: 'sweep', file: input.sweep, checks: CHECK_IDS, findings });
     }
     let chainsVerified = true;
     for (const findingId of executed.keys()) {

@@ -14,6 +14,8 @@ const snapshotSchema = z.strictObject({
   /** Optional: the member stack's baseline web ACL in this account and region. */
   baselineWebAclArn: z.string().optional(),
   organizationalUnits: z.array(z.string()).default([]),
+  /** What `warden snapshot record` replaced: each environment value's call, variable and fingerprint (never the value). */
+  redacted: z.array(z.strictObject({ call: z.string(), variable: z.string(), fingerprint: z.string(), verdictKept: z.boolean() })).optional(),
   responses: z.record(
     z.string().regex(/^[A-Za-z0-9]+\.[A-Za-z0-9]+$/, 'expected "<Client>.<Operation>", e.g. "DynamoDB.DescribeTable"'),
     z.array(recorded),

@@ -19,10 +19,10 @@ describe('stand-ins for environment values', () => {
     expect(standIn.value).toHaveLength(value.length);
     // The body after the credential's prefix is new: no run of 6 of the original's characters is left there.
     const prefix = /^([a-z]+:\/\/|[A-Za-z]{2,6}[_-]([A-Za-z]{2,7}[_-])?)/.exec(value)?.[0].length ?? 0;
-    for (let i = prefix; i + 6 <= value.length; i += 1) {
-      const run = value.slice(i, i + 6);
-      if (/[A-Za-z0-9]{3}/.test(run)) expect([run, standIn.value.includes(run)]).toEqual([run, false]);
-    }
+    const survivors = Array.from({ length: Math.max(0, value.length - 5 - prefix) }, (_, i) => value.slice(prefix + i, prefix + i + 6)).filter(
+      (run) => /[A-Za-z0-9]{3}/.test(run) && standIn.value.includes(run),
+    );
+    expect(survivors).toEqual([]);
   });
 
   it.each([

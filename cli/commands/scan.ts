@@ -5,13 +5,16 @@ import { resolve } from 'node:path';
 import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
 import { createAwsClients } from '../../core/aws/clients';
 import { clientConfig } from '../../core/aws/client-config';
-import { checkProfile, tracingCalls } from '../aws-errors';
+import { checkProfile, explainAwsError, tracingCalls } from '../aws-errors';
 import { ratesFor } from '../../core/aws/rate-limit';
-import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { type Command, EXIT_AWS, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
 import { parseFlags } from '../parse-flags';
 import { scanAccount } from '../scan/scan-account';
 import { boundedMap, regionsToScan } from '../scan/regions';
+import { accountsToScan, assumeIn } from '../scan/accounts';
+import { partitionOf } from '../../core/aws/arns';
+import { errorMessage } from '../../core/errors';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
 import { scanReport } from '../reports/from-results';
@@ -32,6 +35,8 @@ Flags:
   --regions <list>  several regions, a,b, or all (every region enabled in the account), two at a time
                     (each within its own API rate limits)
   --profile <p>     named profile from ~/.aws/config
+  --accounts <ids>  scan these accounts of the organization, through --role-name assumed in each
+  --role-name <r>   the role to assume in each account (it needs the read permissions the README lists)
   --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
   --policy <file>   policy (default ${DEFAULT_POLICY_FILE})
   --request-timeout <ms>  per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)
@@ -43,6 +48,7 @@ ${REPORT_HELP}
 Examples:
   warden scan --region eu-west-1
   warden scan --regions all --output-dir reports
+  warden scan --accounts 111122223333,444455556666 --role-name WardenScan --regions eu-west-1,us-east-1
   AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json
 
 Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage or AWS
@@ -52,6 +58,8 @@ does not answer, refused credentials, access denied).`,
     const { values, positionals } = parseFlags(args, {
       region: { type: 'string' },
       regions: { type: 'string' },
+      accounts: { type: 'string' },
+      'role-name': { type: 'string' },
       profile: { type: 'string' },
       checks: { type: 'string' },
       policy: { type: 'string' },
@@ -68,16 +76,18 @@ does not answer, refused credentials, access denied).`,
     const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
     const unknown = checks.filter((check) => !isCheckId(check));
     if (unknown.length > 0) throw new UsageError(`unknown check ${unknown.join(', ')}; expected: ${CHECK_IDS.join(', ')}`);
+    const targets = accountsToScan(values.accounts, values['role-name']);
     const home = values.region ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
     const policy = loadPolicyForCommand(resolve(io.cwd, values.policy ?? DEFAULT_POLICY_FILE), values.policy ?? DEFAULT_POLICY_FILE, io);
     checkProfile(values.profile, io.env);
     // A person waits on the CLI: fewer attempts than a Lambda makes, each bounded.
-    const optionsIn = (region: string) => ({
+    const optionsIn = (region: string, credentials?: Awaited<ReturnType<typeof assumeIn>>) => ({
       region,
       requestTimeoutMs,
       connectTimeoutMs,
       maxAttempts: 3,
       ...(values.profile ? { profile: values.profile } : {}),
+      ...(credentials ? { credentials } : {}),
     });
     const regions = await regionsToScan(
       { regions: values.regions, region: values.region ?? (values.regions === undefined ? home : undefined) },
@@ -86,22 +96,36 @@ does not answer, refused credentials, access denied).`,
     );
     const first = regions[0] ?? '';
     const sts = tracingCalls(new STSClient(clientConfig(optionsIn(first))));
-    const { Account: account = 'unknown' } = await sts.send(new GetCallerIdentityCommand({}));
-    // As the deployed sweep does: the policy's share (half by default) of each API family's rate in this
-    // account (core/aws/rate-limit.ts).
-    const rateLimits = ratesFor(policy.member.apiRates, account);
+    const { Account: caller = 'unknown' } = await sts.send(new GetCallerIdentityCommand({}));
+    // Each account's role, assumed once; an account whose role cannot be assumed is reported, and the others scanned.
+    const unreadable: { account: string; error: string }[] = [];
+    const credentialsOf = new Map<string, Awaited<ReturnType<typeof assumeIn>> | undefined>();
+    for (const target of targets ?? []) {
+      try {
+        credentialsOf.set(target, await assumeIn(sts, partitionOf(first), target, values['role-name'] ?? ''));
+      } catch (error) {
+        unreadable.push({ account: target, error: errorMessage(explainAwsError(error) ?? error) });
+      }
+    }
+    const accounts = targets ? targets.filter((target) => credentialsOf.has(target)) : [caller];
     const tty = io.stderr.isTTY === true && !values.json;
     const now = new Date();
     let scanned = 0;
-    const perRegion = await boundedMap(regions, 2, (region) =>
+    const pairs = accounts.flatMap((account) => regions.map((region) => ({ account, region })));
+    const perRegion = await boundedMap(pairs, 2, ({ account, region }) =>
       scanAccount({
-        clients: createAwsClients({ ...optionsIn(region), rateLimits }, tracingCalls),
+        // As the deployed sweep does: the policy's share (half by default) of each API family's rate in
+        // this account (core/aws/rate-limit.ts).
+        clients: createAwsClients(
+          { ...optionsIn(region, credentialsOf.get(account)), rateLimits: ratesFor(policy.member.apiRates, account) },
+          tracingCalls,
+        ),
         account,
         region,
         policy,
         checks: checks as CheckId[],
         now,
-        stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(optionsIn(region))))),
+        stacks: new StackLookup(tracingCalls(new CloudFormationClient(clientConfig(optionsIn(region, credentialsOf.get(account)))))),
         ...(tty
           ? { onProgress: (_done: number, check: CheckId) => io.stderr.write(`\r\u001b[2Kscanned ${(scanned += 1)} resources (${region} ${check})`) }
           : {}),
@@ -109,25 +133,40 @@ does not answer, refused credentials, access denied).`,
         ...(!tty
           ? {
               onCheckDone: (check: CheckId, tally: { resources: number; findings: number; errors: number }) =>
-                io.stderr.write(`scanned ${check} in ${region}: ${tally.resources} resources, ${tally.findings} findings, ${tally.errors} errors\n`),
+                io.stderr.write(
+                  `scanned ${check} in ${accounts.length > 1 ? `${account}/` : ''}${region}: ${tally.resources} resources, ${tally.findings} findings, ${tally.errors} errors\n`,
+                ),
             }
           : {}),
       }),
     );
     const results = perRegion.flat();
     if (tty) io.stderr.write('\r\u001b[2K');
-    const scope = regions.length === 1 ? first : `${regions.length} regions`;
+    const scope = `${accounts.length === 1 ? (accounts[0] ?? caller) : `${accounts.length} accounts`}/${regions.length === 1 ? first : `${regions.length} regions`}`;
     if (values['output-dir'])
-      for (const file of writeReports(scanReport(results, { account, region: scope }, now), values['output-dir'], formats, io.cwd))
-        io.stderr.write(`wrote ${file}\n`);
+      for (const file of writeReports(scanReport(results, scope, now), values['output-dir'], formats, io.cwd)) io.stderr.write(`wrote ${file}\n`);
     const noncompliant = results.filter((result) => result.status === 'NON_COMPLIANT');
     const notEvaluated = results.filter((result) => result.status === 'NOT_EVALUATED');
     const errors = results.filter((result) => result.status === 'ERROR');
     if (values.json) {
-      io.stdout.write(`${JSON.stringify({ account, ...(regions.length === 1 ? { region: first } : {}), regions, results }, null, 2)}\n`);
+      const single = accounts.length === 1 && !targets;
+      io.stdout.write(
+        `${JSON.stringify(
+          {
+            account: single ? caller : undefined,
+            ...(targets ? { accounts, unreadable } : {}),
+            ...(regions.length === 1 ? { region: first } : {}),
+            regions,
+            results,
+          },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       const paint = painter(io.stdout, io.env);
-      const where = (result: (typeof results)[number]) => (regions.length > 1 ? `${result.region ?? ''}  ` : '');
+      const where = (result: (typeof results)[number]) =>
+        `${targets ? `${result.account ?? ''}  ` : ''}${regions.length > 1 ? `${result.region ?? ''}  ` : ''}`;
       for (const result of results) {
         if (result.status === 'NON_COMPLIANT') {
           io.stdout.write(
@@ -139,12 +178,15 @@ does not answer, refused credentials, access denied).`,
           io.stdout.write(`${paint.yellow('!')} ${where(result)}${result.check}  ${result.resourceArn}  ${result.error ?? ''}\n`);
         }
       }
+      for (const { account, error } of unreadable) io.stdout.write(`${paint.yellow('!')} ${account}  not scanned: ${error}\n`);
       io.stdout.write(
-        `${results.length} resources scanned in ${account}/${regions.join(',')}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${errors.length} errors` +
-          `${errors.length > 0 ? ' (what could not be read is listed above; the rest stands)' : ''}\n`,
+        `${results.length} resources scanned in ${accounts.join(',') || 'no account'}/${regions.join(',')}: ${noncompliant.length} noncompliant, ${notEvaluated.length} not evaluated, ${errors.length} errors` +
+          `${errors.length + unreadable.length > 0 ? ' (what could not be read is listed above; the rest stands)' : ''}\n`,
       );
     }
-    return noncompliant.length + notEvaluated.length > 0 && !values['exit-zero'] ? EXIT_FINDINGS : EXIT_OK;
+    if (noncompliant.length + notEvaluated.length > 0 && !values['exit-zero']) return EXIT_FINDINGS;
+    // An account left unscanned is never a clean result.
+    return unreadable.length > 0 ? EXIT_AWS : EXIT_OK;
   },
 };
 

@@ -8,14 +8,14 @@ const calls = (planned: readonly { client: string; operation: string }[] | undef
 const FINDING_STATUSES = ['NON_COMPLIANT', 'NOT_EVALUATED'];
 
 /** A scan's findings: what the policy would do, nothing done (scan is read-only). */
-export function scanReport(results: readonly ScannedResource[], scope: { account: string; region: string }, now: Date): Report {
+export function scanReport(results: readonly ScannedResource[], scope: string, now: Date): Report {
   const rows = results
     .filter((result) => FINDING_STATUSES.includes(result.status))
     .map((result): ReportRow => ({
       check: result.check,
       severity: severityOf(result.check),
-      account: scope.account,
-      region: scope.region,
+      account: result.account ?? '',
+      region: result.region ?? '',
       resourceArn: result.resourceArn,
       status: result.status,
       reason: result.reason ?? '',
@@ -26,7 +26,7 @@ export function scanReport(results: readonly ScannedResource[], scope: { account
       ...(result.findingId ? { findingId: result.findingId } : {}),
       dryRun: true,
     }));
-  return { source: 'warden scan', scope: `${scope.account}/${scope.region}`, generatedAt: now.toISOString(), rows };
+  return { source: 'warden scan', scope, generatedAt: now.toISOString(), rows };
 }
 
 /** A simulation's findings (a duplicate once), each with the outcome its dry run reached. */

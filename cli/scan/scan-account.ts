@@ -13,7 +13,8 @@ import type { StackLookup } from '../../detectors/managed-by';
 
 export interface ScannedResource {
   readonly check: CheckId;
-  /** The region it was scanned in (roles, being global, are scanned in IAM's home region). */
+  /** The account and region it was scanned in (roles, being global, are scanned in IAM's home region). */
+  readonly account?: string;
   readonly region?: string;
   readonly resourceArn: string;
   readonly status: 'NON_COMPLIANT' | 'NOT_EVALUATED' | QuietStatus | 'ERROR';
@@ -64,6 +65,7 @@ export async function scanAccount(input: {
       // The list itself failed (no permission, an unreachable endpoint): said for this check, and the others go on.
       results.push({
         check,
+        account: input.account,
         region: input.region,
         resourceArn: `(every ${check} resource)`,
         status: 'ERROR',
@@ -110,6 +112,7 @@ export async function scanAccount(input: {
           const flagged = evidenceItemsOf(finding)?.items.map((item) => item.name);
           results.push({
             check,
+            account: input.account,
             region: input.region,
             // As the API names it (a role's listing and its event may differ in path).
             resourceArn: finding.resourceArn,
@@ -128,6 +131,7 @@ export async function scanAccount(input: {
         } else {
           results.push({
             check,
+            account: input.account,
             region: input.region,
             resourceArn: ref.resourceArn,
             status: QUIET_OUTCOME_STATUS[outcome as keyof typeof QUIET_OUTCOME_STATUS],
@@ -136,6 +140,7 @@ export async function scanAccount(input: {
       } catch (error) {
         results.push({
           check,
+          account: input.account,
           region: input.region,
           resourceArn: ref.resourceArn,
           status: 'ERROR',

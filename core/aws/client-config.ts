@@ -9,6 +9,13 @@ export interface ClientOptions {
   readonly region: string;
   /** A named profile from the shared config files; otherwise the default credential chain. */
   readonly profile?: string;
+  /** Credentials to use instead (a role assumed in another account, for an organization-wide scan). */
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    readonly expiration?: Date;
+  };
   readonly maxAttempts?: number;
   /** Per-attempt limit on a request that never answers; the SDK then retries it. */
   readonly requestTimeoutMs?: number;
@@ -65,6 +72,7 @@ export function clientConfig(options: ClientOptions) {
       requestTimeout: options.requestTimeoutMs ?? 10_000,
       throwOnRequestTimeout: true,
     },
-    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.profile && !options.credentials ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
   } as const;
 }

@@ -118,4 +118,35 @@ describeWithEmulator('warden scan --json against the AWS emulator', () => {
     const regions = await regionsToScan({ regions: 'all' }, REGION);
     expect(regions).toEqual(expect.arrayContaining(['eu-west-1', 'us-east-1', 'ap-southeast-2']));
   });
+
+  it('scans the accounts of an organization through the role assumed in each, each result naming its account', async () => {
+    const env = emulatorEnvironment(moto, REGION);
+    const other = '210987654321';
+    const scanned = await runCli(
+      [
+        'scan',
+        '--json',
+        '--accounts',
+        `${account.account},${other}`,
+        '--role-name',
+        'WardenScan',
+        '--region',
+        REGION,
+        '--checks',
+        'dynamodb-table-encryption',
+        '--policy',
+        'config/policy.yaml',
+      ],
+      env,
+    );
+    const json = JSON.parse(scanned.stdout) as { accounts: string[]; unreadable: unknown[]; results: ScannedResource[] };
+    expect(json).toMatchObject({ accounts: [account.account, other], unreadable: [] });
+    // The sample account's tables are its own; the other account (moto keeps one per account) has none.
+    expect(new Set(json.results.map((result) => result.account))).toEqual(new Set([account.account]));
+    expect(json.results.find((result) => result.resourceArn === account.tables.noncompliant)).toMatchObject({
+      status: 'NON_COMPLIANT',
+      account: account.account,
+    });
+    expect(scanned.stderr).toContain(`scanned dynamodb-table-encryption in ${other}/${REGION}: 0 resources, 0 findings, 0 errors`);
+  }, 90_000);
 });

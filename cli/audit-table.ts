@@ -1,4 +1,5 @@
 import { tracingCalls } from './aws-errors';
+import { requestHandlerOf } from '../core/aws/client-config';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -38,7 +39,12 @@ export async function auditStoresFor(
   region: string | undefined,
   io: CommandIo,
 ): Promise<{ store: AuditStore; digests: AuditDigests }> {
-  const config = region ? { region } : {};
+  // Bounded calls (a person waits on this): the region is the flag's, else the SDK's own configuration.
+  const config = {
+    ...(region ? { region } : {}),
+    maxAttempts: 3,
+    requestHandler: requestHandlerOf(),
+  };
   const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(tracingCalls(new CloudFormationClient(config))));
   if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);
   const document = DynamoDBDocumentClient.from(tracingCalls(new DynamoDBClient(config)), { marshallOptions: { removeUndefinedValues: true } });

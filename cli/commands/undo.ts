@@ -4,6 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AcceptedRisks, COUNTER_TABLE_EXPORT } from '../../detectors/accepted-risks';
 import { isCheckId } from '../../core/catalogue';
 import { createAwsClients } from '../../core/aws/clients';
+import { clientConfig } from '../../core/aws/client-config';
+import { tracingCalls } from '../aws-errors';
 import { UndoRefusedError } from '../../remediators/errors';
 import type { UndoReview } from '../../remediators/remediator';
 import { auditStoreFor } from '../audit-table';
@@ -28,7 +30,7 @@ async function counterTableFor(
 ) {
   const named = flag ?? env['WARDEN_COUNTER_TABLE'];
   if (named) return named;
-  for await (const page of paginateListExports({ client: new CloudFormationClient(options) }, {})) {
+  for await (const page of paginateListExports({ client: tracingCalls(new CloudFormationClient(options)) }, {})) {
     const found = page.Exports?.find((entry) => entry.Name === COUNTER_TABLE_EXPORT)?.Value;
     if (found) return found;
   }
@@ -100,9 +102,13 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
     const result = remediated?.details['undo'] as { changed?: boolean; undo?: unknown } | undefined;
     if (!remediated || !result?.changed || result.undo === undefined) throw new InputError(`finding ${findingId} has no applied remediation to undo`);
     if (!isCheckId(remediated.check)) throw new InputError(`unknown check ${remediated.check}`);
-    const options = { region: remediated.region, ...(values.profile ? { profile: values.profile } : {}) };
+    // Bounded calls, and errors that name their call (a person waits on this).
+    const options = clientConfig({ region: remediated.region, maxAttempts: 3, ...(values.profile ? { profile: values.profile } : {}) });
     const remediator = remediatorFor(remediated.check);
-    const clients = createAwsClients(options);
+    const clients = createAwsClients(
+      { region: remediated.region, maxAttempts: 3, ...(values.profile ? { profile: values.profile } : {}) },
+      tracingCalls,
+    );
     const review = await remediator.reviewUndo(result.undo, clients);
     io.stdout.write(`${dryRun ? 'dry run: ' : ''}undo ${remediated.check} ${remediated.resourceArn}\n${describeReview(review, dryRun)}`);
     if (dryRun) return EXIT_OK;
@@ -119,8 +125,11 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       }
     }
     // Found before anything changes, so an undo is never left without its acceptance for want of a table.
-    const acceptedRisks = new AcceptedRisks(new DynamoDBClient(options), await counterTableFor(values['counters-table'], io.env, options));
-    const { Arn: actor } = await new STSClient(options).send(new GetCallerIdentityCommand({}));
+    const acceptedRisks = new AcceptedRisks(
+      tracingCalls(new DynamoDBClient(options)),
+      await counterTableFor(values['counters-table'], io.env, options),
+    );
+    const { Arn: actor } = await tracingCalls(new STSClient(options)).send(new GetCallerIdentityCommand({}));
     let done: UndoReview;
     try {
       done = await remediator.undo(result.undo, clients, { force: values.force === true });

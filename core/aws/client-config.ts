@@ -66,13 +66,17 @@ export function clientConfig(options: ClientOptions) {
     region: options.region,
     retryMode: options.retryMode ?? 'adaptive',
     maxAttempts: options.maxAttempts ?? 6,
-    // Without a request timeout, a connection that never answers holds the caller until its own deadline.
-    requestHandler: {
-      connectionTimeout: options.connectTimeoutMs ?? 3_000,
-      requestTimeout: options.requestTimeoutMs ?? 10_000,
-      throwOnRequestTimeout: true,
-    },
+    requestHandler: requestHandlerOf(options),
     ...(options.profile && !options.credentials ? { profile: options.profile } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+  } as const;
+}
+
+/** Without a request timeout, a connection that never answers holds the caller until its own deadline. */
+export function requestHandlerOf(options: Pick<ClientOptions, 'connectTimeoutMs' | 'requestTimeoutMs'> = {}) {
+  return {
+    connectionTimeout: options.connectTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    throwOnRequestTimeout: true,
   } as const;
 }

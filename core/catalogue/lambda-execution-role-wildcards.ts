@@ -77,6 +77,19 @@ function homeRegionDeployed(layer: CheckSettingsLayer) {
   }));
 }
 
+/** What judging a role reads of it: its trust, its policies, and (for a noncompliant one) what it used. */
+const ROLE_READS = {
+  actions: ['iam:GetRole', 'iam:ListRolePolicies', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:GenerateServiceLastAccessedDetails'],
+  resources: ['arn:{partition}:iam::{account}:role/*'],
+} as const;
+
+/** The attached policies' documents, the account's own and AWS managed ones (AdministratorAccess). */
+const POLICY_READS = {
+  actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+  resources: ['arn:{partition}:iam::{account}:policy/*', 'arn:{partition}:iam::aws:policy/*'],
+} as const;
+
+// ListRoles and GetServiceLastAccessedDetails have no resource type: IAM authorizes them on * only.
 export const lambdaExecutionRoleWildcards = {
   id: 'lambda-execution-role-wildcards',
   title: 'Lambda execution roles grant no wildcards',
@@ -96,42 +109,9 @@ export const lambdaExecutionRoleWildcards = {
   configResourceType: 'AWS::IAM::Role',
   clients: { detect: ['iam'], remediate: ['iam'] },
   permissions: {
-    detect: [
-      {
-        actions: [
-          'iam:GetRole',
-          'iam:ListRolePolicies',
-          'iam:GetRolePolicy',
-          'iam:ListAttachedRolePolicies',
-          'iam:GenerateServiceLastAccessedDetails',
-        ],
-        resources: ['arn:{partition}:iam::{account}:role/*'],
-      },
-      {
-        actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
-        resources: ['arn:{partition}:iam::{account}:policy/*', 'arn:{partition}:iam::aws:policy/*'],
-      },
-      // Neither has a resource type: IAM authorizes them on * only.
-      { actions: ['iam:ListRoles', 'iam:GetServiceLastAccessedDetails'], resources: ['*'] },
-    ],
+    detect: [ROLE_READS, POLICY_READS, { actions: ['iam:ListRoles', 'iam:GetServiceLastAccessedDetails'], resources: ['*'] }],
     // Verify re-reads the role; the fix changes nothing.
-    remediate: [
-      {
-        actions: [
-          'iam:GetRole',
-          'iam:ListRolePolicies',
-          'iam:GetRolePolicy',
-          'iam:ListAttachedRolePolicies',
-          'iam:GenerateServiceLastAccessedDetails',
-        ],
-        resources: ['arn:{partition}:iam::{account}:role/*'],
-      },
-      {
-        actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
-        resources: ['arn:{partition}:iam::{account}:policy/*', 'arn:{partition}:iam::aws:policy/*'],
-      },
-      { actions: ['iam:GetServiceLastAccessedDetails'], resources: ['*'] },
-    ],
+    remediate: [ROLE_READS, POLICY_READS, { actions: ['iam:GetServiceLastAccessedDetails'], resources: ['*'] }],
   },
   evidenceItems: (evidence: Readonly<Record<string, unknown>>) => ({
     label: 'Offending statements',

@@ -46,7 +46,7 @@ const UNDOABLE_STATES: readonly string[] = ['REMEDIATED', 'MIGRATION_STARTED', '
 export const undoCommand: Command = {
   name: 'undo',
   summary: 'roll back a remediation from its audit record, only if the resource is as Warden left it',
-  help: `Usage: warden undo <finding-id> --reason <why> [--accept-days n] [--dry-run] [--yes] [--force]
+  help: `Usage: warden undo <finding-id> --reason <why> [--accept-days n] [--dry-run] [--yes] [--force] [--json]
                    [--table t] [--counters-table t] [--region r] [--profile p]
 
 Reads the finding's REMEDIATED record from the audit trail and the resource as it is now, with your
@@ -69,7 +69,8 @@ Examples:
   warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --dry-run --table warden-audit --region eu-west-1
   warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --yes --reason "batch jobs need the old limits until Q3" --table warden-audit --region eu-west-1
 
-Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AWS error, 2 usage error.`,
+Exit codes: 0 undone (or dry run), 1 nothing to undo, refused or declined, 2 usage or AWS configuration
+error, 3 AWS access error. --json answers { dryRun, undone, check, resourceArn, calls, drift, notes, ... }.`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, {
       table: { type: 'string' },
@@ -81,6 +82,7 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       reason: { type: 'string' },
       'accept-days': { type: 'string' },
       'counters-table': { type: 'string' },
+      json: { type: 'boolean', default: false },
     });
     const [findingId, ...extra] = positionals;
     if (!findingId || extra.length > 0) throw new UsageError('undo takes exactly one finding id');
@@ -110,7 +112,13 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
       tracingCalls,
     );
     const review = await remediator.reviewUndo(result.undo, clients);
-    io.stdout.write(`${dryRun ? 'dry run: ' : ''}undo ${remediated.check} ${remediated.resourceArn}\n${describeReview(review, dryRun)}`);
+    const json = values.json === true;
+    const reviewed = { check: remediated.check, resourceArn: remediated.resourceArn, calls: review.calls, drift: review.drift, notes: review.notes };
+    if (json && dryRun) {
+      io.stdout.write(`${JSON.stringify({ dryRun: true, undone: false, ...reviewed }, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    if (!json) io.stdout.write(`${dryRun ? 'dry run: ' : ''}undo ${remediated.check} ${remediated.resourceArn}\n${describeReview(review, dryRun)}`);
     if (dryRun) return EXIT_OK;
     if (review.drift.length > 0 && values.force !== true) {
       io.stderr.write(`warden undo: ${remediated.resourceArn} changed since Warden's fix (above); nothing was undone. Pass --force to undo anyway\n`);
@@ -171,6 +179,19 @@ Exit codes: 0 undone (or dry run), 1 nothing to undo, refused, declined or an AW
         ...(done.drift.length > 0 ? { forced: true, changedSinceFix: done.drift } : {}),
       },
     });
+    if (json) {
+      const answer = {
+        dryRun: false,
+        undone: true,
+        ...reviewed,
+        calls: done.calls,
+        record: `${findingId}#${record.seq}`,
+        actor: record.actor,
+        ...(acceptanceNotKept ? { acceptanceNotKept } : { acceptedRiskUntil: acceptance.until }),
+      };
+      io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+      return acceptanceNotKept ? EXIT_FINDINGS : EXIT_OK;
+    }
     io.stdout.write(`undone: ${remediated.check} ${remediated.resourceArn} (recorded as ${findingId}#${record.seq} by ${record.actor})\n`);
     if (acceptanceNotKept) {
       io.stderr.write(`warden undo: undone, but the accepted risk could not be kept (${acceptanceNotKept}): Warden may fix the resource again\n`);

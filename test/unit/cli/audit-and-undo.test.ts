@@ -266,6 +266,20 @@ describe('warden undo', () => {
     expect((await run(['undo', FINDING, '--yes', ...REASON])).stderr).toContain('already undone');
   });
 
+  it('answers in JSON with --json: the calls a dry run would make, and nothing changed', async () => {
+    const result = await run(['undo', FINDING, '--dry-run', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      dryRun: true,
+      undone: false,
+      check: 'apigateway-stage-throttling',
+      resourceArn: STAGE,
+      calls: [{ client: 'APIGateway', operation: 'UpdateStage' }],
+      drift: [],
+    });
+    expect((await store.findingHistory(FINDING)).map((record) => record.state)).toEqual(['DETECTED', 'REMEDIATED']);
+  });
+
   it('--dry-run prints the calls undo would make and calls nothing', async () => {
     const result = await run(['undo', FINDING, '--dry-run']);
     expect(result.code).toBe(0);

@@ -104,7 +104,10 @@ does not answer, refused credentials, access denied).`,
       try {
         credentialsOf.set(target, await assumeIn(sts, partitionOf(first), target, values['role-name'] ?? ''));
       } catch (error) {
-        unreadable.push({ account: target, error: errorMessage(explainAwsError(error) ?? error) });
+        // AWS's refusal (no trust, no such role, denied) leaves that account out; a fault of Warden's own does not.
+        const explained = explainAwsError(error);
+        if (!explained && !(typeof error === 'object' && error !== null && '$metadata' in error)) throw error;
+        unreadable.push({ account: target, error: errorMessage(explained ?? error) });
       }
     }
     const accounts = targets ? targets.filter((target) => credentialsOf.has(target)) : [caller];

@@ -62,7 +62,7 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 Run 'warden <command> --help' for a command's flags and examples, 'warden --version' for the version.
 Add --debug to any command for stack traces.
 
-Exit codes: 0 ok, 1 findings or invalid input, 2 usage error.
+Exit codes: 0 ok, 1 findings or invalid input, 2 usage or AWS configuration error, 3 AWS access error.
 `;
 }
 

@@ -3,17 +3,18 @@ import { AuditStore } from '../core/audit/audit-store';
 import { ApprovalStore } from '../remediators/slack/approval-store';
 import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { type SweepResult, sweepApprovals } from '../remediators/slack/sweep-approvals';
-import { hubClients } from './hub-clients';
+import { callbackSts } from './callback-sts';
+import { hubDocumentClient } from './hub-document-client';
 import { lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-approval-expiry');
 const { tracer, log, counters } = tools;
-const clients = hubClients(tracer);
-const store = new ApprovalStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE'));
+const document = hubDocumentClient(tracer);
+const store = new ApprovalStore(document, requiredEnv('WARDEN_APPROVALS_TABLE'));
 const deps = {
   store,
-  deliver: callbackDeliverer(clients.sts, 'warden-approval-sweep'),
-  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
+  deliver: callbackDeliverer(callbackSts(tracer), 'warden-approval-sweep'),
+  audit: new AuditStore(document, requiredEnv('WARDEN_AUDIT_TABLE')),
   log,
   metrics: counters,
 };

@@ -1,24 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WebClient } from '@slack/web-api';
-import { SecretValues } from '../core/secrets/secret-values';
+import type { SecretValues } from '../core/secrets/secret-values';
 import type { Policy } from '../core/policy/schema';
-import { lambdaClientConfig } from './runtime';
-
-/** The hub functions' shared clients, built once per container. */
-export function hubClients(tracer: { captureAWSv3Client<T>(client: T): T }) {
-  // Request timeouts and adaptive retries, as every Warden client has them.
-  const config = lambdaClientConfig();
-  return {
-    document: DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(config)), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    secrets: new SecretValues(tracer.captureAWSv3Client(new SecretsManagerClient(config))),
-    sts: tracer.captureAWSv3Client(new STSClient(config)),
-  };
-}
 
 /** The policy's Slack settings; a hub deployed without them cannot request approvals. */
 export function slackConfig(policy: Policy): NonNullable<Policy['approvals']>['slack'] {

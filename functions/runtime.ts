@@ -63,8 +63,11 @@ export function lambdaClientConfig() {
   return clientConfig({ region: requiredEnv('AWS_REGION') });
 }
 
+/** What a client factory needs of Powertools' tracer. */
+export type TracerOf = { captureAWSv3Client<T>(client: T): T };
+
 /** The clients, each traced by X-Ray through Powertools: every Warden Lambda traces every AWS call the same way. */
-export function tracedClients<Clients extends object>(tracer: { captureAWSv3Client<T>(client: T): T }, clients: Clients): Clients {
+export function tracedClients<Clients extends object>(tracer: TracerOf, clients: Clients): Clients {
   return Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, tracer.captureAWSv3Client(client as object)])) as Clients;
 }
 

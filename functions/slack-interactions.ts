@@ -3,21 +3,25 @@ import { ApprovalStore } from '../remediators/slack/approval-store';
 import { approverCheck, postToResponseUrl } from '../remediators/slack/approvers';
 import { callbackDeliverer } from '../core/callbacks/task-callback';
 import { handleInteraction } from '../remediators/slack/handle-interaction';
-import { hubClients, lazySlack, requiredSecrets, slackConfig } from './hub-clients';
+import { callbackSts } from './callback-sts';
+import { lazySlack, requiredSecrets, slackConfig } from './hub-clients';
+import { hubDocumentClient } from './hub-document-client';
+import { hubSecrets } from './hub-secrets';
 import { embeddedPolicy, lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-slack-interactions');
 const { tracer, log, counters } = tools;
-const clients = hubClients(tracer);
+const document = hubDocumentClient(tracer);
+const secrets = hubSecrets(tracer);
 const config = slackConfig(embeddedPolicy());
-const slack = lazySlack(clients.secrets, config.botToken);
-const secretsReady = requiredSecrets(clients.secrets, [config.signingSecret, config.botToken]);
+const slack = lazySlack(secrets, config.botToken);
+const secretsReady = requiredSecrets(secrets, [config.signingSecret, config.botToken]);
 const deps = {
-  signingSecret: () => clients.secrets.get(config.signingSecret),
-  store: new ApprovalStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE')),
-  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
+  signingSecret: () => secrets.get(config.signingSecret),
+  store: new ApprovalStore(document, requiredEnv('WARDEN_APPROVALS_TABLE')),
+  audit: new AuditStore(document, requiredEnv('WARDEN_AUDIT_TABLE')),
   isApprover: approverCheck(config.approvers, async (usergroup) => (await (await slack()).usergroups.users.list({ usergroup })).users ?? []),
-  deliver: callbackDeliverer(clients.sts, 'warden-slack-approval'),
+  deliver: callbackDeliverer(callbackSts(tracer), 'warden-slack-approval'),
   respond: postToResponseUrl,
   responseUrlPrefix: 'https://hooks.slack.com/',
   log,

@@ -6,15 +6,19 @@ import { openTicket } from '../remediators/tickets/open-ticket';
 import { githubProvider, jiraProvider, type TicketProvider, webhookProvider } from '../remediators/tickets/providers';
 import { parseTicketRequest } from '../remediators/tickets/ticket-request';
 import { TicketStore } from '../remediators/tickets/ticket-store';
-import { hubClients, requiredSecrets } from './hub-clients';
+import { callbackSts } from './callback-sts';
+import { requiredSecrets } from './hub-clients';
+import { hubDocumentClient } from './hub-document-client';
+import { hubSecrets } from './hub-secrets';
 import { embeddedPolicy, lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-ticket-opener');
 const { tracer, log, counters } = tools;
-const clients = hubClients(tracer);
+const document = hubDocumentClient(tracer);
+const secrets = hubSecrets(tracer);
 const tickets = embeddedPolicy().tickets;
 const credentialReference = tickets?.jira?.credentials ?? tickets?.github?.token ?? tickets?.webhook?.signingSecret;
-const secretsReady = requiredSecrets(clients.secrets, credentialReference ? [credentialReference] : []);
+const secretsReady = requiredSecrets(secrets, credentialReference ? [credentialReference] : []);
 
 /** The policy's provider, with its credentials from Secrets Manager. */
 async function providerFor(config: Policy['tickets'], secrets: SecretValues): Promise<TicketProvider> {
@@ -30,10 +34,10 @@ async function providerFor(config: Policy['tickets'], secrets: SecretValues): Pr
 }
 
 const deps = {
-  provider: () => providerFor(tickets, clients.secrets),
-  store: new TicketStore(clients.document, requiredEnv('WARDEN_APPROVALS_TABLE')),
-  audit: new AuditStore(clients.document, requiredEnv('WARDEN_AUDIT_TABLE')),
-  deliver: callbackDeliverer(clients.sts, 'warden-ticket'),
+  provider: () => providerFor(tickets, secrets),
+  store: new TicketStore(document, requiredEnv('WARDEN_APPROVALS_TABLE')),
+  audit: new AuditStore(document, requiredEnv('WARDEN_AUDIT_TABLE')),
+  deliver: callbackDeliverer(callbackSts(tracer), 'warden-ticket'),
   log,
   metrics: counters,
   now: () => new Date(),

@@ -232,6 +232,33 @@ describe('what a check function loads at cold start', () => {
     const shared = role === 'detector' ? ['@aws-sdk/client-cloudformation'] : [];
     expect(required).toEqual([...new Set([...declared, ...shared])].sort());
   });
+
+  // Failed when functions/hub-clients.ts built all three clients: the notifier loaded STS, the expiry monitor Secrets Manager.
+  const hubClientModules: Record<string, readonly ClientName[]> = {
+    AuditWriter: ['dynamodb'],
+    AuditDigest: ['dynamodb'],
+    SlackNotifier: ['dynamodb', 'secretsManager'],
+    // A callback resumes the member's workflow with SFN, as the role STS assumes there.
+    SlackInteractions: ['dynamodb', 'secretsManager', 'sfn'],
+    TicketOpener: ['dynamodb', 'secretsManager', 'sfn'],
+    ApprovalExpiryMonitor: ['dynamodb', 'sfn'],
+  };
+  const hubFunctions = functions.flatMap((fn) => {
+    const name = /\/Hub\/([A-Za-z]+)\/Function\/Resource$/.exec(fn.path)?.[1];
+    const clients = name ? hubClientModules[name] : undefined;
+    return name && clients ? [[name, fn, clients] as const] : [];
+  });
+
+  it('covers every hub function', () => {
+    expect(new Set(hubFunctions.map(([name]) => name))).toEqual(new Set(Object.keys(hubClientModules)));
+  });
+
+  it.each(hubFunctions)('%s requires only the SDK clients it calls', (_name, fn, clients) => {
+    const source = readFileSync(join(fn.assetDir, 'index.js'), 'utf8');
+    const required = [...new Set([...source.matchAll(/require\("(@aws-sdk\/client-[a-z0-9-]+)"\)/g)].map((match) => match[1]))].sort();
+    const callback = clients.includes('sfn') ? ['@aws-sdk/client-sts'] : [];
+    expect(required).toEqual([...clients.map((name) => CLIENT_CLASSES[name].module), ...callback].sort());
+  });
 });
 
 describe('packages a function loads on first use', () => {

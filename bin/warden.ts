@@ -11,6 +11,13 @@ async function ask(question: string): Promise<string> {
   }
 }
 
+// A reader that stops early (`warden checks | head`) closes the pipe: that is the end, not an error.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+
 const interactive = process.stdin.isTTY && process.stderr.isTTY;
 main(process.argv.slice(2), {
   stdout: process.stdout,

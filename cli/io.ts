@@ -32,12 +32,47 @@ export class InputError extends CliError {
   override name = 'InputError';
 }
 
-export interface Command {
+/** One flag of a command, as commander declares it and its help lists it. */
+export interface Flag {
+  readonly type: 'string' | 'boolean';
+  /** The value's name in usage and help (`<ms>`); a string flag's only. */
+  readonly value?: string;
+  readonly description: string;
+}
+
+export type Flags = Readonly<Record<string, Flag>>;
+
+/** What a command's `run` receives for its flags: a boolean is false when absent, a string undefined. */
+export type FlagValues<F extends Flags> = { readonly [K in keyof F]: F[K]['type'] extends 'boolean' ? boolean : string | undefined };
+
+export interface CommandInput<F extends Flags> {
+  readonly values: FlagValues<F>;
+  /** The command's arguments (a policy file, a finding id), as `arguments` declares them. */
+  readonly positionals: readonly string[];
+}
+
+/** A command: the CLI (cli/program.ts) declares it to commander, which parses, helps and suggests. */
+export interface CommandSpec<F extends Flags> {
+  /** One word, or a group and a word (`audit query`). */
   readonly name: string;
   readonly summary: string;
-  /** Full help text: usage, flags, examples, exit codes. */
-  readonly help: string;
-  run(args: readonly string[], io: CommandIo): Promise<number>;
+  /** What follows `warden <name>` in the usage line, as people type it. */
+  readonly usage: string;
+  /** Its positional arguments in commander's notation (`[file]`, `<finding-id>`); none when absent. */
+  readonly arguments?: readonly string[];
+  /** What it does, in paragraphs; the help prints it above the flags. */
+  readonly description: string;
+  readonly flags: F;
+  readonly examples: readonly string[];
+  readonly exitCodes: string;
+  run(input: CommandInput<F>, io: CommandIo): Promise<number>;
+}
+
+export type Command = CommandSpec<Flags>;
+
+/** A command with its flags' types kept for its own `run`, as the one type the CLI's list holds. */
+export function defineCommand<const F extends Flags>(spec: CommandSpec<F>): Command {
+  return spec;
 }
 
 /** ANSI colour when the stream is a terminal and NO_COLOR is unset. */

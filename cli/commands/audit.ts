@@ -2,10 +2,9 @@ import type { AuditRecord } from '../../core/audit/audit-record';
 import { digestedFindings, verifyDigests } from '../../core/audit/audit-digest';
 import { type ChainProblem, verifyChain } from '../../core/audit/verify-chain';
 import { auditStoreFor, auditStoresFor } from '../audit-table';
-import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
-import { parseFlags } from '../parse-flags';
+import { type CommandIo, defineCommand, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { auditReport } from '../reports/from-results';
-import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
+import { parseFormats, REPORT_FLAGS, writeReports } from '../reports/write-reports';
 import { isCheckId, CHECK_IDS } from '../../core/catalogue';
 import { AUDIT_STATES } from '../../core/events/bus-contract';
 import { didYouMean } from '../../core/text/did-you-mean';
@@ -53,7 +52,7 @@ function validateQuery(values: {
   if (from !== undefined && to !== undefined && Date.parse(from) > Date.parse(to)) throw new UsageError(`--from ${from} is after --to ${to}`);
 }
 
-function printRecords(records: readonly AuditRecord[], json: boolean, io: Parameters<Command['run']>[1]): void {
+function printRecords(records: readonly AuditRecord[], json: boolean, io: CommandIo): void {
   if (json) {
     io.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
     return;
@@ -69,43 +68,46 @@ function printRecords(records: readonly AuditRecord[], json: boolean, io: Parame
   io.stdout.write(`${records.length} records\n`);
 }
 
-export const auditQueryCommand: Command = {
+const WHERE = {
+  type: 'string',
+  value: '<name>',
+  description: "the audit table (default: WARDEN_AUDIT_TABLE, else the deployed stack's AuditTableName output)",
+} as const;
+const REGION = { type: 'string', value: '<r>', description: "the table's region (default: AWS_REGION)" } as const;
+
+export const auditQueryCommand = defineCommand({
   name: 'audit query',
   summary: 'read the audit trail: a finding, a resource, an account in a time range, pending approvals, a check in a state',
-  help: `Usage: warden audit query [--table t] [--region r] <one of:>
+  usage: `[--table t] [--region r] <one of:>
     --finding <id>                       a finding's history, in order
     --resource <arn>                     a resource's history across findings
     --account <id> [--from t] [--to t]   an account's records in a time range (ISO-8601)
     --pending                            findings waiting for an approval decision
     --check <id> --state <STATE>         records of one check in one state (e.g. FAILED)
-  [--json] [--output-dir d [--formats f,g]]
-${REPORT_HELP}
-
-The table is --table, else WARDEN_AUDIT_TABLE, else the AuditTableName output of the deployed Warden-Hub
+  [--json] [--output-dir d [--formats f,g]]`,
+  description: `The table is --table, else WARDEN_AUDIT_TABLE, else the AuditTableName output of the deployed Warden-Hub
 or Warden-Standalone stack.
-Each pattern is one DynamoDB query.
-
-Examples:
-  warden audit query --table warden-audit --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a
-  warden audit query --account 111122223333 --from 2026-11-01 --to 2026-11-30 --json
-
-Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      table: { type: 'string' },
-      region: { type: 'string' },
-      finding: { type: 'string' },
-      resource: { type: 'string' },
-      account: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      pending: { type: 'boolean', default: false },
-      check: { type: 'string' },
-      state: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      ...REPORT_FLAGS,
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+Each pattern is one DynamoDB query.`,
+  flags: {
+    table: WHERE,
+    region: REGION,
+    finding: { type: 'string', value: '<id>', description: "a finding's history, in order" },
+    resource: { type: 'string', value: '<arn>', description: "a resource's history across findings" },
+    account: { type: 'string', value: '<id>', description: "an account's records (with --from and --to)" },
+    from: { type: 'string', value: '<time>', description: 'ISO-8601 start of the range (--account, --resource, --check)' },
+    to: { type: 'string', value: '<time>', description: 'ISO-8601 end of the range' },
+    pending: { type: 'boolean', description: 'findings waiting for an approval decision' },
+    check: { type: 'string', value: '<id>', description: `with --state: one of ${CHECK_IDS.join(', ')}` },
+    state: { type: 'string', value: '<STATE>', description: `with --check: one of ${AUDIT_STATES.join(', ')}` },
+    json: { type: 'boolean', description: 'the records as JSON' },
+    ...REPORT_FLAGS,
+  },
+  examples: [
+    'warden audit query --table warden-audit --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a',
+    'warden audit query --account 111122223333 --from 2026-11-01 --to 2026-11-30 --json',
+  ],
+  exitCodes: '0 ok, 1 AWS or input error, 2 usage error.',
+  async run({ values }, io) {
     const chosen = [values.finding, values.resource, values.account, values.pending ? 'pending' : undefined, values.check ?? values.state].filter(
       (value) => value !== undefined,
     );
@@ -133,38 +135,34 @@ Exit codes: 0 ok, 1 AWS or input error, 2 usage error.`,
           : await store.byCheckAndState(values.check ?? '', values.state ?? '', range);
     printRecords(records, values.json, io);
     if (values['output-dir']) {
-      const query = args.filter((arg) => arg.startsWith('--') && !['--output-dir', '--formats', '--json'].includes(arg)).join(' ');
+      const query = (['finding', 'resource', 'account', 'check', 'state', 'from', 'to'] as const)
+        .flatMap((flag) => (values[flag] === undefined ? [] : [`--${flag} ${values[flag]}`]))
+        .join(' ');
       for (const file of writeReports(auditReport(records, `audit query ${query}`, new Date()), values['output-dir'], formats, io.cwd))
         io.stderr.write(`wrote ${file}\n`);
     }
     return EXIT_OK;
   },
-};
+});
 
-export const auditVerifyCommand: Command = {
+export const auditVerifyCommand = defineCommand({
   name: 'audit verify',
   summary: "walk the audit trail's hash chains and report edited, missing or truncated records",
-  help: `Usage: warden audit verify [--table t] [--region r] [--finding id] [--json]
-
-Checks every finding's chain (or one finding's): each record's hash matches its content, sequence
+  usage: '[--table t] [--region r] [--finding id] [--json]',
+  description: `Checks every finding's chain (or one finding's): each record's hash matches its content, sequence
 numbers have no gap, each record names its predecessor's hash, and the last record is the one the
 finding's projection names. Then the hourly digests: each matches its hash and follows the one before,
 no hour is missing, and every finding a digest lists is still in the table with the record it lists,
-so a finding deleted whole, projection and all, is reported.
-
-Examples:
-  warden audit verify --table warden-audit
-  warden audit verify --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --json
-
-Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage error.`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      table: { type: 'string' },
-      region: { type: 'string' },
-      finding: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+so a finding deleted whole, projection and all, is reported.`,
+  flags: {
+    table: WHERE,
+    region: REGION,
+    finding: { type: 'string', value: '<id>', description: "one finding's chain only (no digests)" },
+    json: { type: 'boolean', description: 'the counts and problems as JSON' },
+  },
+  examples: ['warden audit verify --table warden-audit', 'warden audit verify --finding 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --json'],
+  exitCodes: '0 every chain intact, 1 tampering found (or an AWS error), 2 usage error.',
+  async run({ values }, io) {
     const { store, digests: digestStore } = await auditStoresFor(values.table, values.region, io);
     const digests = values.finding ? [] : await digestStore.all();
     // The findings the table still holds, and those the digests say it held: a finding deleted whole shows.
@@ -191,4 +189,4 @@ Exit codes: 0 every chain intact, 1 tampering found (or an AWS error), 2 usage e
     }
     return total === 0 ? EXIT_OK : EXIT_FINDINGS;
   },
-};
+});

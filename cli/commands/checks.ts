@@ -1,6 +1,5 @@
 import { CATALOGUE } from '../../core/catalogue';
-import { type Command, EXIT_OK, painter, UsageError } from '../io';
-import { parseFlags } from '../parse-flags';
+import { defineCommand, EXIT_OK, painter } from '../io';
 
 /** What `warden checks` says of one check: what it judges, how bad, what it does by default, what it is triggered by and needs. */
 function describeCheck(check: (typeof CATALOGUE)[number]) {
@@ -24,23 +23,17 @@ function describeCheck(check: (typeof CATALOGUE)[number]) {
   };
 }
 
-export const checksCommand: Command = {
+export const checksCommand = defineCommand({
   name: 'checks',
   summary: 'list every check: severity, default mode, triggers and the IAM permissions it needs',
-  help: `Usage: warden checks [--json]
-
-Lists every check Warden knows, from its catalogue: its severity, its default mode (auto, approval,
+  usage: '[--json]',
+  description: `Lists every check Warden knows, from its catalogue: its severity, its default mode (auto, approval,
 ticket or report), the CloudTrail calls and AWS Config type that trigger it, and the IAM actions its
-detector and remediator are granted (on the resources named, with {partition}, {region} and {account}).
-
-Examples:
-  warden checks
-  warden checks --json | jq '.[] | select(.severity == "critical") | .id'
-
-Exit codes: 0 ok, 2 usage error.`,
-  run(args, io) {
-    const { values, positionals } = parseFlags(args, { json: { type: 'boolean', default: false } });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+detector and remediator are granted (on the resources named, with {partition}, {region} and {account}).`,
+  flags: { json: { type: 'boolean', description: 'one JSON array, an object per check' } },
+  examples: ['warden checks', `warden checks --json | jq '.[] | select(.severity == "critical") | .id'`],
+  exitCodes: '0 ok, 2 usage error.',
+  run({ values }, io) {
     const checks = CATALOGUE.map(describeCheck);
     if (values.json) {
       io.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
@@ -62,4 +55,4 @@ Exit codes: 0 ok, 2 usage error.`,
     io.stdout.write(`${checks.length} checks\n`);
     return Promise.resolve(EXIT_OK);
   },
-};
+});

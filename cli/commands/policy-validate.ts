@@ -1,31 +1,24 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { formatProblem, PolicyFileError, PolicyInvalidError } from '../../core/policy/errors';
 import { loadPolicyFile } from '../../core/policy/parse-policy';
-import { type Command, EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../io';
-import { parseFlags } from '../parse-flags';
+import { defineCommand, EXIT_FINDINGS, EXIT_OK, InputError } from '../io';
 
 export const DEFAULT_POLICY_FILE = 'config/policy.yaml';
 
-export const policyValidateCommand: Command = {
+export const policyValidateCommand = defineCommand({
   name: 'policy validate',
   summary: 'check a policy file against the schema and semantic rules',
-  help: `Usage: warden policy validate [file] [--json]
-
-Validates a Warden policy (default: ${DEFAULT_POLICY_FILE}): YAML syntax, the schema derived from the
+  usage: '[file] [--json]',
+  arguments: ['[file]'],
+  description: `Validates a Warden policy (default: ${DEFAULT_POLICY_FILE}): YAML syntax, the schema derived from the
 check catalogue, and semantic rules (duplicates, rules that can never match, inline secrets).
 
 Prints one line per problem as file:line:col: path: message; with --json, one object
-{ file, valid, summary, errors: [...], warnings: [...] }, each problem with file, line, col, path, message.
-
-Examples:
-  warden policy validate
-  warden policy validate policies/prod.yaml
-  warden policy validate --json | jq '.errors[].message'
-
-Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable, 2 usage error.`,
-  async run(args, io) {
-    const { positionals, values } = parseFlags(args, { json: { type: 'boolean', default: false } });
-    if (positionals.length > 1) throw new UsageError('policy validate takes at most one file');
+{ file, valid, summary, errors: [...], warnings: [...] }, each problem with file, line, col, path, message.`,
+  flags: { json: { type: 'boolean', description: 'one JSON object: file, valid, summary, errors, warnings' } },
+  examples: ['warden policy validate', 'warden policy validate policies/prod.yaml', "warden policy validate --json | jq '.errors[].message'"],
+  exitCodes: '0 valid (warnings may be printed), 1 invalid or unreadable, 2 usage error.',
+  async run({ positionals, values }, io) {
     const given = positionals[0] ?? DEFAULT_POLICY_FILE;
     const file = isAbsolute(given) ? given : resolve(io.cwd, given);
     const shown = relative(io.cwd, file) || given;
@@ -61,4 +54,4 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable, 2 usage 
       throw error;
     }
   },
-};
+});

@@ -7,9 +7,8 @@ import { createAwsClients } from '../../core/aws/clients';
 import { clientConfig } from '../../core/aws/client-config';
 import { checkProfile, explainAwsError, tracingCalls } from '../aws-errors';
 import { ratesFor } from '../../core/aws/rate-limit';
-import { type Command, EXIT_AWS, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { defineCommand, EXIT_AWS, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
-import { parseFlags } from '../parse-flags';
 import { scanAccount } from '../scan/scan-account';
 import { boundedMap, regionsToScan } from '../scan/regions';
 import { accountsToScan, assumeIn } from '../scan/accounts';
@@ -18,58 +17,48 @@ import { errorMessage } from '../../core/errors';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
 import { scanReport } from '../reports/from-results';
-import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
+import { parseFormats, REPORT_FLAGS, writeReports } from '../reports/write-reports';
 
-export const scanCommand: Command = {
+export const scanCommand = defineCommand({
   name: 'scan',
   summary: 'read-only sweep of a real account: what is noncompliant and what the policy would do',
-  help: `Usage: warden scan [--region r | --regions all|a,b] [--profile p] [--checks id,id] [--policy file] [--json]
-
-Lists every resource of each check in the account and region of your credentials (the standard AWS
+  usage: '[--region r | --regions all|a,b] [--profile p] [--checks id,id] [--policy file] [--json]',
+  description: `Lists every resource of each check in the account and region of your credentials (the standard AWS
 credential chain, or --profile), judges it with the same detectors Warden runs in Lambda, and prints
 what is noncompliant and what the policy would do. Read-only: it never changes anything and starts no
-workflow.
-
-Flags:
-  --region <r>      region to scan (default: AWS_REGION, else your profile's region)
-  --regions <list>  several regions, a,b, or all (every region enabled in the account), two at a time
-                    (each within its own API rate limits)
-  --profile <p>     named profile from ~/.aws/config
-  --accounts <ids>  scan these accounts of the organization, through --role-name assumed in each
-  --role-name <r>   the role to assume in each account (it needs the read permissions the README lists)
-  --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
-  --policy <file>   policy (default ${DEFAULT_POLICY_FILE})
-  --request-timeout <ms>  per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)
-  --connect-timeout <ms>  limit on opening a connection (default 3000)
-  --json            machine-readable output, like simulate
-  --exit-zero       exit 0 even when there are findings (AWS errors still exit 2 or 3)
-${REPORT_HELP}
-
-Examples:
-  warden scan --region eu-west-1
-  warden scan --regions all --output-dir reports
-  warden scan --accounts 111122223333,444455556666 --role-name WardenScan --regions eu-west-1,us-east-1
-  AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json
-
-Exit codes: 0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage or AWS
+workflow.`,
+  flags: {
+    region: { type: 'string', value: '<r>', description: "region to scan (default: AWS_REGION, else your profile's region)" },
+    regions: {
+      type: 'string',
+      value: '<list>',
+      description: 'several regions, a,b, or all (every region enabled in the account), two at a time (each within its own API rate limits)',
+    },
+    profile: { type: 'string', value: '<p>', description: 'named profile from ~/.aws/config' },
+    accounts: { type: 'string', value: '<ids>', description: 'scan these accounts of the organization, through --role-name assumed in each' },
+    'role-name': { type: 'string', value: '<r>', description: 'the role to assume in each account (it needs the read permissions the README lists)' },
+    checks: { type: 'string', value: '<ids>', description: `comma-separated subset of: ${CHECK_IDS.join(', ')}` },
+    policy: { type: 'string', value: '<file>', description: `policy (default ${DEFAULT_POLICY_FILE})` },
+    'request-timeout': {
+      type: 'string',
+      value: '<ms>',
+      description: 'per-attempt limit on an AWS call that never answers (default 10000; 3 attempts)',
+    },
+    'connect-timeout': { type: 'string', value: '<ms>', description: 'limit on opening a connection (default 3000)' },
+    json: { type: 'boolean', description: 'machine-readable output, like simulate' },
+    'exit-zero': { type: 'boolean', description: 'exit 0 even when there are findings (AWS errors still exit 2 or 3)' },
+    ...REPORT_FLAGS,
+  },
+  examples: [
+    'warden scan --region eu-west-1',
+    'warden scan --regions all --output-dir reports',
+    'warden scan --accounts 111122223333,444455556666 --role-name WardenScan --regions eu-west-1,us-east-1',
+    `AWS_PROFILE=audit warden scan --checks ${CHECK_IDS.at(-1) ?? ''} --json`,
+  ],
+  exitCodes: `0 nothing noncompliant, 1 noncompliant resources found (or invalid input), 2 usage or AWS
 configuration error (no such profile, no credentials, no region), 3 AWS access error (an endpoint that
 does not answer, refused credentials, access denied).`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      region: { type: 'string' },
-      regions: { type: 'string' },
-      accounts: { type: 'string' },
-      'role-name': { type: 'string' },
-      profile: { type: 'string' },
-      checks: { type: 'string' },
-      policy: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'request-timeout': { type: 'string' },
-      'connect-timeout': { type: 'string' },
-      'exit-zero': { type: 'boolean', default: false },
-      ...REPORT_FLAGS,
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+  async run({ values }, io) {
     const formats = parseFormats(values['output-dir'], values.formats);
     const requestTimeoutMs = milliseconds('request-timeout', values['request-timeout'], 10_000);
     const connectTimeoutMs = milliseconds('connect-timeout', values['connect-timeout'], 3_000);
@@ -191,7 +180,7 @@ does not answer, refused credentials, access denied).`,
     // An account left unscanned is never a clean result.
     return unreadable.length > 0 ? EXIT_AWS : EXIT_OK;
   },
-};
+});
 
 /** A positive whole number of milliseconds from a flag, or its default. */
 function milliseconds(flag: string, value: string | undefined, fallback: number): number {

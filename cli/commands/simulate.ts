@@ -1,56 +1,48 @@
 import { resolve } from 'node:path';
-import { type Command, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
+import { defineCommand, EXIT_FINDINGS, EXIT_OK, painter, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
-import { parseFlags } from '../parse-flags';
 import { formatSimulation } from '../simulate/format';
 import { loadEvents } from '../simulate/load-events';
 import { simulate } from '../simulate/simulate';
 import { loadSnapshot } from '../simulate/snapshot';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
 import { simulationReport } from '../reports/from-results';
-import { parseFormats, REPORT_FLAGS, REPORT_HELP, writeReports } from '../reports/write-reports';
+import { parseFormats, REPORT_FLAGS, writeReports } from '../reports/write-reports';
 
-export const simulateCommand: Command = {
+export const simulateCommand = defineCommand({
   name: 'simulate',
   summary: 'run events through Warden offline against recorded API responses (dry run)',
-  help: `Usage: warden simulate (--events <dir|file> | --sweep) --snapshot <file> [--policy <file>] [--json] [--output-dir d [--formats f,g]]
-
-Offline, no AWS account needed. Each EventBridge event (one per file, or an array per file) is routed
+  usage: '(--events <dir|file> | --sweep) --snapshot <file> [--policy <file>] [--json] [--output-dir d [--formats f,g]]',
+  description: `Offline, no AWS account needed. Each EventBridge event (one per file, or an array per file) is routed
 through the synthesized rule patterns; the matching detectors run against the snapshot's recorded API
 responses; the policy decides; and the real workflow definition runs locally in dry run, writing its
 audit records to a local DynamoDB (dynalite on loopback, started and stopped by the command).
 
-Flags:
-  --events <dir|file>   EventBridge events: a .json file, or a directory of them
-  --snapshot <file>     recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }
-  --sweep               also judge every resource the snapshot's list responses name, as the daily
-                        sweep does (a snapshot from 'warden snapshot record' has them)
-  --policy <file>       policy (default ${DEFAULT_POLICY_FILE})
-  --json                machine-readable output
-  --exit-zero           exit 0 even when there are findings (unusable inputs still exit 1)
-${REPORT_HELP}
-  --debug               stack traces on errors
-
-Examples:
-  warden simulate --events examples/events --snapshot examples/snapshot.json --policy examples/policy.yaml
-  warden simulate --events my-event.json --snapshot account.json --json | jq '.results[].findings[]'
-
 Unusable inputs (not JSON, not an EventBridge envelope, over 256 KB, wrong field types) are listed in
-"errors" and the valid inputs beside them are still processed.
-
-Exit codes: 0 no findings (or --exit-zero), 1 findings, an unusable input or an invalid policy, 2 usage
-error.`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      events: { type: 'string' },
-      sweep: { type: 'boolean', default: false },
-      snapshot: { type: 'string' },
-      policy: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'exit-zero': { type: 'boolean', default: false },
-      ...REPORT_FLAGS,
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+"errors" and the valid inputs beside them are still processed.`,
+  flags: {
+    events: { type: 'string', value: '<dir|file>', description: 'EventBridge events: a .json file, or a directory of them' },
+    snapshot: {
+      type: 'string',
+      value: '<file>',
+      description: 'recorded API responses: { account, region, responses: { "<Client>.<Operation>": [...] } }',
+    },
+    sweep: {
+      type: 'boolean',
+      description:
+        "also judge every resource the snapshot's list responses name, as the daily sweep does (a snapshot from 'warden snapshot record' has them)",
+    },
+    policy: { type: 'string', value: '<file>', description: `policy (default ${DEFAULT_POLICY_FILE})` },
+    json: { type: 'boolean', description: 'machine-readable output' },
+    'exit-zero': { type: 'boolean', description: 'exit 0 even when there are findings (unusable inputs still exit 1)' },
+    ...REPORT_FLAGS,
+  },
+  examples: [
+    'warden simulate --events examples/events --snapshot examples/snapshot.json --policy examples/policy.yaml',
+    "warden simulate --events my-event.json --snapshot account.json --json | jq '.results[].findings[]'",
+  ],
+  exitCodes: '0 no findings (or --exit-zero), 1 findings, an unusable input or an invalid policy, 2 usage error.',
+  async run({ values }, io) {
     const formats = parseFormats(values['output-dir'], values.formats);
     if (!values.events && !values.sweep) throw new UsageError('--events <dir|file> is required (or --sweep)');
     if (!values.snapshot) throw new UsageError('--snapshot <file> is required');
@@ -75,4 +67,4 @@ error.`,
     );
     return simulation.errors.length > 0 || (findings && !values['exit-zero']) ? EXIT_FINDINGS : EXIT_OK;
   },
-};
+});

@@ -5,48 +5,37 @@ import { CHECK_IDS, type CheckId, isCheckId } from '../../core/catalogue';
 import { clientConfig } from '../../core/aws/client-config';
 import { createAwsClients } from '../../core/aws/clients';
 import { checkProfile, tracingCalls } from '../aws-errors';
-import { type Command, EXIT_OK, InputError, UsageError } from '../io';
+import { defineCommand, EXIT_OK, InputError, UsageError } from '../io';
 import { loadPolicyForCommand } from '../load-policy';
-import { parseFlags } from '../parse-flags';
 import { scanAccount } from '../scan/scan-account';
 import { SnapshotRecorder } from '../snapshot/recorder';
 import { DEFAULT_POLICY_FILE } from './policy-validate';
 
-export const snapshotRecordCommand: Command = {
+export const snapshotRecordCommand = defineCommand({
   name: 'snapshot record',
   summary: 'record the API responses the detectors need from a real account (or the emulator), secrets replaced, for simulate',
-  help: `Usage: warden snapshot record --output <file> [--region r] [--profile p] [--checks id,id] [--policy file]
-
-Read-only. Lists and reads every resource of each check, as 'warden scan' does, and records each answer
+  usage: '--output <file> [--region r] [--profile p] [--checks id,id] [--policy file]',
+  description: `Read-only. Lists and reads every resource of each check, as 'warden scan' does, and records each answer
 into the snapshot format 'warden simulate --snapshot' replays. As it records, every Lambda environment
 value is replaced by a stand-in of the same shape class (letters for letters, digits for digits, a
 credential's prefix and punctuation kept), so the secret scanner judges it as it judged the original and
 no secret value is written; the snapshot lists each replaced variable with the original's fingerprint.
 
-Then: edit the policy, 'warden simulate --sweep --snapshot <file> --policy <file>', and deploy.
-
-Flags:
-  --output <file>   where to write the snapshot (JSON)
-  --region <r>      region to record (default: AWS_REGION)
-  --profile <p>     named profile from ~/.aws/config
-  --checks <ids>    comma-separated subset of: ${CHECK_IDS.join(', ')}
-  --policy <file>   policy (default ${DEFAULT_POLICY_FILE}); only its API rate share is used
-
-Examples:
-  warden snapshot record --region eu-west-1 --output eu-west-1.json
-  warden simulate --sweep --snapshot eu-west-1.json --policy config/policy.yaml
-
-Exit codes: 0 recorded, 1 invalid input, 2 usage or AWS configuration error, 3 AWS access error.`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      output: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      checks: { type: 'string' },
-      policy: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0] ?? ''}'`);
+Then: edit the policy, 'warden simulate --sweep --snapshot <file> --policy <file>', and deploy.`,
+  flags: {
+    output: { type: 'string', value: '<file>', description: 'where to write the snapshot (JSON)' },
+    region: { type: 'string', value: '<r>', description: 'region to record (default: AWS_REGION)' },
+    profile: { type: 'string', value: '<p>', description: 'named profile from ~/.aws/config' },
+    checks: { type: 'string', value: '<ids>', description: `comma-separated subset of: ${CHECK_IDS.join(', ')}` },
+    policy: { type: 'string', value: '<file>', description: `policy (default ${DEFAULT_POLICY_FILE}); only its API rate share is used` },
+    json: { type: 'boolean', description: 'one JSON object: the file written, what it holds, the replaced variables' },
+  },
+  examples: [
+    'warden snapshot record --region eu-west-1 --output eu-west-1.json',
+    'warden simulate --sweep --snapshot eu-west-1.json --policy config/policy.yaml',
+  ],
+  exitCodes: '0 recorded, 1 invalid input, 2 usage or AWS configuration error, 3 AWS access error.',
+  async run({ values }, io) {
     if (!values.output) throw new UsageError('--output <file> is required');
     const checks = values.checks ? values.checks.split(',').map((check) => check.trim()) : [...CHECK_IDS];
     const unknown = checks.filter((check) => !isCheckId(check));
@@ -81,4 +70,4 @@ Exit codes: 0 recorded, 1 invalid input, 2 usage or AWS configuration error, 3 A
     );
     return EXIT_OK;
   },
-};
+});

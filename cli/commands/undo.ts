@@ -9,8 +9,7 @@ import { tracingCalls } from '../aws-errors';
 import { UndoRefusedError } from '../../remediators/errors';
 import type { UndoReview } from '../../remediators/remediator';
 import { auditStoreFor } from '../audit-table';
-import { type Command, EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../io';
-import { parseFlags } from '../parse-flags';
+import { defineCommand, EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../io';
 import { remediatorFor } from '../../remediators/index';
 
 function describeReview(review: UndoReview, dryRun: boolean): string {
@@ -43,13 +42,13 @@ const DAY_MS = 86_400_000;
 
 const UNDOABLE_STATES: readonly string[] = ['REMEDIATED', 'MIGRATION_STARTED', 'ESCALATED', 'REJECTED'];
 
-export const undoCommand: Command = {
+export const undoCommand = defineCommand({
   name: 'undo',
   summary: 'roll back a remediation from its audit record, only if the resource is as Warden left it',
-  help: `Usage: warden undo <finding-id> --reason <why> [--accept-days n] [--dry-run] [--yes] [--force] [--json]
-                   [--table t] [--counters-table t] [--region r] [--profile p]
-
-Reads the finding's REMEDIATED record from the audit trail and the resource as it is now, with your
+  usage: `<finding-id> --reason <why> [--accept-days n] [--dry-run] [--yes] [--force] [--json]
+                   [--table t] [--counters-table t] [--region r] [--profile p]`,
+  arguments: ['<finding-id>'],
+  description: `Reads the finding's REMEDIATED record from the audit trail and the resource as it is now, with your
 credentials in the finding's account and region. If the resource is still as Warden left it, undo
 restores the state before the fix (the SSE specification, the throttling limits, the web ACL Warden
 associated, the moved variables, the queue's encryption) and appends an UNDONE record naming you.
@@ -57,33 +56,30 @@ If someone changed it since, undo refuses and shows what changed (names only for
 
 An undone finding is an accepted risk: undo records who accepted it, why (--reason) and until when
 (--accept-days, default 30) in the member's counters table, and Warden treats the resource as exempt
-until then (recorded as EXEMPTED), so it is not fixed again by the undo's own event or the next sweep.
-
-  --dry-run   print the calls undo would make, and what changed since the fix; call nothing
-  --yes       undo without asking (needed when no terminal can answer the question)
-  --force     undo even though the resource changed since the fix
-  --reason    why the owner keeps the resource as it was (recorded with the acceptance)
-  --accept-days  how long the acceptance lasts (1 to 365, default 30)
-
-Examples:
-  warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --dry-run --table warden-audit --region eu-west-1
-  warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --yes --reason "batch jobs need the old limits until Q3" --table warden-audit --region eu-west-1
-
-Exit codes: 0 undone (or dry run), 1 nothing to undo, refused or declined, 2 usage or AWS configuration
-error, 3 AWS access error. --json answers { dryRun, undone, check, resourceArn, calls, drift, notes, ... }.`,
-  async run(args, io) {
-    const { values, positionals } = parseFlags(args, {
-      table: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      yes: { type: 'boolean' },
-      force: { type: 'boolean' },
-      reason: { type: 'string' },
-      'accept-days': { type: 'string' },
-      'counters-table': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    });
+until then (recorded as EXEMPTED), so it is not fixed again by the undo's own event or the next sweep.`,
+  flags: {
+    reason: { type: 'string', value: '<why>', description: 'why the owner keeps the resource as it was (recorded with the acceptance)' },
+    'accept-days': { type: 'string', value: '<n>', description: 'how long the acceptance lasts (1 to 365, default 30)' },
+    'dry-run': { type: 'boolean', description: 'print the calls undo would make, and what changed since the fix; call nothing' },
+    yes: { type: 'boolean', description: 'undo without asking (needed when no terminal can answer the question)' },
+    force: { type: 'boolean', description: 'undo even though the resource changed since the fix' },
+    json: { type: 'boolean', description: 'answer { dryRun, undone, check, resourceArn, calls, drift, notes, ... }' },
+    table: { type: 'string', value: '<name>', description: "the audit table (default: WARDEN_AUDIT_TABLE, else the deployed stack's output)" },
+    'counters-table': {
+      type: 'string',
+      value: '<name>',
+      description: "the member's counters table, where the acceptance is recorded (default: WARDEN_COUNTER_TABLE, else the member stack's export)",
+    },
+    region: { type: 'string', value: '<r>', description: "the audit table's region (default: AWS_REGION)" },
+    profile: { type: 'string', value: '<p>', description: 'named profile from ~/.aws/config' },
+  },
+  examples: [
+    'warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --dry-run --table warden-audit --region eu-west-1',
+    'warden undo 5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a --yes --reason "batch jobs need the old limits until Q3" --table warden-audit --region eu-west-1',
+  ],
+  exitCodes: `0 undone (or dry run), 1 nothing to undo, refused or declined, 2 usage or AWS configuration
+error, 3 AWS access error.`,
+  async run({ values, positionals }, io) {
     const [findingId, ...extra] = positionals;
     if (!findingId || extra.length > 0) throw new UsageError('undo takes exactly one finding id');
     const dryRun = values['dry-run'] === true;
@@ -200,4 +196,4 @@ error, 3 AWS access error. --json answers { dryRun, undone, check, resourceArn, 
     io.stdout.write(`accepted risk until ${acceptance.until.slice(0, 10)}: Warden records the resource as exempt until then\n`);
     return EXIT_OK;
   },
-};
+});

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { didYouMean } from '../../core/text/did-you-mean';
-import { UsageError } from '../io';
+import { type Flags, UsageError } from '../io';
 import { toCsv } from './csv';
 import { toHtml } from './html';
 import { toMarkdown } from './markdown';
@@ -20,10 +20,11 @@ const RENDER: Record<Format, { readonly file: string; readonly render: (report: 
 };
 
 /** The report flags every reporting command takes. */
-export const REPORT_FLAGS = { 'output-dir': { type: 'string' }, formats: { type: 'string' } } as const;
-
-export const REPORT_HELP = `  --output-dir <dir>   write reports there (warden-report.<format>)
-  --formats <list>     with --output-dir: any of ${FORMATS.join(',')} (default: all)`;
+/** The flags of every command that writes reports. */
+export const REPORT_FLAGS = {
+  'output-dir': { type: 'string', value: '<dir>', description: 'write reports there (warden-report.<format>)' },
+  formats: { type: 'string', value: '<list>', description: `with --output-dir: any of ${FORMATS.join(',')} (default: all)` },
+} as const satisfies Flags;
 
 /** The formats a `--formats` flag names, checked before any work. */
 export function parseFormats(outputDir: string | undefined, formats: string | undefined): readonly Format[] {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../cli/main';
+import { COMMANDS, main } from '../../../cli/main';
 import { CHECK_IDS } from '../../../core/catalogue';
 
 const ROOT = join(__dirname, '../../..');
@@ -23,25 +23,59 @@ describe('the warden command line', () => {
   it("shows a group's commands with 'warden <group> --help' (exit 0), and alone as a usage error (exit 2)", async () => {
     const asked = await run(['audit', '--help']);
     expect(asked.code).toBe(0);
-    expect(asked.stdout).toMatch(/^Usage: warden audit <command> \[flags\]\n\nCommands:\n {2}audit query .*\n {2}audit verify /);
+    expect(asked.stdout).toMatch(/^Usage: warden audit <command> \[flags\]\n/);
+    expect(asked.stdout).toMatch(/^ {2}query \[options\] +read the audit trail: a finding, a resource/m);
+    expect(asked.stdout).toMatch(/^ {2}verify \[options\] +walk the audit trail's hash chains/m);
     const bare = await run(['audit']);
     expect(bare.code).toBe(2);
-    expect(bare.stdout).toContain('audit query');
+    expect(bare.stderr).toContain('query [options]');
   });
 
   it('suggests the command a typo meant, and the flag', async () => {
     expect(await run(['simulat'])).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/^warden: unknown command 'simulat' \(did you mean 'simulate'\?\)\n/),
+      stderr: expect.stringMatching(/^warden: unknown command 'simulat' \(did you mean 'simulate'\?\)\n\nUsage: warden <command>/),
     });
     expect(await run(['audit', 'querry'])).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/^warden: unknown command 'audit querry' \(did you mean 'audit query'\?\)\n/),
+      stderr: expect.stringMatching(/^warden audit: unknown command 'querry' \(did you mean 'query'\?\)\n\nUsage: warden audit <command>/),
     });
-    expect(await run(['checks', '--jsn'])).toMatchObject({
+    expect(await run(['checks', '--jsn'])).toEqual({
       code: 2,
-      stderr: "warden checks: Unknown option '--jsn' (did you mean '--json'?) (usage: 'warden checks --help')\n",
+      stdout: '',
+      stderr: "warden checks: unknown option '--jsn' (did you mean '--json'?) (usage: 'warden checks --help')\n",
     });
+    expect(await run(['scan', '--region'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "warden scan: option '--region <r>' argument missing (usage: 'warden scan --help')\n",
+    });
+    expect(await run(['checks', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^warden checks: too many arguments/) });
+  });
+
+  it.each(COMMANDS.map((command) => [command.name, command.name, command] as const))(
+    "'%s --help' and 'help %s' list every flag it declares, with its description, examples and exit codes",
+    async (name, _again, command) => {
+      const asked = await run([...name.split(' '), '--help']);
+      expect(asked.code).toBe(0);
+      expect(asked.stdout.startsWith(`Usage: warden ${name} ${command.usage.split('\n')[0] ?? ''}`)).toBe(true);
+      for (const [flag, declared] of Object.entries(command.flags)) {
+        expect(asked.stdout).toContain(declared.type === 'boolean' ? `--${flag}` : `--${flag} ${declared.value ?? '<value>'}`);
+        expect(asked.stdout.replace(/\s+/g, ' ')).toContain(declared.description.replace(/\s+/g, ' '));
+      }
+      expect(asked.stdout).toContain(`Examples:\n  ${command.examples[0] ?? ''}`);
+      expect(asked.stdout.replace(/\s+/g, ' ')).toContain(`Exit codes: ${command.exitCodes.replace(/\s+/g, ' ')}`);
+      const viaHelp = await run(['help', ...name.split(' ')]);
+      expect(viaHelp.stdout).toBe(asked.stdout);
+    },
+  );
+
+  it('shows the overview with --help (exit 0), and alone as a usage error (exit 2)', async () => {
+    const asked = await run(['--help']);
+    expect(asked.code).toBe(0);
+    for (const command of COMMANDS) expect(asked.stdout).toContain(command.name.split(' ')[0]);
+    expect(asked.stdout).toContain('Exit codes: 0 ok, 1 findings or invalid input, 2 usage or AWS configuration error, 3 AWS access error.');
+    expect(await run([])).toEqual({ code: 2, stdout: asked.stdout, stderr: '' });
   });
 
   it('lists every check with severity, default mode, triggers and permissions, as text and as JSON', async () => {

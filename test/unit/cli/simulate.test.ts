@@ -200,7 +200,11 @@ describe('warden simulate', () => {
   it.each([
     [['simulate', '--snapshot', 'examples/snapshot.json'], 2, '--events <dir|file> is required'],
     [['simulate', '--events', 'examples/events'], 2, '--snapshot <file> is required'],
-    [['simulate', '--events', 'examples/events', '--snapshot', 'examples/snapshot.json', '--frobnicate'], 2, "Unknown option '--frobnicate'"],
+    [
+      ['simulate', '--events', 'examples/events', '--snapshot', 'examples/snapshot.json', '--frobnicate'],
+      2,
+      "warden simulate: unknown option '--frobnicate' (usage: 'warden simulate --help')",
+    ],
     [['simulate', '--events', 'nowhere', '--snapshot', 'examples/snapshot.json'], 1, 'events nowhere: ENOENT'],
     [['simulate', '--events', 'examples/events', '--snapshot', 'missing.json'], 1, 'snapshot'],
   ])('%j exits %i naming the problem', async (args, code, message) => {

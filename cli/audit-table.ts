@@ -2,7 +2,7 @@ import { tracingCalls } from './aws-errors';
 import { requestHandlerOf } from '../core/aws/client-config';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import { AuditDigests } from '../core/audit/audit-digest';
 import { AuditStore } from '../core/audit/audit-store';
 import { type CommandIo, InputError } from './io';
@@ -47,6 +47,6 @@ export async function auditStoresFor(
   };
   const name = table ?? io.env['WARDEN_AUDIT_TABLE'] ?? (await tableFromStackOutputs(tracingCalls(new CloudFormationClient(config))));
   if (!name) throw new InputError(`no audit table: pass --table, set WARDEN_AUDIT_TABLE, or deploy ${AUDIT_STACKS.join(' or ')} in this region`);
-  const document = DynamoDBDocumentClient.from(tracingCalls(new DynamoDBClient(config)), { marshallOptions: { removeUndefinedValues: true } });
+  const document = new DocumentClient(tracingCalls(new DynamoDBClient(config)));
   return { store: new AuditStore(document, name), digests: new AuditDigests(document, name) };
 }

@@ -1,5 +1,5 @@
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import type { AddressInfo } from 'node:net';
 import { AUDIT_TABLE_KEYS } from '../core/audit/audit-table';
 
@@ -12,7 +12,7 @@ interface DynaliteServer {
 export interface LocalDynamoDb {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
-  readonly document: DynamoDBDocumentClient;
+  readonly document: DocumentClient;
   stop(): Promise<void>;
 }
 
@@ -28,7 +28,7 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   return {
     endpoint,
     client,
-    document: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    document: new DocumentClient(client),
     stop: () => {
       client.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import { AuditDigests } from '../core/audit/audit-digest';
 import { lambdaClientConfig, lambdaHandler, observability, requiredEnv } from './runtime';
 
 const tools = observability('warden-audit-digest');
 const { tracer, log, counters } = tools;
 const digests = new AuditDigests(
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
+  new DocumentClient(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
   requiredEnv('WARDEN_AUDIT_TABLE'),
 );
 

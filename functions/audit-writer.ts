@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import { AuditStore } from '../core/audit/audit-store';
 import { AUDIT_WRITER_SERVICE, recordFromEvent } from '../core/audit/audit-writer';
 import { MalformedEventError } from '../core/events/errors';
@@ -8,9 +8,7 @@ import { lambdaClientConfig, lambdaHandler, observability, requiredEnv } from '.
 const tools = observability(AUDIT_WRITER_SERVICE);
 const { tracer, log, counters } = tools;
 const store = new AuditStore(
-  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), {
-    marshallOptions: { removeUndefinedValues: true },
-  }),
+  new DocumentClient(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
   requiredEnv('WARDEN_AUDIT_TABLE'),
 );
 

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import { lambdaClientConfig, type TracerOf } from './runtime';
 
 /**
@@ -7,8 +7,6 @@ import { lambdaClientConfig, type TracerOf } from './runtime';
  * adaptive retries every Warden client has. The hub's clients are one file each: an SDK module imported
  * by a shared file is required by every bundle that imports the file, used or not.
  */
-export function hubDocumentClient(tracer: TracerOf): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+export function hubDocumentClient(tracer: TracerOf): DocumentClient {
+  return new DocumentClient(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig())));
 }

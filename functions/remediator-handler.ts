@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../core/aws/document-client';
 import type { CheckId } from '../core/catalogue';
 import type { AwsClients } from '../core/aws/clients';
 import type { Evaluation } from '../core/finding';
@@ -24,7 +24,7 @@ export function remediatorHandler<Id extends CheckId, Clients extends keyof AwsC
   const context = {
     baselineWebAclArn: process.env['WARDEN_BASELINE_WEB_ACL_ARN'] ?? '',
     appliedFixes: new AppliedFixes(
-      DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
+      new DocumentClient(tracer.captureAWSv3Client(new DynamoDBClient(lambdaClientConfig()))),
       requiredEnv('WARDEN_COUNTER_TABLE'),
     ),
   };

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient } from '../core/aws/document-client';
 
 /** How long the undo of a fix is kept for a retried invocation to find (the counters table's TTL). */
 const KEEP_SECONDS = 30 * 86400;
@@ -12,22 +12,20 @@ const KEEP_SECONDS = 30 * 86400;
  */
 export class AppliedFixes {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async recorded(execution: string): Promise<unknown> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `fix#${execution}` }, ConsistentRead: true }));
+    const { Item } = await this.client.get({ TableName: this.tableName, Key: { pk: `fix#${execution}` }, ConsistentRead: true });
     return Item?.['undo'];
   }
 
   async record(execution: string, undo: unknown): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `fix#${execution}`, undo, expiresAt: Math.floor(this.now().getTime() / 1000) + KEEP_SECONDS },
-      }),
-    );
+    await this.client.put({
+      TableName: this.tableName,
+      Item: { pk: `fix#${execution}`, undo, expiresAt: Math.floor(this.now().getTime() / 1000) + KEEP_SECONDS },
+    });
   }
 }

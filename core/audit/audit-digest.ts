@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, paginateQuery, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, type QueryInput } from '../aws/document-client';
 import { canonicalJson } from '../finding';
 import type { AuditRecord } from './audit-record';
 import { AUDIT_INDEXES, DIGEST_KEY, digestSortKey, periodOf } from './audit-table';
@@ -44,13 +44,13 @@ export function hashDigest(digest: Omit<Digest, 'hash'>): string {
 /** The digest chain in the audit table: one small write per hour, whatever the volume of records. */
 export class AuditDigests {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
   ) {}
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  private async queryAll(input: QueryInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateQuery({ client: this.client }, input)) items.push(...(page.Items ?? []));
+    for await (const page of this.client.queryPages(input)) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -66,16 +66,14 @@ export class AuditDigests {
   }
 
   private async newest(): Promise<Digest | undefined> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': DIGEST_KEY },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
+    const { Items } = await this.client.query({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': DIGEST_KEY },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
     return Items?.[0] as Digest | undefined;
   }
 
@@ -112,13 +110,11 @@ export class AuditDigests {
         const unsealed = { period, page: index + 1, heads: pageHeads, prevHash: previous?.hash ?? null };
         const digest: Digest = { ...unsealed, hash: hashDigest(unsealed) };
         try {
-          await this.client.send(
-            new PutCommand({
-              TableName: this.tableName,
-              Item: { pk: DIGEST_KEY, sk: `${digestSortKey(period)}#${String(digest.page).padStart(3, '0')}`, ...digest },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
+          await this.client.put({
+            TableName: this.tableName,
+            Item: { pk: DIGEST_KEY, sk: `${digestSortKey(period)}#${String(digest.page).padStart(3, '0')}`, ...digest },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          });
           previous = digest;
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -1,14 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  paginateScan,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, type QueryInput } from '../aws/document-client';
 import { WardenError } from '../errors';
 import { redact } from '../redact';
 import { type AuditRecord, seal, type UnsealedRecord } from './audit-record';
@@ -45,7 +36,7 @@ export interface TimeRange {
 /** The append-only audit trail in DynamoDB. */
 export class AuditStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
     /** When a write happens (not the record's own `time`, which an event may set in the past): the digest hour. */
     private readonly now: () => Date = () => new Date(),
@@ -63,19 +54,17 @@ export class AuditStore {
       const last = await this.lastRecord(record.findingId);
       const sealed = seal({ ...record, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? null });
       try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...sealed,
-              pk: findingKey(sealed.findingId),
-              sk: recordSortKey(sealed.seq),
-              sortTime: `${sealed.time}#${sealed.findingId}#${String(sealed.seq).padStart(8, '0')}`,
-              checkState: `${sealed.check}#${sealed.state}`,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await this.client.put({
+          TableName: this.tableName,
+          Item: {
+            ...sealed,
+            pk: findingKey(sealed.findingId),
+            sk: recordSortKey(sealed.seq),
+            sortTime: `${sealed.time}#${sealed.findingId}#${String(sealed.seq).padStart(8, '0')}`,
+            checkState: `${sealed.check}#${sealed.state}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        });
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) continue;
         throw error;
@@ -89,27 +78,25 @@ export class AuditStore {
   private async updateLatest(record: AuditRecord): Promise<void> {
     const pending = record.state === 'APPROVAL_REQUESTED';
     await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: findingKey(record.findingId), sk: LATEST },
-          UpdateExpression: pending
-            ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period, pending = :pending, pendingSince = :time'
-            : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period REMOVE pending, pendingSince',
-          ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
-          ExpressionAttributeNames: { '#state': 'state', '#check': 'check' },
-          ExpressionAttributeValues: {
-            ':seq': record.seq,
-            ':hash': record.hash,
-            ':state': record.state,
-            ':account': record.account,
-            ':check': record.check,
-            ':arn': record.resourceArn,
-            ':period': periodOf(this.now()),
-            ...(pending ? { ':pending': PENDING, ':time': record.time } : {}),
-          },
-        }),
-      )
+      .update({
+        TableName: this.tableName,
+        Key: { pk: findingKey(record.findingId), sk: LATEST },
+        UpdateExpression: pending
+          ? 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period, pending = :pending, pendingSince = :time'
+          : 'SET lastSeq = :seq, lastHash = :hash, #state = :state, account = :account, #check = :check, resourceArn = :arn, headPeriod = :period REMOVE pending, pendingSince',
+        ConditionExpression: 'attribute_not_exists(lastSeq) OR lastSeq < :seq',
+        ExpressionAttributeNames: { '#state': 'state', '#check': 'check' },
+        ExpressionAttributeValues: {
+          ':seq': record.seq,
+          ':hash': record.hash,
+          ':state': record.state,
+          ':account': record.account,
+          ':check': record.check,
+          ':arn': record.resourceArn,
+          ':period': periodOf(this.now()),
+          ...(pending ? { ':pending': PENDING, ':time': record.time } : {}),
+        },
+      })
       .catch((error: unknown) => {
         // A later record already moved the projection on: nothing to do.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -117,30 +104,26 @@ export class AuditStore {
   }
 
   async lastRecord(findingId: string): Promise<AuditRecord | undefined> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :records)',
-        ExpressionAttributeValues: { ':pk': findingKey(findingId), ':records': 'R#' },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
+    const { Items } = await this.client.query({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :records)',
+      ExpressionAttributeValues: { ':pk': findingKey(findingId), ':records': 'R#' },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    });
     return Items?.[0] ? fromItem(Items[0]) : undefined;
   }
 
   /** The projection item: last sequence number and hash of a finding. */
   async latest(findingId: string): Promise<{ lastSeq: number; lastHash: string; state: string } | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: findingKey(findingId), sk: LATEST }, ConsistentRead: true }),
-    );
+    const { Item } = await this.client.get({ TableName: this.tableName, Key: { pk: findingKey(findingId), sk: LATEST }, ConsistentRead: true });
     return Item ? (Item as { lastSeq: number; lastHash: string; state: string }) : undefined;
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  private async queryAll(input: QueryInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    for await (const page of paginateQuery({ client: this.client }, input)) items.push(...(page.Items ?? []));
+    for await (const page of this.client.queryPages(input)) items.push(...(page.Items ?? []));
     return items;
   }
 
@@ -155,7 +138,7 @@ export class AuditStore {
     return items.map(fromItem);
   }
 
-  private rangeQuery(index: keyof typeof AUDIT_INDEXES, partition: string, range: TimeRange): QueryCommandInput {
+  private rangeQuery(index: keyof typeof AUDIT_INDEXES, partition: string, range: TimeRange): QueryInput {
     const { partitionKey, sortKey } = AUDIT_INDEXES[index];
     const bounds =
       range.from && range.to ? ' AND #sort BETWEEN :from AND :to' : range.from ? ' AND #sort >= :from' : range.to ? ' AND #sort <= :to' : '';
@@ -197,8 +180,7 @@ export class AuditStore {
       ExpressionAttributeValues: { ':latest': LATEST },
       ProjectionExpression: 'pk',
     };
-    for await (const page of paginateScan({ client: this.client }, scan))
-      ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
+    for await (const page of this.client.scanPages(scan)) ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
     return ids.sort();
   }
 

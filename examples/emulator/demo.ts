@@ -6,7 +6,7 @@
  * `warden audit verify`, and rolls every fix back with `warden undo`.
  */
 import { CreateTableCommand, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../core/aws/document-client';
 import { join } from 'node:path';
 import { createAuditTable } from '../../cli/local-dynamodb';
 import { main } from '../../cli/main';
@@ -69,7 +69,7 @@ async function run(): Promise<number> {
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       }),
     );
-    const audit = new AuditStore(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), AUDIT_TABLE);
+    const audit = new AuditStore(new DocumentClient(dynamodb), AUDIT_TABLE);
     const clients = createAwsClients({ region: REGION });
     const context = await discoverRemediationContext(clients, CHECK_IDS, () => false);
     const policy = loadPolicyFile(policyFile).policy;

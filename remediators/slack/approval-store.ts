@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, paginateScan, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient } from '../../core/aws/document-client';
 
 export type ApprovalState = 'PENDING' | 'DELIVERING' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'UNCONFIRMED';
 
@@ -61,7 +61,7 @@ const guardKey = (approval: Pick<Approval, 'executionArn' | 'purpose'>) =>
 /** Approvals in the hub table; every state change is a conditional write, so each approval is decided once. */
 export class ApprovalStore {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DocumentClient,
     private readonly tableName: string,
   ) {}
 
@@ -75,23 +75,19 @@ export class ApprovalStore {
     let stored = approval;
     let first = true;
     try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { approvalId: guardKey(approval), ref: approval.approvalId, expiresAt: approval.expiresAt },
-          ConditionExpression: 'attribute_not_exists(approvalId)',
-        }),
-      );
+      await this.client.put({
+        TableName: this.tableName,
+        Item: { approvalId: guardKey(approval), ref: approval.approvalId, expiresAt: approval.expiresAt },
+        ConditionExpression: 'attribute_not_exists(approvalId)',
+      });
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { approvalId: guardKey(approval) }, ConsistentRead: true }),
-      );
+      const { Item } = await this.client.get({ TableName: this.tableName, Key: { approvalId: guardKey(approval) }, ConsistentRead: true });
       stored = { ...approval, approvalId: String(Item?.['ref']) };
       first = false;
     }
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: stored, ConditionExpression: 'attribute_not_exists(approvalId)' }));
+      await this.client.put({ TableName: this.tableName, Item: stored, ConditionExpression: 'attribute_not_exists(approvalId)' });
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || first) throw error;
     }
@@ -100,20 +96,18 @@ export class ApprovalStore {
 
   /** Records where Slack posted the request (its team, channel and message), once. */
   async bind(approvalId: string, binding: Required<SlackBinding>): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { approvalId },
-        UpdateExpression: 'SET slackTeam = :team, slackChannel = :channel, slackTs = :ts',
-        ConditionExpression: 'attribute_exists(taskToken) AND attribute_not_exists(slackChannel)',
-        ExpressionAttributeValues: { ':team': binding.team, ':channel': binding.channel, ':ts': binding.ts },
-      }),
-    );
+    await this.client.update({
+      TableName: this.tableName,
+      Key: { approvalId },
+      UpdateExpression: 'SET slackTeam = :team, slackChannel = :channel, slackTs = :ts',
+      ConditionExpression: 'attribute_exists(taskToken) AND attribute_not_exists(slackChannel)',
+      ExpressionAttributeValues: { ':team': binding.team, ':channel': binding.channel, ':ts': binding.ts },
+    });
   }
 
   async get(approvalId: string): Promise<Approval | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { approvalId }, ConsistentRead: true }));
-    return Item && 'taskToken' in Item ? (Item as Approval) : undefined;
+    const { Item } = await this.client.get({ TableName: this.tableName, Key: { approvalId }, ConsistentRead: true });
+    return Item && 'taskToken' in Item ? (Item as unknown as Approval) : undefined;
   }
 
   /**
@@ -168,22 +162,20 @@ export class ApprovalStore {
   ): Promise<Approval | undefined> {
     const binding = from ? ` AND slackChannel = :channel AND slackTs = :ts${from.team ? ' AND slackTeam = :team' : ''}` : '';
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { approvalId },
-          UpdateExpression: update,
-          ConditionExpression: `attribute_exists(taskToken)${binding} AND ${stateCondition}`,
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ...values,
-            ':lease': now.getTime() + LEASE_MS,
-            ...(from ? { ':channel': from.channel, ':ts': from.ts, ...(from.team ? { ':team': from.team } : {}) } : {}),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes as Approval;
+      const { Attributes } = await this.client.update({
+        TableName: this.tableName,
+        Key: { approvalId },
+        UpdateExpression: update,
+        ConditionExpression: `attribute_exists(taskToken)${binding} AND ${stateCondition}`,
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ...values,
+          ':lease': now.getTime() + LEASE_MS,
+          ...(from ? { ':channel': from.channel, ':ts': from.ts, ...(from.team ? { ':team': from.team } : {}) } : {}),
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+      return Attributes as unknown as Approval;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -207,44 +199,38 @@ export class ApprovalStore {
 
   /** DELIVERING → the outcome, only by the lease holder (the lease it claimed is still the current one). */
   async settle(approval: Approval, state: 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'UNCONFIRMED'): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { approvalId: approval.approvalId },
-        UpdateExpression: 'SET #state = :state REMOVE leaseUntil',
-        ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':state': state, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
-      }),
-    );
+    await this.client.update({
+      TableName: this.tableName,
+      Key: { approvalId: approval.approvalId },
+      UpdateExpression: 'SET #state = :state REMOVE leaseUntil',
+      ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
+    });
   }
 
   /** The delivery stays uncertain (an ambiguous failure): the lease runs out and the next attempt resends. */
   async markUncertain(approval: Approval): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { approvalId: approval.approvalId },
-        UpdateExpression: 'SET uncertain = :true, leaseUntil = :expired',
-        ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':true': true, ':expired': 0, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
-      }),
-    );
+    await this.client.update({
+      TableName: this.tableName,
+      Key: { approvalId: approval.approvalId },
+      UpdateExpression: 'SET uncertain = :true, leaseUntil = :expired',
+      ConditionExpression: '#state = :delivering AND leaseUntil = :lease',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':true': true, ':expired': 0, ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
+    });
   }
 
   /** DELIVERING → PENDING when nothing reached the workflow, so the next click decides afresh. */
   async release(approval: Approval): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { approvalId: approval.approvalId },
-        UpdateExpression: 'SET #state = :pending REMOVE decision, decidedBy, decidedAt, leaseUntil',
-        ConditionExpression: '#state = :delivering AND leaseUntil = :lease AND attribute_not_exists(uncertain)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
-      }),
-    );
+    await this.client.update({
+      TableName: this.tableName,
+      Key: { approvalId: approval.approvalId },
+      UpdateExpression: 'SET #state = :pending REMOVE decision, decidedBy, decidedAt, leaseUntil',
+      ConditionExpression: '#state = :delivering AND leaseUntil = :lease AND attribute_not_exists(uncertain)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':delivering': 'DELIVERING', ':lease': approval.leaseUntil },
+    });
   }
 
   /** Pending approvals that expire within `withinSeconds`, and deliveries whose lease ran out (the table is small). */
@@ -264,7 +250,7 @@ export class ApprovalStore {
         ':nowMs': now.getTime(),
       },
     };
-    for await (const page of paginateScan({ client: this.client }, scan)) found.push(...((page.Items ?? []) as Approval[]));
+    for await (const page of this.client.scanPages(scan)) found.push(...(page.Items as unknown as Approval[]));
     return {
       nearingExpiry: found.filter((approval) => approval.state === 'PENDING'),
       staleLeases: found.filter((approval) => approval.state === 'DELIVERING'),

@@ -253,6 +253,15 @@ describe('what a check function loads at cold start', () => {
     expect(new Set(hubFunctions.map(([name]) => name))).toEqual(new Set(Object.keys(hubClientModules)));
   });
 
+  // Failed while the stores used lib-dynamodb's document client: its own package, 2-3 ms of each cold start.
+  it.each(functions.map((fn) => [fn.path, fn] as const))('%s requires no SDK package beyond clients and util-dynamodb', (_path, fn) => {
+    const source = readFileSync(join(fn.assetDir, 'index.js'), 'utf8');
+    const others = [...source.matchAll(/require\("(@aws-sdk\/[a-z0-9-]+)"\)/g)]
+      .map((match) => match[1] ?? '')
+      .filter((module) => !module.startsWith('@aws-sdk/client-') && module !== '@aws-sdk/util-dynamodb');
+    expect(others).toEqual([]);
+  });
+
   it.each(hubFunctions)('%s requires only the SDK clients it calls', (_name, fn, clients) => {
     const source = readFileSync(join(fn.assetDir, 'index.js'), 'utf8');
     const required = [...new Set([...source.matchAll(/require\("(@aws-sdk\/client-[a-z0-9-]+)"\)/g)].map((match) => match[1]))].sort();

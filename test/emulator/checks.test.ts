@@ -1,6 +1,6 @@
 import { GetStageCommand } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../core/aws/document-client';
 import { AppliedFixes } from '../../remediators/applied-fixes';
 import { AcceptedRisks } from '../../detectors/accepted-risks';
 import { StackLookup } from '../../detectors/managed-by';
@@ -77,7 +77,7 @@ describeWithEmulator('AWS emulator (moto): every check end to end over the wire'
         AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       }),
     );
-    appliedFixes = new AppliedFixes(DynamoDBDocumentClient.from(clients.dynamodb), COUNTERS_TABLE);
+    appliedFixes = new AppliedFixes(new DocumentClient(clients.dynamodb), COUNTERS_TABLE);
   }, 60_000);
 
   afterAll(() => moto?.stop());

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../core/aws/document-client';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -333,7 +333,7 @@ describeWithEmulator('AWS emulator (moto): the hub bundles over the wire', () =>
   it('the sweep counts approvals nearing expiry and completes a delivery whose holder died', async () => {
     // An approval claimed two minutes ago by a function that died before it delivered.
     const approvalsTable = [...tableNames.entries()].find(([logicalId]) => logicalId.startsWith('HubApprovals'))![1];
-    const store = new ApprovalStore(DynamoDBDocumentClient.from(dynamodb), approvalsTable);
+    const store = new ApprovalStore(new DocumentClient(dynamodb), approvalsTable);
     const stale = {
       approvalId: newApprovalId(),
       taskToken: `${TASK_TOKEN}-stale`,

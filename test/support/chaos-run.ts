@@ -8,7 +8,7 @@ import {
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateTableCommand, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../core/aws/document-client';
 import { AppliedFixes } from '../../remediators/applied-fixes';
 import { createAuditTable } from '../../cli/local-dynamodb';
 import { AuditStore } from '../../core/audit/audit-store';
@@ -107,7 +107,7 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
       }),
     );
     await createAuditTable(dynamodbDirect, 'audit');
-    const audit = new AuditStore(DynamoDBDocumentClient.from(dynamodbDirect), 'audit');
+    const audit = new AuditStore(new DocumentClient(dynamodbDirect), 'audit');
 
     // Warden's own client factory, pointed at the faulty endpoint. Standard retries: the injected throttling
     // is random, not a rate, so adaptive mode's rate limiter (measured by the sweep bench against an API
@@ -180,7 +180,7 @@ export async function runChaos(moto: Moto, options: { findings: number; rate: nu
             payload.action === 'apply'
               ? await remediator.apply(payload.finding, payload.settings, clients, {
                   execution: payload.execution,
-                  appliedFixes: new AppliedFixes(DynamoDBDocumentClient.from(clients.dynamodb), 'counters', () => NOW),
+                  appliedFixes: new AppliedFixes(new DocumentClient(clients.dynamodb), 'counters', () => NOW),
                 })
               : await remediator.verify(payload.finding, payload.settings, clients, { attempts: 3, delayMs: 0 });
           // The function did its work, then its invocation failed (the runtime died, the response was lost).

@@ -2,7 +2,7 @@ import { createCountersTable } from '../../support/counters-table';
 import { APIGatewayClient, GetStageCommand, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { join } from 'node:path';
@@ -211,7 +211,9 @@ describe('warden audit verify', () => {
     const digests = new AuditDigests(local.document, env['WARDEN_AUDIT_TABLE']!);
     await digests.writeUpTo(new Date(Date.now() + 3600_000));
     for (const sk of [recordSortKey(1), recordSortKey(2), LATEST])
-      await local.document.send(new DeleteCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey(FINDING), sk } }));
+      await DynamoDBDocumentClient.from(local.client).send(
+        new DeleteCommand({ TableName: env['WARDEN_AUDIT_TABLE'], Key: { pk: findingKey(FINDING), sk } }),
+      );
     const result = await run(['audit', 'verify']);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`TAMPERED ${FINDING} deleted-finding: finding ${FINDING} is in the digest of`);
@@ -219,7 +221,7 @@ describe('warden audit verify', () => {
   });
 
   it('names an edited record and exits 1', async () => {
-    await local.document.send(
+    await DynamoDBDocumentClient.from(local.client).send(
       new UpdateCommand({
         TableName: env['WARDEN_AUDIT_TABLE'],
         Key: { pk: findingKey(FINDING), sk: recordSortKey(1) },

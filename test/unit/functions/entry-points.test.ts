@@ -5,7 +5,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from '../../../core/aws/document-client';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
 import { AuditStore } from '../../../core/audit/audit-store';
 import { getCheck } from '../../../core/catalogue';
@@ -143,7 +143,7 @@ describe('Lambda entry points', () => {
       },
       lambdaContext('warden-audit-writer'),
     );
-    const store = new AuditStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint })), 'audit');
+    const store = new AuditStore(new DocumentClient(new DynamoDBClient({ region: 'us-east-1', endpoint: local.endpoint })), 'audit');
     expect(await store.findingHistory('f1')).toEqual([
       expect.objectContaining({ seq: 1, account: '444455556666', state: 'DETECTED', prevHash: null }),
     ]);

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createAuditTable, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
+import { DocumentClient } from '../../../../core/aws/document-client';
 import { AuditDigests, digestedFindings, verifyDigests } from '../../../../core/audit/audit-digest';
 import type { AuditRecord } from '../../../../core/audit/audit-record';
 import { AuditStore, type NewRecord } from '../../../../core/audit/audit-store';
@@ -22,7 +23,9 @@ let store: AuditStore;
 let digests: AuditDigests;
 
 beforeAll(async () => {
-  ({ client, document, stop } = await startLocalDynamoDb());
+  ({ client, stop } = await startLocalDynamoDb());
+  // Warden's stores use its document client; the tests tamper with the table through lib-dynamodb's, as anyone could.
+  document = DynamoDBDocumentClient.from(client);
 });
 afterAll(() => stop());
 beforeEach(async () => {
@@ -30,8 +33,8 @@ beforeEach(async () => {
   tableName = `audit-digest-${count}`;
   await createAuditTable(client, tableName);
   clock = new Date('2026-12-02T10:15:00Z');
-  store = new AuditStore(document, tableName, () => clock);
-  digests = new AuditDigests(document, tableName);
+  store = new AuditStore(new DocumentClient(client), tableName, () => clock);
+  digests = new AuditDigests(new DocumentClient(client), tableName);
 });
 
 const record = (findingId: string, state: string): NewRecord => ({
@@ -106,7 +109,7 @@ describe('hourly digests', () => {
 
   it('is one small write per hour, whatever the volume: 2,500 findings in an hour fill two pages', async () => {
     const heads = Array.from({ length: 2500 }, (_, index) => `${String(index).padStart(40, '0')}:1:${'a'.repeat(64)}`);
-    const paged = new AuditDigests(document, tableName);
+    const paged = new AuditDigests(new DocumentClient(client), tableName);
     jest.spyOn(paged, 'headsMovedIn').mockImplementation((period) => Promise.resolve(period === '2026-12-02T10' ? heads : []));
     await paged.writeUpTo(new Date('2026-12-02T11:05:00Z'));
     const all = await paged.all();

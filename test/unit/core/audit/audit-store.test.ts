@@ -1,11 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { AuditStore, type NewRecord } from '../../../../core/audit/audit-store';
 import { findingKey, recordSortKey } from '../../../../core/audit/audit-table';
 import { recordFromEvent } from '../../../../core/audit/audit-writer';
 import { verifyChain } from '../../../../core/audit/verify-chain';
 import { MalformedEventError } from '../../../../core/events/errors';
 import { createAuditTable, startLocalDynamoDb } from '../../../../cli/local-dynamodb';
+import { DocumentClient } from '../../../../core/aws/document-client';
 import { CANARY, expectNoCanary } from '../../../support/fixtures';
 
 let stop: () => Promise<void>;
@@ -15,13 +16,15 @@ let store: AuditStore;
 let table = 0;
 
 beforeAll(async () => {
-  ({ client, document, stop } = await startLocalDynamoDb());
+  ({ client, stop } = await startLocalDynamoDb());
+  // Warden's stores use its document client; the tests tamper with the table through lib-dynamodb's, as anyone could.
+  document = DynamoDBDocumentClient.from(client);
 });
 afterAll(() => stop());
 beforeEach(async () => {
   table += 1;
   await createAuditTable(client, `audit-${table}`);
-  store = new AuditStore(document, `audit-${table}`);
+  store = new AuditStore(new DocumentClient(client), `audit-${table}`);
 });
 
 function record(findingId: string, state: string, time: string, overrides: Partial<NewRecord> = {}): NewRecord {
@@ -82,7 +85,7 @@ describe('audit store (dynalite)', () => {
     await store.append(record('f3', 'APPROVAL_REQUESTED', '2026-11-22T08:00:01.000Z', { account: '444455556666' }));
     await store.append(record('f3', 'REJECTED', '2026-11-22T08:10:00.000Z', { account: '444455556666', actor: 'slack:U0123ABCD9' }));
 
-    const sent = jest.spyOn(document, 'send');
+    const sent = jest.spyOn(client, 'send');
     const resource = await store.resourceHistory('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/prod');
     expect(resource.map((entry) => `${entry.findingId}:${entry.state}`)).toEqual([
       'f1:DETECTED',

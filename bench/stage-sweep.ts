@@ -13,6 +13,7 @@ const STAGE_CHECKS = CATALOGUE.filter((check) => check.resourceType === 'AWS::Ap
 const LATENCY_MS = 60;
 const STAGES_PER_API = 2;
 const NONCOMPLIANT_EVERY = 50;
+const LOG_GROUP = 'arn:aws:logs:us-east-1:111122223333:log-group:api-access';
 const WEB_ACL = 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/team/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
 
 export interface StageSweepBench {
@@ -36,8 +37,8 @@ export interface StageSweepBench {
 }
 
 /**
- * Each REST API stage check sweeping `stages` stages (two per API; one in 50 without throttling or a web
- * ACL) against a mocked API Gateway that enforces the documented management limit (10/s, burst 40,
+ * Each REST API stage check sweeping `stages` stages (two per API; one in 50 without throttling, a web
+ * ACL or access logs) against a mocked API Gateway that enforces the documented management limit (10/s, burst 40,
  * shared by every caller in the account) while the account's tooling sends `otherTooling` calls a second.
  */
 export async function benchStageSweep(stages = 300, otherTooling = 4): Promise<StageSweepBench> {
@@ -50,7 +51,7 @@ export async function benchStageSweep(stages = 300, otherTooling = 4): Promise<S
       deploymentId: 'd1',
       methodSettings: open ? {} : { '*/*': { throttlingRateLimit: 100, throttlingBurstLimit: 200 } },
       tags: { team: 'payments' },
-      ...(open ? {} : { webAclArn: WEB_ACL }),
+      ...(open ? {} : { webAclArn: WEB_ACL, accessLogSettings: { destinationArn: LOG_GROUP, format: '$context.requestId' } }),
     };
   };
   const policy = parsePolicy(`version: 1\ndefaults: { mode: report }\n`, 'bench.yaml').policy;
@@ -63,6 +64,8 @@ export async function benchStageSweep(stages = 300, otherTooling = 4): Promise<S
         const page = apis.slice(position, position + size).map((id) => ({ id, name: id }));
         return json(200, { item: page, ...(position + size < apis.length ? { position: String(position + size) } : {}) });
       }
+      // The account's CloudWatch role (the access logging check asks once per sweep step).
+      if (request.path === '/account') return json(200, { cloudwatchRoleArn: 'arn:aws:iam::111122223333:role/apigateway-cloudwatch' });
       const stagesOf = /^\/restapis\/api(\d+)\/stages$/.exec(request.path);
       if (stagesOf) return json(200, { item: Array.from({ length: STAGES_PER_API }, (_, index) => stage(Number(stagesOf[1]), index)) });
       return json(404, { message: `no mock for ${request.path}` });

@@ -1,28 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main';
+import { runCli } from '../support/run-cli';
 import type { ScannedResource } from '../../cli/scan/scan-account';
 import type { Simulation } from '../../cli/simulate/simulate';
 import { CANARY_SECRET, provisionSampleAccount, type SampleAccount } from '../../examples/emulator/sample-account';
 import { emulatorEnvironment, type Moto, startMoto } from '../../examples/emulator/moto';
 import { describeWithEmulator } from '../support/describe-with-emulator';
 
-const ROOT = join(__dirname, '..', '..');
 const REGION = 'eu-west-1';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: process.env,
-    cwd: ROOT,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { env: process.env });
 
 /** What each resource was judged, by check and ARN. */
 const verdicts = (entries: readonly { check: string; resourceArn: string; status: string }[]) =>

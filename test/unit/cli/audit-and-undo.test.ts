@@ -5,9 +5,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DeleteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { join } from 'node:path';
 import { createAuditTable, type LocalDynamoDb, startLocalDynamoDb } from '../../../cli/local-dynamodb';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 import { AuditStore } from '../../../core/audit/audit-store';
 import { AuditDigests } from '../../../core/audit/audit-digest';
 import { AcceptedRisks } from '../../../detectors/accepted-risks';
@@ -16,7 +15,6 @@ import { findingKey, LATEST, recordSortKey } from '../../../core/audit/audit-tab
 /** A finding id as Warden makes them (40 hex characters). */
 const FINDING = '5ef4b29f0c1f6197fe80f4ccff68f24a5b3da58a';
 
-const ROOT = join(__dirname, '../../..');
 const apigateway = mockClient(APIGatewayClient);
 const sts = mockClient(STSClient);
 const cloudformation = mockClient(CloudFormationClient);
@@ -26,19 +24,7 @@ let store: AuditStore;
 let env: Record<string, string>;
 let table = 0;
 
-async function run(args: string[], answer?: string) {
-  let stdout = '';
-  let stderr = '';
-  const asked: string[] = [];
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-    cwd: ROOT,
-    ...(answer !== undefined ? { ask: (question: string) => (asked.push(question), Promise.resolve(answer)) } : {}),
-  });
-  return { code, stdout, stderr, asked };
-}
+const run = (args: string[], answer?: string) => runCli(args, { env, ...(answer !== undefined ? { answer } : {}) });
 
 beforeAll(async () => {
   local = await startLocalDynamoDb();

@@ -2,25 +2,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 import { explainAwsError } from '../../../cli/aws-errors';
 
-const ROOT = join(__dirname, '../../..');
 const SAVED = { ...process.env };
 
 function run(args: string[], env: Record<string, string | undefined>) {
   // The SDK reads the standard configuration from the process: the test's environment is all it sees.
   for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete process.env[name];
   Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true' }, env);
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: process.env,
-    cwd: ROOT,
-  };
-  return main(args, io).then((code) => ({ code, stdout, stderr }));
+  return runCli(args, { env: process.env });
 }
 
 const KEYS = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'example' };

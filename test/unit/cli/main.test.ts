@@ -1,18 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, main } from '../../../cli/main';
+import { COMMANDS } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 import { CHECK_IDS } from '../../../core/catalogue';
 
 const ROOT = join(__dirname, '../../..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {}, cwd: ROOT };
-  return main(args, io).then((code) => ({ code, stdout, stderr }));
-}
+const run = (args: string[]) => runCli(args);
 
 describe('the warden command line', () => {
   it('prints its version with --version, and exits 0', async () => {

@@ -1,21 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 
 const ROOT = join(__dirname, '../../..');
 
-function run(args: string[], cwd = ROOT) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    cwd,
-  };
-  return main(args, io).then((code) => ({ code, stdout, stderr }));
-}
+const run = (args: string[], cwd = ROOT) => runCli(args, { cwd });
 
 describe('warden policy validate', () => {
   it('validates the default policy with a one-line summary and exit 0', async () => {

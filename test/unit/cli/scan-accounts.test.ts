@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 import { accountsToScan } from '../../../cli/scan/accounts';
 
-const ROOT = join(__dirname, '../../..');
 const sts = mockClient(STSClient);
 const dynamodb = mockClient(DynamoDBClient);
 const SAVED = { ...process.env };
@@ -36,9 +34,7 @@ describe('warden scan --accounts', () => {
       }),
     );
     dynamodb.on(ListTablesCommand).resolves({ TableNames: [] });
-    let stdout = '';
-    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: process.env, cwd: ROOT };
-    const code = await main(
+    const { code, stdout } = await runCli(
       [
         'scan',
         '--json',
@@ -51,7 +47,7 @@ describe('warden scan --accounts', () => {
         '--checks',
         'dynamodb-table-encryption',
       ],
-      io,
+      { env: process.env },
     );
     // Nothing found where it could look, but an account left unscanned: never a clean exit.
     expect(code).toBe(3);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 import { scanAccount } from '../../../cli/scan/scan-account';
 import { boundedMap, regionsToScan } from '../../../cli/scan/regions';
 import { replayClients } from '../../../cli/simulate/replay-clients';
@@ -94,11 +94,7 @@ describe('scanAccount with a check it cannot list', () => {
 });
 
 describe('warden scan flags', () => {
-  const run = async (args: string[], env: Record<string, string> = {}) => {
-    let stderr = '';
-    const code = await main(args, { stdout: { write: () => true }, stderr: { write: (text: string) => (stderr += text) }, env, cwd: ROOT });
-    return { code, stderr };
-  };
+  const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
   it('exits 2 on an unknown check or a missing region', async () => {
     expect(await run(['scan', '--checks', 's3-public', '--region', 'us-east-1'])).toMatchObject({
@@ -109,9 +105,7 @@ describe('warden scan flags', () => {
   });
 
   it('prints help with examples', async () => {
-    let stdout = '';
-    await main(['scan', '--help'], { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: {}, cwd: ROOT });
-    expect(stdout).toContain('Examples:');
+    expect((await runCli(['scan', '--help'])).stdout).toContain('Examples:');
   });
 });
 

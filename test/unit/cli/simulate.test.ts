@@ -2,21 +2,11 @@ import { CHECK_IDS } from '../../../core/catalogue';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../cli/main';
+import { runCli } from '../../support/run-cli';
 
 const ROOT = join(__dirname, '../../..');
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    cwd: ROOT,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 const DEMO = ['simulate', '--events', 'examples/events', '--snapshot', 'examples/snapshot.json', '--policy', 'examples/policy.yaml'];
 

@@ -50,7 +50,7 @@ export class AuditDigests {
 
   private async queryAll(input: QueryInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    for await (const page of this.client.queryPages(input)) items.push(...(page.Items ?? []));
+    for await (const page of this.client.queryPages(input)) items.push(...page.Items);
     return items;
   }
 
@@ -74,7 +74,7 @@ export class AuditDigests {
       Limit: 1,
       ConsistentRead: true,
     });
-    return Items?.[0] as Digest | undefined;
+    return Items[0] as Digest | undefined;
   }
 
   /** The heads of the findings whose chain last moved in `period`. */

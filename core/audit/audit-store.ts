@@ -112,7 +112,7 @@ export class AuditStore {
       Limit: 1,
       ConsistentRead: true,
     });
-    return Items?.[0] ? fromItem(Items[0]) : undefined;
+    return Items[0] ? fromItem(Items[0]) : undefined;
   }
 
   /** The projection item: last sequence number and hash of a finding. */
@@ -123,7 +123,7 @@ export class AuditStore {
 
   private async queryAll(input: QueryInput): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    for await (const page of this.client.queryPages(input)) items.push(...(page.Items ?? []));
+    for await (const page of this.client.queryPages(input)) items.push(...page.Items);
     return items;
   }
 
@@ -180,7 +180,7 @@ export class AuditStore {
       ExpressionAttributeValues: { ':latest': LATEST },
       ProjectionExpression: 'pk',
     };
-    for await (const page of this.client.scanPages(scan)) ids.push(...(page.Items ?? []).map((item) => String(item['pk']).replace('FINDING#', '')));
+    for await (const page of this.client.scanPages(scan)) ids.push(...page.Items.map((item) => String(item['pk']).replace('FINDING#', '')));
     return ids.sort();
   }
 

@@ -95,20 +95,25 @@ export class DocumentClient {
   }
 
   /** Every page of a query, in order. */
-  async *queryPages(input: QueryInput): AsyncGenerator<{ Items: Item[] }> {
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.dynamodb.send(new QueryCommand({ ...withExpressions(input), ...(start ? { ExclusiveStartKey: start } : {}) }));
-      yield { Items: (page.Items ?? []).map(fromAttributes) };
-      start = page.LastEvaluatedKey;
-    } while (start);
+  queryPages(input: QueryInput): AsyncGenerator<{ Items: Item[] }> {
+    return this.pages((start) => this.dynamodb.send(new QueryCommand({ ...withExpressions(input), ...start })));
   }
 
   /** Every page of a scan. */
-  async *scanPages(input: ScanInput): AsyncGenerator<{ Items: Item[] }> {
+  scanPages(input: ScanInput): AsyncGenerator<{ Items: Item[] }> {
+    return this.pages((start) => this.dynamodb.send(new ScanCommand({ ...withExpressions(input), ...start })));
+  }
+
+  /** The pages of a query or scan, each read from where the one before ended. */
+  private async *pages(
+    read: (start: { ExclusiveStartKey?: Record<string, AttributeValue> }) => Promise<{
+      Items?: Record<string, AttributeValue>[];
+      LastEvaluatedKey?: Record<string, AttributeValue>;
+    }>,
+  ): AsyncGenerator<{ Items: Item[] }> {
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await this.dynamodb.send(new ScanCommand({ ...withExpressions(input), ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const page = await read(start ? { ExclusiveStartKey: start } : {});
       yield { Items: (page.Items ?? []).map(fromAttributes) };
       start = page.LastEvaluatedKey;
     } while (start);
